@@ -1,0 +1,99 @@
+package io.droplet.transport;
+
+import org.agrona.CloseHelper;
+import org.agrona.collections.Long2ObjectHashMap;
+
+/**
+ * Maps node ids to endpoints and to the {@link MessagePublisher} that reaches each, so hot-path
+ * messages carry only a 64-bit node id ({@code replyTo}, an executor id) and the sender finds its
+ * publisher with one primitive-map lookup. A publisher is created on first use (the control path).
+ * <p>
+ * <b>Note:</b> not thread-safe; owned by one agent.
+ */
+public final class PeerDirectory implements AutoCloseable
+{
+    private final Long2ObjectHashMap<Endpoint> endpoints = new Long2ObjectHashMap<>();
+    private final Long2ObjectHashMap<MessagePublisher> publishers = new Long2ObjectHashMap<>();
+    private final Transport transport;
+    private final ChannelResolver resolver;
+    private final TransportCounters counters;
+
+    /**
+     * @param transport to add publications with.
+     * @param resolver  of endpoints to channels.
+     * @param counters  of the owning node.
+     */
+    public PeerDirectory(final Transport transport, final ChannelResolver resolver, final TransportCounters counters)
+    {
+        this.transport = transport;
+        this.resolver = resolver;
+        this.counters = counters;
+    }
+
+    /**
+     * Records where a node receives; replaces (and closes the publisher of) a previous endpoint.
+     *
+     * @param nodeId   of the peer.
+     * @param endpoint where it receives.
+     */
+    public void register(final long nodeId, final Endpoint endpoint)
+    {
+        final Endpoint previous = endpoints.put(nodeId, endpoint);
+        if (null != previous && !previous.equals(endpoint))
+        {
+            CloseHelper.close(publishers.remove(nodeId));
+        }
+    }
+
+    /**
+     * Forgets a node and closes its publisher.
+     *
+     * @param nodeId of the peer.
+     */
+    public void remove(final long nodeId)
+    {
+        endpoints.remove(nodeId);
+        CloseHelper.close(publishers.remove(nodeId));
+    }
+
+    /**
+     * @param nodeId of a peer.
+     * @return its endpoint, or null if unknown.
+     */
+    public Endpoint endpoint(final long nodeId)
+    {
+        return endpoints.get(nodeId);
+    }
+
+    /**
+     * @param nodeId of a peer.
+     * @return the publisher reaching it, created on first use; null if the node is unknown.
+     */
+    public MessagePublisher publisher(final long nodeId)
+    {
+        MessagePublisher publisher = publishers.get(nodeId);
+        if (null == publisher)
+        {
+            final Endpoint endpoint = endpoints.get(nodeId);
+            if (null == endpoint)
+            {
+                return null;
+            }
+            publisher = new MessagePublisher(
+                transport.aeron().addExclusivePublication(resolver.outboundChannel(endpoint), endpoint.streamId()),
+                transport,
+                counters);
+            publishers.put(nodeId, publisher);
+        }
+        return publisher;
+    }
+
+    /**
+     * Closes every publisher.
+     */
+    public void close()
+    {
+        CloseHelper.closeAll(publishers.values());
+        publishers.clear();
+    }
+}

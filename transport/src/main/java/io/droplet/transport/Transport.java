@@ -1,0 +1,240 @@
+package io.droplet.transport;
+
+import io.aeron.Aeron;
+import io.aeron.driver.MediaDriver;
+import io.aeron.driver.ThreadingMode;
+import org.agrona.CloseHelper;
+import org.agrona.ErrorHandler;
+import org.agrona.concurrent.Agent;
+import org.agrona.concurrent.AgentInvoker;
+import org.agrona.concurrent.BackoffIdleStrategy;
+import org.agrona.concurrent.BusySpinIdleStrategy;
+import org.agrona.concurrent.NoOpIdleStrategy;
+import org.agrona.concurrent.SleepingMillisIdleStrategy;
+import org.agrona.concurrent.SystemEpochClock;
+
+import java.io.File;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * A process's connection to Aeron: an embedded media driver or the host's external one, and the
+ * Aeron client, arranged by the {@link ThreadingProfile}.
+ * <p>
+ * In the {@link ThreadingProfile#INVOKER} profile neither the driver nor the client starts a
+ * thread: the owner calls {@link #invoke()} from its duty cycle (or composes {@link #conductorAgent()}
+ * with its own agents), which is how a one-process node gets microsecond UDP round trips on a
+ * 2-core host. The other profiles let Aeron run its own threads.
+ * <p>
+ * <b>Note:</b> {@link #invoke()} and {@link #conductorAgent()} belong to one thread, the node's
+ * duty cycle; {@link #aeron()} is thread-safe as Aeron's client is.
+ */
+public final class Transport implements AutoCloseable
+{
+    private final TransportContext context;
+    private final MediaDriver driver;
+    private final Aeron aeron;
+    private final AgentInvoker driverInvoker;
+    private final AgentInvoker clientInvoker;
+    private final ErrorLogFile errorLog;
+    private final ErrorHandler errorHandler;
+
+    private Transport(final TransportContext context)
+    {
+        this.context = context;
+        MediaDriver launchedDriver = null;
+        ErrorLogFile launchedErrorLog = null;
+        Aeron connected = null;
+        try
+        {
+            final boolean invoker = context.threadingProfile() == ThreadingProfile.INVOKER;
+            if (context.embeddedDriver())
+            {
+                launchedDriver = MediaDriver.launchEmbedded(driverContext(context));
+            }
+
+            if (null == context.errorHandler())
+            {
+                final File file = new File(
+                    context.aeronDirectoryName(), "droplet-" + context.name() + "-" + ProcessHandle.current().pid() + "-errors.dat");
+                launchedErrorLog = ErrorLogFile.create(
+                    file, context.errorLogLength(), SystemEpochClock.INSTANCE, Throwable::printStackTrace);
+                errorHandler = launchedErrorLog;
+            }
+            else
+            {
+                errorHandler = context.errorHandler();
+            }
+
+            final Aeron.Context aeronContext = new Aeron.Context()
+                .aeronDirectoryName(context.aeronDirectoryName())
+                .clientName(context.name())
+                .errorHandler(errorHandler)
+                .subscriberErrorHandler(errorHandler)
+                .driverTimeoutMs(TimeUnit.NANOSECONDS.toMillis(context.driverTimeoutNs()))
+                .useConductorAgentInvoker(invoker);
+            if (null != launchedDriver && invoker)
+            {
+                // Lets Aeron's client drive the driver while it waits for a synchronous answer.
+                aeronContext.driverAgentInvoker(launchedDriver.sharedAgentInvoker());
+            }
+            if (!invoker)
+            {
+                aeronContext.idleStrategy(context.threadingProfile() == ThreadingProfile.DEDICATED ?
+                    new BusySpinIdleStrategy() : new SleepingMillisIdleStrategy(1));
+            }
+            connected = Aeron.connect(aeronContext);
+        }
+        catch (final RuntimeException ex)
+        {
+            CloseHelper.quietCloseAll(connected, launchedErrorLog, launchedDriver);
+            throw ex;
+        }
+
+        this.driver = launchedDriver;
+        this.errorLog = launchedErrorLog;
+        this.aeron = connected;
+        this.driverInvoker = null != driver ? driver.sharedAgentInvoker() : null;
+        this.clientInvoker = aeron.conductorAgentInvoker();
+    }
+
+    private static MediaDriver.Context driverContext(final TransportContext context)
+    {
+        final MediaDriver.Context driverContext = new MediaDriver.Context()
+            .aeronDirectoryName(context.aeronDirectoryName())
+            .dirDeleteOnStart(true)
+            .dirDeleteOnShutdown(true)
+            .warnIfDirectoryExists(false)
+            .termBufferSparseFile(true)
+            .publicationTermBufferLength(context.termLength())
+            .ipcTermBufferLength(context.termLength())
+            .driverTimeoutMs(TimeUnit.NANOSECONDS.toMillis(context.driverTimeoutNs()))
+            .spiesSimulateConnection(false);
+
+        switch (context.threadingProfile())
+        {
+            case INVOKER:
+                driverContext.threadingMode(ThreadingMode.INVOKER)
+                    .sharedIdleStrategy(new NoOpIdleStrategy());
+                break;
+            case SHARED:
+                driverContext.threadingMode(ThreadingMode.SHARED)
+                    .sharedIdleStrategy(new BackoffIdleStrategy(100, 10, 1_000, 1_000_000));
+                break;
+            case DEDICATED:
+            default:
+                driverContext.threadingMode(ThreadingMode.DEDICATED)
+                    .conductorIdleStrategy(new BackoffIdleStrategy(100, 10, 1_000, 1_000_000))
+                    .senderIdleStrategy(new BusySpinIdleStrategy())
+                    .receiverIdleStrategy(new BusySpinIdleStrategy());
+                break;
+        }
+        return driverContext;
+    }
+
+    /**
+     * Launches the embedded driver (if configured) and connects the Aeron client.
+     *
+     * @param context settings; concluded here.
+     * @return the running transport.
+     */
+    public static Transport launch(final TransportContext context)
+    {
+        return new Transport(context.conclude());
+    }
+
+    /**
+     * @return the settings this transport runs with.
+     */
+    public TransportContext context()
+    {
+        return context;
+    }
+
+    /**
+     * @return the Aeron client.
+     */
+    public Aeron aeron()
+    {
+        return aeron;
+    }
+
+    /**
+     * @return the error handler every part of this transport reports to.
+     */
+    public ErrorHandler errorHandler()
+    {
+        return errorHandler;
+    }
+
+    /**
+     * @return the distinct error log file, or null if the context supplied its own error handler.
+     */
+    public File errorLogFile()
+    {
+        return null != errorLog ? errorLog.file() : null;
+    }
+
+    /**
+     * @return true if the owner must call {@link #invoke()} from its duty cycle.
+     */
+    public boolean isInvoker()
+    {
+        return null != clientInvoker;
+    }
+
+    /**
+     * Drives the embedded driver's and the client's conductors once, in the invoker profile; does
+     * nothing otherwise.
+     *
+     * @return work done.
+     */
+    public int invoke()
+    {
+        int workCount = 0;
+        if (null != driverInvoker)
+        {
+            workCount += driverInvoker.invoke();
+        }
+        if (null != clientInvoker)
+        {
+            workCount += clientInvoker.invoke();
+        }
+        return workCount;
+    }
+
+    /**
+     * @return an agent whose duty cycle is {@link #invoke()}, to compose with a node's agents.
+     */
+    public Agent conductorAgent()
+    {
+        return new Agent()
+        {
+            public int doWork()
+            {
+                return invoke();
+            }
+
+            public String roleName()
+            {
+                return "droplet-transport-conductor";
+            }
+        };
+    }
+
+    /**
+     * @return counters for a node of this transport, in Aeron's CnC file.
+     * @param name of the node, for the labels.
+     */
+    public TransportCounters newCounters(final String name)
+    {
+        return new TransportCounters(aeron::addCounter, name);
+    }
+
+    /**
+     * Closes the client and the embedded driver (which deletes its directory).
+     */
+    public void close()
+    {
+        CloseHelper.closeAll(aeron, errorLog, driver);
+    }
+}

@@ -1,0 +1,185 @@
+package io.droplet.transport;
+
+import org.agrona.SystemUtil;
+
+/**
+ * Property names and defaults for {@link TransportContext}. Each {@code *_PROP_NAME} is a system
+ * property; each default applies when the property is absent. Sizes accept suffixes k, m, g;
+ * durations accept ns, us, ms, s.
+ */
+public final class TransportConfiguration
+{
+    /** Aeron directory of an external driver; when unset an embedded driver gets a unique one. */
+    public static final String AERON_DIR_PROP_NAME = "droplet.aeron.dir";
+
+    /** {@code embedded} (a driver inside this process) or {@code external} (the host's driver). */
+    public static final String DRIVER_PROP_NAME = "droplet.driver";
+    /** Default driver: embedded. */
+    public static final String DRIVER_DEFAULT = "embedded";
+
+    /** Threading profile: {@code invoker}, {@code shared} or {@code dedicated}. */
+    public static final String THREADING_PROP_NAME = "droplet.threading";
+    /** Default threading: invoker (no threads of our own). */
+    public static final String THREADING_DEFAULT = "invoker";
+
+    /** Largest message, header included; larger payloads are refused with PAYLOAD_TOO_LARGE. */
+    public static final String MAX_MESSAGE_LENGTH_PROP_NAME = "droplet.max.message.length";
+    /** Default largest message: 1 MiB. */
+    public static final String MAX_MESSAGE_LENGTH_DEFAULT = "1m";
+
+    /** Most entries accepted in one repeating group of an inbound frame. */
+    public static final String MAX_GROUP_COUNT_PROP_NAME = "droplet.max.group.count";
+    /** Default most group entries. */
+    public static final int MAX_GROUP_COUNT_DEFAULT = 4096;
+
+    /**
+     * How long an agent's send retries back-pressure before giving up, when the caller gives no
+     * deadline of its own. Zero means agents never wait: a duty cycle is never held by one slow peer.
+     */
+    public static final String SEND_TIMEOUT_PROP_NAME = "droplet.send.timeout";
+    /** Default send timeout: 0, try once. */
+    public static final String SEND_TIMEOUT_DEFAULT = "0";
+
+    /** Deadline of a request when the caller gives none. */
+    public static final String REQUEST_TIMEOUT_PROP_NAME = "droplet.request.timeout";
+    /** Default request timeout: 5 s. */
+    public static final String REQUEST_TIMEOUT_DEFAULT = "5s";
+
+    /** Most requests one requester may have in flight. */
+    public static final String MAX_PENDING_REQUESTS_PROP_NAME = "droplet.max.pending.requests";
+    /** Default most requests in flight. */
+    public static final int MAX_PENDING_REQUESTS_DEFAULT = 65_536;
+
+    /** How long a client waits for its driver before declaring it dead. */
+    public static final String DRIVER_TIMEOUT_PROP_NAME = "droplet.driver.timeout";
+    /** Default driver timeout: 10 s. */
+    public static final String DRIVER_TIMEOUT_DEFAULT = "10s";
+
+    /** This host's name or address as peers see it: endpoints on it are reached over IPC. */
+    public static final String LOCAL_HOST_PROP_NAME = "droplet.local.host";
+    /** Default local host: 127.0.0.1. */
+    public static final String LOCAL_HOST_DEFAULT = "127.0.0.1";
+
+    /** Capacity of the distinct error log file. */
+    public static final String ERROR_LOG_LENGTH_PROP_NAME = "droplet.error.log.length";
+    /** Default error log capacity: 1 MiB. */
+    public static final String ERROR_LOG_LENGTH_DEFAULT = "1m";
+
+    private TransportConfiguration()
+    {
+    }
+
+    /**
+     * @return the configured external Aeron directory, or null.
+     */
+    public static String aeronDirectoryName()
+    {
+        return System.getProperty(AERON_DIR_PROP_NAME);
+    }
+
+    /**
+     * @return true unless {@code droplet.driver=external}.
+     */
+    public static boolean embeddedDriver()
+    {
+        final String value = System.getProperty(DRIVER_PROP_NAME, DRIVER_DEFAULT);
+        if (!"embedded".equals(value) && !"external".equals(value))
+        {
+            throw new IllegalArgumentException(DRIVER_PROP_NAME + " must be embedded or external: " + value);
+        }
+        return "embedded".equals(value);
+    }
+
+    /**
+     * @return the configured threading profile.
+     */
+    public static ThreadingProfile threadingProfile()
+    {
+        return parseThreading(System.getProperty(THREADING_PROP_NAME, THREADING_DEFAULT));
+    }
+
+    /**
+     * @param value invoker, shared or dedicated, in any case.
+     * @return the profile.
+     */
+    public static ThreadingProfile parseThreading(final String value)
+    {
+        try
+        {
+            return ThreadingProfile.valueOf(value.trim().toUpperCase(java.util.Locale.ROOT));
+        }
+        catch (final IllegalArgumentException ex)
+        {
+            throw new IllegalArgumentException("threading must be invoker, shared or dedicated: " + value, ex);
+        }
+    }
+
+    /**
+     * @return configured largest message length.
+     */
+    public static int maxMessageLength()
+    {
+        return (int)SystemUtil.parseSize(MAX_MESSAGE_LENGTH_PROP_NAME,
+            System.getProperty(MAX_MESSAGE_LENGTH_PROP_NAME, MAX_MESSAGE_LENGTH_DEFAULT));
+    }
+
+    /**
+     * @return configured most group entries.
+     */
+    public static int maxGroupCount()
+    {
+        return Integer.getInteger(MAX_GROUP_COUNT_PROP_NAME, MAX_GROUP_COUNT_DEFAULT);
+    }
+
+    /**
+     * @return configured send timeout in nanoseconds.
+     */
+    public static long sendTimeoutNs()
+    {
+        return SystemUtil.parseDuration(SEND_TIMEOUT_PROP_NAME,
+            System.getProperty(SEND_TIMEOUT_PROP_NAME, SEND_TIMEOUT_DEFAULT));
+    }
+
+    /**
+     * @return configured request timeout in nanoseconds.
+     */
+    public static long requestTimeoutNs()
+    {
+        return SystemUtil.parseDuration(REQUEST_TIMEOUT_PROP_NAME,
+            System.getProperty(REQUEST_TIMEOUT_PROP_NAME, REQUEST_TIMEOUT_DEFAULT));
+    }
+
+    /**
+     * @return configured most requests in flight.
+     */
+    public static int maxPendingRequests()
+    {
+        return Integer.getInteger(MAX_PENDING_REQUESTS_PROP_NAME, MAX_PENDING_REQUESTS_DEFAULT);
+    }
+
+    /**
+     * @return configured driver timeout in nanoseconds.
+     */
+    public static long driverTimeoutNs()
+    {
+        return SystemUtil.parseDuration(DRIVER_TIMEOUT_PROP_NAME,
+            System.getProperty(DRIVER_TIMEOUT_PROP_NAME, DRIVER_TIMEOUT_DEFAULT));
+    }
+
+    /**
+     * @return configured local host.
+     */
+    public static String localHost()
+    {
+        return System.getProperty(LOCAL_HOST_PROP_NAME, LOCAL_HOST_DEFAULT);
+    }
+
+    /**
+     * @return configured error log capacity.
+     */
+    public static int errorLogLength()
+    {
+        return (int)SystemUtil.parseSize(ERROR_LOG_LENGTH_PROP_NAME,
+            System.getProperty(ERROR_LOG_LENGTH_PROP_NAME, ERROR_LOG_LENGTH_DEFAULT));
+    }
+}

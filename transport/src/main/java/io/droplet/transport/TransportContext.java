@@ -1,0 +1,386 @@
+package io.droplet.transport;
+
+import io.droplet.codecs.FrameLimits;
+import org.agrona.ErrorHandler;
+import org.agrona.concurrent.BackoffIdleStrategy;
+import org.agrona.concurrent.BusySpinIdleStrategy;
+import org.agrona.concurrent.IdleStrategy;
+import org.agrona.concurrent.NanoClock;
+import org.agrona.concurrent.SystemNanoClock;
+
+import java.io.File;
+import java.util.UUID;
+
+/**
+ * Settings of a {@link Transport}, defaulted from {@link TransportConfiguration} and validated once
+ * by {@link #conclude()}.
+ * <p>
+ * <b>Note:</b> not thread-safe; fill it in on one thread, then hand it to {@link Transport#launch}.
+ */
+public final class TransportContext
+{
+    private static final int MIN_TERM_LENGTH = 64 * 1024;
+    private static final int MAX_MESSAGE_LENGTH_LIMIT = 16 * 1024 * 1024;
+
+    private boolean concluded;
+    private String aeronDirectoryName = TransportConfiguration.aeronDirectoryName();
+    private boolean embeddedDriver = TransportConfiguration.embeddedDriver();
+    private ThreadingProfile threadingProfile = TransportConfiguration.threadingProfile();
+    private int maxMessageLength = TransportConfiguration.maxMessageLength();
+    private int maxGroupCount = TransportConfiguration.maxGroupCount();
+    private long sendTimeoutNs = TransportConfiguration.sendTimeoutNs();
+    private long requestTimeoutNs = TransportConfiguration.requestTimeoutNs();
+    private int maxPendingRequests = TransportConfiguration.maxPendingRequests();
+    private long driverTimeoutNs = TransportConfiguration.driverTimeoutNs();
+    private String localHost = TransportConfiguration.localHost();
+    private int errorLogLength = TransportConfiguration.errorLogLength();
+    private String name = "droplet";
+    private NanoClock nanoClock = SystemNanoClock.INSTANCE;
+    private ErrorHandler errorHandler;
+    private IdleStrategy idleStrategy;
+    private int termLength;
+    private FrameLimits frameLimits;
+
+    /**
+     * Validates the settings and resolves derived ones. Called by {@link Transport#launch}.
+     *
+     * @return this context.
+     * @throws IllegalStateException if concluded twice.
+     * @throws IllegalArgumentException for an invalid setting.
+     */
+    public TransportContext conclude()
+    {
+        if (concluded)
+        {
+            throw new IllegalStateException("context already concluded");
+        }
+        concluded = true;
+
+        if (maxMessageLength < 64 || maxMessageLength > MAX_MESSAGE_LENGTH_LIMIT)
+        {
+            throw new IllegalArgumentException(
+                "maxMessageLength must be in [64, " + MAX_MESSAGE_LENGTH_LIMIT + "]: " + maxMessageLength);
+        }
+        if (maxPendingRequests < 1)
+        {
+            throw new IllegalArgumentException("maxPendingRequests must be positive: " + maxPendingRequests);
+        }
+        if (sendTimeoutNs < 0 || requestTimeoutNs <= 0 || driverTimeoutNs <= 0)
+        {
+            throw new IllegalArgumentException("timeouts must be positive (send may be 0)");
+        }
+        if (!embeddedDriver && null == aeronDirectoryName)
+        {
+            throw new IllegalArgumentException(
+                "an external driver needs its Aeron directory: set " + TransportConfiguration.AERON_DIR_PROP_NAME);
+        }
+        if (embeddedDriver && null == aeronDirectoryName)
+        {
+            aeronDirectoryName = defaultEmbeddedDirectory();
+        }
+
+        // Aeron's largest message is a term's eighth: size terms to carry the configured maximum.
+        termLength = Math.max(MIN_TERM_LENGTH, Integer.highestOneBit(maxMessageLength - 1) << 4);
+        frameLimits = new FrameLimits(maxMessageLength, maxGroupCount, maxMessageLength);
+
+        if (null == idleStrategy)
+        {
+            idleStrategy = threadingProfile == ThreadingProfile.DEDICATED ?
+                new BusySpinIdleStrategy() : new BackoffIdleStrategy(100, 10, 1_000, 100_000);
+        }
+        return this;
+    }
+
+    private static String defaultEmbeddedDirectory()
+    {
+        final File shm = new File("/dev/shm");
+        final String parent = shm.isDirectory() && shm.canWrite() ? shm.getPath() : System.getProperty("java.io.tmpdir");
+        return new File(parent, "droplet-" + UUID.randomUUID()).getPath();
+    }
+
+    /**
+     * @return the Aeron directory (resolved by {@link #conclude()} for an embedded driver).
+     */
+    public String aeronDirectoryName()
+    {
+        return aeronDirectoryName;
+    }
+
+    /**
+     * @param aeronDirectoryName of the driver; for an embedded driver, null picks a unique one.
+     * @return this context.
+     */
+    public TransportContext aeronDirectoryName(final String aeronDirectoryName)
+    {
+        this.aeronDirectoryName = aeronDirectoryName;
+        return this;
+    }
+
+    /**
+     * @return true if the driver runs inside this process.
+     */
+    public boolean embeddedDriver()
+    {
+        return embeddedDriver;
+    }
+
+    /**
+     * @param embeddedDriver true to run a driver inside this process, false to use the host's.
+     * @return this context.
+     */
+    public TransportContext embeddedDriver(final boolean embeddedDriver)
+    {
+        this.embeddedDriver = embeddedDriver;
+        return this;
+    }
+
+    /**
+     * @return the threading profile.
+     */
+    public ThreadingProfile threadingProfile()
+    {
+        return threadingProfile;
+    }
+
+    /**
+     * @param threadingProfile how agents and driver map to threads.
+     * @return this context.
+     */
+    public TransportContext threadingProfile(final ThreadingProfile threadingProfile)
+    {
+        this.threadingProfile = threadingProfile;
+        return this;
+    }
+
+    /**
+     * @return the largest message, header included.
+     */
+    public int maxMessageLength()
+    {
+        return maxMessageLength;
+    }
+
+    /**
+     * @param maxMessageLength largest message, header included.
+     * @return this context.
+     */
+    public TransportContext maxMessageLength(final int maxMessageLength)
+    {
+        this.maxMessageLength = maxMessageLength;
+        return this;
+    }
+
+    /**
+     * @return the most entries accepted in one inbound group.
+     */
+    public int maxGroupCount()
+    {
+        return maxGroupCount;
+    }
+
+    /**
+     * @param maxGroupCount most entries accepted in one inbound group.
+     * @return this context.
+     */
+    public TransportContext maxGroupCount(final int maxGroupCount)
+    {
+        this.maxGroupCount = maxGroupCount;
+        return this;
+    }
+
+    /**
+     * @return how long sends without a caller deadline retry back-pressure, in nanoseconds.
+     */
+    public long sendTimeoutNs()
+    {
+        return sendTimeoutNs;
+    }
+
+    /**
+     * @param sendTimeoutNs how long sends without a caller deadline retry back-pressure.
+     * @return this context.
+     */
+    public TransportContext sendTimeoutNs(final long sendTimeoutNs)
+    {
+        this.sendTimeoutNs = sendTimeoutNs;
+        return this;
+    }
+
+    /**
+     * @return the default request deadline, relative, in nanoseconds.
+     */
+    public long requestTimeoutNs()
+    {
+        return requestTimeoutNs;
+    }
+
+    /**
+     * @param requestTimeoutNs default request deadline, relative.
+     * @return this context.
+     */
+    public TransportContext requestTimeoutNs(final long requestTimeoutNs)
+    {
+        this.requestTimeoutNs = requestTimeoutNs;
+        return this;
+    }
+
+    /**
+     * @return most requests one requester may have in flight.
+     */
+    public int maxPendingRequests()
+    {
+        return maxPendingRequests;
+    }
+
+    /**
+     * @param maxPendingRequests most requests one requester may have in flight.
+     * @return this context.
+     */
+    public TransportContext maxPendingRequests(final int maxPendingRequests)
+    {
+        this.maxPendingRequests = maxPendingRequests;
+        return this;
+    }
+
+    /**
+     * @return how long a client waits for its driver, in nanoseconds.
+     */
+    public long driverTimeoutNs()
+    {
+        return driverTimeoutNs;
+    }
+
+    /**
+     * @param driverTimeoutNs how long a client waits for its driver.
+     * @return this context.
+     */
+    public TransportContext driverTimeoutNs(final long driverTimeoutNs)
+    {
+        this.driverTimeoutNs = driverTimeoutNs;
+        return this;
+    }
+
+    /**
+     * @return this host's name or address as peers see it.
+     */
+    public String localHost()
+    {
+        return localHost;
+    }
+
+    /**
+     * @param localHost this host's name or address as peers see it.
+     * @return this context.
+     */
+    public TransportContext localHost(final String localHost)
+    {
+        this.localHost = localHost;
+        return this;
+    }
+
+    /**
+     * @return capacity of the distinct error log file.
+     */
+    public int errorLogLength()
+    {
+        return errorLogLength;
+    }
+
+    /**
+     * @param errorLogLength capacity of the distinct error log file.
+     * @return this context.
+     */
+    public TransportContext errorLogLength(final int errorLogLength)
+    {
+        this.errorLogLength = errorLogLength;
+        return this;
+    }
+
+    /**
+     * @return the name used in counter labels, file names and the Aeron client name.
+     */
+    public String name()
+    {
+        return name;
+    }
+
+    /**
+     * @param name used in counter labels, file names and the Aeron client name.
+     * @return this context.
+     */
+    public TransportContext name(final String name)
+    {
+        this.name = name;
+        return this;
+    }
+
+    /**
+     * @return the clock for deadlines.
+     */
+    public NanoClock nanoClock()
+    {
+        return nanoClock;
+    }
+
+    /**
+     * @param nanoClock for deadlines; tests inject their own.
+     * @return this context.
+     */
+    public TransportContext nanoClock(final NanoClock nanoClock)
+    {
+        this.nanoClock = nanoClock;
+        return this;
+    }
+
+    /**
+     * @return the error handler, or null for the transport's distinct error log.
+     */
+    public ErrorHandler errorHandler()
+    {
+        return errorHandler;
+    }
+
+    /**
+     * @param errorHandler for errors off the caller's path; null for the distinct error log file.
+     * @return this context.
+     */
+    public TransportContext errorHandler(final ErrorHandler errorHandler)
+    {
+        this.errorHandler = errorHandler;
+        return this;
+    }
+
+    /**
+     * @return how a waiting sender idles between retries.
+     */
+    public IdleStrategy idleStrategy()
+    {
+        return idleStrategy;
+    }
+
+    /**
+     * @param idleStrategy how a waiting sender idles; null for the profile's default.
+     * @return this context.
+     */
+    public TransportContext idleStrategy(final IdleStrategy idleStrategy)
+    {
+        this.idleStrategy = idleStrategy;
+        return this;
+    }
+
+    /**
+     * @return the term length publications use, derived from {@link #maxMessageLength()}.
+     */
+    public int termLength()
+    {
+        return termLength;
+    }
+
+    /**
+     * @return the limits inbound frames are validated against, derived by {@link #conclude()}.
+     */
+    public FrameLimits frameLimits()
+    {
+        return frameLimits;
+    }
+}

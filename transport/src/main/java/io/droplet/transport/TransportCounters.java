@@ -1,0 +1,132 @@
+package io.droplet.transport;
+
+import io.droplet.codecs.FrameRejection;
+import org.agrona.CloseHelper;
+import org.agrona.concurrent.status.AtomicCounter;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+
+/**
+ * The transport counters of one node, allocated in Aeron's CnC file so that they can be read from
+ * outside the process ({@code droplet stat}, or Aeron's own AeronStat). Each has a stable type id;
+ * labels carry the node's name.
+ * <p>
+ * <b>Note:</b> the counters are single-writer (the node's agent thread) and safe to read from any
+ * thread or process.
+ */
+public final class TransportCounters implements AutoCloseable
+{
+    /** Type id of the first transport counter; the rest follow in declaration order. */
+    public static final int TYPE_ID_BASE = 7100;
+    /** Type id of the per-reason rejected-frame counters. */
+    public static final int REJECTED_BY_REASON_TYPE_ID = 7120;
+
+    /** Allocates a counter; Aeron's {@code addCounter} or a test's in-memory counters manager. */
+    @FunctionalInterface
+    public interface Allocator
+    {
+        /**
+         * @param typeId of the counter.
+         * @param label  of the counter.
+         * @return the counter.
+         */
+        AtomicCounter allocate(int typeId, String label);
+    }
+
+    private final List<AtomicCounter> all = new ArrayList<>();
+
+    /** Messages handed to a publication. */
+    public final AtomicCounter messagesSent;
+    /** Bytes handed to a publication. */
+    public final AtomicCounter bytesSent;
+    /** Sends that met back-pressure at least once. */
+    public final AtomicCounter backPressured;
+    /** Sends that found their publication not connected at least once. */
+    public final AtomicCounter notConnected;
+    /** Sends given up: deadline passed, publication closed or position exhausted. */
+    public final AtomicCounter sendFailures;
+    /** Sends refused because the message exceeded the configured maximum. */
+    public final AtomicCounter payloadTooLarge;
+    /** Valid frames received and dispatched. */
+    public final AtomicCounter framesReceived;
+    /** Bytes of valid frames received. */
+    public final AtomicCounter bytesReceived;
+    /** Frames rejected by validation, all reasons. */
+    public final AtomicCounter framesRejected;
+    /** Requests that reached their deadline unanswered. */
+    public final AtomicCounter requestsTimedOut;
+    /** Responses whose correlation id was unknown or already expired. */
+    public final AtomicCounter unknownCorrelations;
+    /** Requests refused because too many were in flight. */
+    public final AtomicCounter requestsRefused;
+    /** Valid frames whose handler threw; the error went to the error log. */
+    public final AtomicCounter handlerErrors;
+
+    private final AtomicCounter[] rejectedByReason;
+
+    /**
+     * @param allocator of counters.
+     * @param name      of the node, used in labels.
+     */
+    public TransportCounters(final Allocator allocator, final String name)
+    {
+        int typeId = TYPE_ID_BASE;
+        messagesSent = add(allocator, typeId++, name, "messages sent");
+        bytesSent = add(allocator, typeId++, name, "bytes sent");
+        backPressured = add(allocator, typeId++, name, "sends back-pressured");
+        notConnected = add(allocator, typeId++, name, "sends not connected");
+        sendFailures = add(allocator, typeId++, name, "sends failed");
+        payloadTooLarge = add(allocator, typeId++, name, "payloads too large");
+        framesReceived = add(allocator, typeId++, name, "frames received");
+        bytesReceived = add(allocator, typeId++, name, "bytes received");
+        framesRejected = add(allocator, typeId++, name, "frames rejected");
+        requestsTimedOut = add(allocator, typeId++, name, "requests timed out");
+        unknownCorrelations = add(allocator, typeId++, name, "responses to unknown correlation");
+        requestsRefused = add(allocator, typeId++, name, "requests refused (too many in flight)");
+        handlerErrors = add(allocator, typeId, name, "frame handler errors");
+
+        rejectedByReason = new AtomicCounter[FrameRejection.count()];
+        for (int i = 1; i < rejectedByReason.length; i++)
+        {
+            final String reason = FrameRejection.get(i).name().toLowerCase(Locale.ROOT).replace('_', ' ');
+            rejectedByReason[i] = add(allocator, REJECTED_BY_REASON_TYPE_ID, name, "frames rejected: " + reason);
+        }
+    }
+
+    private AtomicCounter add(final Allocator allocator, final int typeId, final String name, final String what)
+    {
+        final AtomicCounter counter = allocator.allocate(typeId, "droplet " + name + ": " + what);
+        all.add(counter);
+        return counter;
+    }
+
+    /**
+     * Counts a rejected frame, in total and by reason.
+     *
+     * @param rejection the reason, not {@link FrameRejection#NONE}.
+     */
+    public void rejected(final FrameRejection rejection)
+    {
+        framesRejected.increment();
+        rejectedByReason[rejection.ordinal()].increment();
+    }
+
+    /**
+     * @param rejection a reason, not {@link FrameRejection#NONE}.
+     * @return frames rejected for that reason.
+     */
+    public long rejectedCount(final FrameRejection rejection)
+    {
+        return rejectedByReason[rejection.ordinal()].get();
+    }
+
+    /**
+     * Frees the counters.
+     */
+    public void close()
+    {
+        CloseHelper.closeAll(all);
+    }
+}

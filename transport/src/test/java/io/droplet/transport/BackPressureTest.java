@@ -1,0 +1,81 @@
+package io.droplet.transport;
+
+import io.droplet.codecs.sbe.ErrorCode;
+import io.droplet.test.Await;
+import io.droplet.test.SystemTestWatcher;
+import org.agrona.collections.Long2LongHashMap;
+import org.agrona.concurrent.UnsafeBuffer;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.extension.RegisterExtension;
+
+import java.time.Duration;
+import java.util.concurrent.TimeUnit;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * A responder that stops polling: the requester's publisher meets back-pressure, reports it when
+ * the deadline passes instead of blocking, counts it, and every ping already sent ends in TIMEOUT,
+ * never before its deadline.
+ */
+class BackPressureTest
+{
+    @RegisterExtension
+    final SystemTestWatcher watcher = new SystemTestWatcher();
+
+    @Test
+    @Timeout(value = 60, unit = TimeUnit.SECONDS)
+    void stalledSubscriberGivesBackPressureThenTimeout()
+    {
+        // 4 KiB messages give 64 KiB terms: the publication window (half a term) fills after ~32 pings.
+        try (EchoFixture fixture = new EchoFixture(false, watcher::aeronDirectory, context -> context.maxMessageLength(4096)))
+        {
+            fixture.awaitConnected();
+            final UnsafeBuffer payload = new UnsafeBuffer(new byte[1000]);
+            final Long2LongHashMap deadlineByCorrelation = new Long2LongHashMap(Long.MIN_VALUE);
+            final long deadlineBudget = TimeUnit.MILLISECONDS.toNanos(200);
+
+            long status;
+            int sent = 0;
+            while (true)
+            {
+                // Only the requester works from here on: the responder's subscription is never polled again.
+                final long deadline = System.nanoTime() + deadlineBudget;
+                status = fixture.requester.ping(payload, 0, payload.capacity(), deadline);
+                if (status < 0)
+                {
+                    break;
+                }
+                deadlineByCorrelation.put(status, deadline);
+                sent++;
+                assertTrue(sent < 1000, "never back-pressured");
+            }
+
+            assertEquals(SendStatus.BACK_PRESSURED, (int)status, SendStatus.name((int)status));
+            assertTrue(sent > 0, "some pings went out before the window filled");
+            final TransportCounters counters = fixture.requesterChannels.counters();
+            assertEquals(1, counters.backPressured.get(), "one send met back-pressure");
+            assertEquals(1, counters.sendFailures.get(), "and was given up at its deadline");
+
+            final int expected = sent;
+            Await.until(
+                () -> { fixture.requesterTransport.invoke(); fixture.requester.doWork(); },
+                () -> fixture.errors.size() == expected,
+                Duration.ofSeconds(30),
+                () -> fixture.errors.size() + " of " + expected + " pings ended");
+
+            assertEquals(0, fixture.pongs);
+            for (final long[] error : fixture.errors)
+            {
+                final long correlationId = error[0];
+                assertEquals(ErrorCode.TIMEOUT.value(), (short)error[1]);
+                final long lateBy = fixture.errorTimeByCorrelation.get(correlationId) - deadlineByCorrelation.get(correlationId);
+                assertTrue(lateBy >= 0, "TIMEOUT reported before the deadline for " + correlationId);
+            }
+            assertEquals(expected, counters.requestsTimedOut.get());
+            assertEquals(0, fixture.requester.inFlight());
+        }
+    }
+}
