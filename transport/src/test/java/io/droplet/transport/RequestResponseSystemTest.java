@@ -44,6 +44,29 @@ class RequestResponseSystemTest
         }
     }
 
+    @Test
+    @Timeout(value = 120, unit = TimeUnit.SECONDS)
+    void sharedProfileDriverOnItsOwnThread()
+    {
+        try (EchoFixture fixture = new EchoFixture(false, watcher::aeronDirectory,
+            context -> context.threadingProfile(ThreadingProfile.SHARED)))
+        {
+            assertTrue(!fixture.requesterTransport.isInvoker(), "driver and client conductor run their own threads");
+            runPairs(fixture, 20_000);
+        }
+    }
+
+    @Test
+    @Timeout(value = 120, unit = TimeUnit.SECONDS)
+    void dedicatedProfileOverUdp()
+    {
+        try (EchoFixture fixture = new EchoFixture(true, watcher::aeronDirectory,
+            context -> context.threadingProfile(ThreadingProfile.DEDICATED)))
+        {
+            runPairs(fixture, 2_000);
+        }
+    }
+
     private static void runPairs(final EchoFixture fixture, final int count)
     {
         fixture.awaitConnected();

@@ -61,8 +61,9 @@ public final class DriverCommand implements Callable<Integer>
                 .receiverIdleStrategy(new BusySpinIdleStrategy());
         }
 
-        final ShutdownSignalBarrier barrier = new ShutdownSignalBarrier();
-        try (MediaDriver driver = MediaDriver.launch(context))
+        // The barrier's shutdown hook waits for close(): the driver closes first, then the barrier.
+        try (ShutdownSignalBarrier barrier = new ShutdownSignalBarrier();
+            MediaDriver driver = MediaDriver.launch(context))
         {
             System.out.println("droplet driver running: dir=" + driver.aeronDirectoryName() + " threading=" +
                 profile.name().toLowerCase(java.util.Locale.ROOT));

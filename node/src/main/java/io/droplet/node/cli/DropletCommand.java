@@ -32,6 +32,12 @@ public final class DropletCommand implements Runnable
      */
     public static void main(final String[] args)
     {
-        System.exit(new CommandLine(new DropletCommand()).execute(args));
+        final int exitCode = new CommandLine(new DropletCommand()).execute(args);
+        // System.exit while the JVM is already shutting down (a driver stopped by SIGTERM) would block
+        // forever, so exit explicitly only to report a failure.
+        if (exitCode != 0)
+        {
+            System.exit(exitCode);
+        }
     }
 }
