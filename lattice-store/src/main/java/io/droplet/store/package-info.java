@@ -1,4 +1,12 @@
 /**
- * The lattice key-value store: lattice types and merge laws, the off-heap store, storage node agent, hash ring and gossip. Filled in by the lattice-store work; empty for now.
+ * The lattice key-value store (Anna-style): every value is a lattice and every write is a merge, so
+ * replicas and caches converge without coordination.
+ * <ul>
+ *   <li>{@code lattice}: the lattice types, their canonical encodings and merge laws;</li>
+ *   <li>{@link io.droplet.store.storage}: the off-heap, persisted, crash-recoverable store;</li>
+ *   <li>{@link io.droplet.store.ring}: the consistent hash ring that places keys on replicas;</li>
+ *   <li>{@link io.droplet.store.node}: the storage node agent (get, put, multi-get, replication, gossip,
+ *   subscriptions) and its client.</li>
+ * </ul>
  */
 package io.droplet.store;

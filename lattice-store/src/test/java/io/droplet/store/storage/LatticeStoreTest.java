@@ -1,0 +1,268 @@
+package io.droplet.store.storage;
+
+import io.droplet.test.SystemTestWatcher;
+import org.agrona.concurrent.UnsafeBuffer;
+import org.agrona.concurrent.status.CountersManager;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.extension.RegisterExtension;
+
+import java.io.File;
+import java.io.IOException;
+import java.io.RandomAccessFile;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.TimeUnit;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+@Timeout(value = 60, unit = TimeUnit.SECONDS)
+class LatticeStoreTest
+{
+    @RegisterExtension
+    final SystemTestWatcher watcher = new SystemTestWatcher();
+
+    private final List<Throwable> reported = new CopyOnWriteArrayList<>();
+    private final List<LatticeStore> open = new ArrayList<>();
+    private StoreCounters counters;
+
+    private LatticeStore open(final File dir, final long entries)
+    {
+        final CountersManager manager = new CountersManager(
+            new UnsafeBuffer(new byte[256 * 1024]), new UnsafeBuffer(new byte[16 * 1024]));
+        counters = new StoreCounters((typeId, label) -> manager.newCounter(label, typeId), "test");
+        final LatticeStore store = LatticeStore.open(new StoreContext()
+            .dataDirectory(dir)
+            .entries(entries)
+            .averageKeySize(16)
+            .averageValueSize(64)
+            .maxValueLength(1 << 20)
+            .mergeFunctionSupplier(LongSetMerge::new)
+            .counters(counters)
+            .errorHandler(reported::add));
+        open.add(store);
+        return store;
+    }
+
+    @AfterEach
+    void close()
+    {
+        open.forEach(LatticeStore::close);
+    }
+
+    private static UnsafeBuffer key(final String key)
+    {
+        return new UnsafeBuffer(key.getBytes(StandardCharsets.UTF_8));
+    }
+
+    private static UnsafeBuffer longs(final long... values)
+    {
+        final UnsafeBuffer buffer = new UnsafeBuffer(new byte[values.length * 8]);
+        for (int i = 0; i < values.length; i++)
+        {
+            buffer.putLong(i * 8, values[i]);
+        }
+        return buffer;
+    }
+
+    private static long[] read(final LatticeStore store, final String key)
+    {
+        final UnsafeBuffer out = new UnsafeBuffer(new byte[1 << 20]);
+        final UnsafeBuffer k = key(key);
+        final int length = store.get(k, 0, k.capacity(), out, 0, out.capacity());
+        if (length < 0)
+        {
+            return null;
+        }
+        final long[] values = new long[length / 8];
+        for (int i = 0; i < values.length; i++)
+        {
+            values[i] = out.getLong(i * 8);
+        }
+        return values;
+    }
+
+    private static int merge(final LatticeStore store, final String key, final long... values)
+    {
+        final UnsafeBuffer k = key(key);
+        final UnsafeBuffer v = longs(values);
+        return store.merge(k, 0, k.capacity(), v, 0, v.capacity());
+    }
+
+    @Test
+    void putIsMergeAndReportsWhetherItChanged()
+    {
+        final LatticeStore store = open(watcher.dataDirectory("store"), 1000);
+        assertEquals(null, read(store, "k"));
+        assertEquals(StoreStatus.CHANGED, merge(store, "k", 1, 5));
+        assertEquals(StoreStatus.CHANGED, merge(store, "k", 3));
+        assertEquals(StoreStatus.UNCHANGED, merge(store, "k", 1, 3));
+        assertEquals(List.of(1L, 3L, 5L), boxed(read(store, "k")));
+        assertEquals(StoreStatus.INVALID, store.merge(key("k"), 0, 1, new UnsafeBuffer(new byte[3]), 0, 3));
+        assertEquals(StoreStatus.INVALID_KEY, store.merge(key("k"), 0, 0, longs(1), 0, 8));
+        assertEquals(2, counters.merges.get());
+    }
+
+    @Test
+    void concurrentWritersToOneKeyLoseNothing() throws InterruptedException
+    {
+        final LatticeStore store = open(watcher.dataDirectory("store"), 1000);
+        final int threads = 4;
+        final int perThread = 2_000;
+        final CountDownLatch start = new CountDownLatch(1);
+        final List<Thread> writers = new ArrayList<>();
+        final List<Throwable> failures = new CopyOnWriteArrayList<>();
+        for (int t = 0; t < threads; t++)
+        {
+            final int base = t * perThread;
+            final Thread writer = new Thread(() ->
+            {
+                try
+                {
+                    start.await();
+                    for (int i = 0; i < perThread; i++)
+                    {
+                        final int status = merge(store, "shared", base + i);
+                        if (status != StoreStatus.CHANGED)
+                        {
+                            failures.add(new AssertionError("merge of " + (base + i) + " returned " + status));
+                        }
+                    }
+                }
+                catch (final Throwable ex)
+                {
+                    failures.add(ex);
+                }
+            });
+            writers.add(writer);
+            writer.start();
+        }
+        start.countDown();
+        for (final Thread writer : writers)
+        {
+            writer.join(TimeUnit.SECONDS.toMillis(50));
+        }
+        assertEquals(List.of(), failures);
+        final long[] values = read(store, "shared");
+        assertEquals(threads * perThread, values.length, "every concurrent merge is in the stored value");
+        for (int i = 0; i < values.length; i++)
+        {
+            assertEquals(i, values[i]);
+        }
+    }
+
+    @Test
+    void aFullStoreSaysSoClearly()
+    {
+        final LatticeStore store = open(watcher.dataDirectory("store"), 100);
+        int status = StoreStatus.CHANGED;
+        int written = 0;
+        while (status == StoreStatus.CHANGED && written < 1_000_000)
+        {
+            status = merge(store, "key-" + written, written);
+            written++;
+        }
+        assertEquals(StoreStatus.FULL, status, "after " + written + " keys");
+        assertTrue(reported.stream().anyMatch(ex -> ex.getMessage().startsWith("store full: sized for 100 entries")),
+            reported::toString);
+        assertEquals(List.of(0L), boxed(read(store, "key-0")), "what was stored is still served");
+    }
+
+    @Test
+    void cleanCloseLeavesMarkerAndUncleanStopIsRecovered() throws IOException
+    {
+        final File dir = watcher.dataDirectory("store");
+        final LatticeStore first = open(dir, 1000);
+        merge(first, "a", 1);
+        first.close();
+        assertTrue(new File(dir, LatticeStore.CLEAN_MARKER_FILE).exists());
+
+        final LatticeStore second = open(dir, 1000);
+        assertFalse(second.wasRecovered());
+        assertFalse(new File(dir, LatticeStore.CLEAN_MARKER_FILE).exists(), "no marker while running");
+        merge(second, "b", 2);
+        second.close();
+
+        // Same files without the marker: what an unclean stop leaves behind.
+        Files.delete(new File(dir, LatticeStore.CLEAN_MARKER_FILE).toPath());
+        final LatticeStore third = open(dir, 1000);
+        assertTrue(third.wasRecovered());
+        assertEquals(1, counters.recoveries.get());
+        assertEquals(List.of(1L), boxed(read(third, "a")));
+        assertEquals(List.of(2L), boxed(read(third, "b")));
+    }
+
+    @Test
+    void aSecondOpenOfTheSameDirectoryIsRefused()
+    {
+        final File dir = watcher.dataDirectory("store");
+        open(dir, 1000);
+        final IllegalStateException ex = assertThrows(IllegalStateException.class, () -> open(dir, 1000));
+        assertTrue(ex.getMessage().contains("in use by another process"), ex.getMessage());
+    }
+
+    @Test
+    void anEntryFailingItsChecksumIsDroppedAndReportedNeverServed() throws IOException
+    {
+        final File dir = watcher.dataDirectory("store");
+        final LatticeStore first = open(dir, 1000);
+        final long marker = 0x0123456789ABCDEFL;
+        merge(first, "victim", marker);
+        merge(first, "bystander", 42);
+        first.close();
+
+        flipFirstByteOf(new File(dir, LatticeStore.MAP_FILE), longs(marker).byteArray());
+
+        final LatticeStore second = open(dir, 1000);
+        final UnsafeBuffer out = new UnsafeBuffer(new byte[64]);
+        assertEquals(StoreStatus.CORRUPT, second.get(key("victim"), 0, 6, out, 0, 64));
+        assertEquals(1, counters.droppedCorrupt.get());
+        assertTrue(reported.stream().anyMatch(ex -> ex.getMessage().contains("failed its checksum")), reported::toString);
+        assertEquals(null, read(second, "victim"), "dropped, not served");
+        assertEquals(List.of(42L), boxed(read(second, "bystander")));
+    }
+
+    private static void flipFirstByteOf(final File file, final byte[] pattern) throws IOException
+    {
+        final byte[] content = Files.readAllBytes(file.toPath());
+        for (int i = 0; i + pattern.length <= content.length; i++)
+        {
+            boolean match = true;
+            for (int j = 0; j < pattern.length && match; j++)
+            {
+                match = content[i + j] == pattern[j];
+            }
+            if (match)
+            {
+                try (RandomAccessFile raf = new RandomAccessFile(file, "rw"))
+                {
+                    raf.seek(i);
+                    raf.write(content[i] ^ 0x01);
+                }
+                return;
+            }
+        }
+        throw new AssertionError("value bytes not found in " + file);
+    }
+
+    private static List<Long> boxed(final long[] values)
+    {
+        final List<Long> list = new ArrayList<>();
+        if (null != values)
+        {
+            for (final long value : values)
+            {
+                list.add(value);
+            }
+        }
+        return list;
+    }
+}
