@@ -188,7 +188,6 @@ public final class LatticeStore implements AutoCloseable
         }
         final byte[] keyBytes = new byte[keyLength];
         key.getBytes(keyOffset, keyBytes);
-        context.counters().gets.increment();
 
         final byte[] stored = map.get(keyBytes);
         if (null == stored)

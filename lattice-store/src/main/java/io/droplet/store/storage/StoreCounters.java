@@ -21,7 +21,7 @@ public final class StoreCounters implements AutoCloseable
 
     private final List<AtomicCounter> all = new ArrayList<>();
 
-    /** Gets served (each key of a multi-get counts). */
+    /** Client gets served (each key of a multi-get counts). */
     public final AtomicCounter gets;
     /** Puts received from clients. */
     public final AtomicCounter puts;

@@ -7,7 +7,7 @@ import org.agrona.MutableDirectBuffer;
  * A test merge: values are sorted, distinct little-endian longs; merge is set union. Lets the store
  * be tested on its own, independent of the lattice types.
  */
-final class LongSetMerge implements MergeFunction
+public final class LongSetMerge implements MergeFunction
 {
     public int merge(
         final DirectBuffer a, final int aOffset, final int aLength,

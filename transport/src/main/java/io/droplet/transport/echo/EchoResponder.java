@@ -1,12 +1,11 @@
 package io.droplet.transport.echo;
 
 import io.droplet.codecs.FrameRejection;
-import io.droplet.codecs.sbe.ErrorCode;
-import io.droplet.codecs.sbe.ErrorEncoder;
 import io.droplet.codecs.sbe.MessageHeaderDecoder;
 import io.droplet.codecs.sbe.MessageHeaderEncoder;
 import io.droplet.codecs.sbe.PingDecoder;
 import io.droplet.codecs.sbe.PongEncoder;
+import io.droplet.transport.ErrorReplier;
 import io.droplet.transport.FrameHandler;
 import io.droplet.transport.InboundAdapter;
 import io.droplet.transport.MessagePublisher;
@@ -37,7 +36,7 @@ public final class EchoResponder implements Agent, FrameHandler
     private final MessageHeaderEncoder headerEncoder = new MessageHeaderEncoder();
     private final PingDecoder pingDecoder = new PingDecoder();
     private final PongEncoder pongEncoder = new PongEncoder();
-    private final ErrorEncoder errorEncoder = new ErrorEncoder();
+    private final ErrorReplier errorReplier;
     private long pongsSent;
     private long pongsDropped;
 
@@ -47,6 +46,7 @@ public final class EchoResponder implements Agent, FrameHandler
     public EchoResponder(final NodeChannels channels)
     {
         this.channels = channels;
+        this.errorReplier = new ErrorReplier(channels);
         this.inbound = channels.open(this);
     }
 
@@ -103,27 +103,7 @@ public final class EchoResponder implements Agent, FrameHandler
      */
     public void onRejected(final FrameRejection rejection, final DirectBuffer buffer, final int offset, final int length)
     {
-        final long correlationId = channels.validator().correlationId(buffer, offset, length);
-        final long replyTo = channels.validator().replyTo(buffer, offset, length);
-        if (correlationId == Long.MIN_VALUE || replyTo == Long.MIN_VALUE)
-        {
-            return;
-        }
-        final MessagePublisher publisher = channels.peers().publisher(replyTo);
-        final String detail = rejection.name();
-        final int errorLength = MessageHeaderEncoder.ENCODED_LENGTH + ErrorEncoder.BLOCK_LENGTH +
-            ErrorEncoder.detailHeaderLength() + detail.length();
-        if (null == publisher || publisher.claim(errorLength) != SendStatus.OK)
-        {
-            return;
-        }
-        final ErrorCode code = rejection == FrameRejection.FRAME_TOO_LARGE || rejection == FrameRejection.VAR_DATA_TOO_LONG ?
-            ErrorCode.PAYLOAD_TOO_LARGE : ErrorCode.MALFORMED;
-        errorEncoder.wrapAndApplyHeader(publisher.buffer(), publisher.offset(), headerEncoder)
-            .correlationId(correlationId)
-            .code(code)
-            .detail(detail);
-        publisher.commit();
+        errorReplier.replyToRejected(rejection, buffer, offset, length);
     }
 
     /**

@@ -1,0 +1,82 @@
+package io.droplet.transport;
+
+import io.droplet.codecs.FrameRejection;
+import io.droplet.codecs.sbe.ErrorCode;
+import io.droplet.codecs.sbe.ErrorEncoder;
+import io.droplet.codecs.sbe.MessageHeaderEncoder;
+import org.agrona.DirectBuffer;
+
+/**
+ * Sends typed {@code Error} replies from a node, encoded in place, never waiting on the peer beyond
+ * the node's send timeout. Also answers rejected frames whose correlation id and reply node can still
+ * be read, so a caller that sent garbage learns it at once instead of at its deadline.
+ * <p>
+ * <b>Note:</b> not thread-safe; owned by the node's agent.
+ */
+public final class ErrorReplier
+{
+    private final NodeChannels channels;
+    private final MessageHeaderEncoder headerEncoder = new MessageHeaderEncoder();
+    private final ErrorEncoder errorEncoder = new ErrorEncoder();
+
+    /**
+     * @param channels of the replying node.
+     */
+    public ErrorReplier(final NodeChannels channels)
+    {
+        this.channels = channels;
+    }
+
+    /**
+     * Sends an error.
+     *
+     * @param replyTo       node to send to.
+     * @param correlationId of the failed request.
+     * @param code          why it failed.
+     * @param detail        ASCII text for people.
+     * @return a {@link SendStatus}.
+     */
+    public int reply(final long replyTo, final long correlationId, final ErrorCode code, final String detail)
+    {
+        final MessagePublisher publisher = channels.peers().publisher(replyTo);
+        if (null == publisher)
+        {
+            return SendStatus.UNKNOWN_DESTINATION;
+        }
+        final int length = MessageHeaderEncoder.ENCODED_LENGTH + ErrorEncoder.BLOCK_LENGTH +
+            ErrorEncoder.detailHeaderLength() + detail.length();
+        final int status = publisher.claim(length);
+        if (status != SendStatus.OK)
+        {
+            return status;
+        }
+        errorEncoder.wrapAndApplyHeader(publisher.buffer(), publisher.offset(), headerEncoder)
+            .correlationId(correlationId)
+            .code(code)
+            .detail(detail);
+        return publisher.commit();
+    }
+
+    /**
+     * Answers a rejected frame with MALFORMED (or PAYLOAD_TOO_LARGE for size rejections) if its
+     * correlation id and reply node can be read; otherwise does nothing (it was counted already).
+     *
+     * @param rejection why the frame was rejected.
+     * @param buffer    holding the frame.
+     * @param offset    of the frame.
+     * @param length    of the frame.
+     * @return a {@link SendStatus}, or {@link SendStatus#UNKNOWN_DESTINATION} if no sender is readable.
+     */
+    public int replyToRejected(final FrameRejection rejection, final DirectBuffer buffer, final int offset, final int length)
+    {
+        final long correlationId = channels.validator().correlationId(buffer, offset, length);
+        final long replyTo = channels.validator().replyTo(buffer, offset, length);
+        if (correlationId == Long.MIN_VALUE || replyTo == Long.MIN_VALUE)
+        {
+            return SendStatus.UNKNOWN_DESTINATION;
+        }
+        final ErrorCode code = rejection == FrameRejection.FRAME_TOO_LARGE || rejection == FrameRejection.VAR_DATA_TOO_LONG ?
+            ErrorCode.PAYLOAD_TOO_LARGE : ErrorCode.MALFORMED;
+        return reply(replyTo, correlationId, code, rejection.name());
+    }
+}
