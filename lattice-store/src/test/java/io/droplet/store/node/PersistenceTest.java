@@ -3,7 +3,9 @@ package io.droplet.store.node;
 import io.droplet.codecs.sbe.AckLevel;
 import io.droplet.codecs.sbe.ErrorCode;
 import io.droplet.store.storage.LatticeStore;
-import io.droplet.store.storage.LongSetMerge;
+import io.droplet.store.lattice.LatticeCodec;
+import io.droplet.store.lattice.LatticeMerger;
+import io.droplet.store.lattice.LwwLattice;
 import io.droplet.store.storage.StoreContext;
 import io.droplet.store.storage.StoreCounters;
 import io.droplet.test.Await;
@@ -40,7 +42,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
- * A storage node process takes 100,000 puts with ack ALL and is killed with SIGKILL at a random
+ * A storage node process takes 100,000 LWW puts with ack ALL and is killed with SIGKILL at a random
  * point; a new storage node over the same files recovers them and serves every acknowledged put.
  */
 class PersistenceTest implements StoreClientListener
@@ -91,15 +93,17 @@ class PersistenceTest implements StoreClientListener
             outcomes = 0;
 
             final UnsafeBuffer key = new UnsafeBuffer(new byte[32]);
-            final UnsafeBuffer value = new UnsafeBuffer(new byte[8]);
+            final UnsafeBuffer value = new UnsafeBuffer(new byte[64]);
             int sent = 0;
             while (acknowledged.cardinality() < killAfter)
             {
                 while (sent < KEYS && client.inFlight() < WINDOW)
                 {
                     final int keyLength = key.putStringWithoutLengthAscii(0, "k-" + sent);
-                    value.putLong(0, sent);
-                    final long id = client.put(key, 0, keyLength, value, 0, 8, AckLevel.ALL,
+                    // An LWW value whose payload is the key's number: what a recovered node must serve.
+                    final int valueLength = LatticeCodec.encode(
+                        new LwwLattice(sent, 1, Long.toString(sent).getBytes(StandardCharsets.US_ASCII)), value, 0, 64);
+                    final long id = client.put(key, 0, keyLength, value, 0, valueLength, AckLevel.ALL,
                         System.nanoTime() + TimeUnit.SECONDS.toNanos(10));
                     assertTrue(id > 0, "put not sent: " + id);
                     keyByCorrelation.put(id, sent);
@@ -132,7 +136,7 @@ class PersistenceTest implements StoreClientListener
                 .entries(200_000)
                 .averageKeySize(16)
                 .averageValueSize(16)
-                .mergeFunctionSupplier(LongSetMerge::new)
+                .mergeFunctionSupplier(() -> new LatticeMerger()::merge)
                 .counters(counters));
             NodeChannels nodeChannels = new NodeChannels(transport, NODE, nodeEndpoint, "recovered");
             NodeChannels readerChannels = new NodeChannels(transport, 200, new Endpoint("127.0.0.2", 0, 3200), "reader"))
@@ -251,7 +255,10 @@ class PersistenceTest implements StoreClientListener
             return;
         }
         final int key = Integer.parseInt(buffer.getStringWithoutLengthAscii(keyOffset + 2, keyLength - 2));
-        if (valueLength != 8 || buffer.getLong(valueOffset) != key)
+        final byte[] bytes = new byte[valueLength];
+        buffer.getBytes(valueOffset, bytes);
+        final LwwLattice lww = (LwwLattice)LatticeCodec.fromBytes(bytes);
+        if (lww.timestamp() != key || !Long.toString(key).equals(new String(lww.value().toByteArray(), StandardCharsets.US_ASCII)))
         {
             wrongValues++;
         }

@@ -2,17 +2,21 @@ package io.droplet.store.node;
 
 import io.droplet.codecs.sbe.AckLevel;
 import io.droplet.codecs.sbe.ErrorCode;
-import io.droplet.store.storage.LongSetMerge;
+import io.droplet.store.lattice.Bytes;
+import io.droplet.store.lattice.LatticeCodec;
+import io.droplet.store.lattice.LatticeMerger;
+import io.droplet.store.lattice.SetLattice;
 import io.droplet.test.Await;
 import io.droplet.test.SystemTestWatcher;
-import org.agrona.concurrent.UnsafeBuffer;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.List;
 import java.util.TreeSet;
 import java.util.concurrent.TimeUnit;
 
@@ -21,7 +25,7 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
- * Three storage nodes, R=3: puts through different nodes to the same keys converge to identical
+ * Three storage nodes, R=3, SET lattices: puts through different nodes to the same keys converge to identical
  * values on all three; a stopped node misses writes and catches up after it restarts.
  */
 @Timeout(value = 120, unit = TimeUnit.SECONDS)
@@ -37,23 +41,23 @@ class ReplicationTest
         return ("key-" + k).getBytes(StandardCharsets.UTF_8);
     }
 
+    /** A SET lattice of decimal numbers: the value every put merges in. */
     private static byte[] longs(final long... values)
     {
-        final UnsafeBuffer buffer = new UnsafeBuffer(new byte[values.length * 8]);
-        for (int i = 0; i < values.length; i++)
+        final List<Bytes> elements = new ArrayList<>();
+        for (final long value : values)
         {
-            buffer.putLong(i * 8, values[i]);
+            elements.add(Bytes.ofUtf8(Long.toString(value)));
         }
-        return buffer.byteArray();
+        return LatticeCodec.toBytes(SetLattice.of(elements));
     }
 
     private static TreeSet<Long> decode(final byte[] bytes)
     {
         final TreeSet<Long> set = new TreeSet<>();
-        final UnsafeBuffer buffer = new UnsafeBuffer(bytes);
-        for (int i = 0; i < bytes.length; i += 8)
+        for (final Bytes element : ((SetLattice)LatticeCodec.fromBytes(bytes)).elements())
         {
-            set.add(buffer.getLong(i));
+            set.add(Long.parseLong(new String(element.toByteArray(), StandardCharsets.UTF_8)));
         }
         return set;
     }
@@ -83,7 +87,7 @@ class ReplicationTest
     {
         try (StoreCluster cluster = new StoreCluster(
             watcher.aeronDirectory("replication"), watcher.dataDirectory("replication"), 3, 3,
-            TimeUnit.MILLISECONDS.toNanos(10), LongSetMerge::new))
+            TimeUnit.MILLISECONDS.toNanos(10), () -> new LatticeMerger()::merge))
         {
             // Every key gets one element through each of the three nodes, acknowledged by one replica.
             for (int k = 0; k < KEYS; k++)
@@ -95,7 +99,7 @@ class ReplicationTest
             }
             Await.until(cluster::dutyCycle, () -> converged(cluster, KEYS, 3), Duration.ofSeconds(30),
                 () -> "all three replicas hold identical values");
-            assertEquals(new TreeSet<>(java.util.List.of(70L, 71L, 72L)), decode(cluster.stored(2, key(7))));
+            assertEquals(new TreeSet<>(List.of(70L, 71L, 72L)), decode(cluster.stored(2, key(7))));
             for (int i = 0; i < 3; i++)
             {
                 assertTrue(cluster.counters[i].gossipRounds.get() > 0);
@@ -109,7 +113,7 @@ class ReplicationTest
             }
             assertEquals(ErrorCode.TIMEOUT, cluster.put(StoreCluster.nodeId(0), key(0), longs(9), AckLevel.ALL),
                 "ALL with a replica down ends in TIMEOUT");
-            assertEquals(new TreeSet<>(java.util.List.of(0L, 1L, 2L, 5L, 9L)), decode(cluster.get(StoreCluster.nodeId(1), key(0))),
+            assertEquals(new TreeSet<>(List.of(0L, 1L, 2L, 5L, 9L)), decode(cluster.get(StoreCluster.nodeId(1), key(0))),
                 "the live replicas kept the merge");
 
             cluster.restart(2);

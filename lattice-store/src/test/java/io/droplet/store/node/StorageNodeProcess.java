@@ -1,7 +1,7 @@
 package io.droplet.store.node;
 
 import io.droplet.store.storage.LatticeStore;
-import io.droplet.store.storage.LongSetMerge;
+import io.droplet.store.lattice.LatticeMerger;
 import io.droplet.store.storage.StoreContext;
 import io.droplet.store.storage.StoreCounters;
 import io.droplet.transport.Endpoint;
@@ -44,7 +44,7 @@ public final class StorageNodeProcess
             .entries(200_000)
             .averageKeySize(16)
             .averageValueSize(16)
-            .mergeFunctionSupplier(LongSetMerge::new)
+            .mergeFunctionSupplier(() -> new LatticeMerger()::merge)
             .counters(counters));
         final NodeChannels channels = new NodeChannels(transport, nodeId, self, "storage-" + nodeId);
         final StorageNode node = new StorageNode(new StorageNodeContext()
