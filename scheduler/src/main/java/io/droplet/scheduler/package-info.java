@@ -1,4 +1,17 @@
 /**
- * The scheduler: registry, membership, placement, DAG invocation bookkeeping, call modes, periodic calls. Filled in by the runtime work; empty for now.
+ * The scheduler role: the registry of functions and DAGs, executor membership by heartbeat, placement
+ * of each invocation's stages ({@link io.droplet.scheduler.PlacementPolicy}), and the first hop of a
+ * call (DESIGN.md section 4, hops 1 and 2): it answers registrations, and turns {@code CallDag} and
+ * {@code CallFunction} into {@code Trigger}s for the source stages, carrying the whole schedule.
+ * <p>
+ * The scheduler also introduces nodes to each other: when a caller connects, or an executor first
+ * heartbeats, it sends a {@code Connect} naming the newcomer's endpoint to every executor, so results
+ * can go straight from the sink's executor to the caller.
+ * <p>
+ * Until namespaces and authentication arrive, the {@code sessionId} a client sends with control
+ * requests is the node id it connected with, and replies go there.
+ * <p>
+ * This first version keeps its registry in memory (one scheduler per deployment); storing it in the
+ * lattice KVS, so that any scheduler can serve any call, is the next step.
  */
 package io.droplet.scheduler;

@@ -6,6 +6,8 @@ import io.droplet.codecs.sbe.ErrorEncoder;
 import io.droplet.codecs.sbe.MessageHeaderEncoder;
 import org.agrona.DirectBuffer;
 
+import java.nio.charset.StandardCharsets;
+
 /**
  * Sends typed {@code Error} replies from a node, encoded in place, never waiting on the peer beyond
  * the node's send timeout. Also answers rejected frames whose correlation id and reply node can still
@@ -33,7 +35,7 @@ public final class ErrorReplier
      * @param replyTo       node to send to.
      * @param correlationId of the failed request.
      * @param code          why it failed.
-     * @param detail        ASCII text for people.
+     * @param detail        text for people (error path: encoded with an allocation).
      * @return a {@link SendStatus}.
      */
     public int reply(final long replyTo, final long correlationId, final ErrorCode code, final String detail)
@@ -43,8 +45,9 @@ public final class ErrorReplier
         {
             return SendStatus.UNKNOWN_DESTINATION;
         }
+        final byte[] text = detail.getBytes(StandardCharsets.UTF_8);
         final int length = MessageHeaderEncoder.ENCODED_LENGTH + ErrorEncoder.BLOCK_LENGTH +
-            ErrorEncoder.detailHeaderLength() + detail.length();
+            ErrorEncoder.detailHeaderLength() + text.length;
         final int status = publisher.claim(length);
         if (status != SendStatus.OK)
         {
@@ -53,7 +56,7 @@ public final class ErrorReplier
         errorEncoder.wrapAndApplyHeader(publisher.buffer(), publisher.offset(), headerEncoder)
             .correlationId(correlationId)
             .code(code)
-            .detail(detail);
+            .putDetail(text, 0, text.length);
         return publisher.commit();
     }
 

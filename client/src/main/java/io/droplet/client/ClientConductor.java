@@ -1,0 +1,313 @@
+package io.droplet.client;
+
+import io.droplet.codecs.FrameRejection;
+import io.droplet.codecs.sbe.AckDecoder;
+import io.droplet.codecs.sbe.ConnectedDecoder;
+import io.droplet.codecs.sbe.ErrorCode;
+import io.droplet.codecs.sbe.ErrorDecoder;
+import io.droplet.codecs.sbe.FunctionListDecoder;
+import io.droplet.codecs.sbe.MessageHeaderDecoder;
+import io.droplet.codecs.sbe.ResultDecoder;
+import io.droplet.codecs.value.CodecRegistry;
+import io.droplet.codecs.value.Values;
+import io.droplet.transport.Endpoint;
+import io.droplet.transport.FrameHandler;
+import io.droplet.transport.InboundAdapter;
+import io.droplet.transport.MessagePublisher;
+import io.droplet.transport.NodeChannels;
+import io.droplet.transport.PendingRequests;
+import io.droplet.transport.SendStatus;
+import org.agrona.DirectBuffer;
+import org.agrona.collections.Long2ObjectHashMap;
+import org.agrona.concurrent.Agent;
+import org.agrona.concurrent.ManyToOneConcurrentArrayQueue;
+import org.agrona.concurrent.NanoClock;
+import org.agrona.concurrent.UnsafeBuffer;
+
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+
+/**
+ * The client's agent: takes requests that user threads encoded and queued, sends them to the
+ * scheduler, matches answers to them by correlation id, and completes each request's future exactly
+ * once: with the result, with the typed error the runtime sent, or with TIMEOUT at the deadline.
+ * A request that meets back-pressure is retried on later duty cycles until its deadline.
+ * <p>
+ * <b>Note:</b> {@link #submit} is thread-safe (a many-to-one queue); everything else runs on the agent's
+ * thread.
+ */
+public final class ClientConductor implements Agent, FrameHandler, PendingRequests.TimeoutListener
+{
+    private static final int FRAGMENT_LIMIT = 64;
+    private static final int DRAIN_LIMIT = 64;
+
+    /** One request from a user thread: its frame, already encoded with its correlation id. */
+    static final class Request
+    {
+        final long correlationId;
+        final byte[] frame;
+        final long deadlineNs;
+        final CompletableFuture<Object> future;
+        final boolean expectsAnswer;
+
+        Request(final long correlationId, final byte[] frame, final long deadlineNs, final CompletableFuture<Object> future,
+            final boolean expectsAnswer)
+        {
+            this.correlationId = correlationId;
+            this.frame = frame;
+            this.deadlineNs = deadlineNs;
+            this.future = future;
+            this.expectsAnswer = expectsAnswer;
+        }
+    }
+
+    private final NodeChannels channels;
+    private final long schedulerNode;
+    private final CodecRegistry codecs;
+    private final NanoClock clock;
+    private final InboundAdapter inbound;
+    private final PendingRequests pending;
+    private final ManyToOneConcurrentArrayQueue<Request> submitted;
+    private final Long2ObjectHashMap<Request> inFlight = new Long2ObjectHashMap<>();
+    private final ArrayDeque<Request> retries = new ArrayDeque<>();
+    private final UnsafeBuffer frameView = new UnsafeBuffer(0, 0);
+    private final MessageHeaderDecoder headerDecoder = new MessageHeaderDecoder();
+    private final ResultDecoder resultDecoder = new ResultDecoder();
+    private final ErrorDecoder errorDecoder = new ErrorDecoder();
+    private final AckDecoder ackDecoder = new AckDecoder();
+    private final ConnectedDecoder connectedDecoder = new ConnectedDecoder();
+    private final FunctionListDecoder functionListDecoder = new FunctionListDecoder();
+
+    /**
+     * @param channels          of the client node; its inbound side is opened here.
+     * @param schedulerNode     to send requests to.
+     * @param schedulerEndpoint where it receives.
+     * @param codecs            for extension value types in results.
+     * @param queueCapacity     most requests waiting to be sent.
+     */
+    public ClientConductor(
+        final NodeChannels channels,
+        final long schedulerNode,
+        final Endpoint schedulerEndpoint,
+        final CodecRegistry codecs,
+        final int queueCapacity)
+    {
+        this.channels = channels;
+        this.schedulerNode = schedulerNode;
+        this.codecs = codecs;
+        this.clock = channels.transport().context().nanoClock();
+        this.submitted = new ManyToOneConcurrentArrayQueue<>(queueCapacity);
+        channels.peers().register(schedulerNode, schedulerEndpoint);
+        this.pending = new PendingRequests(
+            channels.transport().context().maxPendingRequests(), clock.nanoTime(), channels.counters());
+        this.inbound = channels.open(this);
+    }
+
+    /**
+     * Queues a request (from any thread).
+     *
+     * @param request to send.
+     * @return false if the queue is full.
+     */
+    boolean submit(final Request request)
+    {
+        return submitted.offer(request);
+    }
+
+    /**
+     * @return the client node's channels.
+     */
+    public NodeChannels channels()
+    {
+        return channels;
+    }
+
+    /**
+     * @return true once the publication to the scheduler is connected.
+     */
+    public boolean isConnectedToScheduler()
+    {
+        final MessagePublisher publisher = channels.peers().publisher(schedulerNode);
+        return null != publisher && publisher.isConnected();
+    }
+
+    /**
+     * {@inheritDoc}
+     */
+    public int doWork()
+    {
+        int work = submitted.drain(this::send, DRAIN_LIMIT);
+        for (int i = retries.size(); i > 0; i--)
+        {
+            final Request request = retries.pollFirst();
+            if (!request.future.isDone())
+            {
+                offer(request);
+            }
+            work++;
+        }
+        // Expire first: an answer that arrives after its deadline must not beat the TIMEOUT.
+        work += pending.expire(clock.nanoTime(), this);
+        work += inbound.poll(FRAGMENT_LIMIT);
+        return work;
+    }
+
+    /**
+     * {@inheritDoc}
+     */
+    public String roleName()
+    {
+        return "droplet-client";
+    }
+
+    private void send(final Request request)
+    {
+        if (request.expectsAnswer)
+        {
+            if (!pending.track(request.correlationId, request.deadlineNs))
+            {
+                request.future.completeExceptionally(new DropletException(ErrorCode.NO_RESOURCES, "too many requests in flight"));
+                return;
+            }
+            inFlight.put(request.correlationId, request);
+        }
+        offer(request);
+    }
+
+    private void offer(final Request request)
+    {
+        final MessagePublisher publisher = channels.peers().publisher(schedulerNode);
+        frameView.wrap(request.frame);
+        // Never wait here: a back-pressured request is retried on the next duty cycle, until its deadline.
+        final int status = publisher.offer(frameView, 0, request.frame.length, clock.nanoTime());
+        if (status == SendStatus.OK)
+        {
+            if (!request.expectsAnswer)
+            {
+                request.future.complete(null);
+            }
+            return;
+        }
+        if ((status == SendStatus.BACK_PRESSURED || status == SendStatus.NOT_CONNECTED) &&
+            clock.nanoTime() - request.deadlineNs < 0)
+        {
+            retries.addLast(request);
+            return;
+        }
+        if (request.expectsAnswer)
+        {
+            inFlight.remove(request.correlationId);
+            pending.cancel(request.correlationId);
+        }
+        final ErrorCode code = status == SendStatus.PAYLOAD_TOO_LARGE ? ErrorCode.PAYLOAD_TOO_LARGE :
+            status == SendStatus.BACK_PRESSURED ? ErrorCode.TIMEOUT : ErrorCode.NOT_CONNECTED;
+        request.future.completeExceptionally(new DropletException(code, "request not sent: " + SendStatus.name(status)));
+    }
+
+    /**
+     * {@inheritDoc}
+     */
+    public void onTimeout(final long correlationId)
+    {
+        final Request request = inFlight.remove(correlationId);
+        if (null != request)
+        {
+            request.future.completeExceptionally(new DropletException(ErrorCode.TIMEOUT, "no answer before the deadline"));
+        }
+    }
+
+    /**
+     * {@inheritDoc}
+     */
+    public void onRejected(final FrameRejection rejection, final DirectBuffer buffer, final int offset, final int length)
+    {
+        // Counted by the adapter; a malformed answer to one of our requests ends in TIMEOUT.
+    }
+
+    /**
+     * {@inheritDoc}
+     */
+    public void onFrame(final int templateId, final DirectBuffer buffer, final int offset, final int length)
+    {
+        switch (templateId)
+        {
+            case ResultDecoder.TEMPLATE_ID:
+            {
+                resultDecoder.wrapAndApplyHeader(buffer, offset, headerDecoder);
+                final Request request = complete(resultDecoder.correlationId());
+                if (null != request)
+                {
+                    final int valueLength = resultDecoder.valueLength();
+                    final int valueOffset = resultDecoder.limit() + ResultDecoder.valueHeaderLength();
+                    try
+                    {
+                        request.future.complete(Values.fromBuffer(buffer, valueOffset, valueLength, codecs));
+                    }
+                    catch (final IllegalArgumentException ex)
+                    {
+                        request.future.completeExceptionally(new DropletException(ErrorCode.MALFORMED, ex.getMessage()));
+                    }
+                }
+                break;
+            }
+            case ErrorDecoder.TEMPLATE_ID:
+            {
+                errorDecoder.wrapAndApplyHeader(buffer, offset, headerDecoder);
+                final Request request = complete(errorDecoder.correlationId());
+                if (null != request)
+                {
+                    final ErrorCode code = errorDecoder.code();
+                    request.future.completeExceptionally(new DropletException(code, errorDecoder.detail()));
+                }
+                break;
+            }
+            case AckDecoder.TEMPLATE_ID:
+            {
+                ackDecoder.wrapAndApplyHeader(buffer, offset, headerDecoder);
+                final Request request = complete(ackDecoder.correlationId());
+                if (null != request)
+                {
+                    request.future.complete(null);
+                }
+                break;
+            }
+            case ConnectedDecoder.TEMPLATE_ID:
+            {
+                connectedDecoder.wrapAndApplyHeader(buffer, offset, headerDecoder);
+                final Request request = complete(connectedDecoder.correlationId());
+                if (null != request)
+                {
+                    request.future.complete(null);
+                }
+                break;
+            }
+            case FunctionListDecoder.TEMPLATE_ID:
+            {
+                functionListDecoder.wrapAndApplyHeader(buffer, offset, headerDecoder);
+                final Request request = complete(functionListDecoder.correlationId());
+                if (null != request)
+                {
+                    final List<String> names = new ArrayList<>();
+                    for (final FunctionListDecoder.FunctionsDecoder function : functionListDecoder.functions())
+                    {
+                        names.add(function.name());
+                    }
+                    request.future.complete(names);
+                }
+                break;
+            }
+            default:
+                break;
+        }
+    }
+
+    private Request complete(final long correlationId)
+    {
+        final Request request = inFlight.remove(correlationId);
+        // Counts late and duplicate answers (re-runs may answer twice); each request completes once.
+        pending.complete(correlationId);
+        return request;
+    }
+}

@@ -1,0 +1,452 @@
+package io.droplet.client;
+
+import io.droplet.codecs.function.DropletFunction;
+import io.droplet.codecs.sbe.CallDagEncoder;
+import io.droplet.codecs.sbe.CallFunctionEncoder;
+import io.droplet.codecs.sbe.CallMode;
+import io.droplet.codecs.sbe.ConnectEncoder;
+import io.droplet.codecs.sbe.DeleteDagEncoder;
+import io.droplet.codecs.sbe.DeleteFunctionEncoder;
+import io.droplet.codecs.sbe.ErrorCode;
+import io.droplet.codecs.sbe.FunctionKind;
+import io.droplet.codecs.sbe.ListFunctionsEncoder;
+import io.droplet.codecs.sbe.MessageHeaderEncoder;
+import io.droplet.codecs.sbe.RegisterDagEncoder;
+import io.droplet.codecs.sbe.RegisterFunctionEncoder;
+import io.droplet.codecs.value.CodecRegistry;
+import io.droplet.codecs.value.Values;
+import org.agrona.ExpandableArrayBuffer;
+
+import java.time.Duration;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * Droplet's client API: register functions and DAGs, call them, in the call modes FG (block until the
+ * result or the deadline), BG (a {@link CompletableFuture}) and NO_RETURN (fire and forget).
+ * Arguments and results are plain Java values: null, Boolean, Long/Integer, Double, String, byte[],
+ * {@link io.droplet.codecs.value.Reference}, List, Map, or a type with a registered codec.
+ * <pre>
+ *   try (DropletClient droplet = Droplet.local()) {
+ *       droplet.registerFunction("increment", inv -> inv.result().writeLong(inv.args().readLong() + 1));
+ *       droplet.registerFunction("square", inv -> { long x = inv.args().readLong(); inv.result().writeLong(x * x); });
+ *       droplet.registerDag("pipeline", List.of("increment", "square"), List.of(Connection.of("increment", "square")));
+ *       long result = (Long)droplet.callDag("pipeline", 3L); // 16
+ *   }
+ * </pre>
+ * <b>Note:</b> thread-safe: any number of threads may call concurrently.
+ */
+public final class DropletClient implements AutoCloseable
+{
+    /** Waits for a future: by spinning then parking, or by driving an in-process node's duty cycle. */
+    @FunctionalInterface
+    public interface Waiter
+    {
+        /**
+         * Returns when the future is done or the deadline passed.
+         *
+         * @param future     to wait for.
+         * @param deadlineNs on {@link System#nanoTime()}.
+         */
+        void await(CompletableFuture<?> future, long deadlineNs);
+    }
+
+    private static final int ALL_SOURCES = 65534;
+    private static final long DEADLINE_GRACE_NS = TimeUnit.MILLISECONDS.toNanos(100);
+
+    private final ClientConductor conductor;
+    private final long clientNode;
+    private final long defaultTimeoutNs;
+    private final FunctionInstaller installer;
+    private final Waiter waiter;
+    private final Runnable onClose;
+    private final CodecRegistry codecs;
+    private final AtomicLong correlationIds = new AtomicLong();
+    private final Map<String, List<String>> dagFunctions = new HashMap<>();
+    private final ThreadLocal<Encoders> encoders = ThreadLocal.withInitial(Encoders::new);
+
+    /** Per-thread flyweights: user threads encode their own requests. */
+    private static final class Encoders
+    {
+        final ExpandableArrayBuffer buffer = new ExpandableArrayBuffer(512);
+        final MessageHeaderEncoder header = new MessageHeaderEncoder();
+        final ConnectEncoder connect = new ConnectEncoder();
+        final RegisterFunctionEncoder registerFunction = new RegisterFunctionEncoder();
+        final DeleteFunctionEncoder deleteFunction = new DeleteFunctionEncoder();
+        final ListFunctionsEncoder listFunctions = new ListFunctionsEncoder();
+        final RegisterDagEncoder registerDag = new RegisterDagEncoder();
+        final DeleteDagEncoder deleteDag = new DeleteDagEncoder();
+        final CallDagEncoder callDag = new CallDagEncoder();
+        final CallFunctionEncoder callFunction = new CallFunctionEncoder();
+    }
+
+    /**
+     * Made by {@code Droplet.local()}; call {@link #connect()} before use.
+     *
+     * @param conductor        the client's agent.
+     * @param defaultTimeoutNs deadline of calls that give none.
+     * @param installer        for in-process functions, or null.
+     * @param waiter           how blocking calls wait.
+     * @param onClose          stops what the client runs on.
+     * @param codecs           for extension value types.
+     */
+    public DropletClient(
+        final ClientConductor conductor,
+        final long defaultTimeoutNs,
+        final FunctionInstaller installer,
+        final Waiter waiter,
+        final Runnable onClose,
+        final CodecRegistry codecs)
+    {
+        this.conductor = conductor;
+        this.clientNode = conductor.channels().nodeId();
+        this.defaultTimeoutNs = defaultTimeoutNs;
+        this.installer = installer;
+        this.waiter = waiter;
+        this.onClose = onClose;
+        this.codecs = codecs;
+    }
+
+    /**
+     * Introduces this client to the scheduler (its endpoint, so answers can reach it).
+     */
+    public void connect()
+    {
+        final Encoders e = encoders.get();
+        final long id = correlationIds.incrementAndGet();
+        e.connect.wrapAndApplyHeader(e.buffer, 0, e.header)
+            .correlationId(id)
+            .clientNode(clientNode)
+            .timestamp(epochNanos())
+            .namespaceName("")
+            .identity("")
+            .replyEndpoint(conductor.channels().self().toString());
+        join(submit(id, e, e.connect.encodedLength(), defaultTimeoutNs, true));
+    }
+
+    /**
+     * Registers a function that runs in this process's executors (local mode).
+     *
+     * @param name     of the function.
+     * @param function to run.
+     * @throws UnsupportedOperationException on a client of a remote deployment (shipping code comes later).
+     */
+    public void registerFunction(final String name, final DropletFunction function)
+    {
+        if (null == installer)
+        {
+            throw new UnsupportedOperationException("this client cannot install in-process functions; shipping code " +
+                "to a deployment is not implemented yet");
+        }
+        installer.install(name, function);
+        final Encoders e = encoders.get();
+        final long id = correlationIds.incrementAndGet();
+        e.registerFunction.wrapAndApplyHeader(e.buffer, 0, e.header)
+            .correlationId(id)
+            .sessionId(clientNode)
+            .version(0)
+            .kind(FunctionKind.LOCAL)
+            .name(name)
+            .entryPoint("")
+            .putCode(new byte[0], 0, 0);
+        join(submit(id, e, e.registerFunction.encodedLength(), defaultTimeoutNs, true));
+    }
+
+    /**
+     * @param name of a registered function.
+     * @throws DropletException FUNCTION_NOT_FOUND if there is none.
+     */
+    public void deleteFunction(final String name)
+    {
+        final Encoders e = encoders.get();
+        final long id = correlationIds.incrementAndGet();
+        e.deleteFunction.wrapAndApplyHeader(e.buffer, 0, e.header).correlationId(id).sessionId(clientNode).name(name);
+        join(submit(id, e, e.deleteFunction.encodedLength(), defaultTimeoutNs, true));
+    }
+
+    /**
+     * @return the names of the registered functions.
+     */
+    @SuppressWarnings("unchecked")
+    public List<String> listFunctions()
+    {
+        final Encoders e = encoders.get();
+        final long id = correlationIds.incrementAndGet();
+        e.listFunctions.wrapAndApplyHeader(e.buffer, 0, e.header).correlationId(id).sessionId(clientNode);
+        return (List<String>)join(submit(id, e, e.listFunctions.encodedLength(), defaultTimeoutNs, true));
+    }
+
+    /**
+     * Registers a DAG: its functions (each a stage) and the connections between them. It must be
+     * acyclic with exactly one sink; a function may appear in several DAGs.
+     *
+     * @param name        of the DAG.
+     * @param functions   its stages, by function name.
+     * @param connections its edges.
+     * @throws DropletException DAG_ALREADY_EXISTS, FUNCTION_NOT_FOUND or INVALID_ARGUMENT.
+     */
+    public void registerDag(final String name, final List<String> functions, final List<Connection> connections)
+    {
+        final Encoders e = encoders.get();
+        final long id = correlationIds.incrementAndGet();
+        e.registerDag.wrapAndApplyHeader(e.buffer, 0, e.header).correlationId(id).sessionId(clientNode);
+        final RegisterDagEncoder.FunctionsEncoder stages = e.registerDag.functionsCount(functions.size());
+        for (final String function : functions)
+        {
+            stages.next().function(function);
+        }
+        final RegisterDagEncoder.ConnectionsEncoder edges = e.registerDag.connectionsCount(connections.size());
+        for (final Connection connection : connections)
+        {
+            final int from = functions.indexOf(connection.from());
+            final int to = functions.indexOf(connection.to());
+            if (from < 0 || to < 0)
+            {
+                throw new DropletException(ErrorCode.INVALID_ARGUMENT,
+                    "connection " + connection.from() + " -> " + connection.to() + " names a function not in the DAG");
+            }
+            edges.next().fromStage(from).toStage(to);
+        }
+        e.registerDag.name(name);
+        join(submit(id, e, e.registerDag.encodedLength(), defaultTimeoutNs, true));
+        synchronized (dagFunctions)
+        {
+            dagFunctions.put(name, List.copyOf(functions));
+        }
+    }
+
+    /**
+     * @param name of a registered DAG.
+     * @throws DropletException NO_SUCH_DAG if there is none.
+     */
+    public void deleteDag(final String name)
+    {
+        final Encoders e = encoders.get();
+        final long id = correlationIds.incrementAndGet();
+        e.deleteDag.wrapAndApplyHeader(e.buffer, 0, e.header).correlationId(id).sessionId(clientNode).name(name);
+        join(submit(id, e, e.deleteDag.encodedLength(), defaultTimeoutNs, true));
+        synchronized (dagFunctions)
+        {
+            dagFunctions.remove(name);
+        }
+    }
+
+    /**
+     * Calls a function and waits for its result (FG).
+     *
+     * @param function to call.
+     * @param args     its arguments.
+     * @return its result.
+     * @throws DropletException with the typed reason if it failed or the deadline passed.
+     */
+    public Object call(final String function, final Object... args)
+    {
+        return join(callAsync(function, args));
+    }
+
+    /**
+     * Calls a function (BG).
+     *
+     * @param function to call.
+     * @param args     its arguments.
+     * @return the result's future; it fails with a {@link DropletException}.
+     */
+    public CompletableFuture<Object> callAsync(final String function, final Object... args)
+    {
+        return callFunction(function, args, CallMode.BG, defaultTimeoutNs);
+    }
+
+    /**
+     * Calls a function without waiting for or receiving its result (NO_RETURN).
+     *
+     * @param function to call.
+     * @param args     its arguments.
+     */
+    public void callNoReturn(final String function, final Object... args)
+    {
+        callFunction(function, args, CallMode.NO_RETURN, defaultTimeoutNs);
+    }
+
+    /**
+     * Calls a DAG and waits for its sink's result (FG); every source stage gets {@code args}.
+     *
+     * @param dag  to call.
+     * @param args given to every source stage.
+     * @return the sink's result.
+     * @throws DropletException with the typed reason if it failed or the deadline passed.
+     */
+    public Object callDag(final String dag, final Object... args)
+    {
+        return join(callDagAsync(dag, args));
+    }
+
+    /**
+     * Calls a DAG and waits, with a deadline of its own.
+     *
+     * @param dag     to call.
+     * @param timeout relative deadline.
+     * @param args    given to every source stage.
+     * @return the sink's result.
+     */
+    public Object callDagWithin(final String dag, final Duration timeout, final Object... args)
+    {
+        return join(callDag(dag, null, Arrays.asList(args), CallMode.FG, timeout.toNanos()), timeout.toNanos());
+    }
+
+    /**
+     * Calls a DAG (BG); every source stage gets {@code args}.
+     *
+     * @param dag  to call.
+     * @param args given to every source stage.
+     * @return the sink's result's future.
+     */
+    public CompletableFuture<Object> callDagAsync(final String dag, final Object... args)
+    {
+        return callDag(dag, null, Arrays.asList(args), CallMode.BG, defaultTimeoutNs);
+    }
+
+    /**
+     * Calls a DAG with arguments per source function (BG). The DAG must have been registered by this client.
+     *
+     * @param dag          to call.
+     * @param argsBySource arguments by source function name.
+     * @return the sink's result's future.
+     */
+    public CompletableFuture<Object> callDagAsync(final String dag, final Map<String, List<Object>> argsBySource)
+    {
+        return callDag(dag, argsBySource, null, CallMode.BG, defaultTimeoutNs);
+    }
+
+    /**
+     * Calls a DAG without waiting for or receiving its result (NO_RETURN).
+     *
+     * @param dag  to call.
+     * @param args given to every source stage.
+     */
+    public void callDagNoReturn(final String dag, final Object... args)
+    {
+        callDag(dag, null, Arrays.asList(args), CallMode.NO_RETURN, defaultTimeoutNs);
+    }
+
+    private CompletableFuture<Object> callFunction(final String function, final Object[] args, final CallMode mode, final long timeoutNs)
+    {
+        final byte[] encodedArgs = Values.toBytes(Arrays.asList(args), codecs);
+        final Encoders e = encoders.get();
+        final long id = correlationIds.incrementAndGet();
+        e.callFunction.wrapAndApplyHeader(e.buffer, 0, e.header)
+            .correlationId(id)
+            .sessionId(clientNode)
+            .replyTo(clientNode)
+            .deadline(epochNanos() + timeoutNs)
+            .mode(mode)
+            .periodNs(0)
+            .function(function)
+            .putArgs(encodedArgs, 0, encodedArgs.length);
+        return submit(id, e, e.callFunction.encodedLength(), timeoutNs, mode != CallMode.NO_RETURN);
+    }
+
+    private CompletableFuture<Object> callDag(
+        final String dag, final Map<String, List<Object>> argsBySource, final List<Object> argsForAll,
+        final CallMode mode, final long timeoutNs)
+    {
+        final Encoders e = encoders.get();
+        final long id = correlationIds.incrementAndGet();
+        e.callDag.wrapAndApplyHeader(e.buffer, 0, e.header)
+            .correlationId(id)
+            .sessionId(clientNode)
+            .replyTo(clientNode)
+            .deadline(epochNanos() + timeoutNs)
+            .mode(mode)
+            .periodNs(0);
+        if (null != argsForAll)
+        {
+            final byte[] encoded = Values.toBytes(argsForAll, codecs);
+            e.callDag.sourceArgsCount(1).next().stage(ALL_SOURCES).putArgs(encoded, 0, encoded.length);
+        }
+        else
+        {
+            final List<String> functions;
+            synchronized (dagFunctions)
+            {
+                functions = dagFunctions.get(dag);
+            }
+            if (null == functions)
+            {
+                throw new DropletException(ErrorCode.INVALID_ARGUMENT,
+                    "arguments by source need the DAG's structure: register " + dag + " from this client or pass args to all sources");
+            }
+            final CallDagEncoder.SourceArgsEncoder sources = e.callDag.sourceArgsCount(argsBySource.size());
+            for (final Map.Entry<String, List<Object>> entry : argsBySource.entrySet())
+            {
+                final int stage = functions.indexOf(entry.getKey());
+                if (stage < 0)
+                {
+                    throw new DropletException(ErrorCode.INVALID_ARGUMENT, entry.getKey() + " is not a stage of " + dag);
+                }
+                final byte[] encoded = Values.toBytes(entry.getValue(), codecs);
+                sources.next().stage(stage).putArgs(encoded, 0, encoded.length);
+            }
+        }
+        e.callDag.dag(dag);
+        return submit(id, e, e.callDag.encodedLength(), timeoutNs, mode != CallMode.NO_RETURN);
+    }
+
+    private CompletableFuture<Object> submit(
+        final long correlationId, final Encoders e, final int bodyLength, final long timeoutNs, final boolean expectsAnswer)
+    {
+        final byte[] frame = Arrays.copyOf(e.buffer.byteArray(), MessageHeaderEncoder.ENCODED_LENGTH + bodyLength);
+        final CompletableFuture<Object> future = new CompletableFuture<>();
+        final ClientConductor.Request request = new ClientConductor.Request(
+            correlationId, frame, System.nanoTime() + timeoutNs, future, expectsAnswer);
+        if (!conductor.submit(request))
+        {
+            future.completeExceptionally(new DropletException(ErrorCode.NO_RESOURCES, "client queue full"));
+        }
+        return future;
+    }
+
+    private Object join(final CompletableFuture<Object> future)
+    {
+        return join(future, defaultTimeoutNs);
+    }
+
+    private Object join(final CompletableFuture<Object> future, final long timeoutNs)
+    {
+        waiter.await(future, System.nanoTime() + timeoutNs + DEADLINE_GRACE_NS);
+        if (!future.isDone())
+        {
+            throw new DropletException(ErrorCode.TIMEOUT, "no answer before the deadline");
+        }
+        try
+        {
+            return future.join();
+        }
+        catch (final CompletionException ex)
+        {
+            if (ex.getCause() instanceof DropletException)
+            {
+                throw (DropletException)ex.getCause();
+            }
+            throw ex;
+        }
+    }
+
+    private static long epochNanos()
+    {
+        return System.currentTimeMillis() * 1_000_000L;
+    }
+
+    /**
+     * Stops what the client runs on (for a local client, the whole node).
+     */
+    public void close()
+    {
+        onClose.run();
+    }
+}

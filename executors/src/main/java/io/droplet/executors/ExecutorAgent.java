@@ -1,0 +1,506 @@
+package io.droplet.executors;
+
+import io.droplet.codecs.FrameRejection;
+import io.droplet.codecs.function.DropletFunction;
+import io.droplet.codecs.sbe.ConnectDecoder;
+import io.droplet.codecs.sbe.ErrorCode;
+import io.droplet.codecs.sbe.HeartbeatEncoder;
+import io.droplet.codecs.sbe.MessageHeaderDecoder;
+import io.droplet.codecs.sbe.MessageHeaderEncoder;
+import io.droplet.codecs.sbe.ResultEncoder;
+import io.droplet.codecs.sbe.TriggerDecoder;
+import io.droplet.codecs.sbe.TriggerEncoder;
+import io.droplet.codecs.value.ValueRejection;
+import io.droplet.codecs.value.ValueValidator;
+import io.droplet.transport.Endpoint;
+import io.droplet.transport.ErrorReplier;
+import io.droplet.transport.FrameHandler;
+import io.droplet.transport.InboundAdapter;
+import io.droplet.transport.MessagePublisher;
+import io.droplet.transport.NodeChannels;
+import io.droplet.transport.SendStatus;
+import org.agrona.DirectBuffer;
+import org.agrona.collections.Long2ObjectHashMap;
+import org.agrona.concurrent.Agent;
+import org.agrona.concurrent.EpochNanoClock;
+import org.agrona.concurrent.NanoClock;
+import org.agrona.concurrent.SystemEpochNanoClock;
+import org.agrona.concurrent.UnsafeBuffer;
+
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayDeque;
+import java.util.List;
+
+import static java.nio.ByteOrder.LITTLE_ENDIAN;
+
+/**
+ * Runs DAG stages (DESIGN.md section 4, hops 3 and 4): decodes a {@code Trigger} in place, runs the
+ * target stage's function, then sends a {@code Trigger} carrying the output and the same schedule to
+ * the executor of each child stage, or a {@code Result} to the caller when the stage is the sink.
+ * Everything it needs travels with the trigger, so it keeps no per-DAG state, except the partial
+ * inputs of fan-in stages, which expire at the invocation's deadline.
+ * <p>
+ * Failures are values sent to the caller: FUNCTION_NOT_FOUND, EXECUTION_ERROR with the exception's
+ * text, TIMEOUT when a trigger arrives after its deadline, PAYLOAD_TOO_LARGE for an oversized result,
+ * MALFORMED for a trigger that is inconsistent (a stage or edge out of range). A failing function
+ * never stops the agent.
+ * <p>
+ * <b>Note:</b> an agent: not thread-safe, run by one thread.
+ */
+public final class ExecutorAgent implements Agent, FrameHandler
+{
+    /** Most stages in one DAG. */
+    public static final int MAX_STAGES = 64;
+    /** Most edges in one DAG. */
+    public static final int MAX_EDGES = 256;
+
+    private static final int FRAGMENT_LIMIT = 64;
+    private static final int ROLE_EXECUTOR = 4;
+    private static final int MAX_DETAIL = 1000;
+    private static final byte[] EMPTY_SUMMARY = new byte[0];
+
+    private final NodeChannels channels;
+    private final LocalFunctions functions;
+    private final long nodeId;
+    private final long schedulerNode;
+    private final long heartbeatPeriodNs;
+    private final NanoClock clock;
+    private final EpochNanoClock epochClock = new SystemEpochNanoClock();
+    private final InboundAdapter inbound;
+    private final ErrorReplier errorReplier;
+    private final byte[] endpointBytes;
+
+    private final MessageHeaderDecoder headerDecoder = new MessageHeaderDecoder();
+    private final MessageHeaderEncoder headerEncoder = new MessageHeaderEncoder();
+    private final TriggerDecoder triggerDecoder = new TriggerDecoder();
+    private final TriggerEncoder triggerEncoder = new TriggerEncoder();
+    private final ResultEncoder resultEncoder = new ResultEncoder();
+    private final HeartbeatEncoder heartbeatEncoder = new HeartbeatEncoder();
+    private final ConnectDecoder connectDecoder = new ConnectDecoder();
+    private final StageInvocation invocation = new StageInvocation();
+
+    private final long[] stageExecutors = new long[MAX_STAGES];
+    private final int[] stageFunctionOffsets = new int[MAX_STAGES];
+    private final int[] stageFunctionLengths = new int[MAX_STAGES];
+    private final int[] edgeFrom = new int[MAX_EDGES];
+    private final int[] edgeTo = new int[MAX_EDGES];
+    private final UnsafeBuffer args;
+    private final UnsafeBuffer result;
+    private final UnsafeBuffer message;
+    private final Long2ObjectHashMap<FanIn> fanIns = new Long2ObjectHashMap<>();
+    private final ArrayDeque<FanIn> fanInPool = new ArrayDeque<>();
+
+    private long nextHeartbeatNs;
+    private long nextFanInSweepNs;
+    private long stagesRun;
+    private long stagesFailed;
+    private long undeliverable;
+
+    /**
+     * @param context parts and settings; the agent opens the inbound side of its channels.
+     */
+    public ExecutorAgent(final ExecutorContext context)
+    {
+        this.channels = context.channels();
+        this.functions = context.functions();
+        this.nodeId = channels.nodeId();
+        this.schedulerNode = context.schedulerNode();
+        this.heartbeatPeriodNs = context.heartbeatPeriodNs();
+        this.clock = channels.transport().context().nanoClock();
+        this.endpointBytes = channels.self().toString().getBytes(StandardCharsets.US_ASCII);
+        channels.peers().register(schedulerNode, context.schedulerEndpoint());
+        final int maxMessage = channels.transport().context().maxMessageLength();
+        this.args = new UnsafeBuffer(ByteBuffer.allocateDirect(maxMessage));
+        this.result = new UnsafeBuffer(ByteBuffer.allocateDirect(maxMessage));
+        this.message = new UnsafeBuffer(ByteBuffer.allocateDirect(maxMessage));
+        this.errorReplier = new ErrorReplier(channels);
+        this.nextHeartbeatNs = clock.nanoTime();
+        this.inbound = channels.open(this);
+    }
+
+    /**
+     * {@inheritDoc}
+     */
+    public int doWork()
+    {
+        int work = inbound.poll(FRAGMENT_LIMIT);
+        final long now = clock.nanoTime();
+        if (now - nextHeartbeatNs >= 0)
+        {
+            nextHeartbeatNs = now + heartbeatPeriodNs;
+            work += heartbeat();
+        }
+        if (!fanIns.isEmpty() && now - nextFanInSweepNs >= 0)
+        {
+            nextFanInSweepNs = now + heartbeatPeriodNs;
+            work += sweepExpiredFanIns();
+        }
+        return work;
+    }
+
+    /**
+     * {@inheritDoc}
+     */
+    public String roleName()
+    {
+        return "droplet-executor";
+    }
+
+    /**
+     * @return stages run to completion.
+     */
+    public long stagesRun()
+    {
+        return stagesRun;
+    }
+
+    /**
+     * @return stages that ended in an error sent to the caller.
+     */
+    public long stagesFailed()
+    {
+        return stagesFailed;
+    }
+
+    /**
+     * @return outputs that could not be sent (unknown or unreachable destination).
+     */
+    public long undeliverable()
+    {
+        return undeliverable;
+    }
+
+    /**
+     * {@inheritDoc}
+     */
+    public void onFrame(final int templateId, final DirectBuffer buffer, final int offset, final int length)
+    {
+        if (templateId == TriggerDecoder.TEMPLATE_ID)
+        {
+            onTrigger(buffer, offset);
+        }
+        else if (templateId == ConnectDecoder.TEMPLATE_ID)
+        {
+            onIntroduction(buffer, offset);
+        }
+    }
+
+    /**
+     * {@inheritDoc}
+     */
+    public void onRejected(final FrameRejection rejection, final DirectBuffer buffer, final int offset, final int length)
+    {
+        errorReplier.replyToRejected(rejection, buffer, offset, length);
+    }
+
+    /**
+     * The scheduler introduces the nodes an executor must be able to reach: callers and other executors.
+     */
+    private void onIntroduction(final DirectBuffer buffer, final int offset)
+    {
+        connectDecoder.wrapAndApplyHeader(buffer, offset, headerDecoder);
+        final long node = connectDecoder.clientNode();
+        connectDecoder.skipNamespaceName();
+        connectDecoder.skipIdentity();
+        try
+        {
+            channels.peers().register(node, Endpoint.parse(connectDecoder.replyEndpoint()));
+        }
+        catch (final IllegalArgumentException ex)
+        {
+            channels.transport().errorHandler().onError(ex);
+        }
+    }
+
+    private void onTrigger(final DirectBuffer buffer, final int offset)
+    {
+        triggerDecoder.wrapAndApplyHeader(buffer, offset, headerDecoder);
+        final long invocationId = triggerDecoder.invocationId();
+        final long correlationId = triggerDecoder.correlationId();
+        final long replyTo = triggerDecoder.replyTo();
+        final long deadline = triggerDecoder.deadline();
+        final int target = triggerDecoder.targetStage();
+        final int from = triggerDecoder.fromStage();
+        final int attempt = triggerDecoder.attempt();
+
+        int stages = 0;
+        for (final TriggerDecoder.ScheduleDecoder stage : triggerDecoder.schedule())
+        {
+            if (stages == MAX_STAGES)
+            {
+                fail(replyTo, correlationId, ErrorCode.MALFORMED, "more than " + MAX_STAGES + " stages");
+                return;
+            }
+            stageExecutors[stages] = stage.executor();
+            stageFunctionLengths[stages] = stage.functionLength();
+            stageFunctionOffsets[stages] = triggerDecoder.limit() + TriggerDecoder.ScheduleDecoder.functionHeaderLength();
+            stage.skipFunction();
+            stages++;
+        }
+        int edges = 0;
+        for (final TriggerDecoder.EdgesDecoder edge : triggerDecoder.edges())
+        {
+            if (edges == MAX_EDGES)
+            {
+                fail(replyTo, correlationId, ErrorCode.MALFORMED, "more than " + MAX_EDGES + " edges");
+                return;
+            }
+            edgeFrom[edges] = edge.fromStage();
+            edgeTo[edges] = edge.toStage();
+            if (edgeFrom[edges] >= stages || edgeTo[edges] >= stages)
+            {
+                fail(replyTo, correlationId, ErrorCode.MALFORMED, "edge to a stage that is not scheduled");
+                return;
+            }
+            edges++;
+        }
+        final int inputLength = triggerDecoder.argsLength();
+        final int inputOffset = triggerDecoder.limit() + TriggerDecoder.argsHeaderLength();
+
+        if (target >= stages)
+        {
+            fail(replyTo, correlationId, ErrorCode.MALFORMED, "target stage is not scheduled");
+            return;
+        }
+        if (deadline != 0 && epochClock.nanoTime() - deadline > 0)
+        {
+            fail(replyTo, correlationId, ErrorCode.TIMEOUT, "deadline passed before stage " + target + " ran");
+            return;
+        }
+        if (ValueValidator.validate(buffer, inputOffset, inputLength, ValueValidator.DEFAULT_MAX_DEPTH) != ValueRejection.NONE)
+        {
+            fail(replyTo, correlationId, ErrorCode.MALFORMED, "arguments are not a valid value");
+            return;
+        }
+        final DropletFunction function = functions.lookup(buffer, stageFunctionOffsets[target], stageFunctionLengths[target]);
+        if (null == function)
+        {
+            fail(replyTo, correlationId, ErrorCode.FUNCTION_NOT_FOUND,
+                "no function " + buffer.getStringWithoutLengthUtf8(stageFunctionOffsets[target], stageFunctionLengths[target]) +
+                " on executor " + nodeId);
+            return;
+        }
+
+        // Arguments: the caller's LIST for a source stage; otherwise the parents' outputs, in stage order.
+        final int parents = countParents(target, edges);
+        final DirectBuffer argsBuffer;
+        final int argsLength;
+        if (parents == 0)
+        {
+            argsBuffer = buffer;
+            argsLength = inputLength;
+        }
+        else if (parents == 1)
+        {
+            args.putByte(0, io.droplet.codecs.value.ValueType.LIST.tag());
+            args.putInt(1, 1, LITTLE_ENDIAN);
+            args.putInt(5, inputLength, LITTLE_ENDIAN);
+            args.putBytes(9, buffer, inputOffset, inputLength);
+            argsBuffer = args;
+            argsLength = 9 + inputLength;
+        }
+        else
+        {
+            argsLength = collectFanIn(invocationId, target, from, parents, edges, deadline, buffer, inputOffset, inputLength);
+            if (argsLength == 0)
+            {
+                return;
+            }
+            if (argsLength < 0)
+            {
+                fail(replyTo, correlationId, ErrorCode.PAYLOAD_TOO_LARGE, "fan-in arguments exceed the message limit");
+                return;
+            }
+            argsBuffer = args;
+        }
+        final int argsOffset = argsBuffer == buffer ? inputOffset : 0;
+
+        invocation.wrap(argsBuffer, argsOffset, argsLength, result, result.capacity(), invocationId, target);
+        try
+        {
+            function.apply(invocation);
+        }
+        catch (final Throwable ex)
+        {
+            final String text = String.valueOf(ex);
+            fail(replyTo, correlationId, ErrorCode.EXECUTION_ERROR, text.length() > MAX_DETAIL ? text.substring(0, MAX_DETAIL) : text);
+            return;
+        }
+        int resultLength = invocation.writer().encodedLength();
+        if (resultLength < 0)
+        {
+            fail(replyTo, correlationId, ErrorCode.PAYLOAD_TOO_LARGE, "result larger than the message limit or not closed");
+            return;
+        }
+        if (resultLength == 0)
+        {
+            // A function that writes nothing returns null.
+            resultLength = invocation.writer().wrap(result, 0, result.capacity()).writeNull().encodedLength();
+        }
+        stagesRun++;
+
+        boolean sink = true;
+        for (int e = 0; e < edges; e++)
+        {
+            if (edgeFrom[e] == target)
+            {
+                sink = false;
+                forward(buffer, stages, edges, invocationId, correlationId, replyTo, deadline, edgeTo[e], target, attempt,
+                    resultLength);
+            }
+        }
+        if (sink && replyTo != 0)
+        {
+            resultEncoder.wrapAndApplyHeader(message, 0, headerEncoder)
+                .correlationId(correlationId)
+                .invocationId(invocationId)
+                .executor(nodeId)
+                .putValue(result, 0, resultLength);
+            send(replyTo, MessageHeaderEncoder.ENCODED_LENGTH + resultEncoder.encodedLength());
+        }
+    }
+
+    private int countParents(final int target, final int edges)
+    {
+        int parents = 0;
+        for (int e = 0; e < edges; e++)
+        {
+            if (edgeTo[e] == target)
+            {
+                parents++;
+            }
+        }
+        return parents;
+    }
+
+    /**
+     * Stores one parent's output of a fan-in stage.
+     *
+     * @return the length of the assembled arguments in {@code args} when every parent has arrived, 0 while
+     * waiting, -1 if they do not fit.
+     */
+    private int collectFanIn(
+        final long invocationId, final int target, final int from, final int parents, final int edges,
+        final long deadline, final DirectBuffer buffer, final int offset, final int length)
+    {
+        int slot = 0;
+        for (int e = 0; e < edges; e++)
+        {
+            if (edgeTo[e] == target && edgeFrom[e] < from)
+            {
+                slot++;
+            }
+        }
+        final long key = invocationId * MAX_STAGES + target;
+        FanIn fanIn = fanIns.get(key);
+        if (null == fanIn)
+        {
+            fanIn = fanInPool.isEmpty() ? new FanIn() : fanInPool.pollFirst();
+            fanIn.reset(parents, deadline);
+            fanIns.put(key, fanIn);
+        }
+        if (!fanIn.store(slot, buffer, offset, length))
+        {
+            return 0;
+        }
+        fanIns.remove(key);
+        fanInPool.addLast(fanIn);
+        return fanIn.writeArgs(args, args.capacity());
+    }
+
+    private int sweepExpiredFanIns()
+    {
+        final long now = epochClock.nanoTime();
+        int swept = 0;
+        for (final Long2ObjectHashMap<FanIn>.ValueIterator iterator = fanIns.values().iterator(); iterator.hasNext(); )
+        {
+            final FanIn fanIn = iterator.next();
+            // A parent failed or its executor died: the caller has its error or TIMEOUT; drop the partial state.
+            if (fanIn.deadline != 0 && now - fanIn.deadline > 0)
+            {
+                iterator.remove();
+                fanInPool.addLast(fanIn);
+                swept++;
+            }
+        }
+        return swept;
+    }
+
+    private void forward(
+        final DirectBuffer inbound, final int stages, final int edges,
+        final long invocationId, final long correlationId, final long replyTo, final long deadline,
+        final int child, final int target, final int attempt, final int resultLength)
+    {
+        triggerEncoder.wrapAndApplyHeader(message, 0, headerEncoder)
+            .invocationId(invocationId)
+            .correlationId(correlationId)
+            .replyTo(replyTo)
+            .deadline(deadline)
+            .targetStage(child)
+            .fromStage(target)
+            .attempt(attempt);
+        final TriggerEncoder.ScheduleEncoder schedule = triggerEncoder.scheduleCount(stages);
+        for (int s = 0; s < stages; s++)
+        {
+            schedule.next().executor(stageExecutors[s]).putFunction(inbound, stageFunctionOffsets[s], stageFunctionLengths[s]);
+        }
+        final TriggerEncoder.EdgesEncoder edgesEncoder = triggerEncoder.edgesCount(edges);
+        for (int e = 0; e < edges; e++)
+        {
+            edgesEncoder.next().fromStage(edgeFrom[e]).toStage(edgeTo[e]);
+        }
+        triggerEncoder.putArgs(result, 0, resultLength);
+        final int status = send(stageExecutors[child], MessageHeaderEncoder.ENCODED_LENGTH + triggerEncoder.encodedLength());
+        if (status != SendStatus.OK)
+        {
+            fail(replyTo, correlationId, status == SendStatus.PAYLOAD_TOO_LARGE ? ErrorCode.PAYLOAD_TOO_LARGE : ErrorCode.NOT_CONNECTED,
+                "could not reach the executor of stage " + child + ": " + SendStatus.name(status));
+        }
+    }
+
+    private int heartbeat()
+    {
+        final List<byte[]> names = functions.names();
+        heartbeatEncoder.wrapAndApplyHeader(message, 0, headerEncoder)
+            .node(nodeId)
+            .timestamp(epochClock.nanoTime())
+            .roles((short)ROLE_EXECUTOR)
+            .utilisationPerMille(0)
+            .queueDepth(fanIns.size())
+            .inFlight(0);
+        final HeartbeatEncoder.FunctionsEncoder group = heartbeatEncoder.functionsCount(names.size());
+        for (final byte[] name : names)
+        {
+            group.next().putName(name, 0, name.length);
+        }
+        heartbeatEncoder.putEndpoint(endpointBytes, 0, endpointBytes.length)
+            .putCachedKeySummary(EMPTY_SUMMARY, 0, 0);
+        return send(schedulerNode, MessageHeaderEncoder.ENCODED_LENGTH + heartbeatEncoder.encodedLength()) == SendStatus.OK ? 1 : 0;
+    }
+
+    private void fail(final long replyTo, final long correlationId, final ErrorCode code, final String detail)
+    {
+        stagesFailed++;
+        if (replyTo != 0 && errorReplier.reply(replyTo, correlationId, code, detail) != SendStatus.OK)
+        {
+            undeliverable++;
+        }
+    }
+
+    private int send(final long destination, final int length)
+    {
+        final MessagePublisher publisher = channels.peers().publisher(destination);
+        if (null == publisher)
+        {
+            undeliverable++;
+            return SendStatus.UNKNOWN_DESTINATION;
+        }
+        final int status = publisher.offer(message, 0, length, clock.nanoTime() + channels.transport().context().sendTimeoutNs());
+        if (status != SendStatus.OK)
+        {
+            undeliverable++;
+        }
+        return status;
+    }
+}

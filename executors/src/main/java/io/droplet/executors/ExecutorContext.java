@@ -1,0 +1,107 @@
+package io.droplet.executors;
+
+import io.droplet.transport.Endpoint;
+import io.droplet.transport.NodeChannels;
+import org.agrona.SystemUtil;
+
+/**
+ * Parts and settings of an {@link ExecutorAgent}.
+ * <p>
+ * <b>Note:</b> not thread-safe; fill in, then hand to the agent.
+ */
+public final class ExecutorContext
+{
+    /** How often an executor heartbeats to its scheduler. */
+    public static final String HEARTBEAT_PERIOD_PROP_NAME = "droplet.executor.heartbeat.period";
+    /** Default heartbeat period: 100 ms. */
+    public static final String HEARTBEAT_PERIOD_DEFAULT = "100ms";
+
+    private NodeChannels channels;
+    private LocalFunctions functions;
+    private long schedulerNode;
+    private Endpoint schedulerEndpoint;
+    private long heartbeatPeriodNs = SystemUtil.parseDuration(HEARTBEAT_PERIOD_PROP_NAME,
+        System.getProperty(HEARTBEAT_PERIOD_PROP_NAME, HEARTBEAT_PERIOD_DEFAULT));
+
+    /**
+     * @return the executor's channels.
+     */
+    public NodeChannels channels()
+    {
+        return channels;
+    }
+
+    /**
+     * @param channels of the executor; its inbound side is opened by the agent.
+     * @return this context.
+     */
+    public ExecutorContext channels(final NodeChannels channels)
+    {
+        this.channels = channels;
+        return this;
+    }
+
+    /**
+     * @return the functions the executor runs.
+     */
+    public LocalFunctions functions()
+    {
+        return functions;
+    }
+
+    /**
+     * @param functions the executor runs.
+     * @return this context.
+     */
+    public ExecutorContext functions(final LocalFunctions functions)
+    {
+        this.functions = functions;
+        return this;
+    }
+
+    /**
+     * @return the scheduler heartbeats go to.
+     */
+    public long schedulerNode()
+    {
+        return schedulerNode;
+    }
+
+    /**
+     * @return where the scheduler receives.
+     */
+    public Endpoint schedulerEndpoint()
+    {
+        return schedulerEndpoint;
+    }
+
+    /**
+     * @param schedulerNode     id of the scheduler heartbeats go to.
+     * @param schedulerEndpoint where it receives.
+     * @return this context.
+     */
+    public ExecutorContext scheduler(final long schedulerNode, final Endpoint schedulerEndpoint)
+    {
+        this.schedulerNode = schedulerNode;
+        this.schedulerEndpoint = schedulerEndpoint;
+        return this;
+    }
+
+    /**
+     * @return heartbeat period in nanoseconds.
+     */
+    public long heartbeatPeriodNs()
+    {
+        return heartbeatPeriodNs;
+    }
+
+    /**
+     * @param heartbeatPeriodNs between heartbeats.
+     * @return this context.
+     */
+    public ExecutorContext heartbeatPeriodNs(final long heartbeatPeriodNs)
+    {
+        this.heartbeatPeriodNs = heartbeatPeriodNs;
+        return this;
+    }
+}

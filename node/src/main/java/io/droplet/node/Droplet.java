@@ -1,0 +1,190 @@
+package io.droplet.node;
+
+import io.droplet.client.ClientConductor;
+import io.droplet.client.DropletClient;
+import io.droplet.executors.ExecutorAgent;
+import io.droplet.executors.ExecutorContext;
+import io.droplet.executors.LocalFunctions;
+import io.droplet.scheduler.SchedulerAgent;
+import io.droplet.scheduler.SchedulerContext;
+import io.droplet.transport.Endpoint;
+import io.droplet.transport.NodeChannels;
+import io.droplet.transport.ThreadingProfile;
+import io.droplet.transport.Transport;
+import io.droplet.transport.TransportContext;
+import org.agrona.CloseHelper;
+import org.agrona.concurrent.Agent;
+import org.agrona.concurrent.AgentInvoker;
+import org.agrona.concurrent.AgentRunner;
+import org.agrona.concurrent.BackoffIdleStrategy;
+import org.agrona.concurrent.BusySpinIdleStrategy;
+import org.agrona.concurrent.CompositeAgent;
+import org.agrona.concurrent.IdleStrategy;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * The entry point for first use and tests: {@link #local()} starts a whole node in this process (an
+ * embedded media driver, a scheduler, executors and the client's agent, composed into one duty cycle)
+ * and hands back the same {@link DropletClient} API a service uses against a deployment.
+ * <pre>
+ *   try (DropletClient droplet = Droplet.local()) { ... }
+ * </pre>
+ * <b>Note:</b> thread-safe; each call starts an independent node.
+ */
+public final class Droplet
+{
+    private static final long SCHEDULER = 1;
+    private static final long FIRST_EXECUTOR = 10;
+    private static final long CLIENT = 1000;
+
+    private Droplet()
+    {
+    }
+
+    /**
+     * @return a client of a new in-process node with default settings (one executor, a shared thread).
+     */
+    public static DropletClient local()
+    {
+        return local(new LocalContext());
+    }
+
+    /**
+     * @param context settings.
+     * @return a client of a new in-process node; closing it stops the node.
+     */
+    public static DropletClient local(final LocalContext context)
+    {
+        final Transport transport = Transport.launch(new TransportContext()
+            .embeddedDriver(true)
+            .threadingProfile(ThreadingProfile.INVOKER)
+            .localHost("127.0.0.1")
+            .name("droplet-local"));
+        final List<AutoCloseable> resources = new ArrayList<>();
+        try
+        {
+            final Endpoint schedulerEndpoint = new Endpoint("127.0.0.1", 0, 5001);
+            final NodeChannels schedulerChannels = new NodeChannels(transport, SCHEDULER, schedulerEndpoint, "scheduler");
+            resources.add(schedulerChannels);
+            final SchedulerAgent scheduler = new SchedulerAgent(new SchedulerContext().channels(schedulerChannels));
+
+            final LocalFunctions functions = new LocalFunctions();
+            final List<Agent> agents = new ArrayList<>();
+            agents.add(transport.conductorAgent());
+            agents.add(scheduler);
+            for (int i = 0; i < context.executors(); i++)
+            {
+                final NodeChannels executorChannels = new NodeChannels(
+                    transport, FIRST_EXECUTOR + i, new Endpoint("127.0.0.1", 0, 5010 + i), "executor-" + i);
+                resources.add(executorChannels);
+                agents.add(new ExecutorAgent(new ExecutorContext()
+                    .channels(executorChannels)
+                    .functions(functions)
+                    .scheduler(SCHEDULER, schedulerEndpoint)));
+            }
+            final NodeChannels clientChannels = new NodeChannels(transport, CLIENT, new Endpoint("127.0.0.1", 0, 5100), "client");
+            resources.add(clientChannels);
+            final ClientConductor conductor = new ClientConductor(clientChannels, SCHEDULER, schedulerEndpoint, context.codecs(), 65_536);
+            agents.add(conductor);
+
+            final CompositeAgent node = new CompositeAgent(agents);
+            final DropletClient.Waiter waiter;
+            final Runnable stop;
+            if (context.threading() == ThreadingProfile.INVOKER)
+            {
+                final AgentInvoker invoker = new AgentInvoker(transport.errorHandler(), null, node);
+                invoker.start();
+                waiter = (future, deadlineNs) -> drive(invoker, future, deadlineNs);
+                stop = () -> CloseHelper.quietClose(invoker);
+            }
+            else
+            {
+                final IdleStrategy idle = context.threading() == ThreadingProfile.DEDICATED ?
+                    new BusySpinIdleStrategy() : new BackoffIdleStrategy(100, 10, 1_000, 100_000);
+                final AgentRunner runner = new AgentRunner(idle, transport.errorHandler(), null, node);
+                AgentRunner.startOnThread(runner);
+                waiter = Droplet::spinThenPark;
+                stop = () -> CloseHelper.quietClose(runner);
+            }
+
+            final DropletClient client = new DropletClient(conductor, context.callTimeoutNs(), functions::install, waiter,
+                () ->
+                {
+                    stop.run();
+                    CloseHelper.quietCloseAll(resources);
+                    CloseHelper.quietClose(transport);
+                },
+                context.codecs());
+            try
+            {
+                client.connect();
+                awaitExecutors(scheduler, context.executors(), waiter);
+            }
+            catch (final RuntimeException ex)
+            {
+                client.close();
+                throw ex;
+            }
+            return client;
+        }
+        catch (final RuntimeException ex)
+        {
+            CloseHelper.quietCloseAll(resources);
+            CloseHelper.quietClose(transport);
+            throw ex;
+        }
+    }
+
+    private static void awaitExecutors(final SchedulerAgent scheduler, final int expected, final DropletClient.Waiter waiter)
+    {
+        final long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+        final CompletableFuture<Void> never = new CompletableFuture<>();
+        while (scheduler.liveExecutorCount() < expected)
+        {
+            if (System.nanoTime() - deadline > 0)
+            {
+                throw new IllegalStateException("executors did not join the scheduler within 10 s");
+            }
+            waiter.await(never, System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(1));
+        }
+    }
+
+    private static void drive(final AgentInvoker invoker, final CompletableFuture<?> future, final long deadlineNs)
+    {
+        while (!future.isDone() && System.nanoTime() - deadlineNs < 0)
+        {
+            invoker.invoke();
+        }
+    }
+
+    /**
+     * Spins briefly (an answer usually arrives within microseconds), then parks until the deadline.
+     */
+    private static void spinThenPark(final CompletableFuture<?> future, final long deadlineNs)
+    {
+        final long spinUntil = System.nanoTime() + TimeUnit.MICROSECONDS.toNanos(200);
+        while (!future.isDone() && System.nanoTime() - spinUntil < 0)
+        {
+            Thread.onSpinWait();
+        }
+        if (!future.isDone())
+        {
+            try
+            {
+                future.get(Math.max(0, deadlineNs - System.nanoTime()), TimeUnit.NANOSECONDS);
+            }
+            catch (final InterruptedException ex)
+            {
+                Thread.currentThread().interrupt();
+            }
+            catch (final Exception ignore)
+            {
+                // Done exceptionally or timed out: the caller inspects the future.
+            }
+        }
+    }
+}

@@ -1,0 +1,93 @@
+package io.droplet.node;
+
+import io.droplet.codecs.value.CodecRegistry;
+import io.droplet.transport.ThreadingProfile;
+
+import java.util.concurrent.TimeUnit;
+
+/**
+ * Settings of an in-process node started by {@link Droplet#local(LocalContext)}.
+ * <p>
+ * <b>Note:</b> not thread-safe; fill in, then hand over.
+ */
+public final class LocalContext
+{
+    private ThreadingProfile threading = ThreadingProfile.SHARED;
+    private int executors = 1;
+    private long callTimeoutNs = TimeUnit.SECONDS.toNanos(10);
+    private CodecRegistry codecs = new CodecRegistry();
+
+    /**
+     * @return how the node's agents run.
+     */
+    public ThreadingProfile threading()
+    {
+        return threading;
+    }
+
+    /**
+     * @param threading SHARED (default: one node thread with back-off idling), DEDICATED (that thread
+     *                  busy-spins: the low-latency profile, needs a free core) or INVOKER (no thread: the
+     *                  caller's blocking calls drive the node; use the client from that one thread only).
+     * @return this context.
+     */
+    public LocalContext threading(final ThreadingProfile threading)
+    {
+        this.threading = threading;
+        return this;
+    }
+
+    /**
+     * @return executors in the node.
+     */
+    public int executors()
+    {
+        return executors;
+    }
+
+    /**
+     * @param executors in the node (default 1).
+     * @return this context.
+     */
+    public LocalContext executors(final int executors)
+    {
+        this.executors = executors;
+        return this;
+    }
+
+    /**
+     * @return default deadline of calls, relative, in nanoseconds.
+     */
+    public long callTimeoutNs()
+    {
+        return callTimeoutNs;
+    }
+
+    /**
+     * @param callTimeoutNs default deadline of calls that give none.
+     * @return this context.
+     */
+    public LocalContext callTimeoutNs(final long callTimeoutNs)
+    {
+        this.callTimeoutNs = callTimeoutNs;
+        return this;
+    }
+
+    /**
+     * @return codecs for extension value types.
+     */
+    public CodecRegistry codecs()
+    {
+        return codecs;
+    }
+
+    /**
+     * @param codecs for extension value types.
+     * @return this context.
+     */
+    public LocalContext codecs(final CodecRegistry codecs)
+    {
+        this.codecs = codecs;
+        return this;
+    }
+}

@@ -1,0 +1,197 @@
+package io.droplet.node;
+
+import io.droplet.client.Connection;
+import io.droplet.client.DropletClient;
+import io.droplet.client.DropletException;
+import io.droplet.codecs.sbe.ErrorCode;
+import io.droplet.test.Await;
+import io.droplet.transport.ThreadingProfile;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * The runtime end to end through the public client API, on an in-process node: functions, DAGs
+ * (chain and fan-in), call modes FG/BG/NO_RETURN, and each typed error a caller can meet.
+ */
+@Timeout(value = 60, unit = TimeUnit.SECONDS)
+class LocalRuntimeTest
+{
+    private static DropletClient droplet;
+    private static final Set<Long> RECORDED = ConcurrentHashMap.newKeySet();
+
+    @BeforeAll
+    static void start()
+    {
+        droplet = Droplet.local(new LocalContext().executors(2).callTimeoutNs(TimeUnit.SECONDS.toNanos(5)));
+        droplet.registerFunction("increment", inv -> inv.result().writeLong(inv.args().readLong() + 1));
+        droplet.registerFunction("square", inv ->
+        {
+            final long x = inv.args().readLong();
+            inv.result().writeLong(x * x);
+        });
+        droplet.registerFunction("double", inv -> inv.result().writeLong(inv.args().readLong() * 2));
+        droplet.registerFunction("sum", inv ->
+        {
+            long total = 0;
+            for (int i = 0; i < inv.argCount(); i++)
+            {
+                total += inv.args().readLong();
+            }
+            inv.result().writeLong(total);
+        });
+        droplet.registerFunction("describe", inv ->
+        {
+            final String text = inv.args().readString();
+            inv.result().writeString(text + " has " + text.length() + " chars");
+        });
+        droplet.registerFunction("record", inv -> RECORDED.add(inv.args().readLong()));
+        droplet.registerFunction("fail", inv ->
+        {
+            throw new IllegalStateException("bad input: " + inv.args().readLong());
+        });
+        droplet.registerFunction("slow", inv ->
+        {
+            // Busy work standing in for a slow function.
+            final long until = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(300);
+            while (System.nanoTime() - until < 0)
+            {
+                Thread.onSpinWait();
+            }
+            inv.result().writeLong(1);
+        });
+        droplet.registerDag("pipeline", List.of("increment", "square"), List.of(Connection.of("increment", "square")));
+        droplet.registerDag("fan-in", List.of("increment", "double", "sum"),
+            List.of(Connection.of("increment", "sum"), Connection.of("double", "sum")));
+    }
+
+    @AfterAll
+    static void stop()
+    {
+        droplet.close();
+    }
+
+    @Test
+    void callsAFunction()
+    {
+        assertEquals(42L, droplet.call("increment", 41L));
+        assertEquals("droplet has 7 chars", droplet.call("describe", "droplet"));
+        assertTrue(droplet.listFunctions().containsAll(List.of("increment", "square", "sum")));
+    }
+
+    @Test
+    void callsATwoStageDagManyTimes()
+    {
+        for (long x = 0; x < 1_000; x++)
+        {
+            assertEquals((x + 1) * (x + 1), droplet.callDag("pipeline", x));
+        }
+    }
+
+    @Test
+    void fanInStageGetsEveryParentsOutputInStageOrder()
+    {
+        // increment(5) = 6 and double(5) = 10 both feed sum.
+        assertEquals(16L, droplet.callDag("fan-in", 5L));
+        // Different arguments per source.
+        assertEquals(4L + 14L, droplet.callDagAsync("fan-in", Map.of("increment", List.<Object>of(3L), "double", List.<Object>of(7L)))
+            .join());
+    }
+
+    @Test
+    void backgroundCallsComplete() throws Exception
+    {
+        final var futures = new java.util.ArrayList<java.util.concurrent.CompletableFuture<Object>>();
+        for (long x = 0; x < 200; x++)
+        {
+            futures.add(droplet.callDagAsync("pipeline", x));
+        }
+        for (int x = 0; x < 200; x++)
+        {
+            assertEquals((long)(x + 1) * (x + 1), futures.get(x).get(10, TimeUnit.SECONDS));
+        }
+    }
+
+    @Test
+    void noReturnCallsRunWithoutAnAnswer()
+    {
+        droplet.callNoReturn("record", 77L);
+        droplet.callDagNoReturn("pipeline", 1L);
+        Await.until(() -> RECORDED.contains(77L), Duration.ofSeconds(10), () -> "record(77) ran");
+    }
+
+    @Test
+    void everyFailureIsATypedError()
+    {
+        assertEquals(ErrorCode.FUNCTION_NOT_FOUND, assertThrows(DropletException.class, () -> droplet.call("missing", 1L)).code());
+        assertEquals(ErrorCode.NO_SUCH_DAG, assertThrows(DropletException.class, () -> droplet.callDag("nope", 1L)).code());
+        assertEquals(ErrorCode.DAG_ALREADY_EXISTS, assertThrows(DropletException.class, () ->
+            droplet.registerDag("pipeline", List.of("increment"), List.of())).code());
+        assertEquals(ErrorCode.FUNCTION_NOT_FOUND, assertThrows(DropletException.class, () ->
+            droplet.registerDag("uses-missing", List.of("increment", "missing"), List.of(Connection.of("increment", "missing")))).code());
+        assertEquals(ErrorCode.INVALID_ARGUMENT, assertThrows(DropletException.class, () ->
+            droplet.registerDag("cycle", List.of("increment", "square"),
+                List.of(Connection.of("increment", "square"), Connection.of("square", "increment")))).code());
+        assertEquals(ErrorCode.NO_SUCH_DAG, assertThrows(DropletException.class, () -> droplet.deleteDag("never-registered")).code());
+
+        final DropletException failure = assertThrows(DropletException.class, () -> droplet.call("fail", 13L));
+        assertEquals(ErrorCode.EXECUTION_ERROR, failure.code());
+        assertTrue(failure.getMessage().contains("IllegalStateException: bad input: 13"), failure.getMessage());
+
+        assertEquals(ErrorCode.PAYLOAD_TOO_LARGE, assertThrows(DropletException.class, () ->
+            droplet.call("increment", (Object)new byte[2 * 1024 * 1024])).code());
+
+        // The runtime keeps serving after all of the above.
+        assertEquals(16L, droplet.callDag("pipeline", 3L));
+    }
+
+    @Test
+    void aCallPastItsDeadlineEndsInTimeout()
+    {
+        droplet.registerDag("slow-dag", List.of("slow"), List.of());
+        final DropletException timeout = assertThrows(DropletException.class, () ->
+            droplet.callDagWithin("slow-dag", Duration.ofMillis(50), 1L));
+        assertEquals(ErrorCode.TIMEOUT, timeout.code());
+        assertEquals(16L, droplet.callDag("pipeline", 3L), "serving goes on after the slow call");
+    }
+
+    @Test
+    void deletedDagsAreGone()
+    {
+        droplet.registerDag("temporary", List.of("square"), List.of());
+        assertEquals(9L, droplet.callDag("temporary", 3L));
+        droplet.deleteDag("temporary");
+        assertEquals(ErrorCode.NO_SUCH_DAG, assertThrows(DropletException.class, () -> droplet.callDag("temporary", 3L)).code());
+    }
+
+    @Test
+    void theInvokerProfileRunsOnTheCallersThread()
+    {
+        try (DropletClient single = Droplet.local(new LocalContext().threading(ThreadingProfile.INVOKER)))
+        {
+            single.registerFunction("increment", inv -> inv.result().writeLong(inv.args().readLong() + 1));
+            single.registerFunction("square", inv ->
+            {
+                final long x = inv.args().readLong();
+                inv.result().writeLong(x * x);
+            });
+            single.registerDag("pipeline", List.of("increment", "square"), List.of(Connection.of("increment", "square")));
+            for (long x = 0; x < 100; x++)
+            {
+                assertEquals((x + 1) * (x + 1), single.callDag("pipeline", x));
+            }
+        }
+    }
+}

@@ -1,0 +1,68 @@
+package io.droplet.scheduler;
+
+import java.util.Set;
+
+/**
+ * What the scheduler knows of one executor, from its heartbeats.
+ * <p>
+ * <b>Note:</b> updated by the scheduler's thread only; placement policies read it on that thread.
+ */
+public final class ExecutorView
+{
+    private final long nodeId;
+    private Set<String> functions = Set.of();
+    private long lastHeartbeatNs;
+    private int queueDepth;
+    private long placedSinceHeartbeat;
+
+    ExecutorView(final long nodeId)
+    {
+        this.nodeId = nodeId;
+    }
+
+    void onHeartbeat(final long nowNs, final Set<String> functions, final int queueDepth)
+    {
+        this.lastHeartbeatNs = nowNs;
+        this.functions = functions;
+        this.queueDepth = queueDepth;
+        this.placedSinceHeartbeat = 0;
+    }
+
+    void onPlaced()
+    {
+        placedSinceHeartbeat++;
+    }
+
+    /**
+     * @return the executor's node id.
+     */
+    public long nodeId()
+    {
+        return nodeId;
+    }
+
+    /**
+     * @param function a name.
+     * @return true if the executor's last heartbeat listed it.
+     */
+    public boolean hasFunction(final String function)
+    {
+        return functions.contains(function);
+    }
+
+    /**
+     * @return load estimate: its reported queue depth plus what was placed on it since.
+     */
+    public long load()
+    {
+        return queueDepth + placedSinceHeartbeat;
+    }
+
+    /**
+     * @return when its last heartbeat arrived (scheduler's nano clock).
+     */
+    public long lastHeartbeatNs()
+    {
+        return lastHeartbeatNs;
+    }
+}

@@ -1,0 +1,584 @@
+package io.droplet.scheduler;
+
+import io.droplet.codecs.FrameRejection;
+import io.droplet.codecs.NameTable;
+import io.droplet.codecs.sbe.AckEncoder;
+import io.droplet.codecs.sbe.CallDagDecoder;
+import io.droplet.codecs.sbe.CallFunctionDecoder;
+import io.droplet.codecs.sbe.CallMode;
+import io.droplet.codecs.sbe.ConnectDecoder;
+import io.droplet.codecs.sbe.ConnectEncoder;
+import io.droplet.codecs.sbe.ConnectedEncoder;
+import io.droplet.codecs.sbe.DeleteDagDecoder;
+import io.droplet.codecs.sbe.DeleteFunctionDecoder;
+import io.droplet.codecs.sbe.ErrorCode;
+import io.droplet.codecs.sbe.FunctionKind;
+import io.droplet.codecs.sbe.FunctionListEncoder;
+import io.droplet.codecs.sbe.HeartbeatDecoder;
+import io.droplet.codecs.sbe.ListFunctionsDecoder;
+import io.droplet.codecs.sbe.MessageHeaderDecoder;
+import io.droplet.codecs.sbe.MessageHeaderEncoder;
+import io.droplet.codecs.sbe.RegisterDagDecoder;
+import io.droplet.codecs.sbe.RegisterFunctionDecoder;
+import io.droplet.codecs.sbe.TriggerEncoder;
+import io.droplet.codecs.value.ValueType;
+import io.droplet.transport.Endpoint;
+import io.droplet.transport.ErrorReplier;
+import io.droplet.transport.FrameHandler;
+import io.droplet.transport.InboundAdapter;
+import io.droplet.transport.MessagePublisher;
+import io.droplet.transport.NodeChannels;
+import io.droplet.transport.SendStatus;
+import org.agrona.DirectBuffer;
+import org.agrona.collections.Long2ObjectHashMap;
+import org.agrona.concurrent.Agent;
+import org.agrona.concurrent.EpochNanoClock;
+import org.agrona.concurrent.NanoClock;
+import org.agrona.concurrent.SystemEpochNanoClock;
+import org.agrona.concurrent.UnsafeBuffer;
+
+import java.nio.ByteBuffer;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+
+/**
+ * The scheduler agent (see the package documentation): registry, membership, placement, and the
+ * first hop of every call.
+ * <p>
+ * <b>Note:</b> an agent: not thread-safe, run by one thread.
+ */
+public final class SchedulerAgent implements Agent, FrameHandler
+{
+    private static final int FRAGMENT_LIMIT = 64;
+    private static final int MAX_STAGES = 64;
+    /** A {@code CallDag} source-args entry with this stage gives its args to every source stage. */
+    public static final int ALL_SOURCES = 65534;
+
+    private final NodeChannels channels;
+    private final long nodeId;
+    private final PlacementPolicy placement;
+    private final long executorTimeoutNs;
+    private final NanoClock clock;
+    private final EpochNanoClock epochClock = new SystemEpochNanoClock();
+    private final InboundAdapter inbound;
+    private final ErrorReplier errorReplier;
+
+    private final NameTable<DagDefinition> dags = new NameTable<>();
+    private final NameTable<DagDefinition> functions = new NameTable<>();
+    private final Map<String, FunctionKind> functionKinds = new TreeMap<>();
+    private final Long2ObjectHashMap<ExecutorView> executors = new Long2ObjectHashMap<>();
+    private final List<ExecutorView> liveExecutors = new ArrayList<>();
+    private final Long2ObjectHashMap<String> endpoints = new Long2ObjectHashMap<>();
+
+    private final MessageHeaderDecoder headerDecoder = new MessageHeaderDecoder();
+    private final MessageHeaderEncoder headerEncoder = new MessageHeaderEncoder();
+    private final ConnectDecoder connectDecoder = new ConnectDecoder();
+    private final ConnectEncoder connectEncoder = new ConnectEncoder();
+    private final ConnectedEncoder connectedEncoder = new ConnectedEncoder();
+    private final HeartbeatDecoder heartbeatDecoder = new HeartbeatDecoder();
+    private final RegisterFunctionDecoder registerFunctionDecoder = new RegisterFunctionDecoder();
+    private final DeleteFunctionDecoder deleteFunctionDecoder = new DeleteFunctionDecoder();
+    private final ListFunctionsDecoder listFunctionsDecoder = new ListFunctionsDecoder();
+    private final FunctionListEncoder functionListEncoder = new FunctionListEncoder();
+    private final RegisterDagDecoder registerDagDecoder = new RegisterDagDecoder();
+    private final DeleteDagDecoder deleteDagDecoder = new DeleteDagDecoder();
+    private final CallDagDecoder callDagDecoder = new CallDagDecoder();
+    private final CallFunctionDecoder callFunctionDecoder = new CallFunctionDecoder();
+    private final TriggerEncoder triggerEncoder = new TriggerEncoder();
+    private final AckEncoder ackEncoder = new AckEncoder();
+
+    private final long[] placed = new long[MAX_STAGES];
+    private final int[] sourceArgOffsets = new int[MAX_STAGES];
+    private final int[] sourceArgLengths = new int[MAX_STAGES];
+    private final UnsafeBuffer message;
+    private final UnsafeBuffer emptyArgs = new UnsafeBuffer(new byte[9]);
+    private long nextInvocationId;
+    private long nextMembershipCheckNs;
+    private long invocationsStarted;
+    private volatile int liveExecutorCount;
+
+    /**
+     * @param context parts and settings; the agent opens the inbound side of its channels.
+     */
+    public SchedulerAgent(final SchedulerContext context)
+    {
+        this.channels = context.channels();
+        this.nodeId = channels.nodeId();
+        this.placement = context.placement();
+        this.executorTimeoutNs = context.executorTimeoutNs();
+        this.clock = channels.transport().context().nanoClock();
+        this.message = new UnsafeBuffer(ByteBuffer.allocateDirect(channels.transport().context().maxMessageLength()));
+        this.errorReplier = new ErrorReplier(channels);
+        // Invocation ids are unique per scheduler: its node id in the high bits, a counter below.
+        this.nextInvocationId = (nodeId & 0xFFFFL) << 44;
+        emptyArgs.putByte(0, ValueType.LIST.tag());
+        this.inbound = channels.open(this);
+    }
+
+    /**
+     * {@inheritDoc}
+     */
+    public int doWork()
+    {
+        int work = inbound.poll(FRAGMENT_LIMIT);
+        final long now = clock.nanoTime();
+        if (now - nextMembershipCheckNs >= 0)
+        {
+            nextMembershipCheckNs = now + executorTimeoutNs / 4;
+            work += expireSilentExecutors(now);
+        }
+        return work;
+    }
+
+    /**
+     * {@inheritDoc}
+     */
+    public String roleName()
+    {
+        return "droplet-scheduler";
+    }
+
+    /**
+     * @return executors heard from within the timeout (readable from any thread).
+     */
+    public int liveExecutorCount()
+    {
+        return liveExecutorCount;
+    }
+
+    /**
+     * @return invocations started (triggers sent for their sources).
+     */
+    public long invocationsStarted()
+    {
+        return invocationsStarted;
+    }
+
+    /**
+     * {@inheritDoc}
+     */
+    public void onFrame(final int templateId, final DirectBuffer buffer, final int offset, final int length)
+    {
+        switch (templateId)
+        {
+            case CallDagDecoder.TEMPLATE_ID:
+                onCallDag(buffer, offset);
+                break;
+            case CallFunctionDecoder.TEMPLATE_ID:
+                onCallFunction(buffer, offset);
+                break;
+            case HeartbeatDecoder.TEMPLATE_ID:
+                onHeartbeat(buffer, offset);
+                break;
+            case ConnectDecoder.TEMPLATE_ID:
+                onConnect(buffer, offset);
+                break;
+            case RegisterFunctionDecoder.TEMPLATE_ID:
+                onRegisterFunction(buffer, offset);
+                break;
+            case DeleteFunctionDecoder.TEMPLATE_ID:
+                onDeleteFunction(buffer, offset);
+                break;
+            case ListFunctionsDecoder.TEMPLATE_ID:
+                onListFunctions(buffer, offset);
+                break;
+            case RegisterDagDecoder.TEMPLATE_ID:
+                onRegisterDag(buffer, offset);
+                break;
+            case DeleteDagDecoder.TEMPLATE_ID:
+                onDeleteDag(buffer, offset);
+                break;
+            default:
+                break;
+        }
+    }
+
+    /**
+     * {@inheritDoc}
+     */
+    public void onRejected(final FrameRejection rejection, final DirectBuffer buffer, final int offset, final int length)
+    {
+        errorReplier.replyToRejected(rejection, buffer, offset, length);
+    }
+
+    // ------------------------------------------------------------------ calls (data path)
+
+    private void onCallDag(final DirectBuffer buffer, final int offset)
+    {
+        callDagDecoder.wrapAndApplyHeader(buffer, offset, headerDecoder);
+        final long correlationId = callDagDecoder.correlationId();
+        final long replyTo = callDagDecoder.replyTo();
+        final long deadline = callDagDecoder.deadline();
+        final CallMode mode = callDagDecoder.mode();
+        java.util.Arrays.fill(sourceArgLengths, -1);
+        for (final CallDagDecoder.SourceArgsDecoder source : callDagDecoder.sourceArgs())
+        {
+            final int stage = source.stage();
+            final int argsLength = source.argsLength();
+            if (stage == ALL_SOURCES)
+            {
+                java.util.Arrays.fill(sourceArgOffsets, callDagDecoder.limit() + CallDagDecoder.SourceArgsDecoder.argsHeaderLength());
+                java.util.Arrays.fill(sourceArgLengths, argsLength);
+            }
+            else if (stage < MAX_STAGES)
+            {
+                sourceArgOffsets[stage] = callDagDecoder.limit() + CallDagDecoder.SourceArgsDecoder.argsHeaderLength();
+                sourceArgLengths[stage] = argsLength;
+            }
+            source.skipArgs();
+        }
+        final int nameLength = callDagDecoder.dagLength();
+        final int nameOffset = callDagDecoder.limit() + CallDagDecoder.dagHeaderLength();
+        final DagDefinition dag = dags.get(buffer, nameOffset, nameLength);
+        if (null == dag)
+        {
+            errorReplier.reply(replyTo, correlationId, ErrorCode.NO_SUCH_DAG,
+                "no DAG named " + buffer.getStringWithoutLengthUtf8(nameOffset, nameLength));
+            return;
+        }
+        start(dag, buffer, correlationId, mode == CallMode.NO_RETURN ? 0 : replyTo, replyTo, deadline);
+    }
+
+    private void onCallFunction(final DirectBuffer buffer, final int offset)
+    {
+        callFunctionDecoder.wrapAndApplyHeader(buffer, offset, headerDecoder);
+        final long correlationId = callFunctionDecoder.correlationId();
+        final long replyTo = callFunctionDecoder.replyTo();
+        final long deadline = callFunctionDecoder.deadline();
+        final CallMode mode = callFunctionDecoder.mode();
+        final int nameLength = callFunctionDecoder.functionLength();
+        final int nameOffset = callFunctionDecoder.limit() + CallFunctionDecoder.functionHeaderLength();
+        callFunctionDecoder.skipFunction();
+        java.util.Arrays.fill(sourceArgLengths, 0, 1, -1);
+        sourceArgLengths[0] = callFunctionDecoder.argsLength();
+        sourceArgOffsets[0] = callFunctionDecoder.limit() + CallFunctionDecoder.argsHeaderLength();
+        final DagDefinition single = functions.get(buffer, nameOffset, nameLength);
+        if (null == single)
+        {
+            errorReplier.reply(replyTo, correlationId, ErrorCode.FUNCTION_NOT_FOUND,
+                "no function named " + buffer.getStringWithoutLengthUtf8(nameOffset, nameLength));
+            return;
+        }
+        start(single, buffer, correlationId, mode == CallMode.NO_RETURN ? 0 : replyTo, replyTo, deadline);
+    }
+
+    /**
+     * Places every stage, then sends one trigger per source stage with the whole schedule.
+     */
+    private void start(
+        final DagDefinition dag, final DirectBuffer args, final long correlationId, final long replyTo,
+        final long caller, final long deadline)
+    {
+        if (deadline != 0 && epochClock.nanoTime() - deadline > 0)
+        {
+            errorReplier.reply(caller, correlationId, ErrorCode.TIMEOUT, "deadline passed before scheduling");
+            return;
+        }
+        final int stages = dag.stageCount();
+        for (int s = 0; s < stages; s++)
+        {
+            placed[s] = placement.place(dag.function(s), liveExecutors);
+            if (placed[s] == 0)
+            {
+                errorReplier.reply(caller, correlationId, ErrorCode.NO_RESOURCES, "no live executor can run " + dag.function(s));
+                return;
+            }
+            executors.get(placed[s]).onPlaced();
+        }
+
+        final long invocationId = ++nextInvocationId;
+        invocationsStarted++;
+        for (int s = 0; s < stages; s++)
+        {
+            if (!dag.isSource(s))
+            {
+                continue;
+            }
+            triggerEncoder.wrapAndApplyHeader(message, 0, headerEncoder)
+                .invocationId(invocationId)
+                .correlationId(correlationId)
+                .replyTo(replyTo)
+                .deadline(deadline)
+                .targetStage(s)
+                .fromStage(s)
+                .attempt(0);
+            final TriggerEncoder.ScheduleEncoder schedule = triggerEncoder.scheduleCount(stages);
+            for (int t = 0; t < stages; t++)
+            {
+                final byte[] function = dag.functionBytes(t);
+                schedule.next().executor(placed[t]).putFunction(function, 0, function.length);
+            }
+            final TriggerEncoder.EdgesEncoder edges = triggerEncoder.edgesCount(dag.edgeCount());
+            for (int e = 0; e < dag.edgeCount(); e++)
+            {
+                edges.next().fromStage(dag.edgeFrom(e)).toStage(dag.edgeTo(e));
+            }
+            if (s < MAX_STAGES && sourceArgLengths[s] >= 0)
+            {
+                triggerEncoder.putArgs(args, sourceArgOffsets[s], sourceArgLengths[s]);
+            }
+            else
+            {
+                triggerEncoder.putArgs(emptyArgs, 0, emptyArgs.capacity());
+            }
+            final int status = send(placed[s], MessageHeaderEncoder.ENCODED_LENGTH + triggerEncoder.encodedLength());
+            if (status != SendStatus.OK)
+            {
+                errorReplier.reply(caller, correlationId,
+                    status == SendStatus.PAYLOAD_TOO_LARGE ? ErrorCode.PAYLOAD_TOO_LARGE : ErrorCode.NO_RESOURCES,
+                    "could not reach executor " + placed[s] + ": " + SendStatus.name(status));
+                return;
+            }
+        }
+    }
+
+    // ------------------------------------------------------------------ registry (control path)
+
+    private void onRegisterFunction(final DirectBuffer buffer, final int offset)
+    {
+        registerFunctionDecoder.wrapAndApplyHeader(buffer, offset, headerDecoder);
+        final long correlationId = registerFunctionDecoder.correlationId();
+        final long caller = registerFunctionDecoder.sessionId();
+        final FunctionKind kind = registerFunctionDecoder.kind();
+        final String name = registerFunctionDecoder.name();
+        if (name.isEmpty())
+        {
+            errorReplier.reply(caller, correlationId, ErrorCode.INVALID_ARGUMENT, "a function needs a name");
+            return;
+        }
+        if (kind != FunctionKind.LOCAL)
+        {
+            errorReplier.reply(caller, correlationId, ErrorCode.INVALID_ARGUMENT,
+                "only in-process functions are supported so far; shipping code is not implemented yet");
+            return;
+        }
+        functions.put(name, DagDefinition.single(name));
+        functionKinds.put(name, kind);
+        replyAck(caller, correlationId);
+    }
+
+    private void onDeleteFunction(final DirectBuffer buffer, final int offset)
+    {
+        deleteFunctionDecoder.wrapAndApplyHeader(buffer, offset, headerDecoder);
+        final long correlationId = deleteFunctionDecoder.correlationId();
+        final long caller = deleteFunctionDecoder.sessionId();
+        final String name = deleteFunctionDecoder.name();
+        if (null == functions.remove(name))
+        {
+            errorReplier.reply(caller, correlationId, ErrorCode.FUNCTION_NOT_FOUND, "no function named " + name);
+            return;
+        }
+        functionKinds.remove(name);
+        replyAck(caller, correlationId);
+    }
+
+    private void onListFunctions(final DirectBuffer buffer, final int offset)
+    {
+        listFunctionsDecoder.wrapAndApplyHeader(buffer, offset, headerDecoder);
+        final long correlationId = listFunctionsDecoder.correlationId();
+        final long caller = listFunctionsDecoder.sessionId();
+        functionListEncoder.wrapAndApplyHeader(message, 0, headerEncoder).correlationId(correlationId);
+        final FunctionListEncoder.FunctionsEncoder group = functionListEncoder.functionsCount(functionKinds.size());
+        for (final Map.Entry<String, FunctionKind> entry : functionKinds.entrySet())
+        {
+            group.next().version(0).kind(entry.getValue()).name(entry.getKey());
+        }
+        send(caller, MessageHeaderEncoder.ENCODED_LENGTH + functionListEncoder.encodedLength());
+    }
+
+    private void onRegisterDag(final DirectBuffer buffer, final int offset)
+    {
+        registerDagDecoder.wrapAndApplyHeader(buffer, offset, headerDecoder);
+        final long correlationId = registerDagDecoder.correlationId();
+        final long caller = registerDagDecoder.sessionId();
+        final List<String> names = new ArrayList<>();
+        for (final RegisterDagDecoder.FunctionsDecoder function : registerDagDecoder.functions())
+        {
+            names.add(function.function());
+        }
+        final RegisterDagDecoder.ConnectionsDecoder connections = registerDagDecoder.connections();
+        final int[] from = new int[connections.count()];
+        final int[] to = new int[connections.count()];
+        int e = 0;
+        for (final RegisterDagDecoder.ConnectionsDecoder connection : connections)
+        {
+            from[e] = connection.fromStage();
+            to[e] = connection.toStage();
+            e++;
+        }
+        final String name = registerDagDecoder.name();
+
+        if (null != dags.get(name))
+        {
+            errorReplier.reply(caller, correlationId, ErrorCode.DAG_ALREADY_EXISTS, "a DAG named " + name + " exists");
+            return;
+        }
+        for (final String function : names)
+        {
+            if (null == functions.get(function))
+            {
+                errorReplier.reply(caller, correlationId, ErrorCode.FUNCTION_NOT_FOUND,
+                    "DAG " + name + " uses unregistered function " + function);
+                return;
+            }
+        }
+        final DagDefinition dag;
+        try
+        {
+            dag = DagDefinition.of(name, names.toArray(new String[0]), from, to);
+        }
+        catch (final IllegalArgumentException ex)
+        {
+            errorReplier.reply(caller, correlationId, ErrorCode.INVALID_ARGUMENT, "DAG " + name + ": " + ex.getMessage());
+            return;
+        }
+        dags.put(name, dag);
+        replyAck(caller, correlationId);
+    }
+
+    private void onDeleteDag(final DirectBuffer buffer, final int offset)
+    {
+        deleteDagDecoder.wrapAndApplyHeader(buffer, offset, headerDecoder);
+        final long correlationId = deleteDagDecoder.correlationId();
+        final long caller = deleteDagDecoder.sessionId();
+        final String name = deleteDagDecoder.name();
+        if (null == dags.remove(name))
+        {
+            errorReplier.reply(caller, correlationId, ErrorCode.NO_SUCH_DAG, "no DAG named " + name);
+            return;
+        }
+        replyAck(caller, correlationId);
+    }
+
+    // ------------------------------------------------------------------ membership
+
+    private void onConnect(final DirectBuffer buffer, final int offset)
+    {
+        connectDecoder.wrapAndApplyHeader(buffer, offset, headerDecoder);
+        final long correlationId = connectDecoder.correlationId();
+        final long client = connectDecoder.clientNode();
+        connectDecoder.skipNamespaceName();
+        connectDecoder.skipIdentity();
+        final String endpoint = connectDecoder.replyEndpoint();
+        if (!register(client, endpoint))
+        {
+            return;
+        }
+        connectedEncoder.wrapAndApplyHeader(message, 0, headerEncoder)
+            .correlationId(correlationId)
+            .sessionId(client)
+            .leaseTimeoutNs(executorTimeoutNs);
+        send(client, MessageHeaderEncoder.ENCODED_LENGTH + ConnectedEncoder.BLOCK_LENGTH);
+        for (final ExecutorView executor : liveExecutors)
+        {
+            introduce(executor.nodeId(), client, endpoint);
+        }
+    }
+
+    private void onHeartbeat(final DirectBuffer buffer, final int offset)
+    {
+        heartbeatDecoder.wrapAndApplyHeader(buffer, offset, headerDecoder);
+        final long node = heartbeatDecoder.node();
+        final int queueDepth = heartbeatDecoder.queueDepth();
+        final Set<String> names = new HashSet<>();
+        for (final HeartbeatDecoder.FunctionsDecoder function : heartbeatDecoder.functions())
+        {
+            names.add(function.name());
+        }
+        final String endpoint = heartbeatDecoder.endpoint();
+
+        ExecutorView executor = executors.get(node);
+        if (null == executor)
+        {
+            if (!register(node, endpoint))
+            {
+                return;
+            }
+            executor = new ExecutorView(node);
+            executors.put(node, executor);
+            liveExecutors.add(executor);
+            liveExecutorCount = liveExecutors.size();
+            // The newcomer must reach every caller and executor; they must reach it.
+            endpoints.forEach((other, otherEndpoint) ->
+            {
+                if (other != node)
+                {
+                    introduce(node, other, otherEndpoint);
+                }
+            });
+            for (final ExecutorView other : liveExecutors)
+            {
+                if (other.nodeId() != node)
+                {
+                    introduce(other.nodeId(), node, endpoint);
+                }
+            }
+        }
+        executor.onHeartbeat(clock.nanoTime(), names, queueDepth);
+    }
+
+    private int expireSilentExecutors(final long now)
+    {
+        int expired = 0;
+        for (int i = liveExecutors.size() - 1; i >= 0; i--)
+        {
+            final ExecutorView executor = liveExecutors.get(i);
+            if (now - executor.lastHeartbeatNs() > executorTimeoutNs)
+            {
+                // No work is placed on an executor that stopped heartbeating; it rejoins on its next heartbeat.
+                liveExecutors.remove(i);
+                executors.remove(executor.nodeId());
+                liveExecutorCount = liveExecutors.size();
+                expired++;
+            }
+        }
+        return expired;
+    }
+
+    private boolean register(final long node, final String endpoint)
+    {
+        try
+        {
+            channels.peers().register(node, Endpoint.parse(endpoint));
+            endpoints.put(node, endpoint);
+            return true;
+        }
+        catch (final IllegalArgumentException ex)
+        {
+            channels.transport().errorHandler().onError(ex);
+            return false;
+        }
+    }
+
+    private void introduce(final long executor, final long node, final String endpoint)
+    {
+        connectEncoder.wrapAndApplyHeader(message, 0, headerEncoder)
+            .correlationId(0)
+            .clientNode(node)
+            .timestamp(epochClock.nanoTime())
+            .namespaceName("")
+            .identity("")
+            .replyEndpoint(endpoint);
+        send(executor, MessageHeaderEncoder.ENCODED_LENGTH + connectEncoder.encodedLength());
+    }
+
+    private void replyAck(final long caller, final long correlationId)
+    {
+        ackEncoder.wrapAndApplyHeader(message, 0, headerEncoder).correlationId(correlationId);
+        send(caller, MessageHeaderEncoder.ENCODED_LENGTH + AckEncoder.BLOCK_LENGTH);
+    }
+
+    private int send(final long destination, final int length)
+    {
+        final MessagePublisher publisher = channels.peers().publisher(destination);
+        if (null == publisher)
+        {
+            return SendStatus.UNKNOWN_DESTINATION;
+        }
+        return publisher.offer(message, 0, length, clock.nanoTime() + channels.transport().context().sendTimeoutNs());
+    }
+}
