@@ -15,7 +15,15 @@ import io.droplet.codecs.sbe.RegisterDagEncoder;
 import io.droplet.codecs.sbe.RegisterFunctionEncoder;
 import io.droplet.codecs.value.CodecRegistry;
 import io.droplet.codecs.value.Values;
+import io.droplet.transport.NodeChannels;
+import io.droplet.transport.ThreadingProfile;
+import io.droplet.transport.Transport;
+import io.droplet.transport.TransportContext;
+import org.agrona.CloseHelper;
 import org.agrona.ExpandableArrayBuffer;
+import org.agrona.concurrent.AgentRunner;
+import org.agrona.concurrent.BackoffIdleStrategy;
+import org.agrona.concurrent.CompositeAgent;
 
 import java.time.Duration;
 import java.util.Arrays;
@@ -114,6 +122,51 @@ public final class DropletClient implements AutoCloseable
     }
 
     /**
+     * Joins a running deployment through the host's media driver: the client's agent runs on a thread
+     * of its own (back-off idling).
+     *
+     * @param context where the driver and the scheduler are.
+     * @return a connected client; closing it stops its thread and transport.
+     */
+    public static DropletClient connect(final RemoteContext context)
+    {
+        final Transport transport = Transport.launch(new TransportContext()
+            .embeddedDriver(false)
+            .aeronDirectoryName(context.aeronDirectoryName())
+            .threadingProfile(ThreadingProfile.INVOKER)
+            .localHost(context.localHost())
+            .name("client-" + context.clientNode()));
+        NodeChannels channels = null;
+        try
+        {
+            channels = new NodeChannels(transport, context.clientNode(), context.clientEndpoint(), "client");
+            final ClientConductor conductor = new ClientConductor(
+                channels, context.schedulerNode(), context.schedulerEndpoint(), context.codecs(), 65_536);
+            final AgentRunner runner = new AgentRunner(new BackoffIdleStrategy(100, 10, 1_000, 100_000),
+                transport.errorHandler(), null, new CompositeAgent(transport.conductorAgent(), conductor));
+            AgentRunner.startOnThread(runner);
+            final NodeChannels opened = channels;
+            final DropletClient client = new DropletClient(conductor, context.callTimeoutNs(), null, Waiters::spinThenPark,
+                () -> CloseHelper.quietCloseAll(runner, opened, transport), context.codecs());
+            try
+            {
+                client.connect();
+            }
+            catch (final RuntimeException ex)
+            {
+                client.close();
+                throw ex;
+            }
+            return client;
+        }
+        catch (final RuntimeException ex)
+        {
+            CloseHelper.quietCloseAll(channels, transport);
+            throw ex;
+        }
+    }
+
+    /**
      * Introduces this client to the scheduler (its endpoint, so answers can reach it).
      */
     public void connect()
@@ -155,6 +208,47 @@ public final class DropletClient implements AutoCloseable
             .name(name)
             .entryPoint("")
             .putCode(new byte[0], 0, 0);
+        join(submit(id, e, e.registerFunction.encodedLength(), defaultTimeoutNs, true));
+    }
+
+    /**
+     * Registers a function by its class, which executors load from their own class path and create with
+     * its public no-argument constructor. Works against a deployment and locally.
+     *
+     * @param name of the function.
+     * @param type implementing {@link DropletFunction}.
+     */
+    public void registerFunction(final String name, final Class<? extends DropletFunction> type)
+    {
+        registerShipped(name, type.getName(), new byte[0], 0);
+    }
+
+    /**
+     * Registers a function whose code is shipped with the registration: a jar's bytes, loaded by every
+     * executor in a class loader of its own for this name and version, so versions never clash.
+     *
+     * @param name      of the function.
+     * @param className implementing {@link DropletFunction}, inside the jar.
+     * @param jar       the jar's bytes.
+     * @param version   of the code; registering a new version replaces the old.
+     */
+    public void registerFunction(final String name, final String className, final byte[] jar, final long version)
+    {
+        registerShipped(name, className, jar, version);
+    }
+
+    private void registerShipped(final String name, final String className, final byte[] code, final long version)
+    {
+        final Encoders e = encoders.get();
+        final long id = correlationIds.incrementAndGet();
+        e.registerFunction.wrapAndApplyHeader(e.buffer, 0, e.header)
+            .correlationId(id)
+            .sessionId(clientNode)
+            .version(version)
+            .kind(FunctionKind.JAVA)
+            .name(name)
+            .entryPoint(className)
+            .putCode(code, 0, code.length);
         join(submit(id, e, e.registerFunction.encodedLength(), defaultTimeoutNs, true));
     }
 

@@ -3,6 +3,9 @@ package io.droplet.executors;
 import io.droplet.codecs.FrameRejection;
 import io.droplet.codecs.function.DropletFunction;
 import io.droplet.codecs.sbe.ConnectDecoder;
+import io.droplet.codecs.sbe.DeleteFunctionDecoder;
+import io.droplet.codecs.sbe.FunctionKind;
+import io.droplet.codecs.sbe.RegisterFunctionDecoder;
 import io.droplet.codecs.sbe.ErrorCode;
 import io.droplet.codecs.sbe.HeartbeatEncoder;
 import io.droplet.codecs.sbe.MessageHeaderDecoder;
@@ -48,7 +51,7 @@ import static java.nio.ByteOrder.LITTLE_ENDIAN;
  * <p>
  * <b>Note:</b> an agent: not thread-safe, run by one thread.
  */
-public final class ExecutorAgent implements Agent, FrameHandler
+public final class ExecutorAgent implements Agent, FrameHandler, AutoCloseable
 {
     /** Most stages in one DAG. */
     public static final int MAX_STAGES = 64;
@@ -79,6 +82,9 @@ public final class ExecutorAgent implements Agent, FrameHandler
     private final HeartbeatEncoder heartbeatEncoder = new HeartbeatEncoder();
     private final ConnectDecoder connectDecoder = new ConnectDecoder();
     private final StageInvocation invocation = new StageInvocation();
+    private final RegisterFunctionDecoder registerFunctionDecoder = new RegisterFunctionDecoder();
+    private final DeleteFunctionDecoder deleteFunctionDecoder = new DeleteFunctionDecoder();
+    private final FunctionLoader loader = new FunctionLoader();
 
     private final long[] stageExecutors = new long[MAX_STAGES];
     private final int[] stageFunctionOffsets = new int[MAX_STAGES];
@@ -148,6 +154,22 @@ public final class ExecutorAgent implements Agent, FrameHandler
     }
 
     /**
+     * {@inheritDoc}
+     */
+    public void onClose()
+    {
+        loader.close();
+    }
+
+    /**
+     * Releases the class loaders of shipped functions.
+     */
+    public void close()
+    {
+        loader.close();
+    }
+
+    /**
      * @return stages run to completion.
      */
     public long stagesRun()
@@ -184,6 +206,17 @@ public final class ExecutorAgent implements Agent, FrameHandler
         {
             onIntroduction(buffer, offset);
         }
+        else if (templateId == RegisterFunctionDecoder.TEMPLATE_ID)
+        {
+            onRegisterFunction(buffer, offset);
+        }
+        else if (templateId == DeleteFunctionDecoder.TEMPLATE_ID)
+        {
+            deleteFunctionDecoder.wrapAndApplyHeader(buffer, offset, headerDecoder);
+            final String name = deleteFunctionDecoder.name();
+            functions.remove(name);
+            loader.unload(name);
+        }
     }
 
     /**
@@ -209,6 +242,33 @@ public final class ExecutorAgent implements Agent, FrameHandler
         }
         catch (final IllegalArgumentException ex)
         {
+            channels.transport().errorHandler().onError(ex);
+        }
+    }
+
+    /**
+     * A function registered by class, forwarded by the scheduler: load it and make it runnable here.
+     */
+    private void onRegisterFunction(final DirectBuffer buffer, final int offset)
+    {
+        registerFunctionDecoder.wrapAndApplyHeader(buffer, offset, headerDecoder);
+        final long version = registerFunctionDecoder.version();
+        final FunctionKind kind = registerFunctionDecoder.kind();
+        final String name = registerFunctionDecoder.name();
+        final String className = registerFunctionDecoder.entryPoint();
+        final byte[] code = new byte[registerFunctionDecoder.codeLength()];
+        registerFunctionDecoder.getCode(code, 0, code.length);
+        if (kind != FunctionKind.JAVA)
+        {
+            return;
+        }
+        try
+        {
+            functions.install(name, loader.load(name, className, code, version));
+        }
+        catch (final RuntimeException ex)
+        {
+            // Calls of it will get FUNCTION_NOT_FOUND naming this executor; the reason is in the error log.
             channels.transport().errorHandler().onError(ex);
         }
     }

@@ -2,6 +2,7 @@ package io.droplet.node;
 
 import io.droplet.client.ClientConductor;
 import io.droplet.client.DropletClient;
+import io.droplet.client.Waiters;
 import io.droplet.executors.ExecutorAgent;
 import io.droplet.executors.ExecutorContext;
 import io.droplet.executors.LocalFunctions;
@@ -107,7 +108,7 @@ public final class Droplet
                     new BusySpinIdleStrategy() : new BackoffIdleStrategy(100, 10, 1_000, 100_000);
                 final AgentRunner runner = new AgentRunner(idle, transport.errorHandler(), null, node);
                 AgentRunner.startOnThread(runner);
-                waiter = Droplet::spinThenPark;
+                waiter = Waiters::spinThenPark;
                 stop = () -> CloseHelper.quietClose(runner);
             }
 
@@ -158,33 +159,6 @@ public final class Droplet
         while (!future.isDone() && System.nanoTime() - deadlineNs < 0)
         {
             invoker.invoke();
-        }
-    }
-
-    /**
-     * Spins briefly (an answer usually arrives within microseconds), then parks until the deadline.
-     */
-    private static void spinThenPark(final CompletableFuture<?> future, final long deadlineNs)
-    {
-        final long spinUntil = System.nanoTime() + TimeUnit.MICROSECONDS.toNanos(200);
-        while (!future.isDone() && System.nanoTime() - spinUntil < 0)
-        {
-            Thread.onSpinWait();
-        }
-        if (!future.isDone())
-        {
-            try
-            {
-                future.get(Math.max(0, deadlineNs - System.nanoTime()), TimeUnit.NANOSECONDS);
-            }
-            catch (final InterruptedException ex)
-            {
-                Thread.currentThread().interrupt();
-            }
-            catch (final Exception ignore)
-            {
-                // Done exceptionally or timed out: the caller inspects the future.
-            }
         }
     }
 }

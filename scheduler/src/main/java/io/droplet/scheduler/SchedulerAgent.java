@@ -73,6 +73,7 @@ public final class SchedulerAgent implements Agent, FrameHandler
     private final Long2ObjectHashMap<ExecutorView> executors = new Long2ObjectHashMap<>();
     private final List<ExecutorView> liveExecutors = new ArrayList<>();
     private final Long2ObjectHashMap<String> endpoints = new Long2ObjectHashMap<>();
+    private final Map<String, byte[]> shippedRegistrations = new TreeMap<>();
 
     private final MessageHeaderDecoder headerDecoder = new MessageHeaderDecoder();
     private final MessageHeaderEncoder headerEncoder = new MessageHeaderEncoder();
@@ -178,10 +179,10 @@ public final class SchedulerAgent implements Agent, FrameHandler
                 onConnect(buffer, offset);
                 break;
             case RegisterFunctionDecoder.TEMPLATE_ID:
-                onRegisterFunction(buffer, offset);
+                onRegisterFunction(buffer, offset, length);
                 break;
             case DeleteFunctionDecoder.TEMPLATE_ID:
-                onDeleteFunction(buffer, offset);
+                onDeleteFunction(buffer, offset, length);
                 break;
             case ListFunctionsDecoder.TEMPLATE_ID:
                 onListFunctions(buffer, offset);
@@ -338,7 +339,7 @@ public final class SchedulerAgent implements Agent, FrameHandler
 
     // ------------------------------------------------------------------ registry (control path)
 
-    private void onRegisterFunction(final DirectBuffer buffer, final int offset)
+    private void onRegisterFunction(final DirectBuffer buffer, final int offset, final int length)
     {
         registerFunctionDecoder.wrapAndApplyHeader(buffer, offset, headerDecoder);
         final long correlationId = registerFunctionDecoder.correlationId();
@@ -350,18 +351,29 @@ public final class SchedulerAgent implements Agent, FrameHandler
             errorReplier.reply(caller, correlationId, ErrorCode.INVALID_ARGUMENT, "a function needs a name");
             return;
         }
-        if (kind != FunctionKind.LOCAL)
+        if (kind != FunctionKind.LOCAL && kind != FunctionKind.JAVA)
         {
             errorReplier.reply(caller, correlationId, ErrorCode.INVALID_ARGUMENT,
-                "only in-process functions are supported so far; shipping code is not implemented yet");
+                "function kind " + kind + " is not supported yet");
             return;
+        }
+        if (kind == FunctionKind.JAVA)
+        {
+            // Every executor loads it, now and when it joins later; same stream, so it precedes any trigger.
+            final byte[] frame = new byte[length];
+            buffer.getBytes(offset, frame);
+            shippedRegistrations.put(name, frame);
+            for (final ExecutorView executor : liveExecutors)
+            {
+                forward(executor.nodeId(), frame);
+            }
         }
         functions.put(name, DagDefinition.single(name));
         functionKinds.put(name, kind);
         replyAck(caller, correlationId);
     }
 
-    private void onDeleteFunction(final DirectBuffer buffer, final int offset)
+    private void onDeleteFunction(final DirectBuffer buffer, final int offset, final int length)
     {
         deleteFunctionDecoder.wrapAndApplyHeader(buffer, offset, headerDecoder);
         final long correlationId = deleteFunctionDecoder.correlationId();
@@ -373,6 +385,15 @@ public final class SchedulerAgent implements Agent, FrameHandler
             return;
         }
         functionKinds.remove(name);
+        if (null != shippedRegistrations.remove(name))
+        {
+            final byte[] frame = new byte[length];
+            buffer.getBytes(offset, frame);
+            for (final ExecutorView executor : liveExecutors)
+            {
+                forward(executor.nodeId(), frame);
+            }
+        }
         replyAck(caller, correlationId);
     }
 
@@ -517,6 +538,10 @@ public final class SchedulerAgent implements Agent, FrameHandler
                     introduce(other.nodeId(), node, endpoint);
                 }
             }
+            for (final byte[] registration : shippedRegistrations.values())
+            {
+                forward(node, registration);
+            }
         }
         executor.onHeartbeat(clock.nanoTime(), names, queueDepth);
     }
@@ -564,6 +589,16 @@ public final class SchedulerAgent implements Agent, FrameHandler
             .identity("")
             .replyEndpoint(endpoint);
         send(executor, MessageHeaderEncoder.ENCODED_LENGTH + connectEncoder.encodedLength());
+    }
+
+    private void forward(final long executor, final byte[] frame)
+    {
+        final MessagePublisher publisher = channels.peers().publisher(executor);
+        if (null != publisher)
+        {
+            publisher.offer(new UnsafeBuffer(frame), 0, frame.length,
+                clock.nanoTime() + channels.transport().context().sendTimeoutNs());
+        }
     }
 
     private void replyAck(final long caller, final long correlationId)

@@ -1,0 +1,160 @@
+package io.droplet.client;
+
+import io.droplet.codecs.value.CodecRegistry;
+import io.droplet.transport.Endpoint;
+
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * Where a client finds a running deployment: the host's media driver and the scheduler.
+ * <p>
+ * <b>Note:</b> not thread-safe; fill in, then hand to {@link DropletClient#connect(RemoteContext)}.
+ */
+public final class RemoteContext
+{
+    private String aeronDirectoryName;
+    private String localHost = "127.0.0.1";
+    private long clientNode = 1_000_000 + ThreadLocalRandom.current().nextInt(1_000_000_000);
+    private Endpoint clientEndpoint;
+    private long schedulerNode = 1;
+    private Endpoint schedulerEndpoint = new Endpoint("127.0.0.1", 0, 5001);
+    private long callTimeoutNs = TimeUnit.SECONDS.toNanos(10);
+    private CodecRegistry codecs = new CodecRegistry();
+
+    /**
+     * @return the host driver's Aeron directory.
+     */
+    public String aeronDirectoryName()
+    {
+        return aeronDirectoryName;
+    }
+
+    /**
+     * @param aeronDirectoryName of the host's media driver.
+     * @return this context.
+     */
+    public RemoteContext aeronDirectoryName(final String aeronDirectoryName)
+    {
+        this.aeronDirectoryName = aeronDirectoryName;
+        return this;
+    }
+
+    /**
+     * @return this host as peers see it.
+     */
+    public String localHost()
+    {
+        return localHost;
+    }
+
+    /**
+     * @param localHost this host as peers see it.
+     * @return this context.
+     */
+    public RemoteContext localHost(final String localHost)
+    {
+        this.localHost = localHost;
+        return this;
+    }
+
+    /**
+     * @return this client's node id.
+     */
+    public long clientNode()
+    {
+        return clientNode;
+    }
+
+    /**
+     * @param clientNode unique node id of this client.
+     * @return this context.
+     */
+    public RemoteContext clientNode(final long clientNode)
+    {
+        this.clientNode = clientNode;
+        return this;
+    }
+
+    /**
+     * @return where this client receives; by default IPC on the local host with a stream id from its node id.
+     */
+    public Endpoint clientEndpoint()
+    {
+        return null != clientEndpoint ? clientEndpoint : new Endpoint(localHost, 0, 100_000 + (int)(clientNode % 1_000_000_000));
+    }
+
+    /**
+     * @param clientEndpoint where this client receives.
+     * @return this context.
+     */
+    public RemoteContext clientEndpoint(final Endpoint clientEndpoint)
+    {
+        this.clientEndpoint = clientEndpoint;
+        return this;
+    }
+
+    /**
+     * @return the scheduler's node id.
+     */
+    public long schedulerNode()
+    {
+        return schedulerNode;
+    }
+
+    /**
+     * @return where the scheduler receives.
+     */
+    public Endpoint schedulerEndpoint()
+    {
+        return schedulerEndpoint;
+    }
+
+    /**
+     * @param schedulerNode     node id of the scheduler.
+     * @param schedulerEndpoint where it receives.
+     * @return this context.
+     */
+    public RemoteContext scheduler(final long schedulerNode, final Endpoint schedulerEndpoint)
+    {
+        this.schedulerNode = schedulerNode;
+        this.schedulerEndpoint = schedulerEndpoint;
+        return this;
+    }
+
+    /**
+     * @return default deadline of calls, relative, in nanoseconds.
+     */
+    public long callTimeoutNs()
+    {
+        return callTimeoutNs;
+    }
+
+    /**
+     * @param callTimeoutNs default deadline of calls.
+     * @return this context.
+     */
+    public RemoteContext callTimeoutNs(final long callTimeoutNs)
+    {
+        this.callTimeoutNs = callTimeoutNs;
+        return this;
+    }
+
+    /**
+     * @return codecs for extension value types.
+     */
+    public CodecRegistry codecs()
+    {
+        return codecs;
+    }
+
+    /**
+     * @param codecs for extension value types.
+     * @return this context.
+     */
+    public RemoteContext codecs(final CodecRegistry codecs)
+    {
+        this.codecs = codecs;
+        return this;
+    }
+}

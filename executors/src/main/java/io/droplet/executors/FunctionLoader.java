@@ -1,0 +1,95 @@
+package io.droplet.executors;
+
+import io.droplet.codecs.function.DropletFunction;
+import org.agrona.CloseHelper;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.lang.reflect.InvocationTargetException;
+import java.net.URL;
+import java.net.URLClassLoader;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.HashMap;
+import java.util.Map;
+
+/**
+ * Creates functions registered by class: from the executor's own class path when no code was shipped,
+ * or from the shipped jar in a class loader of its own per function name and version, so two versions
+ * (or two tenants' classes of the same name) never clash. Replacing a version closes the old loader.
+ * <p>
+ * <b>Note:</b> not thread-safe; used by one executor agent on the control path.
+ */
+final class FunctionLoader implements AutoCloseable
+{
+    private final Map<String, URLClassLoader> loaders = new HashMap<>();
+
+    /**
+     * @param name      of the function.
+     * @param className implementing {@link DropletFunction}.
+     * @param code      jar bytes, or empty to load from the class path.
+     * @param version   of the code.
+     * @return a new instance.
+     * @throws IllegalArgumentException if the class cannot be loaded or is not a function.
+     */
+    DropletFunction load(final String name, final String className, final byte[] code, final long version)
+    {
+        try
+        {
+            final ClassLoader loader;
+            if (code.length == 0)
+            {
+                loader = FunctionLoader.class.getClassLoader();
+            }
+            else
+            {
+                final Path jar = Files.createTempFile("droplet-function-" + sanitise(name) + "-v" + version + "-", ".jar");
+                jar.toFile().deleteOnExit();
+                Files.write(jar, code);
+                final URLClassLoader isolated = new URLClassLoader(
+                    "droplet-function-" + name + "-v" + version, new URL[]{ jar.toUri().toURL() }, FunctionLoader.class.getClassLoader());
+                CloseHelper.quietClose(loaders.put(name, isolated));
+                loader = isolated;
+            }
+            final Class<?> type = Class.forName(className, true, loader);
+            if (!DropletFunction.class.isAssignableFrom(type))
+            {
+                throw new IllegalArgumentException(className + " does not implement " + DropletFunction.class.getName());
+            }
+            return (DropletFunction)type.getDeclaredConstructor().newInstance();
+        }
+        catch (final IOException ex)
+        {
+            throw new UncheckedIOException("cannot store the code of function " + name, ex);
+        }
+        catch (final ClassNotFoundException | NoSuchMethodException | InstantiationException | IllegalAccessException |
+            InvocationTargetException ex)
+        {
+            throw new IllegalArgumentException("cannot create function " + name + " from " + className + ": " + ex, ex);
+        }
+    }
+
+    /**
+     * Closes the loader of a removed function.
+     *
+     * @param name of the function.
+     */
+    void unload(final String name)
+    {
+        CloseHelper.quietClose(loaders.remove(name));
+    }
+
+    private static String sanitise(final String name)
+    {
+        return name.replaceAll("[^A-Za-z0-9._-]", "_");
+    }
+
+    /**
+     * Closes every loader.
+     */
+    public void close()
+    {
+        CloseHelper.quietCloseAll(loaders.values());
+        loaders.clear();
+    }
+}

@@ -1,0 +1,172 @@
+package io.droplet.node;
+
+import io.droplet.client.Connection;
+import io.droplet.client.DropletClient;
+import io.droplet.client.DropletException;
+import io.droplet.client.RemoteContext;
+import io.droplet.codecs.sbe.ErrorCode;
+import io.droplet.node.cli.DropletCommand;
+import io.droplet.node.functions.IncrementFunction;
+import io.droplet.node.functions.SquareFunction;
+import io.droplet.test.Await;
+import io.droplet.test.JavaProcess;
+import io.droplet.test.SystemTestWatcher;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.extension.RegisterExtension;
+
+import java.io.File;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.EnumMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.TimeUnit;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * A standalone media driver, a scheduler and an executor each in a {@code droplet} process of its own,
+ * and a client in this JVM run a DAG. The executor process is killed with SIGKILL under load: every
+ * call still ends with its result or a typed error, none is lost. A new executor process rejoins and
+ * calls succeed again.
+ */
+class MultiProcessTest
+{
+    private static final int CALLS = 3_000;
+    private static final int WINDOW = 32;
+
+    @RegisterExtension
+    final SystemTestWatcher watcher = new SystemTestWatcher();
+
+    @Test
+    @Timeout(value = 180, unit = TimeUnit.SECONDS)
+    void everyCallEndsWhenTheExecutorProcessIsKilled() throws Exception
+    {
+        final String dir = watcher.aeronDirectory("multi-process");
+        final File logs = watcher.dataDirectory("multi-process-logs");
+        final List<Process> processes = new ArrayList<>();
+        try
+        {
+            processes.add(JavaProcess.start(DropletCommand.class, new File(logs, "driver.log"),
+                "driver", "--dir", dir, "--term-length", "4m"));
+            Await.until(() -> new File(dir, "cnc.dat").exists(), Duration.ofSeconds(30), () -> "driver started");
+            processes.add(JavaProcess.start(DropletCommand.class, new File(logs, "scheduler.log"),
+                "node", "--dir", dir, "--roles", "scheduler"));
+            Process executor = JavaProcess.start(DropletCommand.class, new File(logs, "executor-1.log"),
+                "node", "--dir", dir, "--roles", "executor");
+            processes.add(executor);
+
+            try (DropletClient droplet = connect(dir))
+            {
+                droplet.registerFunction("increment", IncrementFunction.class);
+                droplet.registerFunction("square", SquareFunction.class);
+                droplet.registerDag("pipeline", List.of("increment", "square"), List.of(Connection.of("increment", "square")));
+                awaitServing(droplet);
+
+                final List<CompletableFuture<Object>> calls = new ArrayList<>();
+                final Map<ErrorCode, Integer> errors = new EnumMap<>(ErrorCode.class);
+                int results = 0;
+                boolean killed = false;
+                for (int i = 0; i < CALLS; i++)
+                {
+                    if (!killed && i == CALLS / 4)
+                    {
+                        executor.destroyForcibly();
+                        assertTrue(executor.waitFor(30, TimeUnit.SECONDS));
+                        killed = true;
+                    }
+                    calls.add(droplet.callDagAsync("pipeline", (long)i));
+                    if (calls.size() - countDone(calls) >= WINDOW)
+                    {
+                        calls.get(calls.size() - WINDOW).handle((value, failure) -> null).get(30, TimeUnit.SECONDS);
+                    }
+                }
+                for (int i = 0; i < CALLS; i++)
+                {
+                    final CompletableFuture<Object> call = calls.get(i);
+                    call.handle((value, failure) -> null).get(30, TimeUnit.SECONDS);
+                    try
+                    {
+                        final Object value = call.join();
+                        assertEquals((long)(i + 1) * (i + 1), value, "call " + i);
+                        results++;
+                    }
+                    catch (final CompletionException ex)
+                    {
+                        assertTrue(ex.getCause() instanceof DropletException, "untyped failure: " + ex.getCause());
+                        errors.merge(((DropletException)ex.getCause()).code(), 1, Integer::sum);
+                    }
+                }
+                System.out.println("results " + results + ", typed errors " + errors);
+                assertEquals(CALLS, results + errors.values().stream().mapToInt(Integer::intValue).sum(), "every call ended");
+                assertTrue(results >= CALLS / 4 - WINDOW, "calls before the kill succeeded: " + results);
+                assertTrue(!errors.isEmpty(), "the kill was felt");
+                for (final ErrorCode code : errors.keySet())
+                {
+                    assertTrue(code == ErrorCode.TIMEOUT || code == ErrorCode.NO_RESOURCES || code == ErrorCode.NOT_CONNECTED,
+                        "unexpected error " + code);
+                }
+
+                // A new executor process joins; the scheduler hands it the registered functions.
+                processes.add(JavaProcess.start(DropletCommand.class, new File(logs, "executor-2.log"),
+                    "node", "--dir", dir, "--roles", "executor", "--executor-id", "11", "--executor-endpoint", "127.0.0.1:0/5011"));
+                awaitServing(droplet);
+            }
+        }
+        finally
+        {
+            for (int i = processes.size() - 1; i >= 0; i--)
+            {
+                processes.get(i).destroy();
+                processes.get(i).waitFor(30, TimeUnit.SECONDS);
+            }
+        }
+    }
+
+    private static int countDone(final List<CompletableFuture<Object>> calls)
+    {
+        int done = 0;
+        for (int i = Math.max(0, calls.size() - 4 * WINDOW); i < calls.size(); i++)
+        {
+            done += calls.get(i).isDone() ? 1 : 0;
+        }
+        return done + Math.max(0, calls.size() - 4 * WINDOW);
+    }
+
+    private static DropletClient connect(final String dir)
+    {
+        final DropletClient[] client = new DropletClient[1];
+        Await.until(() ->
+        {
+            try
+            {
+                client[0] = DropletClient.connect(new RemoteContext().aeronDirectoryName(dir).callTimeoutNs(TimeUnit.SECONDS.toNanos(2)));
+                return true;
+            }
+            catch (final DropletException ex)
+            {
+                return false;
+            }
+        }, Duration.ofSeconds(60), () -> "client connected to the scheduler");
+        return client[0];
+    }
+
+    private static void awaitServing(final DropletClient droplet)
+    {
+        Await.until(() ->
+        {
+            try
+            {
+                return Long.valueOf(16).equals(droplet.callDag("pipeline", 3L));
+            }
+            catch (final DropletException ex)
+            {
+                return false;
+            }
+        }, Duration.ofSeconds(60), () -> "the DAG is served");
+    }
+}

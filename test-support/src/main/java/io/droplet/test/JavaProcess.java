@@ -1,0 +1,47 @@
+package io.droplet.test;
+
+import java.io.File;
+import java.io.IOException;
+import java.lang.management.ManagementFactory;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Starts a main class in a JVM of its own, with this JVM's class path and the module flags our stack
+ * needs (taken from this JVM's own arguments), its output going to a log file kept with the test's
+ * directories.
+ * <p>
+ * <b>Note:</b> stateless and thread-safe.
+ */
+public final class JavaProcess
+{
+    private JavaProcess()
+    {
+    }
+
+    /**
+     * @param mainClass to run.
+     * @param log       file for the process's standard output and error.
+     * @param args      for its main.
+     * @return the started process.
+     * @throws IOException if it cannot start.
+     */
+    public static Process start(final Class<?> mainClass, final File log, final String... args) throws IOException
+    {
+        final List<String> command = new ArrayList<>();
+        command.add(new File(System.getProperty("java.home"), "bin/java").getPath());
+        for (final String argument : ManagementFactory.getRuntimeMXBean().getInputArguments())
+        {
+            if (argument.startsWith("--add-") || argument.startsWith("-Dchronicle"))
+            {
+                command.add(argument);
+            }
+        }
+        command.add("-Xmx256m");
+        command.add("-cp");
+        command.add(System.getProperty("java.class.path"));
+        command.add(mainClass.getName());
+        command.addAll(List.of(args));
+        return new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log).start();
+    }
+}
