@@ -530,8 +530,9 @@ public final class ExecutorAgent implements Agent, FrameHandler, AutoCloseable
             .queueDepth(fanIns.size())
             .inFlight(0);
         final HeartbeatEncoder.FunctionsEncoder group = heartbeatEncoder.functionsCount(names.size());
-        for (final byte[] name : names)
+        for (int i = 0; i < names.size(); i++)
         {
+            final byte[] name = names.get(i);
             group.next().putName(name, 0, name.length);
         }
         heartbeatEncoder.putEndpoint(endpointBytes, 0, endpointBytes.length)

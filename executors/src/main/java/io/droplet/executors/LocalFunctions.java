@@ -16,6 +16,7 @@ import java.util.List;
 public final class LocalFunctions
 {
     private volatile NameTable<DropletFunction> table = new NameTable<>();
+    private volatile List<byte[]> names = List.of();
 
     /**
      * Adds or replaces a function.
@@ -28,6 +29,7 @@ public final class LocalFunctions
         final NameTable<DropletFunction> next = table.copy();
         next.put(name, function);
         table = next;
+        names = List.copyOf(next.names());
     }
 
     /**
@@ -41,6 +43,7 @@ public final class LocalFunctions
         final NameTable<DropletFunction> next = table.copy();
         final boolean removed = null != next.remove(name);
         table = next;
+        names = List.copyOf(next.names());
         return removed;
     }
 
@@ -56,10 +59,10 @@ public final class LocalFunctions
     }
 
     /**
-     * @return the installed names as UTF-8 bytes (for heartbeats).
+     * @return the installed names as UTF-8 bytes (for heartbeats): a snapshot, not copied per call.
      */
     public List<byte[]> names()
     {
-        return table.names();
+        return names;
     }
 }

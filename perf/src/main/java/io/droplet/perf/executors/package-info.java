@@ -1,0 +1,4 @@
+/**
+ * JMH benchmarks of the executor's data path: triggers through a real embedded media driver.
+ */
+package io.droplet.perf.executors;
