@@ -22,6 +22,7 @@ import io.droplet.transport.InboundAdapter;
 import io.droplet.transport.MessagePublisher;
 import io.droplet.transport.NodeChannels;
 import io.droplet.transport.SendStatus;
+import org.agrona.CloseHelper;
 import org.agrona.DirectBuffer;
 import org.agrona.collections.Long2ObjectHashMap;
 import org.agrona.concurrent.Agent;
@@ -97,11 +98,9 @@ public final class ExecutorAgent implements Agent, FrameHandler, AutoCloseable
     private final Long2ObjectHashMap<FanIn> fanIns = new Long2ObjectHashMap<>();
     private final ArrayDeque<FanIn> fanInPool = new ArrayDeque<>();
 
+    private final ExecutorCounters counters;
     private long nextHeartbeatNs;
     private long nextFanInSweepNs;
-    private long stagesRun;
-    private long stagesFailed;
-    private long undeliverable;
 
     /**
      * @param context parts and settings; the agent opens the inbound side of its channels.
@@ -121,6 +120,7 @@ public final class ExecutorAgent implements Agent, FrameHandler, AutoCloseable
         this.result = new UnsafeBuffer(ByteBuffer.allocateDirect(maxMessage));
         this.message = new UnsafeBuffer(ByteBuffer.allocateDirect(maxMessage));
         this.errorReplier = new ErrorReplier(channels);
+        this.counters = new ExecutorCounters(channels.transport().aeron()::addCounter, "executor-" + nodeId);
         this.nextHeartbeatNs = clock.nanoTime();
         this.inbound = channels.open(this);
     }
@@ -141,6 +141,7 @@ public final class ExecutorAgent implements Agent, FrameHandler, AutoCloseable
         {
             nextFanInSweepNs = now + heartbeatPeriodNs;
             work += sweepExpiredFanIns();
+            counters.fanInsWaiting.setRelease(fanIns.size());
         }
         return work;
     }
@@ -158,7 +159,7 @@ public final class ExecutorAgent implements Agent, FrameHandler, AutoCloseable
      */
     public void onClose()
     {
-        loader.close();
+        close();
     }
 
     /**
@@ -166,7 +167,7 @@ public final class ExecutorAgent implements Agent, FrameHandler, AutoCloseable
      */
     public void close()
     {
-        loader.close();
+        CloseHelper.quietCloseAll(loader, counters);
     }
 
     /**
@@ -174,7 +175,7 @@ public final class ExecutorAgent implements Agent, FrameHandler, AutoCloseable
      */
     public long stagesRun()
     {
-        return stagesRun;
+        return counters.stagesRun.get();
     }
 
     /**
@@ -182,7 +183,7 @@ public final class ExecutorAgent implements Agent, FrameHandler, AutoCloseable
      */
     public long stagesFailed()
     {
-        return stagesFailed;
+        return counters.stagesFailed.get();
     }
 
     /**
@@ -190,7 +191,7 @@ public final class ExecutorAgent implements Agent, FrameHandler, AutoCloseable
      */
     public long undeliverable()
     {
-        return undeliverable;
+        return counters.undeliverable.get();
     }
 
     /**
@@ -398,7 +399,7 @@ public final class ExecutorAgent implements Agent, FrameHandler, AutoCloseable
             // A function that writes nothing returns null.
             resultLength = invocation.writer().wrap(result, 0, result.capacity()).writeNull().encodedLength();
         }
-        stagesRun++;
+        counters.stagesRun.incrementRelease();
 
         boolean sink = true;
         for (int e = 0; e < edges; e++)
@@ -542,10 +543,10 @@ public final class ExecutorAgent implements Agent, FrameHandler, AutoCloseable
 
     private void fail(final long replyTo, final long correlationId, final ErrorCode code, final String detail)
     {
-        stagesFailed++;
+        counters.stagesFailed.incrementRelease();
         if (replyTo != 0 && errorReplier.reply(replyTo, correlationId, code, detail) != SendStatus.OK)
         {
-            undeliverable++;
+            counters.undeliverable.incrementRelease();
         }
     }
 
@@ -554,13 +555,13 @@ public final class ExecutorAgent implements Agent, FrameHandler, AutoCloseable
         final MessagePublisher publisher = channels.peers().publisher(destination);
         if (null == publisher)
         {
-            undeliverable++;
+            counters.undeliverable.incrementRelease();
             return SendStatus.UNKNOWN_DESTINATION;
         }
         final int status = publisher.offer(message, 0, length, clock.nanoTime() + channels.transport().context().sendTimeoutNs());
         if (status != SendStatus.OK)
         {
-            undeliverable++;
+            counters.undeliverable.incrementRelease();
         }
         return status;
     }

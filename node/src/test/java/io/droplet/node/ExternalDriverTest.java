@@ -11,14 +11,9 @@ import org.agrona.concurrent.UnsafeBuffer;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.extension.RegisterExtension;
-import picocli.CommandLine;
 
-import java.io.ByteArrayOutputStream;
 import java.io.File;
-import java.io.PrintStream;
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
-import java.util.List;
 import java.util.concurrent.TimeUnit;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -72,7 +67,7 @@ class ExternalDriverTest implements EchoListener
                 assertEquals(10_000, pongs);
                 assertEquals(0, errors);
 
-                final String stat = run("stat", "--dir", dir);
+                final String stat = Cli.run("stat", "--dir", dir);
                 assertTrue(stat.contains("droplet responder: frames received"), stat);
                 assertTrue(stat.lines().anyMatch(line -> line.contains("10,000") && line.contains("responder: frames received")), stat);
             }
@@ -83,23 +78,6 @@ class ExternalDriverTest implements EchoListener
             assertTrue(driver.waitFor(30, TimeUnit.SECONDS), "driver stops on SIGTERM");
         }
         Await.until(() -> !new File(dir).exists(), Duration.ofSeconds(10), () -> "driver removed its directory");
-    }
-
-    private static String run(final String... args)
-    {
-        final ByteArrayOutputStream bytes = new ByteArrayOutputStream();
-        final PrintStream original = System.out;
-        try (PrintStream out = new PrintStream(bytes, true, StandardCharsets.UTF_8))
-        {
-            System.setOut(out);
-            final int exit = new CommandLine(new DropletCommand()).execute(args);
-            assertEquals(0, exit, () -> "droplet " + List.of(args) + " failed");
-        }
-        finally
-        {
-            System.setOut(original);
-        }
-        return bytes.toString(StandardCharsets.UTF_8);
     }
 
     public void onPong(final long correlationId, final long sentTimeNs, final DirectBuffer payload, final int offset, final int length)

@@ -115,6 +115,12 @@ class MultiProcessTest
                 processes.add(JavaProcess.start(DropletCommand.class, new File(logs, "executor-2.log"),
                     "node", "--dir", dir, "--roles", "executor", "--executor-id", "11", "--executor-endpoint", "127.0.0.1:0/5011"));
                 awaitServing(droplet);
+
+                // The scheduler's counters, read from outside its process through the driver's CnC file.
+                final String stat = Cli.run("stat", "--dir", dir);
+                assertTrue(stat.contains("scheduler-1: invocations started"), stat);
+                assertTrue(stat.lines().anyMatch(line -> line.contains("scheduler-1: executors expired") &&
+                    line.trim().matches("\\d+:\\s+[1-9].*")), stat);
             }
         }
         finally

@@ -99,7 +99,7 @@ public final class SchedulerAgent implements Agent, FrameHandler
     private final UnsafeBuffer emptyArgs = new UnsafeBuffer(new byte[9]);
     private long nextInvocationId;
     private long nextMembershipCheckNs;
-    private long invocationsStarted;
+    private final SchedulerCounters counters;
     private volatile int liveExecutorCount;
 
     /**
@@ -114,6 +114,7 @@ public final class SchedulerAgent implements Agent, FrameHandler
         this.clock = channels.transport().context().nanoClock();
         this.message = new UnsafeBuffer(ByteBuffer.allocateDirect(channels.transport().context().maxMessageLength()));
         this.errorReplier = new ErrorReplier(channels);
+        this.counters = new SchedulerCounters(channels.transport().aeron()::addCounter, "scheduler-" + nodeId);
         // Invocation ids are unique per scheduler: its node id in the high bits, a counter below.
         this.nextInvocationId = (nodeId & 0xFFFFL) << 44;
         emptyArgs.putByte(0, ValueType.LIST.tag());
@@ -156,7 +157,15 @@ public final class SchedulerAgent implements Agent, FrameHandler
      */
     public long invocationsStarted()
     {
-        return invocationsStarted;
+        return counters.invocationsStarted.get();
+    }
+
+    /**
+     * {@inheritDoc}
+     */
+    public void onClose()
+    {
+        counters.close();
     }
 
     /**
@@ -237,6 +246,7 @@ public final class SchedulerAgent implements Agent, FrameHandler
         final DagDefinition dag = dags.get(buffer, nameOffset, nameLength);
         if (null == dag)
         {
+            counters.callsRefused.incrementRelease();
             errorReplier.reply(replyTo, correlationId, ErrorCode.NO_SUCH_DAG,
                 "no DAG named " + buffer.getStringWithoutLengthUtf8(nameOffset, nameLength));
             return;
@@ -260,6 +270,7 @@ public final class SchedulerAgent implements Agent, FrameHandler
         final DagDefinition single = functions.get(buffer, nameOffset, nameLength);
         if (null == single)
         {
+            counters.callsRefused.incrementRelease();
             errorReplier.reply(replyTo, correlationId, ErrorCode.FUNCTION_NOT_FOUND,
                 "no function named " + buffer.getStringWithoutLengthUtf8(nameOffset, nameLength));
             return;
@@ -276,6 +287,7 @@ public final class SchedulerAgent implements Agent, FrameHandler
     {
         if (deadline != 0 && epochClock.nanoTime() - deadline > 0)
         {
+            counters.callsRefused.incrementRelease();
             errorReplier.reply(caller, correlationId, ErrorCode.TIMEOUT, "deadline passed before scheduling");
             return;
         }
@@ -285,6 +297,7 @@ public final class SchedulerAgent implements Agent, FrameHandler
             placed[s] = placement.place(dag.function(s), liveExecutors);
             if (placed[s] == 0)
             {
+                counters.callsRefused.incrementRelease();
                 errorReplier.reply(caller, correlationId, ErrorCode.NO_RESOURCES, "no live executor can run " + dag.function(s));
                 return;
             }
@@ -292,7 +305,7 @@ public final class SchedulerAgent implements Agent, FrameHandler
         }
 
         final long invocationId = ++nextInvocationId;
-        invocationsStarted++;
+        counters.invocationsStarted.incrementRelease();
         for (int s = 0; s < stages; s++)
         {
             if (!dag.isSource(s))
@@ -558,6 +571,8 @@ public final class SchedulerAgent implements Agent, FrameHandler
                 liveExecutors.remove(i);
                 executors.remove(executor.nodeId());
                 liveExecutorCount = liveExecutors.size();
+                counters.liveExecutors.setRelease(liveExecutorCount);
+                counters.executorsExpired.incrementRelease();
                 expired++;
             }
         }
