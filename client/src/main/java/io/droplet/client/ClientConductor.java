@@ -2,6 +2,9 @@ package io.droplet.client;
 
 import io.droplet.codecs.FrameRejection;
 import io.droplet.codecs.sbe.AckDecoder;
+import io.droplet.codecs.sbe.BooleanType;
+import io.droplet.codecs.sbe.KvsGetResponseDecoder;
+import io.droplet.codecs.sbe.KvsPutResponseDecoder;
 import io.droplet.codecs.sbe.ConnectedDecoder;
 import io.droplet.codecs.sbe.ErrorCode;
 import io.droplet.codecs.sbe.ErrorDecoder;
@@ -10,6 +13,7 @@ import io.droplet.codecs.sbe.MessageHeaderDecoder;
 import io.droplet.codecs.sbe.ResultDecoder;
 import io.droplet.codecs.value.CodecRegistry;
 import io.droplet.codecs.value.Values;
+import io.droplet.store.lattice.LatticeCodec;
 import io.droplet.transport.Endpoint;
 import io.droplet.transport.FrameHandler;
 import io.droplet.transport.InboundAdapter;
@@ -46,15 +50,17 @@ public final class ClientConductor implements Agent, FrameHandler, PendingReques
     /** One request from a user thread: its frame, already encoded with its correlation id. */
     static final class Request
     {
+        final long destination;
         final long correlationId;
         final byte[] frame;
         final long deadlineNs;
         final CompletableFuture<Object> future;
         final boolean expectsAnswer;
 
-        Request(final long correlationId, final byte[] frame, final long deadlineNs, final CompletableFuture<Object> future,
-            final boolean expectsAnswer)
+        Request(final long destination, final long correlationId, final byte[] frame, final long deadlineNs,
+            final CompletableFuture<Object> future, final boolean expectsAnswer)
         {
+            this.destination = destination;
             this.correlationId = correlationId;
             this.frame = frame;
             this.deadlineNs = deadlineNs;
@@ -79,6 +85,8 @@ public final class ClientConductor implements Agent, FrameHandler, PendingReques
     private final AckDecoder ackDecoder = new AckDecoder();
     private final ConnectedDecoder connectedDecoder = new ConnectedDecoder();
     private final FunctionListDecoder functionListDecoder = new FunctionListDecoder();
+    private final KvsPutResponseDecoder putResponseDecoder = new KvsPutResponseDecoder();
+    private final KvsGetResponseDecoder getResponseDecoder = new KvsGetResponseDecoder();
 
     /**
      * @param channels          of the client node; its inbound side is opened here.
@@ -114,6 +122,17 @@ public final class ClientConductor implements Agent, FrameHandler, PendingReques
     boolean submit(final Request request)
     {
         return submitted.offer(request);
+    }
+
+    /**
+     * Makes a node reachable (control path, before requests are sent to it).
+     *
+     * @param node     id.
+     * @param endpoint where it receives.
+     */
+    void register(final long node, final Endpoint endpoint)
+    {
+        channels.peers().register(node, endpoint);
     }
 
     /**
@@ -178,7 +197,17 @@ public final class ClientConductor implements Agent, FrameHandler, PendingReques
 
     private void offer(final Request request)
     {
-        final MessagePublisher publisher = channels.peers().publisher(schedulerNode);
+        final MessagePublisher publisher = channels.peers().publisher(0 == request.destination ? schedulerNode : request.destination);
+        if (null == publisher)
+        {
+            if (request.expectsAnswer)
+            {
+                inFlight.remove(request.correlationId);
+                pending.cancel(request.correlationId);
+            }
+            request.future.completeExceptionally(new DropletException(ErrorCode.NOT_CONNECTED, "unknown node " + request.destination));
+            return;
+        }
         frameView.wrap(request.frame);
         // Never wait here: a back-pressured request is retried on the next duty cycle, until its deadline.
         final int status = publisher.offer(frameView, 0, request.frame.length, clock.nanoTime());
@@ -280,6 +309,55 @@ public final class ClientConductor implements Agent, FrameHandler, PendingReques
                 if (null != request)
                 {
                     request.future.complete(null);
+                }
+                break;
+            }
+            case KvsPutResponseDecoder.TEMPLATE_ID:
+            {
+                putResponseDecoder.wrapAndApplyHeader(buffer, offset, headerDecoder);
+                final Request request = complete(putResponseDecoder.correlationId());
+                if (null != request)
+                {
+                    final ErrorCode code = putResponseDecoder.code();
+                    if (code == ErrorCode.NONE)
+                    {
+                        request.future.complete(null);
+                    }
+                    else
+                    {
+                        request.future.completeExceptionally(new DropletException(code, "put refused"));
+                    }
+                }
+                break;
+            }
+            case KvsGetResponseDecoder.TEMPLATE_ID:
+            {
+                getResponseDecoder.wrapAndApplyHeader(buffer, offset, headerDecoder);
+                final Request request = complete(getResponseDecoder.correlationId());
+                if (null != request)
+                {
+                    Object value = null;
+                    for (final KvsGetResponseDecoder.EntriesDecoder entry : getResponseDecoder.entries())
+                    {
+                        final boolean found = entry.found() == BooleanType.TRUE;
+                        entry.skipKey();
+                        final int valueLength = entry.valueLength();
+                        final int valueOffset = getResponseDecoder.limit() + KvsGetResponseDecoder.EntriesDecoder.valueHeaderLength();
+                        entry.skipValue();
+                        if (found && null == value)
+                        {
+                            try
+                            {
+                                value = LatticeCodec.decode(buffer, valueOffset, valueLength);
+                            }
+                            catch (final IllegalArgumentException ex)
+                            {
+                                request.future.completeExceptionally(new DropletException(ErrorCode.MALFORMED, ex.getMessage()));
+                                return;
+                            }
+                        }
+                    }
+                    request.future.complete(value);
                 }
                 break;
             }

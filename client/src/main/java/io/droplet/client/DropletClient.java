@@ -1,6 +1,7 @@
 package io.droplet.client;
 
 import io.droplet.codecs.function.DropletFunction;
+import io.droplet.codecs.sbe.AckLevel;
 import io.droplet.codecs.sbe.CallDagEncoder;
 import io.droplet.codecs.sbe.CallFunctionEncoder;
 import io.droplet.codecs.sbe.CallMode;
@@ -9,12 +10,18 @@ import io.droplet.codecs.sbe.DeleteDagEncoder;
 import io.droplet.codecs.sbe.DeleteFunctionEncoder;
 import io.droplet.codecs.sbe.ErrorCode;
 import io.droplet.codecs.sbe.FunctionKind;
+import io.droplet.codecs.sbe.KvsGetEncoder;
+import io.droplet.codecs.sbe.KvsPutEncoder;
 import io.droplet.codecs.sbe.ListFunctionsEncoder;
 import io.droplet.codecs.sbe.MessageHeaderEncoder;
 import io.droplet.codecs.sbe.RegisterDagEncoder;
 import io.droplet.codecs.sbe.RegisterFunctionEncoder;
 import io.droplet.codecs.value.CodecRegistry;
 import io.droplet.codecs.value.Values;
+import io.droplet.store.lattice.Lattice;
+import io.droplet.store.lattice.LatticeCodec;
+import io.droplet.store.ring.HashRing;
+import io.droplet.transport.Endpoint;
 import io.droplet.transport.NodeChannels;
 import io.droplet.transport.ThreadingProfile;
 import io.droplet.transport.Transport;
@@ -24,7 +31,9 @@ import org.agrona.ExpandableArrayBuffer;
 import org.agrona.concurrent.AgentRunner;
 import org.agrona.concurrent.BackoffIdleStrategy;
 import org.agrona.concurrent.CompositeAgent;
+import org.agrona.concurrent.UnsafeBuffer;
 
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Arrays;
 import java.util.HashMap;
@@ -78,6 +87,7 @@ public final class DropletClient implements AutoCloseable
     private final AtomicLong correlationIds = new AtomicLong();
     private final Map<String, List<String>> dagFunctions = new HashMap<>();
     private final ThreadLocal<Encoders> encoders = ThreadLocal.withInitial(Encoders::new);
+    private volatile HashRing ring;
 
     /** Per-thread flyweights: user threads encode their own requests. */
     private static final class Encoders
@@ -92,6 +102,8 @@ public final class DropletClient implements AutoCloseable
         final DeleteDagEncoder deleteDag = new DeleteDagEncoder();
         final CallDagEncoder callDag = new CallDagEncoder();
         final CallFunctionEncoder callFunction = new CallFunctionEncoder();
+        final KvsPutEncoder put = new KvsPutEncoder();
+        final KvsGetEncoder get = new KvsGetEncoder();
     }
 
     /**
@@ -428,6 +440,110 @@ public final class DropletClient implements AutoCloseable
         callDag(dag, null, Arrays.asList(args), CallMode.NO_RETURN, defaultTimeoutNs);
     }
 
+    /**
+     * Makes the lattice KVS's storage nodes known to this client and introduces it to each (control path).
+     *
+     * @param nodes             storage nodes by id, with their endpoints.
+     * @param replicationFactor of the ring.
+     * @param virtualNodes      of the ring, as the storage nodes use.
+     */
+    public void useStorage(final Map<Long, Endpoint> nodes, final int replicationFactor, final int virtualNodes)
+    {
+        final HashRing next = new HashRing(virtualNodes);
+        for (final Map.Entry<Long, Endpoint> node : nodes.entrySet())
+        {
+            next.add(node.getKey());
+            conductor.register(node.getKey(), node.getValue());
+        }
+        for (final long node : next.nodes())
+        {
+            final Encoders e = encoders.get();
+            final long id = correlationIds.incrementAndGet();
+            e.connect.wrapAndApplyHeader(e.buffer, 0, e.header)
+                .correlationId(id)
+                .clientNode(clientNode)
+                .timestamp(epochNanos())
+                .namespaceName("")
+                .identity("")
+                .replyEndpoint(conductor.channels().self().toString());
+            join(submit(node, id, e, e.connect.encodedLength(), defaultTimeoutNs, true));
+        }
+        ring = next;
+    }
+
+    /**
+     * Puts a lattice value: merged into what the key holds, acknowledged by its primary replica (ONE).
+     *
+     * @param key   of the value.
+     * @param value to merge in.
+     */
+    public void put(final String key, final Lattice value)
+    {
+        join(putAsync(key, value, AckLevel.ONE));
+    }
+
+    /**
+     * Puts a lattice value with a chosen acknowledgement level.
+     *
+     * @param key   of the value.
+     * @param value to merge in.
+     * @param ack   ONE (the first replica merged) or ALL (every replica merged).
+     * @return completes when acknowledged; fails with a {@link DropletException}.
+     */
+    public CompletableFuture<Object> putAsync(final String key, final Lattice value, final AckLevel ack)
+    {
+        final byte[] keyBytes = key.getBytes(StandardCharsets.UTF_8);
+        final byte[] valueBytes = LatticeCodec.toBytes(value);
+        final long node = primaryOf(keyBytes);
+        final Encoders e = encoders.get();
+        final long id = correlationIds.incrementAndGet();
+        e.put.wrapAndApplyHeader(e.buffer, 0, e.header)
+            .correlationId(id)
+            .replyTo(clientNode)
+            .ack(ack)
+            .putKey(keyBytes, 0, keyBytes.length)
+            .putValue(valueBytes, 0, valueBytes.length);
+        return submit(node, id, e, e.put.encodedLength(), defaultTimeoutNs, true);
+    }
+
+    /**
+     * @param key of a value.
+     * @return its lattice value, or null if the key has none.
+     */
+    public Lattice get(final String key)
+    {
+        return (Lattice)join(getAsync(key));
+    }
+
+    /**
+     * @param key of a value.
+     * @return its lattice value's future (null if none).
+     */
+    public CompletableFuture<Object> getAsync(final String key)
+    {
+        final byte[] keyBytes = key.getBytes(StandardCharsets.UTF_8);
+        final long node = primaryOf(keyBytes);
+        final Encoders e = encoders.get();
+        final long id = correlationIds.incrementAndGet();
+        e.get.wrapAndApplyHeader(e.buffer, 0, e.header)
+            .correlationId(id)
+            .replyTo(clientNode)
+            .putKey(keyBytes, 0, keyBytes.length);
+        return submit(node, id, e, e.get.encodedLength(), defaultTimeoutNs, true);
+    }
+
+    private long primaryOf(final byte[] key)
+    {
+        final HashRing current = ring;
+        if (null == current || current.size() == 0)
+        {
+            throw new DropletException(ErrorCode.NO_RESOURCES, "this client knows no storage nodes");
+        }
+        final long[] primary = new long[1];
+        current.replicas(new UnsafeBuffer(key), 0, key.length, 1, primary);
+        return primary[0];
+    }
+
     private CompletableFuture<Object> callFunction(final String function, final Object[] args, final CallMode mode, final long timeoutNs)
     {
         final byte[] encodedArgs = Values.toBytes(Arrays.asList(args), codecs);
@@ -494,10 +610,17 @@ public final class DropletClient implements AutoCloseable
     private CompletableFuture<Object> submit(
         final long correlationId, final Encoders e, final int bodyLength, final long timeoutNs, final boolean expectsAnswer)
     {
+        return submit(0, correlationId, e, bodyLength, timeoutNs, expectsAnswer);
+    }
+
+    private CompletableFuture<Object> submit(
+        final long destination, final long correlationId, final Encoders e, final int bodyLength, final long timeoutNs,
+        final boolean expectsAnswer)
+    {
         final byte[] frame = Arrays.copyOf(e.buffer.byteArray(), MessageHeaderEncoder.ENCODED_LENGTH + bodyLength);
         final CompletableFuture<Object> future = new CompletableFuture<>();
         final ClientConductor.Request request = new ClientConductor.Request(
-            correlationId, frame, System.nanoTime() + timeoutNs, future, expectsAnswer);
+            destination, correlationId, frame, System.nanoTime() + timeoutNs, future, expectsAnswer);
         if (!conductor.submit(request))
         {
             future.completeExceptionally(new DropletException(ErrorCode.NO_RESOURCES, "client queue full"));

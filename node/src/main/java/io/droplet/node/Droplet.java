@@ -13,7 +13,15 @@ import io.droplet.transport.NodeChannels;
 import io.droplet.transport.ThreadingProfile;
 import io.droplet.transport.Transport;
 import io.droplet.transport.TransportContext;
+import io.droplet.store.lattice.LatticeMerger;
+import io.droplet.store.node.StorageNode;
+import io.droplet.store.node.StorageNodeContext;
+import io.droplet.store.ring.HashRing;
+import io.droplet.store.storage.LatticeStore;
+import io.droplet.store.storage.StoreContext;
+import io.droplet.store.storage.StoreCounters;
 import org.agrona.CloseHelper;
+import org.agrona.IoUtil;
 import org.agrona.concurrent.Agent;
 import org.agrona.concurrent.AgentInvoker;
 import org.agrona.concurrent.AgentRunner;
@@ -22,14 +30,20 @@ import org.agrona.concurrent.BusySpinIdleStrategy;
 import org.agrona.concurrent.CompositeAgent;
 import org.agrona.concurrent.IdleStrategy;
 
+import java.io.File;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 
 /**
  * The entry point for first use and tests: {@link #local()} starts a whole node in this process (an
- * embedded media driver, a scheduler, executors and the client's agent, composed into one duty cycle)
+ * embedded media driver, a scheduler, executors, a storage node and the client's agent, composed into
+ * one duty cycle)
  * and hands back the same {@link DropletClient} API a service uses against a deployment.
  * <pre>
  *   try (DropletClient droplet = Droplet.local()) { ... }
@@ -41,6 +55,7 @@ public final class Droplet
     private static final long SCHEDULER = 1;
     private static final long FIRST_EXECUTOR = 10;
     private static final long CLIENT = 1000;
+    private static final long STORAGE = 20;
 
     private Droplet()
     {
@@ -77,6 +92,27 @@ public final class Droplet
             final List<Agent> agents = new ArrayList<>();
             agents.add(transport.conductorAgent());
             agents.add(scheduler);
+
+            final boolean temporary = null == context.dataDirectory();
+            final File dataDirectory = temporary ? Files.createTempDirectory("droplet-local-").toFile() : context.dataDirectory();
+            if (temporary)
+            {
+                resources.add(() -> IoUtil.delete(dataDirectory, true));
+            }
+            final StoreCounters storeCounters = new StoreCounters(transport.aeron()::addCounter, "storage");
+            final LatticeStore store = LatticeStore.open(new StoreContext()
+                .dataDirectory(dataDirectory)
+                .entries(100_000)
+                .mergeFunctionSupplier(() -> new LatticeMerger()::merge)
+                .counters(storeCounters)
+                .errorHandler(transport.errorHandler()));
+            resources.add(store);
+            resources.add(storeCounters);
+            final Endpoint storageEndpoint = new Endpoint("127.0.0.1", 0, 5020);
+            final NodeChannels storageChannels = new NodeChannels(transport, STORAGE, storageEndpoint, "storage");
+            resources.add(storageChannels);
+            agents.add(new StorageNode(new StorageNodeContext()
+                .channels(storageChannels).store(store).counters(storeCounters).replicationFactor(1).peer(STORAGE, storageEndpoint)));
             for (int i = 0; i < context.executors(); i++)
             {
                 final NodeChannels executorChannels = new NodeChannels(
@@ -116,13 +152,14 @@ public final class Droplet
                 () ->
                 {
                     stop.run();
-                    CloseHelper.quietCloseAll(resources);
+                    closeInReverse(resources);
                     CloseHelper.quietClose(transport);
                 },
                 context.codecs());
             try
             {
                 client.connect();
+                client.useStorage(Map.of(STORAGE, storageEndpoint), 1, HashRing.DEFAULT_VIRTUAL_NODES);
                 awaitExecutors(scheduler, context.executors(), waiter);
             }
             catch (final RuntimeException ex)
@@ -134,9 +171,23 @@ public final class Droplet
         }
         catch (final RuntimeException ex)
         {
-            CloseHelper.quietCloseAll(resources);
+            closeInReverse(resources);
             CloseHelper.quietClose(transport);
             throw ex;
+        }
+        catch (final IOException ex)
+        {
+            closeInReverse(resources);
+            CloseHelper.quietClose(transport);
+            throw new UncheckedIOException("cannot create the local node's data directory", ex);
+        }
+    }
+
+    private static void closeInReverse(final List<AutoCloseable> resources)
+    {
+        for (int i = resources.size() - 1; i >= 0; i--)
+        {
+            CloseHelper.quietClose(resources.get(i));
         }
     }
 

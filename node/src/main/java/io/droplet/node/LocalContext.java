@@ -16,6 +16,7 @@ public final class LocalContext
     private int executors = 1;
     private long callTimeoutNs = TimeUnit.SECONDS.toNanos(10);
     private CodecRegistry codecs = new CodecRegistry();
+    private java.io.File dataDirectory;
 
     /**
      * @return how the node's agents run.
@@ -70,6 +71,25 @@ public final class LocalContext
     public LocalContext callTimeoutNs(final long callTimeoutNs)
     {
         this.callTimeoutNs = callTimeoutNs;
+        return this;
+    }
+
+    /**
+     * @return the storage node's data directory, or null for a temporary one removed at close.
+     */
+    public java.io.File dataDirectory()
+    {
+        return dataDirectory;
+    }
+
+    /**
+     * @param dataDirectory where the local storage node keeps its files (kept at close); null for a
+     *                      temporary directory removed at close.
+     * @return this context.
+     */
+    public LocalContext dataDirectory(final java.io.File dataDirectory)
+    {
+        this.dataDirectory = dataDirectory;
         return this;
     }
 

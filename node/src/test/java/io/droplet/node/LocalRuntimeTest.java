@@ -3,7 +3,10 @@ package io.droplet.node;
 import io.droplet.client.Connection;
 import io.droplet.client.DropletClient;
 import io.droplet.client.DropletException;
+import io.droplet.codecs.sbe.AckLevel;
 import io.droplet.codecs.sbe.ErrorCode;
+import io.droplet.store.lattice.MaxLattice;
+import io.droplet.store.lattice.SetLattice;
 import io.droplet.test.Await;
 import io.droplet.transport.ThreadingProfile;
 import org.junit.jupiter.api.AfterAll;
@@ -174,6 +177,23 @@ class LocalRuntimeTest
         assertEquals(9L, droplet.callDag("temporary", 3L));
         droplet.deleteDag("temporary");
         assertEquals(ErrorCode.NO_SUCH_DAG, assertThrows(DropletException.class, () -> droplet.callDag("temporary", 3L)).code());
+    }
+
+    @Test
+    void putAndGetLatticesThroughTheClient()
+    {
+        assertEquals(null, droplet.get("absent"));
+        droplet.put("visits", MaxLattice.of(3));
+        droplet.put("visits", MaxLattice.of(7));
+        droplet.put("visits", MaxLattice.of(5));
+        assertEquals(MaxLattice.of(7), droplet.get("visits"), "a put is a merge");
+
+        droplet.put("tags", SetLattice.of("a".getBytes(), "b".getBytes()));
+        droplet.putAsync("tags", SetLattice.of("c".getBytes()), AckLevel.ALL).join();
+        assertEquals(SetLattice.of("a".getBytes(), "b".getBytes(), "c".getBytes()), droplet.get("tags"));
+
+        assertEquals(ErrorCode.INVALID_ARGUMENT, assertThrows(DropletException.class, () ->
+            droplet.put("visits", SetLattice.of("x".getBytes()))).code(), "a put of another lattice type is refused");
     }
 
     @Test
