@@ -163,6 +163,10 @@ public final class DropletClient implements AutoCloseable
             try
             {
                 client.connect();
+                if (!context.storageNodes().isEmpty())
+                {
+                    client.useStorage(context.storageNodes(), context.replicationFactor(), HashRing.DEFAULT_VIRTUAL_NODES);
+                }
             }
             catch (final RuntimeException ex)
             {

@@ -21,6 +21,8 @@ public final class RemoteContext
     private Endpoint schedulerEndpoint = new Endpoint("127.0.0.1", 0, 5001);
     private long callTimeoutNs = TimeUnit.SECONDS.toNanos(10);
     private CodecRegistry codecs = new CodecRegistry();
+    private final java.util.Map<Long, Endpoint> storageNodes = new java.util.TreeMap<>();
+    private int replicationFactor = 3;
 
     /**
      * @return the host driver's Aeron directory.
@@ -137,6 +139,45 @@ public final class RemoteContext
     public RemoteContext callTimeoutNs(final long callTimeoutNs)
     {
         this.callTimeoutNs = callTimeoutNs;
+        return this;
+    }
+
+    /**
+     * Adds a storage node of the deployment's lattice KVS.
+     *
+     * @param node     id of the storage node.
+     * @param endpoint where it receives.
+     * @return this context.
+     */
+    public RemoteContext storage(final long node, final Endpoint endpoint)
+    {
+        storageNodes.put(node, endpoint);
+        return this;
+    }
+
+    /**
+     * @return the storage nodes, by id.
+     */
+    public java.util.Map<Long, Endpoint> storageNodes()
+    {
+        return storageNodes;
+    }
+
+    /**
+     * @return replication factor of the storage ring.
+     */
+    public int replicationFactor()
+    {
+        return replicationFactor;
+    }
+
+    /**
+     * @param replicationFactor of the storage ring.
+     * @return this context.
+     */
+    public RemoteContext replicationFactor(final int replicationFactor)
+    {
+        this.replicationFactor = replicationFactor;
         return this;
     }
 

@@ -55,7 +55,15 @@ public final class Droplet
     private static final long SCHEDULER = 1;
     private static final long FIRST_EXECUTOR = 10;
     private static final long CLIENT = 1000;
-    private static final long STORAGE = 20;
+    /** Node id of the local node's scheduler. */
+    public static final long SCHEDULER_NODE = 1;
+    /** Where the local node's scheduler receives. */
+    public static final Endpoint SCHEDULER_ENDPOINT = new Endpoint("127.0.0.1", 0, 5001);
+    /** Node id of the local node's storage node. */
+    public static final long STORAGE_NODE = 20;
+    /** Where the local node's storage node receives. */
+    public static final Endpoint STORAGE_ENDPOINT = new Endpoint("127.0.0.1", 0, 5020);
+    private static final long STORAGE = STORAGE_NODE;
 
     private Droplet()
     {
@@ -77,13 +85,14 @@ public final class Droplet
     {
         final Transport transport = Transport.launch(new TransportContext()
             .embeddedDriver(true)
+            .aeronDirectoryName(context.aeronDirectoryName())
             .threadingProfile(ThreadingProfile.INVOKER)
             .localHost("127.0.0.1")
             .name("droplet-local"));
         final List<AutoCloseable> resources = new ArrayList<>();
         try
         {
-            final Endpoint schedulerEndpoint = new Endpoint("127.0.0.1", 0, 5001);
+            final Endpoint schedulerEndpoint = SCHEDULER_ENDPOINT;
             final NodeChannels schedulerChannels = new NodeChannels(transport, SCHEDULER, schedulerEndpoint, "scheduler");
             resources.add(schedulerChannels);
             final SchedulerAgent scheduler = new SchedulerAgent(new SchedulerContext().channels(schedulerChannels));
@@ -108,7 +117,7 @@ public final class Droplet
                 .errorHandler(transport.errorHandler()));
             resources.add(store);
             resources.add(storeCounters);
-            final Endpoint storageEndpoint = new Endpoint("127.0.0.1", 0, 5020);
+            final Endpoint storageEndpoint = STORAGE_ENDPOINT;
             final NodeChannels storageChannels = new NodeChannels(transport, STORAGE, storageEndpoint, "storage");
             resources.add(storageChannels);
             agents.add(new StorageNode(new StorageNodeContext()

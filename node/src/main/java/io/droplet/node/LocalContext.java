@@ -17,6 +17,7 @@ public final class LocalContext
     private long callTimeoutNs = TimeUnit.SECONDS.toNanos(10);
     private CodecRegistry codecs = new CodecRegistry();
     private java.io.File dataDirectory;
+    private String aeronDirectoryName;
 
     /**
      * @return how the node's agents run.
@@ -90,6 +91,25 @@ public final class LocalContext
     public LocalContext dataDirectory(final java.io.File dataDirectory)
     {
         this.dataDirectory = dataDirectory;
+        return this;
+    }
+
+    /**
+     * @return the embedded driver's directory, or null for a unique one.
+     */
+    public String aeronDirectoryName()
+    {
+        return aeronDirectoryName;
+    }
+
+    /**
+     * @param aeronDirectoryName for the embedded driver, so clients in other processes can connect to
+     *                           this node through it; null for a unique directory.
+     * @return this context.
+     */
+    public LocalContext aeronDirectoryName(final String aeronDirectoryName)
+    {
+        this.aeronDirectoryName = aeronDirectoryName;
         return this;
     }
 

@@ -13,7 +13,7 @@ import picocli.CommandLine.Command;
     mixinStandardHelpOptions = true,
     version = "droplet 0.1.0-SNAPSHOT",
     description = "Droplet: a low-latency, stateful serverless runtime for the JVM.",
-    subcommands = { DemoCommand.class, NodeCommand.class, EchoBenchCommand.class, BenchCommand.class, DriverCommand.class, StatCommand.class, ErrorsCommand.class })
+    subcommands = { DemoCommand.class, LocalCommand.class, NodeCommand.class, EchoBenchCommand.class, BenchCommand.class, DriverCommand.class, StatCommand.class, ErrorsCommand.class })
 public final class DropletCommand implements Runnable
 {
     @CommandLine.Spec
