@@ -1,6 +1,7 @@
 package io.droplet.client;
 
 import io.droplet.codecs.function.DropletFunction;
+import io.droplet.codecs.function.StatefulFunction;
 import io.droplet.codecs.sbe.AckLevel;
 import io.droplet.codecs.sbe.CallDagEncoder;
 import io.droplet.codecs.sbe.CallFunctionEncoder;
@@ -253,7 +254,25 @@ public final class DropletClient implements AutoCloseable
         registerShipped(name, className, jar, version);
     }
 
+    /**
+     * Registers a stateful function (Cloudburst's class registration): one instance, created and
+     * {@code init()}-ed on the executor the scheduler pins it to, serves every call, keeping its state
+     * between calls. Loaded from the executors' class path.
+     *
+     * @param name of the function.
+     * @param type implementing {@link StatefulFunction}.
+     */
+    public void registerStatefulFunction(final String name, final Class<? extends StatefulFunction> type)
+    {
+        register(name, type.getName(), new byte[0], 0, FunctionKind.STATEFUL_CLASS);
+    }
+
     private void registerShipped(final String name, final String className, final byte[] code, final long version)
+    {
+        register(name, className, code, version, FunctionKind.JAVA);
+    }
+
+    private void register(final String name, final String className, final byte[] code, final long version, final FunctionKind kind)
     {
         final Encoders e = encoders.get();
         final long id = correlationIds.incrementAndGet();
@@ -261,7 +280,7 @@ public final class DropletClient implements AutoCloseable
             .correlationId(id)
             .sessionId(clientNode)
             .version(version)
-            .kind(FunctionKind.JAVA)
+            .kind(kind)
             .name(name)
             .entryPoint(className)
             .putCode(code, 0, code.length);

@@ -2,6 +2,7 @@ package io.droplet.executors;
 
 import io.droplet.codecs.FrameRejection;
 import io.droplet.codecs.function.DropletFunction;
+import io.droplet.codecs.function.StatefulFunction;
 import io.droplet.codecs.sbe.ConnectDecoder;
 import io.droplet.codecs.sbe.DeleteFunctionDecoder;
 import io.droplet.codecs.sbe.FunctionKind;
@@ -259,15 +260,20 @@ public final class ExecutorAgent implements Agent, FrameHandler, AutoCloseable
         final String className = registerFunctionDecoder.entryPoint();
         final byte[] code = new byte[registerFunctionDecoder.codeLength()];
         registerFunctionDecoder.getCode(code, 0, code.length);
-        if (kind != FunctionKind.JAVA)
+        if (kind != FunctionKind.JAVA && kind != FunctionKind.STATEFUL_CLASS)
         {
             return;
         }
         try
         {
-            functions.install(name, loader.load(name, className, code, version));
+            final DropletFunction function = loader.load(name, className, code, version);
+            if (function instanceof StatefulFunction)
+            {
+                ((StatefulFunction)function).init();
+            }
+            functions.install(name, function);
         }
-        catch (final RuntimeException ex)
+        catch (final Exception ex)
         {
             // Calls of it will get FUNCTION_NOT_FOUND naming this executor; the reason is in the error log.
             channels.transport().errorHandler().onError(ex);

@@ -4,6 +4,7 @@ import io.droplet.client.Connection;
 import io.droplet.client.DropletClient;
 import io.droplet.client.DropletException;
 import io.droplet.codecs.sbe.AckLevel;
+import io.droplet.node.functions.CountingFunction;
 import io.droplet.codecs.sbe.ErrorCode;
 import io.droplet.store.lattice.MaxLattice;
 import io.droplet.store.lattice.SetLattice;
@@ -177,6 +178,17 @@ class LocalRuntimeTest
         assertEquals(9L, droplet.callDag("temporary", 3L));
         droplet.deleteDag("temporary");
         assertEquals(ErrorCode.NO_SUCH_DAG, assertThrows(DropletException.class, () -> droplet.callDag("temporary", 3L)).code());
+    }
+
+    @Test
+    void aStatefulFunctionKeepsItsStateBetweenCalls()
+    {
+        // Two executors run here: pinning makes every call reach the one initialised instance.
+        droplet.registerStatefulFunction("counter", CountingFunction.class);
+        for (long expected = 1; expected <= 50; expected++)
+        {
+            assertEquals(expected, droplet.call("counter"));
+        }
     }
 
     @Test

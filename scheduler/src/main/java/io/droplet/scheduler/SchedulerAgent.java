@@ -74,6 +74,8 @@ public final class SchedulerAgent implements Agent, FrameHandler
     private final List<ExecutorView> liveExecutors = new ArrayList<>();
     private final Long2ObjectHashMap<String> endpoints = new Long2ObjectHashMap<>();
     private final Map<String, byte[]> shippedRegistrations = new TreeMap<>();
+    private final Map<String, byte[]> statefulRegistrations = new TreeMap<>();
+    private final Map<String, ExecutorView> pinned = new java.util.HashMap<>();
 
     private final MessageHeaderDecoder headerDecoder = new MessageHeaderDecoder();
     private final MessageHeaderEncoder headerEncoder = new MessageHeaderEncoder();
@@ -294,7 +296,8 @@ public final class SchedulerAgent implements Agent, FrameHandler
         final int stages = dag.stageCount();
         for (int s = 0; s < stages; s++)
         {
-            placed[s] = placement.place(dag.function(s), liveExecutors);
+            final ExecutorView pin = statefulRegistrations.isEmpty() ? null : pinnedExecutor(dag.function(s));
+            placed[s] = null != pin ? pin.nodeId() : placement.place(dag.function(s), liveExecutors);
             if (placed[s] == 0)
             {
                 counters.callsRefused.incrementRelease();
@@ -364,6 +367,23 @@ public final class SchedulerAgent implements Agent, FrameHandler
             errorReplier.reply(caller, correlationId, ErrorCode.INVALID_ARGUMENT, "a function needs a name");
             return;
         }
+        if (kind == FunctionKind.STATEFUL_CLASS)
+        {
+            final byte[] frame = new byte[length];
+            buffer.getBytes(offset, frame);
+            statefulRegistrations.put(name, frame);
+            final ExecutorView executor = pin(name);
+            if (null == executor)
+            {
+                statefulRegistrations.remove(name);
+                errorReplier.reply(caller, correlationId, ErrorCode.NO_RESOURCES, "no live executor to pin " + name + " to");
+                return;
+            }
+            functions.put(name, DagDefinition.single(name));
+            functionKinds.put(name, kind);
+            replyAck(caller, correlationId);
+            return;
+        }
         if (kind != FunctionKind.LOCAL && kind != FunctionKind.JAVA)
         {
             errorReplier.reply(caller, correlationId, ErrorCode.INVALID_ARGUMENT,
@@ -398,6 +418,13 @@ public final class SchedulerAgent implements Agent, FrameHandler
             return;
         }
         functionKinds.remove(name);
+        final ExecutorView pinnedTo = pinned.remove(name);
+        if (null != statefulRegistrations.remove(name) && null != pinnedTo)
+        {
+            final byte[] frame = new byte[length];
+            buffer.getBytes(offset, frame);
+            forward(pinnedTo.nodeId(), frame);
+        }
         if (null != shippedRegistrations.remove(name))
         {
             final byte[] frame = new byte[length];
@@ -604,6 +631,37 @@ public final class SchedulerAgent implements Agent, FrameHandler
             .identity("")
             .replyEndpoint(endpoint);
         send(executor, MessageHeaderEncoder.ENCODED_LENGTH + connectEncoder.encodedLength());
+    }
+
+    /**
+     * @return the executor a stateful function is pinned to, re-pinning it if that executor left; null
+     * if the function is not stateful (or no executor is live).
+     */
+    private ExecutorView pinnedExecutor(final String function)
+    {
+        if (!statefulRegistrations.containsKey(function))
+        {
+            return null;
+        }
+        final ExecutorView current = pinned.get(function);
+        return null != current && executors.get(current.nodeId()) == current ? current : pin(function);
+    }
+
+    /**
+     * Pins a stateful function to the least loaded live executor and sends it the registration there
+     * only, so exactly one instance exists.
+     */
+    private ExecutorView pin(final String function)
+    {
+        final long chosen = placement.place(function, liveExecutors);
+        if (chosen == 0)
+        {
+            return null;
+        }
+        final ExecutorView executor = executors.get(chosen);
+        pinned.put(function, executor);
+        forward(chosen, statefulRegistrations.get(function));
+        return executor;
     }
 
     private void forward(final long executor, final byte[] frame)
