@@ -3,6 +3,7 @@ package io.droplet.client;
 import io.droplet.codecs.FrameRejection;
 import io.droplet.codecs.sbe.AckDecoder;
 import io.droplet.codecs.sbe.BooleanType;
+import io.droplet.codecs.sbe.BroadcastStartedDecoder;
 import io.droplet.codecs.sbe.KvsGetResponseDecoder;
 import io.droplet.codecs.sbe.KvsPutResponseDecoder;
 import io.droplet.codecs.sbe.ConnectedDecoder;
@@ -56,6 +57,11 @@ public final class ClientConductor implements Agent, FrameHandler, PendingReques
         final long deadlineNs;
         final CompletableFuture<Object> future;
         final boolean expectsAnswer;
+        /** Set for BROADCAST calls: collects answers until the announced count. */
+        Broadcast broadcast;
+        /** Set for PERIOD calls: gets every run's outcome until cancelled. */
+        java.util.function.Consumer<Object> periodicConsumer;
+        volatile boolean cancelled;
 
         Request(final long destination, final long correlationId, final byte[] frame, final long deadlineNs,
             final CompletableFuture<Object> future, final boolean expectsAnswer)
@@ -66,6 +72,19 @@ public final class ClientConductor implements Agent, FrameHandler, PendingReques
             this.deadlineNs = deadlineNs;
             this.future = future;
             this.expectsAnswer = expectsAnswer;
+        }
+    }
+
+    /** Answers of a BROADCAST call so far. */
+    static final class Broadcast
+    {
+        int expected = -1;
+        final java.util.Map<Long, Object> results = new java.util.HashMap<>();
+        final List<DropletException> errors = new ArrayList<>();
+
+        boolean done()
+        {
+            return expected >= 0 && results.size() + errors.size() >= expected;
         }
     }
 
@@ -86,6 +105,7 @@ public final class ClientConductor implements Agent, FrameHandler, PendingReques
     private final ConnectedDecoder connectedDecoder = new ConnectedDecoder();
     private final FunctionListDecoder functionListDecoder = new FunctionListDecoder();
     private final KvsPutResponseDecoder putResponseDecoder = new KvsPutResponseDecoder();
+    private final BroadcastStartedDecoder broadcastStartedDecoder = new BroadcastStartedDecoder();
     private final KvsGetResponseDecoder getResponseDecoder = new KvsGetResponseDecoder();
 
     /**
@@ -183,7 +203,12 @@ public final class ClientConductor implements Agent, FrameHandler, PendingReques
 
     private void send(final Request request)
     {
-        if (request.expectsAnswer)
+        if (null != request.periodicConsumer)
+        {
+            // Lives until cancelled: no deadline to track, answers keep coming.
+            inFlight.put(request.correlationId, request);
+        }
+        else if (request.expectsAnswer)
         {
             if (!pending.track(request.correlationId, request.deadlineNs))
             {
@@ -270,13 +295,27 @@ public final class ClientConductor implements Agent, FrameHandler, PendingReques
                 {
                     final int valueLength = resultDecoder.valueLength();
                     final int valueOffset = resultDecoder.limit() + ResultDecoder.valueHeaderLength();
+                    final long executor = resultDecoder.executor();
+                    Object value = null;
+                    DropletException error = null;
                     try
                     {
-                        request.future.complete(Values.fromBuffer(buffer, valueOffset, valueLength, codecs));
+                        value = Values.fromBuffer(buffer, valueOffset, valueLength, codecs);
                     }
                     catch (final IllegalArgumentException ex)
                     {
-                        request.future.completeExceptionally(new DropletException(ErrorCode.MALFORMED, ex.getMessage()));
+                        error = new DropletException(ErrorCode.MALFORMED, ex.getMessage());
+                    }
+                    if (route(request, executor, value, error))
+                    {
+                        if (null != error)
+                        {
+                            request.future.completeExceptionally(error);
+                        }
+                        else
+                        {
+                            request.future.complete(value);
+                        }
                     }
                 }
                 break;
@@ -288,7 +327,22 @@ public final class ClientConductor implements Agent, FrameHandler, PendingReques
                 if (null != request)
                 {
                     final ErrorCode code = errorDecoder.code();
-                    request.future.completeExceptionally(new DropletException(code, errorDecoder.detail()));
+                    final DropletException error = new DropletException(code, errorDecoder.detail());
+                    if (route(request, 0, null, error))
+                    {
+                        request.future.completeExceptionally(error);
+                    }
+                }
+                break;
+            }
+            case BroadcastStartedDecoder.TEMPLATE_ID:
+            {
+                broadcastStartedDecoder.wrapAndApplyHeader(buffer, offset, headerDecoder);
+                final Request request = inFlight.get(broadcastStartedDecoder.correlationId());
+                if (null != request && null != request.broadcast)
+                {
+                    request.broadcast.expected = broadcastStartedDecoder.executors();
+                    finishBroadcast(request);
                 }
                 break;
             }
@@ -298,6 +352,11 @@ public final class ClientConductor implements Agent, FrameHandler, PendingReques
                 final Request request = complete(ackDecoder.correlationId());
                 if (null != request)
                 {
+                    if (null != request.periodicConsumer)
+                    {
+                        // The scheduler acknowledged a Cancel: the periodic call is over.
+                        forget(request.correlationId);
+                    }
                     request.future.complete(null);
                 }
                 break;
@@ -383,9 +442,79 @@ public final class ClientConductor implements Agent, FrameHandler, PendingReques
 
     private Request complete(final long correlationId)
     {
-        final Request request = inFlight.remove(correlationId);
-        // Counts late and duplicate answers (re-runs may answer twice); each request completes once.
+        final Request request = inFlight.get(correlationId);
+        if (null == request)
+        {
+            // Counts late and duplicate answers (re-runs may answer twice); each request completes once.
+            pending.complete(correlationId);
+            return null;
+        }
+        if (null != request.periodicConsumer || null != request.broadcast)
+        {
+            return request;
+        }
+        inFlight.remove(correlationId);
         pending.complete(correlationId);
         return request;
+    }
+
+    /**
+     * Delivers an outcome: completes a one-shot request, adds to a broadcast, or hands a periodic run's
+     * outcome to its consumer.
+     *
+     * @return true if the caller should complete {@code request.future} itself (a one-shot request).
+     */
+    private boolean route(final Request request, final long executor, final Object value, final DropletException error)
+    {
+        if (null != request.periodicConsumer)
+        {
+            if (!request.cancelled)
+            {
+                request.periodicConsumer.accept(null != error ? error : value);
+            }
+            return false;
+        }
+        if (null != request.broadcast)
+        {
+            if (null != error && request.broadcast.expected < 0)
+            {
+                // Refused by the scheduler before it reached any executor: the whole call failed.
+                inFlight.remove(request.correlationId);
+                pending.complete(request.correlationId);
+                request.future.completeExceptionally(error);
+                return false;
+            }
+            if (null != error)
+            {
+                request.broadcast.errors.add(error);
+            }
+            else
+            {
+                request.broadcast.results.put(executor, value);
+            }
+            finishBroadcast(request);
+            return false;
+        }
+        return true;
+    }
+
+    private void finishBroadcast(final Request request)
+    {
+        if (request.broadcast.done())
+        {
+            inFlight.remove(request.correlationId);
+            pending.complete(request.correlationId);
+            request.future.complete(new BroadcastResult(request.broadcast.results, request.broadcast.errors));
+        }
+    }
+
+    /**
+     * Stops delivering a periodic call's outcomes (agent thread).
+     *
+     * @param correlationId of the periodic call.
+     */
+    void forget(final long correlationId)
+    {
+        inFlight.remove(correlationId);
     }
 }

@@ -6,6 +6,7 @@ import io.droplet.codecs.sbe.AckLevel;
 import io.droplet.codecs.sbe.CallDagEncoder;
 import io.droplet.codecs.sbe.CallFunctionEncoder;
 import io.droplet.codecs.sbe.CallMode;
+import io.droplet.codecs.sbe.CancelEncoder;
 import io.droplet.codecs.sbe.ConnectEncoder;
 import io.droplet.codecs.sbe.DeleteDagEncoder;
 import io.droplet.codecs.sbe.DeleteFunctionEncoder;
@@ -105,6 +106,7 @@ public final class DropletClient implements AutoCloseable
         final CallFunctionEncoder callFunction = new CallFunctionEncoder();
         final KvsPutEncoder put = new KvsPutEncoder();
         final KvsGetEncoder get = new KvsGetEncoder();
+        final CancelEncoder cancel = new CancelEncoder();
     }
 
     /**
@@ -567,6 +569,71 @@ public final class DropletClient implements AutoCloseable
         return primary[0];
     }
 
+    /**
+     * Calls a function on every executor that has it (BROADCAST) and waits for all their answers.
+     *
+     * @param function to call.
+     * @param args     its arguments.
+     * @return each executor's result by node id, and the typed errors of those that failed.
+     */
+    public BroadcastResult broadcast(final String function, final Object... args)
+    {
+        return (BroadcastResult)join(broadcastAsync(function, args));
+    }
+
+    /**
+     * BROADCAST in the background.
+     *
+     * @param function to call.
+     * @param args     its arguments.
+     * @return completes with a {@link BroadcastResult} when every executor answered.
+     */
+    public CompletableFuture<Object> broadcastAsync(final String function, final Object... args)
+    {
+        return callFunction(function, args, CallMode.BROADCAST, defaultTimeoutNs);
+    }
+
+    /**
+     * Calls a function every {@code period} until cancelled (PERIOD). Each run's result, or its typed
+     * error as a {@link DropletException}, reaches {@code onOutcome} on the client's agent thread: keep it short.
+     * Each run must finish within one period.
+     *
+     * @param function  to call.
+     * @param period    between runs.
+     * @param onOutcome of each run.
+     * @param args      its arguments, the same for every run.
+     * @return the handle that cancels it.
+     */
+    public PeriodicCall callPeriodic(
+        final String function, final Duration period, final java.util.function.Consumer<Object> onOutcome, final Object... args)
+    {
+        final byte[] encodedArgs = Values.toBytes(Arrays.asList(args), codecs);
+        final Encoders e = encoders.get();
+        final long id = correlationIds.incrementAndGet();
+        e.callFunction.wrapAndApplyHeader(e.buffer, 0, e.header)
+            .correlationId(id)
+            .sessionId(clientNode)
+            .replyTo(clientNode)
+            .deadline(0)
+            .mode(CallMode.PERIOD)
+            .periodNs(period.toNanos())
+            .function(function)
+            .putArgs(encodedArgs, 0, encodedArgs.length);
+        final ClientConductor.Request request = newRequest(0, id, e, e.callFunction.encodedLength(), defaultTimeoutNs, false);
+        request.periodicConsumer = onOutcome;
+        enqueue(request);
+        return () ->
+        {
+            request.cancelled = true;
+            final Encoders c = encoders.get();
+            c.cancel.wrapAndApplyHeader(c.buffer, 0, c.header).correlationId(id).sessionId(clientNode);
+            // The Cancel carries the periodic call's own correlation id; its Ack completes this request.
+            final ClientConductor.Request cancel = newRequest(0, id, c, c.cancel.encodedLength(), defaultTimeoutNs, false);
+            enqueue(cancel);
+            join(cancel.future);
+        };
+    }
+
     private CompletableFuture<Object> callFunction(final String function, final Object[] args, final CallMode mode, final long timeoutNs)
     {
         final byte[] encodedArgs = Values.toBytes(Arrays.asList(args), codecs);
@@ -581,6 +648,12 @@ public final class DropletClient implements AutoCloseable
             .periodNs(0)
             .function(function)
             .putArgs(encodedArgs, 0, encodedArgs.length);
+        if (mode == CallMode.BROADCAST)
+        {
+            final ClientConductor.Request request = newRequest(0, id, e, e.callFunction.encodedLength(), timeoutNs, true);
+            request.broadcast = new ClientConductor.Broadcast();
+            return enqueue(request);
+        }
         return submit(id, e, e.callFunction.encodedLength(), timeoutNs, mode != CallMode.NO_RETURN);
     }
 
@@ -640,15 +713,25 @@ public final class DropletClient implements AutoCloseable
         final long destination, final long correlationId, final Encoders e, final int bodyLength, final long timeoutNs,
         final boolean expectsAnswer)
     {
+        return enqueue(newRequest(destination, correlationId, e, bodyLength, timeoutNs, expectsAnswer));
+    }
+
+    private static ClientConductor.Request newRequest(
+        final long destination, final long correlationId, final Encoders e, final int bodyLength, final long timeoutNs,
+        final boolean expectsAnswer)
+    {
         final byte[] frame = Arrays.copyOf(e.buffer.byteArray(), MessageHeaderEncoder.ENCODED_LENGTH + bodyLength);
-        final CompletableFuture<Object> future = new CompletableFuture<>();
-        final ClientConductor.Request request = new ClientConductor.Request(
-            destination, correlationId, frame, System.nanoTime() + timeoutNs, future, expectsAnswer);
+        return new ClientConductor.Request(
+            destination, correlationId, frame, System.nanoTime() + timeoutNs, new CompletableFuture<>(), expectsAnswer);
+    }
+
+    private CompletableFuture<Object> enqueue(final ClientConductor.Request request)
+    {
         if (!conductor.submit(request))
         {
-            future.completeExceptionally(new DropletException(ErrorCode.NO_RESOURCES, "client queue full"));
+            request.future.completeExceptionally(new DropletException(ErrorCode.NO_RESOURCES, "client queue full"));
         }
-        return future;
+        return request.future;
     }
 
     private Object join(final CompletableFuture<Object> future)

@@ -1,6 +1,8 @@
 package io.droplet.node;
 
+import io.droplet.client.BroadcastResult;
 import io.droplet.client.Connection;
+import io.droplet.client.PeriodicCall;
 import io.droplet.client.DropletClient;
 import io.droplet.client.DropletException;
 import io.droplet.codecs.sbe.AckLevel;
@@ -178,6 +180,35 @@ class LocalRuntimeTest
         assertEquals(9L, droplet.callDag("temporary", 3L));
         droplet.deleteDag("temporary");
         assertEquals(ErrorCode.NO_SUCH_DAG, assertThrows(DropletException.class, () -> droplet.callDag("temporary", 3L)).code());
+    }
+
+    @Test
+    void broadcastReachesEveryExecutorAndKeysResultsByExecutor()
+    {
+        final BroadcastResult result = droplet.broadcast("increment", 1L);
+        assertEquals(Map.of(10L, 2L, 11L, 2L), result.resultsByExecutor(), "both executors of this node answered");
+        assertEquals(List.of(), result.errors());
+
+        final BroadcastResult failures = droplet.broadcast("fail", 5L);
+        assertEquals(2, failures.errors().size());
+        assertEquals(ErrorCode.EXECUTION_ERROR, failures.errors().get(0).code());
+        assertEquals(ErrorCode.FUNCTION_NOT_FOUND, assertThrows(DropletException.class, () -> droplet.broadcast("missing")).code());
+    }
+
+    @Test
+    void aPeriodicCallRunsUntilCancelled()
+    {
+        final List<Object> outcomes = new java.util.concurrent.CopyOnWriteArrayList<>();
+        final PeriodicCall periodic = droplet.callPeriodic("increment", Duration.ofMillis(20), outcomes::add, 41L);
+        Await.until(() -> outcomes.size() >= 5, Duration.ofSeconds(20), () -> "five runs, got " + outcomes.size());
+        periodic.cancel();
+        final int afterCancel = outcomes.size();
+        for (int i = 0; i < 20; i++)
+        {
+            assertEquals(16L, droplet.callDag("pipeline", 3L));
+        }
+        assertEquals(afterCancel, outcomes.size(), "nothing after cancel() returned");
+        assertTrue(outcomes.stream().allMatch(value -> Long.valueOf(42).equals(value)), outcomes::toString);
     }
 
     @Test

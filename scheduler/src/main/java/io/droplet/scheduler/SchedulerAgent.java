@@ -3,6 +3,8 @@ package io.droplet.scheduler;
 import io.droplet.codecs.FrameRejection;
 import io.droplet.codecs.NameTable;
 import io.droplet.codecs.sbe.AckEncoder;
+import io.droplet.codecs.sbe.BroadcastStartedEncoder;
+import io.droplet.codecs.sbe.CancelDecoder;
 import io.droplet.codecs.sbe.CallDagDecoder;
 import io.droplet.codecs.sbe.CallFunctionDecoder;
 import io.droplet.codecs.sbe.CallMode;
@@ -76,6 +78,31 @@ public final class SchedulerAgent implements Agent, FrameHandler
     private final Map<String, byte[]> shippedRegistrations = new TreeMap<>();
     private final Map<String, byte[]> statefulRegistrations = new TreeMap<>();
     private final Map<String, ExecutorView> pinned = new java.util.HashMap<>();
+    private final Long2ObjectHashMap<PeriodicCall> periodicCalls = new Long2ObjectHashMap<>();
+    private final BroadcastStartedEncoder broadcastStartedEncoder = new BroadcastStartedEncoder();
+    private final CancelDecoder cancelDecoder = new CancelDecoder();
+
+    /** A PERIOD call: run again every period until cancelled. */
+    private static final class PeriodicCall
+    {
+        final long correlationId;
+        final long caller;
+        final DagDefinition dag;
+        final UnsafeBuffer args;
+        final long periodNs;
+        long nextNs;
+
+        PeriodicCall(final long correlationId, final long caller, final DagDefinition dag, final byte[] args,
+            final long periodNs, final long nextNs)
+        {
+            this.correlationId = correlationId;
+            this.caller = caller;
+            this.dag = dag;
+            this.args = new UnsafeBuffer(args);
+            this.periodNs = periodNs;
+            this.nextNs = nextNs;
+        }
+    }
 
     private final MessageHeaderDecoder headerDecoder = new MessageHeaderDecoder();
     private final MessageHeaderEncoder headerEncoder = new MessageHeaderEncoder();
@@ -134,6 +161,10 @@ public final class SchedulerAgent implements Agent, FrameHandler
         {
             nextMembershipCheckNs = now + executorTimeoutNs / 4;
             work += expireSilentExecutors(now);
+        }
+        if (!periodicCalls.isEmpty())
+        {
+            work += runDuePeriodicCalls(now);
         }
         return work;
     }
@@ -204,6 +235,9 @@ public final class SchedulerAgent implements Agent, FrameHandler
             case DeleteDagDecoder.TEMPLATE_ID:
                 onDeleteDag(buffer, offset);
                 break;
+            case CancelDecoder.TEMPLATE_ID:
+                onCancel(buffer, offset);
+                break;
             default:
                 break;
         }
@@ -253,7 +287,7 @@ public final class SchedulerAgent implements Agent, FrameHandler
                 "no DAG named " + buffer.getStringWithoutLengthUtf8(nameOffset, nameLength));
             return;
         }
-        start(dag, buffer, correlationId, mode == CallMode.NO_RETURN ? 0 : replyTo, replyTo, deadline);
+        start(dag, buffer, correlationId, mode == CallMode.NO_RETURN ? 0 : replyTo, replyTo, deadline, 0);
     }
 
     private void onCallFunction(final DirectBuffer buffer, final int offset)
@@ -277,7 +311,90 @@ public final class SchedulerAgent implements Agent, FrameHandler
                 "no function named " + buffer.getStringWithoutLengthUtf8(nameOffset, nameLength));
             return;
         }
-        start(single, buffer, correlationId, mode == CallMode.NO_RETURN ? 0 : replyTo, replyTo, deadline);
+        if (mode == CallMode.BROADCAST)
+        {
+            broadcast(single, buffer, correlationId, replyTo, deadline);
+        }
+        else if (mode == CallMode.PERIOD)
+        {
+            final long periodNs = callFunctionDecoder.periodNs();
+            if (periodNs <= 0)
+            {
+                errorReplier.reply(replyTo, correlationId, ErrorCode.INVALID_ARGUMENT, "a periodic call needs a positive period");
+                return;
+            }
+            final byte[] args = new byte[sourceArgLengths[0]];
+            buffer.getBytes(sourceArgOffsets[0], args);
+            final PeriodicCall call = new PeriodicCall(correlationId, replyTo, single, args, periodNs, clock.nanoTime());
+            periodicCalls.put(correlationId, call);
+            runDuePeriodicCalls(clock.nanoTime());
+        }
+        else
+        {
+            start(single, buffer, correlationId, mode == CallMode.NO_RETURN ? 0 : replyTo, replyTo, deadline, 0);
+        }
+    }
+
+    /**
+     * BROADCAST: every live executor that announced the function runs it; the caller first hears how many.
+     */
+    private void broadcast(final DagDefinition single, final DirectBuffer args, final long correlationId, final long caller,
+        final long deadline)
+    {
+        int targets = 0;
+        for (final ExecutorView executor : liveExecutors)
+        {
+            targets += executor.hasFunction(single.function(0)) ? 1 : 0;
+        }
+        if (targets == 0)
+        {
+            counters.callsRefused.incrementRelease();
+            errorReplier.reply(caller, correlationId, ErrorCode.NO_RESOURCES, "no live executor has " + single.function(0));
+            return;
+        }
+        broadcastStartedEncoder.wrapAndApplyHeader(message, 0, headerEncoder).correlationId(correlationId).executors(targets);
+        send(caller, MessageHeaderEncoder.ENCODED_LENGTH + BroadcastStartedEncoder.BLOCK_LENGTH);
+        for (int i = 0; i < liveExecutors.size(); i++)
+        {
+            final ExecutorView executor = liveExecutors.get(i);
+            if (executor.hasFunction(single.function(0)))
+            {
+                start(single, args, correlationId, caller, caller, deadline, executor.nodeId());
+            }
+        }
+    }
+
+    private int runDuePeriodicCalls(final long now)
+    {
+        int runs = 0;
+        for (final PeriodicCall call : periodicCalls.values())
+        {
+            if (now - call.nextNs >= 0)
+            {
+                sourceArgOffsets[0] = 0;
+                sourceArgLengths[0] = call.args.capacity();
+                // Each run must finish within its period: that is its deadline.
+                start(call.dag, call.args, call.correlationId, call.caller, call.caller, epochClock.nanoTime() + call.periodNs, 0);
+                call.nextNs = now - call.nextNs > call.periodNs ? now + call.periodNs : call.nextNs + call.periodNs;
+                runs++;
+            }
+        }
+        return runs;
+    }
+
+    private void onCancel(final DirectBuffer buffer, final int offset)
+    {
+        cancelDecoder.wrapAndApplyHeader(buffer, offset, headerDecoder);
+        final long correlationId = cancelDecoder.correlationId();
+        final long caller = cancelDecoder.sessionId();
+        final PeriodicCall call = periodicCalls.get(correlationId);
+        if (null == call || call.caller != caller)
+        {
+            errorReplier.reply(caller, correlationId, ErrorCode.INVALID_ARGUMENT, "no periodic call " + correlationId + " of yours");
+            return;
+        }
+        periodicCalls.remove(correlationId);
+        replyAck(caller, correlationId);
     }
 
     /**
@@ -285,7 +402,7 @@ public final class SchedulerAgent implements Agent, FrameHandler
      */
     private void start(
         final DagDefinition dag, final DirectBuffer args, final long correlationId, final long replyTo,
-        final long caller, final long deadline)
+        final long caller, final long deadline, final long forcedExecutor)
     {
         if (deadline != 0 && epochClock.nanoTime() - deadline > 0)
         {
@@ -297,7 +414,8 @@ public final class SchedulerAgent implements Agent, FrameHandler
         for (int s = 0; s < stages; s++)
         {
             final ExecutorView pin = statefulRegistrations.isEmpty() ? null : pinnedExecutor(dag.function(s));
-            placed[s] = null != pin ? pin.nodeId() : placement.place(dag.function(s), liveExecutors);
+            placed[s] = forcedExecutor != 0 ? forcedExecutor :
+                null != pin ? pin.nodeId() : placement.place(dag.function(s), liveExecutors);
             if (placed[s] == 0)
             {
                 counters.callsRefused.incrementRelease();
