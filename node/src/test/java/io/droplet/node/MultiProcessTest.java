@@ -133,6 +133,86 @@ class MultiProcessTest
         }
     }
 
+    /**
+     * Two executor processes; one is killed with SIGKILL under load. The scheduler re-runs the
+     * invocations placed on it on the survivor once it stops heartbeating: every call returns its result.
+     */
+    @Test
+    @Timeout(value = 180, unit = TimeUnit.SECONDS)
+    void invocationsOfAKilledExecutorAreRerunElsewhere() throws Exception
+    {
+        final String dir = watcher.aeronDirectory("rerun");
+        final File logs = watcher.dataDirectory("rerun-logs");
+        final List<Process> processes = new ArrayList<>();
+        try
+        {
+            processes.add(JavaProcess.start(DropletCommand.class, new File(logs, "driver.log"),
+                "driver", "--dir", dir, "--term-length", "4m"));
+            Await.until(() -> new File(dir, "cnc.dat").exists(), Duration.ofSeconds(30), () -> "driver started");
+            processes.add(JavaProcess.start(DropletCommand.class, new File(logs, "scheduler.log"),
+                "node", "--dir", dir, "--roles", "scheduler"));
+            final Process doomed = JavaProcess.start(DropletCommand.class, new File(logs, "executor-a.log"),
+                "node", "--dir", dir, "--roles", "executor", "--executor-id", "10", "--executor-endpoint", "127.0.0.1:0/5010");
+            processes.add(doomed);
+            processes.add(JavaProcess.start(DropletCommand.class, new File(logs, "executor-b.log"),
+                "node", "--dir", dir, "--roles", "executor", "--executor-id", "11", "--executor-endpoint", "127.0.0.1:0/5011"));
+
+            try (DropletClient droplet = connect(dir, TimeUnit.SECONDS.toNanos(8)))
+            {
+                droplet.registerFunction("increment", IncrementFunction.class);
+                droplet.registerFunction("square", SquareFunction.class);
+                droplet.registerDag("pipeline", List.of("increment", "square"), List.of(Connection.of("increment", "square")));
+                awaitServing(droplet);
+                Await.until(() -> Cli.run("stat", "--dir", dir).lines().anyMatch(line ->
+                    line.contains("scheduler-1: live executors") && line.trim().matches("\\d+:\\s+2 .*")),
+                    Duration.ofSeconds(30), () -> "both executors live: " + Cli.run("stat", "--dir", dir));
+
+                final List<CompletableFuture<Object>> calls = new ArrayList<>();
+                for (int i = 0; i < CALLS; i++)
+                {
+                    if (i == CALLS / 4)
+                    {
+                        doomed.destroyForcibly();
+                        assertTrue(doomed.waitFor(30, TimeUnit.SECONDS));
+                    }
+                    calls.add(droplet.callDagAsync("pipeline", (long)i));
+                    if (calls.size() - countDone(calls) >= WINDOW)
+                    {
+                        calls.get(calls.size() - WINDOW).handle((value, failure) -> null).get(30, TimeUnit.SECONDS);
+                    }
+                }
+                int results = 0;
+                final List<Throwable> failures = new ArrayList<>();
+                for (int i = 0; i < CALLS; i++)
+                {
+                    try
+                    {
+                        assertEquals((long)(i + 1) * (i + 1), calls.get(i).get(30, TimeUnit.SECONDS), "call " + i);
+                        results++;
+                    }
+                    catch (final java.util.concurrent.ExecutionException ex)
+                    {
+                        failures.add(ex.getCause());
+                    }
+                }
+                System.out.println("results " + results + ", failures " + failures);
+                assertEquals(List.of(), failures, "no call failed: those of the killed executor were re-run");
+                assertEquals(CALLS, results);
+                assertTrue(Cli.run("stat", "--dir", dir).lines().anyMatch(line ->
+                    line.contains("scheduler-1: invocations re-run") && line.trim().matches("\\d+:\\s+[1-9].*")),
+                    "the scheduler re-ran invocations");
+            }
+        }
+        finally
+        {
+            for (int i = processes.size() - 1; i >= 0; i--)
+            {
+                processes.get(i).destroy();
+                processes.get(i).waitFor(30, TimeUnit.SECONDS);
+            }
+        }
+    }
+
     private static int countDone(final List<CompletableFuture<Object>> calls)
     {
         int done = 0;
@@ -145,12 +225,17 @@ class MultiProcessTest
 
     private static DropletClient connect(final String dir)
     {
+        return connect(dir, TimeUnit.SECONDS.toNanos(2));
+    }
+
+    private static DropletClient connect(final String dir, final long callTimeoutNs)
+    {
         final DropletClient[] client = new DropletClient[1];
         Await.until(() ->
         {
             try
             {
-                client[0] = DropletClient.connect(new RemoteContext().aeronDirectoryName(dir).callTimeoutNs(TimeUnit.SECONDS.toNanos(2)));
+                client[0] = DropletClient.connect(new RemoteContext().aeronDirectoryName(dir).callTimeoutNs(callTimeoutNs));
                 return true;
             }
             catch (final DropletException ex)

@@ -129,6 +129,8 @@ public final class SchedulerAgent implements Agent, FrameHandler
     private long nextInvocationId;
     private long nextMembershipCheckNs;
     private final SchedulerCounters counters;
+    private final InvocationLog log = new InvocationLog(8192, 1024);
+    private final InvocationLog.Visitor rerunner = this::rerun;
     private volatile int liveExecutorCount;
 
     /**
@@ -398,7 +400,8 @@ public final class SchedulerAgent implements Agent, FrameHandler
     }
 
     /**
-     * Places every stage, then sends one trigger per source stage with the whole schedule.
+     * Places every stage, records the invocation (to re-run it if an executor dies), then sends one
+     * trigger per source stage with the whole schedule.
      */
     private void start(
         final DagDefinition dag, final DirectBuffer args, final long correlationId, final long replyTo,
@@ -410,6 +413,23 @@ public final class SchedulerAgent implements Agent, FrameHandler
             errorReplier.reply(caller, correlationId, ErrorCode.TIMEOUT, "deadline passed before scheduling");
             return;
         }
+        if (!place(dag, forcedExecutor, caller, correlationId))
+        {
+            return;
+        }
+        final long invocationId = ++nextInvocationId;
+        counters.invocationsStarted.incrementRelease();
+        if (forcedExecutor == 0)
+        {
+            // A BROADCAST leg belongs to its executor and is not re-run elsewhere.
+            log.record(invocationId, correlationId, replyTo, caller, deadline, 0, dag, placed, args,
+                sourceArgOffsets, sourceArgLengths);
+        }
+        sendTriggers(dag, args, invocationId, correlationId, replyTo, caller, deadline, 0);
+    }
+
+    private boolean place(final DagDefinition dag, final long forcedExecutor, final long caller, final long correlationId)
+    {
         final int stages = dag.stageCount();
         for (int s = 0; s < stages; s++)
         {
@@ -420,13 +440,18 @@ public final class SchedulerAgent implements Agent, FrameHandler
             {
                 counters.callsRefused.incrementRelease();
                 errorReplier.reply(caller, correlationId, ErrorCode.NO_RESOURCES, "no live executor can run " + dag.function(s));
-                return;
+                return false;
             }
             executors.get(placed[s]).onPlaced();
         }
+        return true;
+    }
 
-        final long invocationId = ++nextInvocationId;
-        counters.invocationsStarted.incrementRelease();
+    private void sendTriggers(
+        final DagDefinition dag, final DirectBuffer args, final long invocationId, final long correlationId,
+        final long replyTo, final long caller, final long deadline, final int attempt)
+    {
+        final int stages = dag.stageCount();
         for (int s = 0; s < stages; s++)
         {
             if (!dag.isSource(s))
@@ -440,7 +465,7 @@ public final class SchedulerAgent implements Agent, FrameHandler
                 .deadline(deadline)
                 .targetStage(s)
                 .fromStage(s)
-                .attempt(0);
+                .attempt(attempt);
             final TriggerEncoder.ScheduleEncoder schedule = triggerEncoder.scheduleCount(stages);
             for (int t = 0; t < stages; t++)
             {
@@ -469,6 +494,34 @@ public final class SchedulerAgent implements Agent, FrameHandler
                 return;
             }
         }
+    }
+
+    /**
+     * Runs an invocation again, on live executors, because an executor it was placed on stopped
+     * heartbeating. Same invocation and correlation ids, attempt + 1; a duplicate answer is dropped by
+     * the client, so the caller sees one outcome.
+     */
+    private void rerun(final int slot)
+    {
+        final DagDefinition dag = log.dag(slot);
+        final long correlationId = log.correlationId(slot);
+        final long caller = log.caller(slot);
+        log.forget(slot);
+        if (!place(dag, 0, caller, correlationId))
+        {
+            return;
+        }
+        for (int s = 0; s < dag.stageCount(); s++)
+        {
+            sourceArgOffsets[s] = log.argOffset(slot, s);
+            sourceArgLengths[s] = log.argLength(slot, s);
+        }
+        final long invocationId = log.invocationId(slot);
+        final int attempt = log.attempt(slot) + 1;
+        log.record(invocationId, correlationId, log.replyTo(slot), caller, log.deadline(slot), attempt, dag, placed,
+            log.arena(), sourceArgOffsets, sourceArgLengths);
+        counters.reruns.incrementRelease();
+        sendTriggers(dag, log.arena(), invocationId, correlationId, log.replyTo(slot), caller, log.deadline(slot), attempt);
     }
 
     // ------------------------------------------------------------------ registry (control path)
@@ -681,6 +734,7 @@ public final class SchedulerAgent implements Agent, FrameHandler
             executors.put(node, executor);
             liveExecutors.add(executor);
             liveExecutorCount = liveExecutors.size();
+            counters.liveExecutors.setRelease(liveExecutorCount);
             // The newcomer must reach every caller and executor; they must reach it.
             endpoints.forEach((other, otherEndpoint) ->
             {
@@ -718,6 +772,7 @@ public final class SchedulerAgent implements Agent, FrameHandler
                 liveExecutorCount = liveExecutors.size();
                 counters.liveExecutors.setRelease(liveExecutorCount);
                 counters.executorsExpired.incrementRelease();
+                log.forEachInvolving(executor.nodeId(), epochClock.nanoTime(), rerunner);
                 expired++;
             }
         }

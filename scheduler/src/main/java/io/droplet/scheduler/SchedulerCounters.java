@@ -22,6 +22,8 @@ public final class SchedulerCounters implements AutoCloseable
     public final AtomicCounter liveExecutors;
     /** Executors dropped for missing heartbeats. */
     public final AtomicCounter executorsExpired;
+    /** Invocations run again because an executor they were placed on died. */
+    public final AtomicCounter reruns;
 
     /**
      * @param allocator of counters.
@@ -33,6 +35,7 @@ public final class SchedulerCounters implements AutoCloseable
         callsRefused = allocator.allocate(TYPE_ID_BASE + 1, "droplet " + name + ": calls refused");
         liveExecutors = allocator.allocate(TYPE_ID_BASE + 2, "droplet " + name + ": live executors");
         executorsExpired = allocator.allocate(TYPE_ID_BASE + 3, "droplet " + name + ": executors expired");
+        reruns = allocator.allocate(TYPE_ID_BASE + 4, "droplet " + name + ": invocations re-run");
     }
 
     /**
@@ -40,6 +43,6 @@ public final class SchedulerCounters implements AutoCloseable
      */
     public void close()
     {
-        CloseHelper.closeAll(invocationsStarted, callsRefused, liveExecutors, executorsExpired);
+        CloseHelper.closeAll(invocationsStarted, callsRefused, liveExecutors, executorsExpired, reruns);
     }
 }

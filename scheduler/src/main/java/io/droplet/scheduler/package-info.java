@@ -8,6 +8,10 @@
  * heartbeats, it sends a {@code Connect} naming the newcomer's endpoint to every executor, so results
  * can go straight from the sink's executor to the caller.
  * <p>
+ * Every invocation started is kept in a bounded {@link io.droplet.scheduler.InvocationLog}; when an
+ * executor stops heartbeating, the invocations placed on it that have not reached their deadline are
+ * run again on live executors (at least once: the client delivers each correlation's result once).
+ * <p>
  * Until namespaces and authentication arrive, the {@code sessionId} a client sends with control
  * requests is the node id it connected with, and replies go there.
  * <p>

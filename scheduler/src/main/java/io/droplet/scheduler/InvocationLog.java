@@ -1,0 +1,189 @@
+package io.droplet.scheduler;
+
+import org.agrona.DirectBuffer;
+import org.agrona.concurrent.UnsafeBuffer;
+
+/**
+ * The recent invocations a scheduler started, kept so that those placed on an executor that stops
+ * heartbeating can be run again (at least once; the client delivers each correlation's result once).
+ * <p>
+ * A ring of fixed slots, allocation-free: each slot holds the call's identity, deadline, the executors
+ * its stages were placed on, and its source arguments in a fixed arena. A slot is reused when the ring
+ * wraps, so only the most recent {@code capacity} invocations can be re-run, and only those whose
+ * arguments fit a slot's arena; the rest end with TIMEOUT at their deadline, still a typed outcome.
+ * <p>
+ * <b>Note:</b> not thread-safe; owned by the scheduler's agent.
+ */
+final class InvocationLog
+{
+    static final int MAX_STAGES = 64;
+
+    private final int capacity;
+    private final int arenaPerSlot;
+    private final long[] invocationIds;
+    private final long[] correlationIds;
+    private final long[] replyTos;
+    private final long[] callers;
+    private final long[] deadlines;
+    private final int[] attempts;
+    private final DagDefinition[] dags;
+    private final long[] placed;
+    private final int[] argOffsets;
+    private final int[] argLengths;
+    private final UnsafeBuffer arena;
+    private long next;
+
+    /**
+     * @param capacity     invocations kept (a power of two).
+     * @param arenaPerSlot bytes of source arguments kept per invocation.
+     */
+    InvocationLog(final int capacity, final int arenaPerSlot)
+    {
+        if (Integer.bitCount(capacity) != 1)
+        {
+            throw new IllegalArgumentException("capacity must be a power of two: " + capacity);
+        }
+        this.capacity = capacity;
+        this.arenaPerSlot = arenaPerSlot;
+        invocationIds = new long[capacity];
+        correlationIds = new long[capacity];
+        replyTos = new long[capacity];
+        callers = new long[capacity];
+        deadlines = new long[capacity];
+        attempts = new int[capacity];
+        dags = new DagDefinition[capacity];
+        placed = new long[capacity * MAX_STAGES];
+        argOffsets = new int[capacity * MAX_STAGES];
+        argLengths = new int[capacity * MAX_STAGES];
+        arena = new UnsafeBuffer(new byte[capacity * arenaPerSlot]);
+    }
+
+    /**
+     * Records a started invocation, unless it cannot be re-run (no deadline, or arguments too large).
+     *
+     * @return the slot, or -1 if not recorded.
+     */
+    int record(
+        final long invocationId, final long correlationId, final long replyTo, final long caller, final long deadline,
+        final int attempt, final DagDefinition dag, final long[] stagePlacement, final DirectBuffer args,
+        final int[] sourceArgOffsets, final int[] sourceArgLengths)
+    {
+        if (deadline == 0)
+        {
+            return -1;
+        }
+        final int slot = (int)(next++ & (capacity - 1));
+        final int stages = dag.stageCount();
+        final int arenaStart = slot * arenaPerSlot;
+        int used = 0;
+        for (int s = 0; s < stages; s++)
+        {
+            final int index = slot * MAX_STAGES + s;
+            placed[index] = stagePlacement[s];
+            argLengths[index] = -1;
+            if (dag.isSource(s) && sourceArgLengths[s] >= 0)
+            {
+                final int length = sourceArgLengths[s];
+                if (used + length > arenaPerSlot)
+                {
+                    dags[slot] = null;
+                    return -1;
+                }
+                arena.putBytes(arenaStart + used, args, sourceArgOffsets[s], length);
+                argOffsets[index] = arenaStart + used;
+                argLengths[index] = length;
+                used += length;
+            }
+        }
+        invocationIds[slot] = invocationId;
+        correlationIds[slot] = correlationId;
+        replyTos[slot] = replyTo;
+        callers[slot] = caller;
+        deadlines[slot] = deadline;
+        attempts[slot] = attempt;
+        dags[slot] = dag;
+        return slot;
+    }
+
+    /** Visits the recorded invocations that involve an executor and have not reached their deadline. */
+    @FunctionalInterface
+    interface Visitor
+    {
+        void onInvocation(int slot);
+    }
+
+    void forEachInvolving(final long executor, final long epochNow, final Visitor visitor)
+    {
+        for (int slot = 0; slot < capacity; slot++)
+        {
+            final DagDefinition dag = dags[slot];
+            if (null == dag || epochNow - deadlines[slot] > 0)
+            {
+                continue;
+            }
+            for (int s = 0; s < dag.stageCount(); s++)
+            {
+                if (placed[slot * MAX_STAGES + s] == executor)
+                {
+                    visitor.onInvocation(slot);
+                    break;
+                }
+            }
+        }
+    }
+
+    void forget(final int slot)
+    {
+        dags[slot] = null;
+    }
+
+    DagDefinition dag(final int slot)
+    {
+        return dags[slot];
+    }
+
+    long invocationId(final int slot)
+    {
+        return invocationIds[slot];
+    }
+
+    long correlationId(final int slot)
+    {
+        return correlationIds[slot];
+    }
+
+    long replyTo(final int slot)
+    {
+        return replyTos[slot];
+    }
+
+    long caller(final int slot)
+    {
+        return callers[slot];
+    }
+
+    long deadline(final int slot)
+    {
+        return deadlines[slot];
+    }
+
+    int attempt(final int slot)
+    {
+        return attempts[slot];
+    }
+
+    UnsafeBuffer arena()
+    {
+        return arena;
+    }
+
+    int argOffset(final int slot, final int stage)
+    {
+        return argOffsets[slot * MAX_STAGES + stage];
+    }
+
+    int argLength(final int slot, final int stage)
+    {
+        return argLengths[slot * MAX_STAGES + stage];
+    }
+}
