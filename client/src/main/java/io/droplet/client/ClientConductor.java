@@ -84,7 +84,8 @@ public final class ClientConductor implements Agent, FrameHandler, PendingReques
 
         boolean done()
         {
-            return expected >= 0 && results.size() + errors.size() >= expected;
+            // An executor's answer may arrive before the count: wait for the count before deciding.
+            return expected > 0 && results.size() + errors.size() >= expected;
         }
     }
 
@@ -476,9 +477,9 @@ public final class ClientConductor implements Agent, FrameHandler, PendingReques
         }
         if (null != request.broadcast)
         {
-            if (null != error && request.broadcast.expected < 0)
+            if (null != error && request.broadcast.expected == 0)
             {
-                // Refused by the scheduler before it reached any executor: the whole call failed.
+                // Announced with zero executors: the scheduler refused the call, and this is why.
                 inFlight.remove(request.correlationId);
                 pending.complete(request.correlationId);
                 request.future.completeExceptionally(error);

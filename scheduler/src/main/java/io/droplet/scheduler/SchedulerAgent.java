@@ -308,6 +308,10 @@ public final class SchedulerAgent implements Agent, FrameHandler
         final DagDefinition single = functions.get(buffer, nameOffset, nameLength);
         if (null == single)
         {
+            if (mode == CallMode.BROADCAST)
+            {
+                announceBroadcast(replyTo, correlationId, 0);
+            }
             counters.callsRefused.incrementRelease();
             errorReplier.reply(replyTo, correlationId, ErrorCode.FUNCTION_NOT_FOUND,
                 "no function named " + buffer.getStringWithoutLengthUtf8(nameOffset, nameLength));
@@ -350,12 +354,12 @@ public final class SchedulerAgent implements Agent, FrameHandler
         }
         if (targets == 0)
         {
+            announceBroadcast(caller, correlationId, 0);
             counters.callsRefused.incrementRelease();
             errorReplier.reply(caller, correlationId, ErrorCode.NO_RESOURCES, "no live executor has " + single.function(0));
             return;
         }
-        broadcastStartedEncoder.wrapAndApplyHeader(message, 0, headerEncoder).correlationId(correlationId).executors(targets);
-        send(caller, MessageHeaderEncoder.ENCODED_LENGTH + BroadcastStartedEncoder.BLOCK_LENGTH);
+        announceBroadcast(caller, correlationId, targets);
         for (int i = 0; i < liveExecutors.size(); i++)
         {
             final ExecutorView executor = liveExecutors.get(i);
@@ -364,6 +368,16 @@ public final class SchedulerAgent implements Agent, FrameHandler
                 start(single, args, correlationId, caller, caller, deadline, executor.nodeId());
             }
         }
+    }
+
+    /**
+     * Tells a BROADCAST caller how many answers to expect. Zero means refused: the typed error follows
+     * on the same stream, so the caller can tell it from an executor's error, which may arrive first.
+     */
+    private void announceBroadcast(final long caller, final long correlationId, final int executors)
+    {
+        broadcastStartedEncoder.wrapAndApplyHeader(message, 0, headerEncoder).correlationId(correlationId).executors(executors);
+        send(caller, MessageHeaderEncoder.ENCODED_LENGTH + BroadcastStartedEncoder.BLOCK_LENGTH);
     }
 
     private int runDuePeriodicCalls(final long now)
