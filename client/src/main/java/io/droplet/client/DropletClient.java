@@ -22,6 +22,7 @@ import io.droplet.codecs.value.CodecRegistry;
 import io.droplet.codecs.value.Values;
 import io.droplet.store.lattice.Lattice;
 import io.droplet.store.lattice.LatticeCodec;
+import io.droplet.store.lattice.LwwLattice;
 import io.droplet.store.ring.HashRing;
 import io.droplet.transport.Endpoint;
 import io.droplet.transport.NodeChannels;
@@ -529,6 +530,18 @@ public final class DropletClient implements AutoCloseable
             .putKey(keyBytes, 0, keyBytes.length)
             .putValue(valueBytes, 0, valueBytes.length);
         return submit(node, id, e, e.put.encodedLength(), defaultTimeoutNs, true);
+    }
+
+    /**
+     * Puts a plain value under a key as a last-writer-wins lattice (timestamped now, by this client):
+     * a function given {@code Reference.of(key)} receives the value itself.
+     *
+     * @param key   of the value.
+     * @param value any value the value encoding carries.
+     */
+    public void putValue(final String key, final Object value)
+    {
+        put(key, new LwwLattice(epochNanos(), clientNode, Values.toBytes(value, codecs)));
     }
 
     /**

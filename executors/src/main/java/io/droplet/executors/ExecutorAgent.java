@@ -8,13 +8,19 @@ import io.droplet.codecs.sbe.DeleteFunctionDecoder;
 import io.droplet.codecs.sbe.FunctionKind;
 import io.droplet.codecs.sbe.RegisterFunctionDecoder;
 import io.droplet.codecs.sbe.ErrorCode;
+import io.droplet.codecs.sbe.ErrorDecoder;
+import io.droplet.codecs.sbe.KvsGetEncoder;
+import io.droplet.codecs.sbe.KvsGetResponseDecoder;
 import io.droplet.codecs.sbe.HeartbeatEncoder;
 import io.droplet.codecs.sbe.MessageHeaderDecoder;
 import io.droplet.codecs.sbe.MessageHeaderEncoder;
 import io.droplet.codecs.sbe.ResultEncoder;
 import io.droplet.codecs.sbe.TriggerDecoder;
 import io.droplet.codecs.sbe.TriggerEncoder;
+import io.droplet.codecs.value.ValueReader;
 import io.droplet.codecs.value.ValueRejection;
+import io.droplet.codecs.value.ValueType;
+import io.droplet.codecs.value.ValueWriter;
 import io.droplet.codecs.value.ValueValidator;
 import io.droplet.transport.Endpoint;
 import io.droplet.transport.ErrorReplier;
@@ -100,6 +106,22 @@ public final class ExecutorAgent implements Agent, FrameHandler, AutoCloseable
     private final ArrayDeque<FanIn> fanInPool = new ArrayDeque<>();
 
     private final ExecutorCounters counters;
+    private final HostCache cache;
+    private final long cacheNode;
+    private final Long2ObjectHashMap<ParkedTrigger> parked = new Long2ObjectHashMap<>();
+    private final ValueReader refReader = new ValueReader();
+    private final ValueWriter refWriter = new ValueWriter();
+    private final UnsafeBuffer refValue;
+    private final UnsafeBuffer refKey = new UnsafeBuffer(0, 0);
+    private final KvsGetEncoder cacheGetEncoder = new KvsGetEncoder();
+    private final KvsGetResponseDecoder cacheResponseDecoder = new KvsGetResponseDecoder();
+    private final ErrorDecoder errorDecoder = new ErrorDecoder();
+    private long nextParkId = 1;
+
+    /** A trigger waiting for the host cache to fetch a referenced key. */
+    private record ParkedTrigger(byte[] frame, long deadline)
+    {
+    }
     private long nextHeartbeatNs;
     private long nextFanInSweepNs;
 
@@ -122,6 +144,13 @@ public final class ExecutorAgent implements Agent, FrameHandler, AutoCloseable
         this.message = new UnsafeBuffer(ByteBuffer.allocateDirect(maxMessage));
         this.errorReplier = new ErrorReplier(channels);
         this.counters = new ExecutorCounters(channels.transport().aeron()::addCounter, "executor-" + nodeId);
+        this.cache = context.cache();
+        this.cacheNode = context.cacheNode();
+        this.refValue = new UnsafeBuffer(ByteBuffer.allocateDirect(maxMessage));
+        if (null != cache)
+        {
+            channels.peers().register(cacheNode, context.cacheEndpoint());
+        }
         this.nextHeartbeatNs = clock.nanoTime();
         this.inbound = channels.open(this);
     }
@@ -138,11 +167,11 @@ public final class ExecutorAgent implements Agent, FrameHandler, AutoCloseable
             nextHeartbeatNs = now + heartbeatPeriodNs;
             work += heartbeat();
         }
-        if (!fanIns.isEmpty() && now - nextFanInSweepNs >= 0)
+        if ((!fanIns.isEmpty() || !parked.isEmpty()) && now - nextFanInSweepNs >= 0)
         {
             nextFanInSweepNs = now + heartbeatPeriodNs;
             work += sweepExpiredFanIns();
-            counters.fanInsWaiting.setRelease(fanIns.size());
+            counters.fanInsWaiting.setRelease(fanIns.size() + parked.size());
         }
         return work;
     }
@@ -202,7 +231,15 @@ public final class ExecutorAgent implements Agent, FrameHandler, AutoCloseable
     {
         if (templateId == TriggerDecoder.TEMPLATE_ID)
         {
-            onTrigger(buffer, offset);
+            onTrigger(buffer, offset, false);
+        }
+        else if (templateId == KvsGetResponseDecoder.TEMPLATE_ID)
+        {
+            onCacheAnswer(buffer, offset);
+        }
+        else if (templateId == ErrorDecoder.TEMPLATE_ID)
+        {
+            onCacheError(buffer, offset);
         }
         else if (templateId == ConnectDecoder.TEMPLATE_ID)
         {
@@ -280,7 +317,109 @@ public final class ExecutorAgent implements Agent, FrameHandler, AutoCloseable
         }
     }
 
-    private void onTrigger(final DirectBuffer buffer, final int offset)
+    /**
+     * The cache agent answered a miss: run the parked trigger again (an absent key now reads as null).
+     */
+    private void onCacheAnswer(final DirectBuffer buffer, final int offset)
+    {
+        cacheResponseDecoder.wrapAndApplyHeader(buffer, offset, headerDecoder);
+        final ParkedTrigger trigger = parked.remove(cacheResponseDecoder.correlationId());
+        if (null != trigger)
+        {
+            final boolean found = cacheResponseDecoder.code() == ErrorCode.NONE;
+            onTrigger(new UnsafeBuffer(trigger.frame()), 0, !found);
+        }
+    }
+
+    private void onCacheError(final DirectBuffer buffer, final int offset)
+    {
+        errorDecoder.wrapAndApplyHeader(buffer, offset, headerDecoder);
+        final ParkedTrigger trigger = parked.remove(errorDecoder.correlationId());
+        if (null != trigger)
+        {
+            final ErrorCode code = errorDecoder.code();
+            triggerDecoder.wrapAndApplyHeader(new UnsafeBuffer(trigger.frame()), 0, headerDecoder);
+            fail(triggerDecoder.replyTo(), triggerDecoder.correlationId(), code, "a referenced key could not be fetched");
+        }
+    }
+
+    /**
+     * Rewrites a source stage's arguments with every KVS reference replaced by the referenced value, read
+     * from the host cache.
+     *
+     * @return the length of the rewritten arguments in {@code args}; 0 if there were no references (use
+     * the arguments as they are); -1 if the trigger was parked for a miss; -2 if they do not fit.
+     */
+    private int resolveReferences(
+        final DirectBuffer buffer, final int offset, final int length, final int frameOffset, final int frameLength,
+        final long deadline, final boolean absentIsNull)
+    {
+        refReader.wrap(buffer, offset, length);
+        final int count = refReader.enterList();
+        boolean any = false;
+        for (int i = 0; i < count && !any; i++)
+        {
+            any = refReader.type() == ValueType.REFERENCE;
+            refReader.skip();
+        }
+        if (!any)
+        {
+            return 0;
+        }
+        refReader.wrap(buffer, offset, length);
+        refReader.enterList();
+        refWriter.wrap(args, 0, args.capacity()).beginList(count);
+        for (int i = 0; i < count; i++)
+        {
+            final int start = refReader.position();
+            if (refReader.type() == ValueType.REFERENCE)
+            {
+                final int keyOffset = refReader.payloadOffset();
+                final int keyLength = refReader.payloadLength();
+                final int valueLength = cache.get(buffer, keyOffset, keyLength, refValue, 0);
+                if (valueLength >= 0)
+                {
+                    ReferenceView.write(refValue, 0, valueLength, refWriter);
+                }
+                else if (absentIsNull)
+                {
+                    refWriter.writeNull();
+                }
+                else
+                {
+                    park(buffer, frameOffset, frameLength, deadline, keyOffset, keyLength);
+                    return -1;
+                }
+                refReader.skip();
+            }
+            else
+            {
+                refReader.skip();
+                refWriter.writeEncoded(buffer, start, refReader.position() - start);
+            }
+        }
+        refWriter.endList();
+        final int written = refWriter.encodedLength();
+        return written < 0 ? -2 : written;
+    }
+
+    private void park(
+        final DirectBuffer buffer, final int frameOffset, final int frameLength, final long deadline,
+        final int keyOffset, final int keyLength)
+    {
+        final long parkId = nextParkId++;
+        final byte[] frame = new byte[frameLength];
+        buffer.getBytes(frameOffset, frame);
+        parked.put(parkId, new ParkedTrigger(frame, deadline));
+        refKey.wrap(buffer, keyOffset, keyLength);
+        cacheGetEncoder.wrapAndApplyHeader(message, 0, headerEncoder)
+            .correlationId(parkId)
+            .replyTo(nodeId)
+            .putKey(refKey, 0, keyLength);
+        send(cacheNode, MessageHeaderEncoder.ENCODED_LENGTH + cacheGetEncoder.encodedLength());
+    }
+
+    private void onTrigger(final DirectBuffer buffer, final int offset, final boolean absentIsNull)
     {
         triggerDecoder.wrapAndApplyHeader(buffer, offset, headerDecoder);
         final long invocationId = triggerDecoder.invocationId();
@@ -355,8 +494,20 @@ public final class ExecutorAgent implements Agent, FrameHandler, AutoCloseable
         final int argsLength;
         if (parents == 0)
         {
-            argsBuffer = buffer;
-            argsLength = inputLength;
+            final int resolved = null == cache ? 0 :
+                // The arguments end the trigger, so the frame runs from its offset to their end.
+                resolveReferences(buffer, inputOffset, inputLength, offset, inputOffset + inputLength - offset, deadline, absentIsNull);
+            if (resolved == -1)
+            {
+                return;
+            }
+            if (resolved == -2)
+            {
+                fail(replyTo, correlationId, ErrorCode.PAYLOAD_TOO_LARGE, "resolved references exceed the message limit");
+                return;
+            }
+            argsBuffer = resolved > 0 ? args : buffer;
+            argsLength = resolved > 0 ? resolved : inputLength;
         }
         else if (parents == 1)
         {
@@ -480,6 +631,17 @@ public final class ExecutorAgent implements Agent, FrameHandler, AutoCloseable
     {
         final long now = epochClock.nanoTime();
         int swept = 0;
+        for (final Long2ObjectHashMap<ParkedTrigger>.ValueIterator iterator = parked.values().iterator(); iterator.hasNext(); )
+        {
+            final ParkedTrigger trigger = iterator.next();
+            if (trigger.deadline() != 0 && now - trigger.deadline() > 0)
+            {
+                iterator.remove();
+                triggerDecoder.wrapAndApplyHeader(new UnsafeBuffer(trigger.frame()), 0, headerDecoder);
+                fail(triggerDecoder.replyTo(), triggerDecoder.correlationId(), ErrorCode.TIMEOUT, "a referenced key was not fetched in time");
+                swept++;
+            }
+        }
         for (final Long2ObjectHashMap<FanIn>.ValueIterator iterator = fanIns.values().iterator(); iterator.hasNext(); )
         {
             final FanIn fanIn = iterator.next();

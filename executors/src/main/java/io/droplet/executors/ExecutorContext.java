@@ -17,6 +17,9 @@ public final class ExecutorContext
     public static final String HEARTBEAT_PERIOD_DEFAULT = "100ms";
 
     private NodeChannels channels;
+    private HostCache cache;
+    private long cacheNode;
+    private Endpoint cacheEndpoint;
     private LocalFunctions functions;
     private long schedulerNode;
     private Endpoint schedulerEndpoint;
@@ -85,6 +88,46 @@ public final class ExecutorContext
         this.schedulerNode = schedulerNode;
         this.schedulerEndpoint = schedulerEndpoint;
         return this;
+    }
+
+    /**
+     * Lets the executor resolve KVS references through the host cache.
+     *
+     * @param cache         the host cache, read directly.
+     * @param cacheNode     the cache agent's node id, asked on a miss.
+     * @param cacheEndpoint where the cache agent receives.
+     * @return this context.
+     */
+    public ExecutorContext cache(final HostCache cache, final long cacheNode, final Endpoint cacheEndpoint)
+    {
+        this.cache = cache;
+        this.cacheNode = cacheNode;
+        this.cacheEndpoint = cacheEndpoint;
+        return this;
+    }
+
+    /**
+     * @return the host cache, or null if references are not resolved here.
+     */
+    public HostCache cache()
+    {
+        return cache;
+    }
+
+    /**
+     * @return the cache agent's node id.
+     */
+    public long cacheNode()
+    {
+        return cacheNode;
+    }
+
+    /**
+     * @return where the cache agent receives.
+     */
+    public Endpoint cacheEndpoint()
+    {
+        return cacheEndpoint;
     }
 
     /**

@@ -3,7 +3,9 @@ package io.droplet.node;
 import io.droplet.client.ClientConductor;
 import io.droplet.client.DropletClient;
 import io.droplet.client.Waiters;
+import io.droplet.executors.CacheAgent;
 import io.droplet.executors.ExecutorAgent;
+import io.droplet.executors.HostCache;
 import io.droplet.executors.ExecutorContext;
 import io.droplet.executors.LocalFunctions;
 import io.droplet.scheduler.SchedulerAgent;
@@ -64,6 +66,8 @@ public final class Droplet
     /** Where the local node's storage node receives. */
     public static final Endpoint STORAGE_ENDPOINT = new Endpoint("127.0.0.1", 0, 5020);
     private static final long STORAGE = STORAGE_NODE;
+    private static final long CACHE = 30;
+    private static final long CACHE_STORAGE_CLIENT = 31;
 
     private Droplet()
     {
@@ -122,16 +126,36 @@ public final class Droplet
             resources.add(storageChannels);
             agents.add(new StorageNode(new StorageNodeContext()
                 .channels(storageChannels).store(store).counters(storeCounters).replicationFactor(1).peer(STORAGE, storageEndpoint)));
+            // The host cache: a mapped file executors read directly, written by the cache agent.
+            final File cacheFile = new File(shmOrTemp(), "droplet-cache-" + java.util.UUID.randomUUID() + ".dat");
+            resources.add(() -> IoUtil.deleteIfExists(cacheFile));
+            final HostCache cache = new HostCache(cacheFile, 100_000);
+            resources.add(cache);
+            final Endpoint cacheEndpoint = new Endpoint("127.0.0.1", 0, 5030);
+            final NodeChannels cacheChannels = new NodeChannels(transport, CACHE, cacheEndpoint, "cache");
+            resources.add(cacheChannels);
+            final NodeChannels cacheStorageChannels = new NodeChannels(
+                transport, CACHE_STORAGE_CLIENT, new Endpoint("127.0.0.1", 0, 5031), "cache-storage-client");
+            resources.add(cacheStorageChannels);
+            final org.agrona.collections.Long2ObjectHashMap<Endpoint> storageNodes = new org.agrona.collections.Long2ObjectHashMap<>();
+            storageNodes.put(STORAGE, STORAGE_ENDPOINT);
+            final CacheAgent cacheAgent = new CacheAgent(
+                cacheChannels, cacheStorageChannels, storageNodes, 1, HashRing.DEFAULT_VIRTUAL_NODES, cache);
+
             for (int i = 0; i < context.executors(); i++)
             {
+                final Endpoint executorEndpoint = new Endpoint("127.0.0.1", 0, 5010 + i);
                 final NodeChannels executorChannels = new NodeChannels(
-                    transport, FIRST_EXECUTOR + i, new Endpoint("127.0.0.1", 0, 5010 + i), "executor-" + i);
+                    transport, FIRST_EXECUTOR + i, executorEndpoint, "executor-" + i);
                 resources.add(executorChannels);
+                cacheChannels.peers().register(FIRST_EXECUTOR + i, executorEndpoint);
                 agents.add(new ExecutorAgent(new ExecutorContext()
                     .channels(executorChannels)
                     .functions(functions)
-                    .scheduler(SCHEDULER, schedulerEndpoint)));
+                    .scheduler(SCHEDULER, schedulerEndpoint)
+                    .cache(cache, CACHE, cacheEndpoint)));
             }
+            agents.add(cacheAgent);
             final NodeChannels clientChannels = new NodeChannels(transport, CLIENT, new Endpoint("127.0.0.1", 0, 5100), "client");
             resources.add(clientChannels);
             final ClientConductor conductor = new ClientConductor(clientChannels, SCHEDULER, schedulerEndpoint, context.codecs(), 65_536);
@@ -190,6 +214,12 @@ public final class Droplet
             CloseHelper.quietClose(transport);
             throw new UncheckedIOException("cannot create the local node's data directory", ex);
         }
+    }
+
+    private static File shmOrTemp()
+    {
+        final File shm = new File("/dev/shm");
+        return shm.isDirectory() && shm.canWrite() ? shm : new File(System.getProperty("java.io.tmpdir"));
     }
 
     private static void closeInReverse(final List<AutoCloseable> resources)

@@ -6,6 +6,7 @@ import io.droplet.client.PeriodicCall;
 import io.droplet.client.DropletClient;
 import io.droplet.client.DropletException;
 import io.droplet.codecs.sbe.AckLevel;
+import io.droplet.codecs.value.Reference;
 import io.droplet.node.functions.CountingFunction;
 import io.droplet.codecs.sbe.ErrorCode;
 import io.droplet.store.lattice.MaxLattice;
@@ -237,6 +238,24 @@ class LocalRuntimeTest
 
         assertEquals(ErrorCode.INVALID_ARGUMENT, assertThrows(DropletException.class, () ->
             droplet.put("visits", SetLattice.of("x".getBytes()))).code(), "a put of another lattice type is refused");
+    }
+
+    @Test
+    void referencesAreResolvedThroughTheHostCache()
+    {
+        droplet.putValue("greeting", "hello");
+        assertEquals("hello has 5 chars", droplet.call("describe", Reference.of("greeting")), "a miss fetched from storage");
+        assertEquals("hello has 5 chars", droplet.call("describe", Reference.of("greeting")), "then a hit");
+
+        // The cache follows updates pushed by the storage node.
+        droplet.putValue("greeting", "good morning");
+        Await.until(() -> "good morning has 12 chars".equals(droplet.call("describe", Reference.of("greeting"))),
+            Duration.ofSeconds(10), () -> "cache updated");
+
+        droplet.put("score", MaxLattice.of(41));
+        assertEquals(42L, droplet.call("increment", Reference.of("score")), "a MAX lattice reads as its long");
+        assertEquals(ErrorCode.EXECUTION_ERROR, assertThrows(DropletException.class, () ->
+            droplet.call("increment", Reference.of("never-written"))).code(), "an absent key reads as null");
     }
 
     @Test

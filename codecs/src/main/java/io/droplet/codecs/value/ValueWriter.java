@@ -178,6 +178,24 @@ public final class ValueWriter
     }
 
     /**
+     * Copies a value that is already encoded (one whole value, validated by the caller).
+     *
+     * @param src    holding the encoded value.
+     * @param offset of its tag.
+     * @param length of its encoding.
+     * @return this writer.
+     */
+    public ValueWriter writeEncoded(final DirectBuffer src, final int offset, final int length)
+    {
+        if (ensure(length))
+        {
+            buffer.putBytes(position, src, offset, length);
+            position += length;
+        }
+        return this;
+    }
+
+    /**
      * Writes an extension value: the bytes a registered codec produced.
      *
      * @param codecTypeId of the codec.

@@ -1,0 +1,255 @@
+package io.droplet.executors;
+
+import io.droplet.codecs.FrameRejection;
+import io.droplet.codecs.sbe.BooleanType;
+import io.droplet.codecs.sbe.ErrorCode;
+import io.droplet.codecs.sbe.KvsGetDecoder;
+import io.droplet.codecs.sbe.KvsGetResponseEncoder;
+import io.droplet.codecs.sbe.MessageHeaderDecoder;
+import io.droplet.codecs.sbe.MessageHeaderEncoder;
+import io.droplet.store.node.StoreClient;
+import io.droplet.store.node.StoreClientListener;
+import io.droplet.transport.Endpoint;
+import io.droplet.transport.ErrorReplier;
+import io.droplet.transport.FrameHandler;
+import io.droplet.transport.InboundAdapter;
+import io.droplet.transport.MessagePublisher;
+import io.droplet.transport.NodeChannels;
+import org.agrona.DirectBuffer;
+import org.agrona.collections.Long2ObjectHashMap;
+import org.agrona.concurrent.Agent;
+import org.agrona.concurrent.UnsafeBuffer;
+
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * The host cache's single writer. Executors read the {@link HostCache} directly; on a miss they ask
+ * this agent, which fetches the key from its primary storage node, stores it, answers every executor
+ * waiting for it, and subscribes to the key so later merges reach the cache as they happen.
+ * <p>
+ * <b>Note:</b> an agent: not thread-safe, run by one thread.
+ */
+public final class CacheAgent implements Agent, FrameHandler, StoreClientListener
+{
+    private static final int FRAGMENT_LIMIT = 64;
+    private static final long STORAGE_TIMEOUT_NS = TimeUnit.SECONDS.toNanos(5);
+
+    /** An executor waiting for a key. */
+    private record Waiter(long executor, long correlationId)
+    {
+    }
+
+    private final NodeChannels channels;
+    private final StoreClient storage;
+    private final HostCache cache;
+    private final InboundAdapter inbound;
+    private final ErrorReplier errorReplier;
+    private final MessageHeaderDecoder headerDecoder = new MessageHeaderDecoder();
+    private final KvsGetDecoder getDecoder = new KvsGetDecoder();
+    private final KvsGetResponseEncoder responseEncoder = new KvsGetResponseEncoder();
+    private final MessageHeaderEncoder headerEncoder = new MessageHeaderEncoder();
+    private final UnsafeBuffer keyView = new UnsafeBuffer(0, 0);
+    private final UnsafeBuffer value;
+    private final UnsafeBuffer message;
+    private final Map<String, List<Waiter>> waitersByKey = new HashMap<>();
+    private final Long2ObjectHashMap<String> keyByFetch = new Long2ObjectHashMap<>();
+    private final Set<String> subscribed = new HashSet<>();
+
+    /**
+     * @param channels          of the cache agent, where executors send their misses; opened here.
+     * @param storageChannels   of the agent's client of the storage nodes; opened here.
+     * @param storageNodes      of the ring, with their endpoints.
+     * @param replicationFactor of the ring.
+     * @param virtualNodes      of the ring.
+     * @param cache             the host cache this agent writes.
+     */
+    public CacheAgent(
+        final NodeChannels channels,
+        final NodeChannels storageChannels,
+        final Long2ObjectHashMap<Endpoint> storageNodes,
+        final int replicationFactor,
+        final int virtualNodes,
+        final HostCache cache)
+    {
+        this.channels = channels;
+        this.cache = cache;
+        this.storage = new StoreClient(storageChannels, storageNodes, replicationFactor, virtualNodes, this);
+        // Introduce the agent's storage client to every storage node; requests follow on the same streams.
+        storageNodes.forEach((node, endpoint) -> storage.connect(node, System.nanoTime() + STORAGE_TIMEOUT_NS));
+        final int maxMessage = channels.transport().context().maxMessageLength();
+        this.value = new UnsafeBuffer(ByteBuffer.allocateDirect(maxMessage));
+        this.message = new UnsafeBuffer(ByteBuffer.allocateDirect(maxMessage));
+        this.errorReplier = new ErrorReplier(channels);
+        this.inbound = channels.open(this);
+    }
+
+    /**
+     * {@inheritDoc}
+     */
+    public int doWork()
+    {
+        return inbound.poll(FRAGMENT_LIMIT) + storage.doWork();
+    }
+
+    /**
+     * {@inheritDoc}
+     */
+    public String roleName()
+    {
+        return "droplet-cache";
+    }
+
+    /**
+     * An executor's miss: answer from the cache if it filled meanwhile, else fetch once for all waiters.
+     * {@inheritDoc}
+     */
+    public void onFrame(final int templateId, final DirectBuffer buffer, final int offset, final int length)
+    {
+        if (templateId != KvsGetDecoder.TEMPLATE_ID)
+        {
+            return;
+        }
+        getDecoder.wrapAndApplyHeader(buffer, offset, headerDecoder);
+        final long correlationId = getDecoder.correlationId();
+        final long executor = getDecoder.replyTo();
+        getDecoder.wrapKey(keyView);
+        final int found = cache.get(keyView, 0, keyView.capacity(), value, 0);
+        if (found >= 0)
+        {
+            answer(executor, correlationId, keyView, found);
+            return;
+        }
+        final String key = new String(keyBytes(), StandardCharsets.ISO_8859_1);
+        final List<Waiter> waiters = waitersByKey.computeIfAbsent(key, k -> new ArrayList<>());
+        waiters.add(new Waiter(executor, correlationId));
+        if (waiters.size() == 1)
+        {
+            final long fetch = storage.get(keyView, 0, keyView.capacity(), System.nanoTime() + STORAGE_TIMEOUT_NS);
+            if (fetch < 0)
+            {
+                failWaiters(key, ErrorCode.NOT_CONNECTED);
+                return;
+            }
+            keyByFetch.put(fetch, key);
+        }
+    }
+
+    /**
+     * {@inheritDoc}
+     */
+    public void onRejected(final FrameRejection rejection, final DirectBuffer buffer, final int offset, final int length)
+    {
+        errorReplier.replyToRejected(rejection, buffer, offset, length);
+    }
+
+    /**
+     * The storage node's answer to a fetch: cache it, answer the waiters, follow the key's updates.
+     * {@inheritDoc}
+     */
+    public void onGetEntry(
+        final long correlationId, final int index, final boolean found, final DirectBuffer buffer,
+        final int keyOffset, final int keyLength, final int valueOffset, final int valueLength)
+    {
+        final String key = keyByFetch.remove(correlationId);
+        if (null == key)
+        {
+            return;
+        }
+        final byte[] keyBytes = key.getBytes(StandardCharsets.ISO_8859_1);
+        if (found)
+        {
+            final byte[] latticeBytes = new byte[valueLength];
+            buffer.getBytes(valueOffset, latticeBytes);
+            cache.put(keyBytes, latticeBytes);
+            value.putBytes(0, latticeBytes);
+        }
+        if (subscribed.add(key))
+        {
+            final long primary = storage.primaryOf(new UnsafeBuffer(keyBytes), 0, keyBytes.length);
+            storage.subscribe(primary, List.of(keyBytes), System.nanoTime() + STORAGE_TIMEOUT_NS);
+        }
+        final List<Waiter> waiters = waitersByKey.remove(key);
+        if (null != waiters)
+        {
+            final UnsafeBuffer keyBuffer = new UnsafeBuffer(keyBytes);
+            for (final Waiter waiter : waiters)
+            {
+                answer(waiter.executor(), waiter.correlationId(), keyBuffer, found ? valueLength : -1);
+            }
+        }
+    }
+
+    /**
+     * A subscribed key changed at its storage node: the cache follows.
+     * {@inheritDoc}
+     */
+    public void onKeyUpdate(
+        final long source, final DirectBuffer buffer, final int keyOffset, final int keyLength,
+        final int valueOffset, final int valueLength)
+    {
+        final byte[] key = new byte[keyLength];
+        buffer.getBytes(keyOffset, key);
+        final byte[] latticeBytes = new byte[valueLength];
+        buffer.getBytes(valueOffset, latticeBytes);
+        cache.put(key, latticeBytes);
+    }
+
+    /**
+     * {@inheritDoc}
+     */
+    public void onError(final long correlationId, final ErrorCode code)
+    {
+        final String key = keyByFetch.remove(correlationId);
+        if (null != key)
+        {
+            failWaiters(key, code);
+        }
+    }
+
+    private void failWaiters(final String key, final ErrorCode code)
+    {
+        final List<Waiter> waiters = waitersByKey.remove(key);
+        if (null != waiters)
+        {
+            for (final Waiter waiter : waiters)
+            {
+                errorReplier.reply(waiter.executor(), waiter.correlationId(), code, "cache could not fetch a referenced key");
+            }
+        }
+    }
+
+    /**
+     * Answers an executor; the value (when found) is in {@code value}.
+     */
+    private void answer(final long executor, final long correlationId, final DirectBuffer key, final int valueLength)
+    {
+        responseEncoder.wrapAndApplyHeader(message, 0, headerEncoder)
+            .correlationId(correlationId)
+            .code(valueLength >= 0 ? ErrorCode.NONE : ErrorCode.KEY_NOT_FOUND);
+        responseEncoder.entriesCount(1).next()
+            .found(valueLength >= 0 ? BooleanType.TRUE : BooleanType.FALSE)
+            .putKey(key, 0, key.capacity())
+            .putValue(value, 0, Math.max(0, valueLength));
+        final MessagePublisher publisher = channels.peers().publisher(executor);
+        if (null != publisher)
+        {
+            publisher.offer(message, 0, MessageHeaderEncoder.ENCODED_LENGTH + responseEncoder.encodedLength(),
+                System.nanoTime() + channels.transport().context().sendTimeoutNs());
+        }
+    }
+
+    private byte[] keyBytes()
+    {
+        final byte[] bytes = new byte[keyView.capacity()];
+        keyView.getBytes(0, bytes);
+        return bytes;
+    }
+}
