@@ -19,6 +19,7 @@ import io.droplet.codecs.sbe.MessageHeaderEncoder;
 import io.droplet.codecs.sbe.RegisterDagEncoder;
 import io.droplet.codecs.sbe.RegisterFunctionEncoder;
 import io.droplet.codecs.value.CodecRegistry;
+import io.droplet.codecs.value.JsonValues;
 import io.droplet.codecs.value.Values;
 import io.droplet.store.lattice.Lattice;
 import io.droplet.store.lattice.LatticeCodec;
@@ -268,6 +269,19 @@ public final class DropletClient implements AutoCloseable
     public void registerStatefulFunction(final String name, final Class<? extends StatefulFunction> type)
     {
         register(name, type.getName(), new byte[0], 0, FunctionKind.STATEFUL_CLASS);
+    }
+
+    /**
+     * Registers a process function: an executable (any language) that reads one JSON request per line on
+     * its standard input, {@code {"args": [...], "invocation": id}}, and writes one JSON reply per line,
+     * {@code {"result": value}} or {@code {"error": "text"}}. Every executor starts it on first call.
+     *
+     * @param name    of the function.
+     * @param command the program and its arguments, as found on the executors' hosts.
+     */
+    public void registerProcessFunction(final String name, final List<String> command)
+    {
+        register(name, JsonValues.toJson(command), new byte[0], 0, FunctionKind.PROCESS);
     }
 
     private void registerShipped(final String name, final String className, final byte[] code, final long version)

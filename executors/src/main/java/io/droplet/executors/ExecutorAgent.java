@@ -93,6 +93,8 @@ public final class ExecutorAgent implements Agent, FrameHandler, AutoCloseable
     private final RegisterFunctionDecoder registerFunctionDecoder = new RegisterFunctionDecoder();
     private final DeleteFunctionDecoder deleteFunctionDecoder = new DeleteFunctionDecoder();
     private final FunctionLoader loader = new FunctionLoader();
+    private final java.util.Map<String, ProcessFunction> processes = new java.util.HashMap<>();
+    private static final long PROCESS_TIMEOUT_MS = 10_000;
 
     private final long[] stageExecutors = new long[MAX_STAGES];
     private final int[] stageFunctionOffsets = new int[MAX_STAGES];
@@ -197,6 +199,7 @@ public final class ExecutorAgent implements Agent, FrameHandler, AutoCloseable
      */
     public void close()
     {
+        CloseHelper.quietCloseAll(processes.values());
         CloseHelper.quietCloseAll(loader, counters);
     }
 
@@ -255,6 +258,7 @@ public final class ExecutorAgent implements Agent, FrameHandler, AutoCloseable
             final String name = deleteFunctionDecoder.name();
             functions.remove(name);
             loader.unload(name);
+            CloseHelper.quietClose(processes.remove(name));
         }
     }
 
@@ -297,6 +301,21 @@ public final class ExecutorAgent implements Agent, FrameHandler, AutoCloseable
         final String className = registerFunctionDecoder.entryPoint();
         final byte[] code = new byte[registerFunctionDecoder.codeLength()];
         registerFunctionDecoder.getCode(code, 0, code.length);
+        if (kind == FunctionKind.PROCESS)
+        {
+            try
+            {
+                final ProcessFunction function = new ProcessFunction(name, ProcessFunction.parseCommand(className), PROCESS_TIMEOUT_MS);
+                final ProcessFunction previous = processes.put(name, function);
+                CloseHelper.quietClose(previous);
+                functions.install(name, function);
+            }
+            catch (final IllegalArgumentException ex)
+            {
+                channels.transport().errorHandler().onError(ex);
+            }
+            return;
+        }
         if (kind != FunctionKind.JAVA && kind != FunctionKind.STATEFUL_CLASS)
         {
             return;

@@ -259,6 +259,21 @@ class LocalRuntimeTest
     }
 
     @Test
+    void aProcessFunctionSpeaksJsonLinesInAnyLanguage() throws Exception
+    {
+        final String script = java.nio.file.Paths.get(LocalRuntimeTest.class.getResource("/square.py").toURI()).toString();
+        droplet.registerProcessFunction("py-square", List.of("python3", script));
+        assertEquals(Map.of("square", 49L, "saw_invocation", true), droplet.call("py-square", 7L));
+
+        droplet.registerDag("to-python", List.of("increment", "py-square"), List.of(Connection.of("increment", "py-square")));
+        assertEquals(Map.of("square", 100L, "saw_invocation", true), droplet.callDag("to-python", 9L));
+
+        final DropletException failure = assertThrows(DropletException.class, () -> droplet.call("py-square", "boom"));
+        assertEquals(ErrorCode.EXECUTION_ERROR, failure.code());
+        assertTrue(failure.getMessage().contains("boom from python"), failure.getMessage());
+    }
+
+    @Test
     void theInvokerProfileRunsOnTheCallersThread()
     {
         try (DropletClient single = Droplet.local(new LocalContext().threading(ThreadingProfile.INVOKER)))

@@ -569,13 +569,13 @@ public final class SchedulerAgent implements Agent, FrameHandler
             replyAck(caller, correlationId);
             return;
         }
-        if (kind != FunctionKind.LOCAL && kind != FunctionKind.JAVA)
+        if (kind != FunctionKind.LOCAL && kind != FunctionKind.JAVA && kind != FunctionKind.PROCESS)
         {
             errorReplier.reply(caller, correlationId, ErrorCode.INVALID_ARGUMENT,
                 "function kind " + kind + " is not supported yet");
             return;
         }
-        if (kind == FunctionKind.JAVA)
+        if (kind == FunctionKind.JAVA || kind == FunctionKind.PROCESS)
         {
             // Every executor loads it, now and when it joins later; same stream, so it precedes any trigger.
             final byte[] frame = new byte[length];
