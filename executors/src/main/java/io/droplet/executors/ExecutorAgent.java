@@ -700,11 +700,13 @@ public final class ExecutorAgent implements Agent, FrameHandler, AutoCloseable
         }
         triggerEncoder.putArgs(result, 0, resultLength);
         final int status = send(stageExecutors[child], MessageHeaderEncoder.ENCODED_LENGTH + triggerEncoder.encodedLength());
-        if (status != SendStatus.OK)
+        if (status == SendStatus.PAYLOAD_TOO_LARGE)
         {
-            fail(replyTo, correlationId, status == SendStatus.PAYLOAD_TOO_LARGE ? ErrorCode.PAYLOAD_TOO_LARGE : ErrorCode.NOT_CONNECTED,
-                "could not reach the executor of stage " + child + ": " + SendStatus.name(status));
+            fail(replyTo, correlationId, ErrorCode.PAYLOAD_TOO_LARGE, "the output of stage " + target + " exceeds the message limit");
         }
+        // Any other failure means the next executor is unreachable, most likely dead: the scheduler re-runs
+        // the invocation when that executor stops heartbeating, or the caller's deadline answers TIMEOUT.
+        // Answering an error here would pre-empt the re-run's result.
     }
 
     private int heartbeat()

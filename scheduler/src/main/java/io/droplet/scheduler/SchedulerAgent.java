@@ -500,13 +500,15 @@ public final class SchedulerAgent implements Agent, FrameHandler
                 triggerEncoder.putArgs(emptyArgs, 0, emptyArgs.capacity());
             }
             final int status = send(placed[s], MessageHeaderEncoder.ENCODED_LENGTH + triggerEncoder.encodedLength());
-            if (status != SendStatus.OK)
+            if (status == SendStatus.PAYLOAD_TOO_LARGE || status == SendStatus.UNKNOWN_DESTINATION)
             {
                 errorReplier.reply(caller, correlationId,
                     status == SendStatus.PAYLOAD_TOO_LARGE ? ErrorCode.PAYLOAD_TOO_LARGE : ErrorCode.NO_RESOURCES,
-                    "could not reach executor " + placed[s] + ": " + SendStatus.name(status));
+                    "could not send to executor " + placed[s] + ": " + SendStatus.name(status));
                 return;
             }
+            // An executor that cannot be reached now is most likely dead: the invocation is in the log and is
+            // re-run when it stops heartbeating, or the caller's deadline answers TIMEOUT.
         }
     }
 
