@@ -179,6 +179,8 @@ public final class ClientConductor implements Agent, FrameHandler, PendingReques
     public int doWork()
     {
         int work = submitted.drain(this::send, DRAIN_LIMIT);
+        // A retry is not work: while a peer cannot take requests the agent backs off instead of spinning on
+        // them, which on a small host would starve the very processes it waits for.
         for (int i = retries.size(); i > 0; i--)
         {
             final Request request = retries.pollFirst();
@@ -186,7 +188,6 @@ public final class ClientConductor implements Agent, FrameHandler, PendingReques
             {
                 offer(request);
             }
-            work++;
         }
         // Expire first: an answer that arrives after its deadline must not beat the TIMEOUT.
         work += pending.expire(clock.nanoTime(), this);
