@@ -37,6 +37,7 @@ public final class MessagePublisher implements AutoCloseable
     private static final int CLAIMED = 1;
     private static final int SCRATCH = 2;
     private static final int RETRY = 1;
+    private static final int MAX_IMMEDIATE_ADMIN_RETRIES = 3;
 
     private final ExclusivePublication publication;
     private final BufferClaim bufferClaim = new BufferClaim();
@@ -50,6 +51,7 @@ public final class MessagePublisher implements AutoCloseable
     private int state = NONE;
     private int scratchLength;
     private long scratchDeadlineNs;
+    private int adminActions;
 
     /**
      * @param publication          exclusive to this publisher.
@@ -108,6 +110,7 @@ public final class MessagePublisher implements AutoCloseable
                 final long result = publication.tryClaim(length, bufferClaim);
                 if (result > 0)
                 {
+                    adminActions = 0;
                     state = CLAIMED;
                     return SendStatus.OK;
                 }
@@ -208,6 +211,7 @@ public final class MessagePublisher implements AutoCloseable
             final long result = publication.offer(buffer, offset, length);
             if (result > 0)
             {
+                adminActions = 0;
                 counters.messagesSent.increment();
                 counters.bytesSent.getAndAdd(length);
                 return SendStatus.OK;
@@ -225,9 +229,10 @@ public final class MessagePublisher implements AutoCloseable
     private int onOfferFailure(
         final long result, final long deadlineNs, final boolean seenBackPressure, final boolean seenNotConnected)
     {
-        if (result == Publication.ADMIN_ACTION)
+        if (result == Publication.ADMIN_ACTION && ++adminActions <= MAX_IMMEDIATE_ADMIN_RETRIES)
         {
-            // A term rotation or similar: the very next attempt succeeds, deadline or not.
+            // A term rotation: the next attempt usually succeeds. Only a few immediate retries, though: if the
+            // driver has not cleaned the next term yet, spinning here would starve it on a small host.
             return RETRY;
         }
         if (result == Publication.CLOSED)
@@ -252,6 +257,7 @@ public final class MessagePublisher implements AutoCloseable
         if (deadlineNs - clock.nanoTime() < 0)
         {
             counters.sendFailures.increment();
+            adminActions = 0;
             return result == Publication.NOT_CONNECTED ? SendStatus.NOT_CONNECTED : SendStatus.BACK_PRESSURED;
         }
         // Let an invoker-profile driver move (it may be what we wait for), then back off.
