@@ -192,6 +192,7 @@ class MultiProcessTest
                             System.out.println("slow call " + (calls.size() - WINDOW) + ": " +
                                 calls.get(calls.size() - WINDOW).handle((value, failure) -> failure).get() + "\n" +
                                 Cli.run("stat", "--dir", dir));
+                            threadDumps(processes, logs);
                         }
                     }
                 }
@@ -231,6 +232,37 @@ class MultiProcessTest
             {
                 processes.get(i).destroy();
                 processes.get(i).waitFor(30, TimeUnit.SECONDS);
+            }
+        }
+    }
+
+    /**
+     * Thread dumps of the node processes, kept with the test's logs, to see what a stalled one was doing.
+     */
+    private static void threadDumps(final List<Process> processes, final File logs)
+    {
+        final File jcmd = new File(System.getProperty("java.home"), "bin/jcmd");
+        for (final Process process : processes)
+        {
+            if (process.isAlive() && jcmd.canExecute())
+            {
+                try
+                {
+                    final Process dump = new ProcessBuilder(jcmd.getPath(), Long.toString(process.pid()), "Thread.print")
+                        .redirectErrorStream(true)
+                        .redirectOutput(ProcessBuilder.Redirect.appendTo(new File(logs, "threads-" + process.pid() + ".txt")))
+                        .start();
+                    dump.waitFor(20, TimeUnit.SECONDS);
+                }
+                catch (final java.io.IOException ex)
+                {
+                    System.out.println("no thread dump of " + process.pid() + ": " + ex);
+                }
+                catch (final InterruptedException ex)
+                {
+                    Thread.currentThread().interrupt();
+                    return;
+                }
             }
         }
     }
