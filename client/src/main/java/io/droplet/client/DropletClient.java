@@ -192,6 +192,16 @@ public final class DropletClient implements AutoCloseable
      */
     public void connect()
     {
+        introduceTo(0);
+    }
+
+    /**
+     * Sends a Connect (this client's node id and endpoint) to a node and waits for its answer.
+     *
+     * @param node to introduce this client to; 0 for the scheduler.
+     */
+    private void introduceTo(final long node)
+    {
         final Encoders e = encoders.get();
         final long id = correlationIds.incrementAndGet();
         e.connect.wrapAndApplyHeader(e.buffer, 0, e.header)
@@ -201,7 +211,7 @@ public final class DropletClient implements AutoCloseable
             .namespaceName("")
             .identity("")
             .replyEndpoint(conductor.channels().self().toString());
-        join(submit(id, e, e.connect.encodedLength(), defaultTimeoutNs, true));
+        join(submit(node, id, e, e.connect.encodedLength(), defaultTimeoutNs, true));
     }
 
     /**
@@ -497,16 +507,7 @@ public final class DropletClient implements AutoCloseable
         }
         for (final long node : next.nodes())
         {
-            final Encoders e = encoders.get();
-            final long id = correlationIds.incrementAndGet();
-            e.connect.wrapAndApplyHeader(e.buffer, 0, e.header)
-                .correlationId(id)
-                .clientNode(clientNode)
-                .timestamp(epochNanos())
-                .namespaceName("")
-                .identity("")
-                .replyEndpoint(conductor.channels().self().toString());
-            join(submit(node, id, e, e.connect.encodedLength(), defaultTimeoutNs, true));
+            introduceTo(node);
         }
         ring = next;
     }
