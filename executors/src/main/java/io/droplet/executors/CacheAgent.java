@@ -3,11 +3,14 @@ package io.droplet.executors;
 import io.droplet.codecs.FrameRejection;
 import io.droplet.codecs.sbe.BooleanType;
 import io.droplet.codecs.sbe.ErrorCode;
+import io.droplet.codecs.sbe.HeartbeatEncoder;
 import io.droplet.codecs.sbe.KvsGetDecoder;
 import io.droplet.codecs.sbe.KvsGetResponseEncoder;
 import io.droplet.codecs.sbe.MessageHeaderDecoder;
 import io.droplet.codecs.sbe.MessageHeaderEncoder;
 import io.droplet.store.node.StoreClient;
+import io.droplet.store.ring.HashRing;
+import io.droplet.store.ring.KeySummary;
 import io.droplet.store.node.StoreClientListener;
 import io.droplet.transport.Endpoint;
 import io.droplet.transport.ErrorReplier;
@@ -41,6 +44,8 @@ public final class CacheAgent implements Agent, FrameHandler, StoreClientListene
 {
     private static final int FRAGMENT_LIMIT = 64;
     private static final long STORAGE_TIMEOUT_NS = TimeUnit.SECONDS.toNanos(5);
+    private static final long HEARTBEAT_PERIOD_NS = TimeUnit.MILLISECONDS.toNanos(100);
+    private static final int ROLE_CACHE = 2;
 
     /** An executor waiting for a key. */
     private record Waiter(long executor, long correlationId)
@@ -62,6 +67,11 @@ public final class CacheAgent implements Agent, FrameHandler, StoreClientListene
     private final Map<String, List<Waiter>> waitersByKey = new HashMap<>();
     private final Long2ObjectHashMap<String> keyByFetch = new Long2ObjectHashMap<>();
     private final Set<String> subscribed = new HashSet<>();
+    private final byte[] summary = new byte[KeySummary.BYTES];
+    private final HeartbeatEncoder heartbeatEncoder = new HeartbeatEncoder();
+    private long schedulerNode;
+    private byte[] endpointBytes = new byte[0];
+    private long nextHeartbeatNs;
 
     /**
      * @param channels          of the cache agent, where executors send their misses; opened here.
@@ -92,11 +102,49 @@ public final class CacheAgent implements Agent, FrameHandler, StoreClientListene
     }
 
     /**
+     * Makes the agent announce the keys it holds to a scheduler, for locality-aware placement.
+     *
+     * @param scheduler         node id of the scheduler.
+     * @param schedulerEndpoint where it receives.
+     * @return this agent.
+     */
+    public CacheAgent announceTo(final long scheduler, final Endpoint schedulerEndpoint)
+    {
+        this.schedulerNode = scheduler;
+        channels.peers().register(scheduler, schedulerEndpoint);
+        endpointBytes = channels.self().toString().getBytes(StandardCharsets.US_ASCII);
+        return this;
+    }
+
+    /**
      * {@inheritDoc}
      */
     public int doWork()
     {
-        return inbound.poll(FRAGMENT_LIMIT) + storage.doWork();
+        int work = inbound.poll(FRAGMENT_LIMIT) + storage.doWork();
+        final long now = System.nanoTime();
+        if (schedulerNode != 0 && now - nextHeartbeatNs >= 0)
+        {
+            nextHeartbeatNs = now + HEARTBEAT_PERIOD_NS;
+            work += announce();
+        }
+        return work;
+    }
+
+    private int announce()
+    {
+        heartbeatEncoder.wrapAndApplyHeader(message, 0, headerEncoder)
+            .node(channels.nodeId())
+            .timestamp(System.currentTimeMillis() * 1_000_000L)
+            .roles((short)ROLE_CACHE)
+            .utilisationPerMille(0)
+            .queueDepth(waitersByKey.size())
+            .inFlight(keyByFetch.size())
+            .functionsCount(0);
+        heartbeatEncoder.putEndpoint(endpointBytes, 0, endpointBytes.length).putCachedKeySummary(summary, 0, summary.length);
+        final MessagePublisher publisher = channels.peers().publisher(schedulerNode);
+        return null != publisher && publisher.offer(message, 0, MessageHeaderEncoder.ENCODED_LENGTH + heartbeatEncoder.encodedLength(),
+            System.nanoTime()) == io.droplet.transport.SendStatus.OK ? 1 : 0;
     }
 
     /**
@@ -169,6 +217,7 @@ public final class CacheAgent implements Agent, FrameHandler, StoreClientListene
             final byte[] latticeBytes = new byte[valueLength];
             buffer.getBytes(valueOffset, latticeBytes);
             cache.put(keyBytes, latticeBytes);
+            KeySummary.add(summary, HashRing.hash(new UnsafeBuffer(keyBytes), 0, keyBytes.length));
             value.putBytes(0, latticeBytes);
         }
         if (subscribed.add(key))

@@ -140,7 +140,8 @@ public final class Droplet
             final org.agrona.collections.Long2ObjectHashMap<Endpoint> storageNodes = new org.agrona.collections.Long2ObjectHashMap<>();
             storageNodes.put(STORAGE, STORAGE_ENDPOINT);
             final CacheAgent cacheAgent = new CacheAgent(
-                cacheChannels, cacheStorageChannels, storageNodes, 1, HashRing.DEFAULT_VIRTUAL_NODES, cache);
+                cacheChannels, cacheStorageChannels, storageNodes, 1, HashRing.DEFAULT_VIRTUAL_NODES, cache)
+                .announceTo(SCHEDULER, schedulerEndpoint);
 
             for (int i = 0; i < context.executors(); i++)
             {

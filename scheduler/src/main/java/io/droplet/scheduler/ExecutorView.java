@@ -10,14 +10,24 @@ import java.util.Set;
 public final class ExecutorView
 {
     private final long nodeId;
+    private final String host;
     private Set<String> functions = Set.of();
     private long lastHeartbeatNs;
     private int queueDepth;
     private long placedSinceHeartbeat;
 
-    ExecutorView(final long nodeId)
+    ExecutorView(final long nodeId, final String host)
     {
         this.nodeId = nodeId;
+        this.host = host;
+    }
+
+    /**
+     * @return the host the executor runs on, as its endpoint names it.
+     */
+    public String host()
+    {
+        return host;
     }
 
     void onHeartbeat(final long nowNs, final Set<String> functions, final int queueDepth)

@@ -13,6 +13,20 @@ import java.util.List;
 @FunctionalInterface
 public interface PlacementPolicy
 {
+    /** How many of an invocation's referenced keys each host's cache (probably) holds. */
+    @FunctionalInterface
+    interface Locality
+    {
+        /** No references, or nothing known: every host is as good as another. */
+        Locality NONE = host -> 0;
+
+        /**
+         * @param host an executor's host.
+         * @return referenced keys its cache probably holds.
+         */
+        int keysCachedOn(String host);
+    }
+
     /**
      * @param function  of the stage.
      * @param executors live executors, in a stable order.
@@ -21,28 +35,59 @@ public interface PlacementPolicy
     long place(String function, List<ExecutorView> executors);
 
     /**
-     * @return the default policy: announced function first, then least load, ties spread round-robin.
+     * Places with knowledge of where the invocation's referenced keys are cached; by default ignores it.
+     *
+     * @param function  of the stage.
+     * @param executors live executors, in a stable order.
+     * @param locality  of the invocation's referenced keys.
+     * @return the chosen executor's node id, or 0 if none can run it.
+     */
+    default long place(final String function, final List<ExecutorView> executors, final Locality locality)
+    {
+        return place(function, executors);
+    }
+
+    /**
+     * @return the default policy: an executor that announced the function first, then the host whose
+     * cache holds most of the invocation's referenced keys (Cloudburst's locality), then the least load,
+     * ties spread round-robin.
      */
     static PlacementPolicy leastLoaded()
     {
-        final long[] turn = new long[1];
-        return (function, executors) ->
+        return new PlacementPolicy()
         {
-            ExecutorView best = null;
-            boolean bestHas = false;
-            final int size = executors.size();
-            final int start = size == 0 ? 0 : (int)(turn[0]++ % size);
-            for (int i = 0; i < size; i++)
+            private long turn;
+
+            public long place(final String function, final List<ExecutorView> executors)
             {
-                final ExecutorView candidate = executors.get((start + i) % size);
-                final boolean has = candidate.hasFunction(function);
-                if (null == best || (has && !bestHas) || (has == bestHas && candidate.load() < best.load()))
-                {
-                    best = candidate;
-                    bestHas = has;
-                }
+                return place(function, executors, Locality.NONE);
             }
-            return null == best ? 0 : best.nodeId();
+
+            public long place(final String function, final List<ExecutorView> executors, final Locality locality)
+            {
+                ExecutorView best = null;
+                boolean bestHas = false;
+                int bestKeys = -1;
+                final int size = executors.size();
+                final int start = size == 0 ? 0 : (int)(turn++ % size);
+                for (int i = 0; i < size; i++)
+                {
+                    final ExecutorView candidate = executors.get((start + i) % size);
+                    final boolean has = candidate.hasFunction(function);
+                    final int keys = locality.keysCachedOn(candidate.host());
+                    final boolean better = null == best ||
+                        (has && !bestHas) ||
+                        (has == bestHas && keys > bestKeys) ||
+                        (has == bestHas && keys == bestKeys && candidate.load() < best.load());
+                    if (better)
+                    {
+                        best = candidate;
+                        bestHas = has;
+                        bestKeys = keys;
+                    }
+                }
+                return null == best ? 0 : best.nodeId();
+            }
         };
     }
 }

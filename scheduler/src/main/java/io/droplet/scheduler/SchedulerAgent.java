@@ -24,6 +24,8 @@ import io.droplet.codecs.sbe.RegisterDagDecoder;
 import io.droplet.codecs.sbe.RegisterFunctionDecoder;
 import io.droplet.codecs.sbe.TriggerEncoder;
 import io.droplet.codecs.value.ValueType;
+import io.droplet.store.ring.HashRing;
+import io.droplet.store.ring.KeySummary;
 import io.droplet.transport.Endpoint;
 import io.droplet.transport.ErrorReplier;
 import io.droplet.transport.FrameHandler;
@@ -131,6 +133,14 @@ public final class SchedulerAgent implements Agent, FrameHandler
     private final SchedulerCounters counters;
     private final InvocationLog log = new InvocationLog(8192, 1024);
     private final InvocationLog.Visitor rerunner = this::rerun;
+    private static final int ROLE_CACHE = 2;
+    private static final int ROLE_EXECUTOR = 4;
+    private static final int MAX_REFERENCED_KEYS = 16;
+    private final Map<String, UnsafeBuffer> summaryByHost = new java.util.HashMap<>();
+    private final long[] referencedKeyHashes = new long[MAX_REFERENCED_KEYS];
+    private int referencedKeys;
+    private final io.droplet.codecs.value.ValueReader argsReader = new io.droplet.codecs.value.ValueReader();
+    private final PlacementPolicy.Locality locality = this::keysCachedOn;
     private volatile int liveExecutorCount;
 
     /**
@@ -427,6 +437,7 @@ public final class SchedulerAgent implements Agent, FrameHandler
             errorReplier.reply(caller, correlationId, ErrorCode.TIMEOUT, "deadline passed before scheduling");
             return;
         }
+        collectReferencedKeys(dag, args);
         if (!place(dag, forcedExecutor, caller, correlationId))
         {
             return;
@@ -442,6 +453,55 @@ public final class SchedulerAgent implements Agent, FrameHandler
         sendTriggers(dag, args, invocationId, correlationId, replyTo, caller, deadline, 0);
     }
 
+    /**
+     * Hashes the KVS keys the source stages' arguments reference (top level, at most 16), for placement.
+     */
+    private void collectReferencedKeys(final DagDefinition dag, final DirectBuffer args)
+    {
+        referencedKeys = 0;
+        if (summaryByHost.isEmpty())
+        {
+            return;
+        }
+        for (int s = 0; s < dag.stageCount() && s < MAX_STAGES; s++)
+        {
+            if (!dag.isSource(s) || sourceArgLengths[s] <= 0)
+            {
+                continue;
+            }
+            argsReader.wrap(args, sourceArgOffsets[s], sourceArgLengths[s]);
+            if (argsReader.type() != io.droplet.codecs.value.ValueType.LIST)
+            {
+                continue;
+            }
+            final int count = argsReader.enterList();
+            for (int i = 0; i < count && referencedKeys < MAX_REFERENCED_KEYS; i++)
+            {
+                if (argsReader.type() == io.droplet.codecs.value.ValueType.REFERENCE)
+                {
+                    referencedKeyHashes[referencedKeys++] =
+                        HashRing.hash(args, argsReader.payloadOffset(), argsReader.payloadLength());
+                }
+                argsReader.skip();
+            }
+        }
+    }
+
+    private int keysCachedOn(final String host)
+    {
+        final UnsafeBuffer summary = summaryByHost.get(host);
+        if (null == summary)
+        {
+            return 0;
+        }
+        int cached = 0;
+        for (int i = 0; i < referencedKeys; i++)
+        {
+            cached += KeySummary.mightContain(summary, 0, summary.capacity(), referencedKeyHashes[i]) ? 1 : 0;
+        }
+        return cached;
+    }
+
     private boolean place(final DagDefinition dag, final long forcedExecutor, final long caller, final long correlationId)
     {
         final int stages = dag.stageCount();
@@ -449,7 +509,8 @@ public final class SchedulerAgent implements Agent, FrameHandler
         {
             final ExecutorView pin = statefulRegistrations.isEmpty() ? null : pinnedExecutor(dag.function(s));
             placed[s] = forcedExecutor != 0 ? forcedExecutor :
-                null != pin ? pin.nodeId() : placement.place(dag.function(s), liveExecutors);
+                null != pin ? pin.nodeId() :
+                placement.place(dag.function(s), liveExecutors, referencedKeys == 0 ? PlacementPolicy.Locality.NONE : locality);
             if (placed[s] == 0)
             {
                 counters.callsRefused.incrementRelease();
@@ -523,6 +584,7 @@ public final class SchedulerAgent implements Agent, FrameHandler
         final long correlationId = log.correlationId(slot);
         final long caller = log.caller(slot);
         log.forget(slot);
+        referencedKeys = 0;
         if (!place(dag, 0, caller, correlationId))
         {
             return;
@@ -731,6 +793,7 @@ public final class SchedulerAgent implements Agent, FrameHandler
     {
         heartbeatDecoder.wrapAndApplyHeader(buffer, offset, headerDecoder);
         final long node = heartbeatDecoder.node();
+        final short roles = heartbeatDecoder.roles();
         final int queueDepth = heartbeatDecoder.queueDepth();
         final Set<String> names = new HashSet<>();
         for (final HeartbeatDecoder.FunctionsDecoder function : heartbeatDecoder.functions())
@@ -738,6 +801,24 @@ public final class SchedulerAgent implements Agent, FrameHandler
             names.add(function.name());
         }
         final String endpoint = heartbeatDecoder.endpoint();
+        if ((roles & ROLE_EXECUTOR) == 0)
+        {
+            if ((roles & ROLE_CACHE) != 0)
+            {
+                // A host cache announcing what it holds: remembered by host, for locality-aware placement.
+                final byte[] summary = new byte[heartbeatDecoder.cachedKeySummaryLength()];
+                heartbeatDecoder.getCachedKeySummary(summary, 0, summary.length);
+                try
+                {
+                    summaryByHost.put(Endpoint.parse(endpoint).host(), new UnsafeBuffer(summary));
+                }
+                catch (final IllegalArgumentException ex)
+                {
+                    channels.transport().errorHandler().onError(ex);
+                }
+            }
+            return;
+        }
 
         ExecutorView executor = executors.get(node);
         if (null == executor)
@@ -746,7 +827,7 @@ public final class SchedulerAgent implements Agent, FrameHandler
             {
                 return;
             }
-            executor = new ExecutorView(node);
+            executor = new ExecutorView(node, Endpoint.parse(endpoint).host());
             executors.put(node, executor);
             liveExecutors.add(executor);
             liveExecutorCount = liveExecutors.size();
