@@ -4,10 +4,13 @@ import io.droplet.codecs.FrameRejection;
 import io.droplet.codecs.sbe.BooleanType;
 import io.droplet.codecs.sbe.ErrorCode;
 import io.droplet.codecs.sbe.HeartbeatEncoder;
+import io.droplet.codecs.sbe.AckLevel;
 import io.droplet.codecs.sbe.KvsGetDecoder;
+import io.droplet.codecs.sbe.KvsPutDecoder;
 import io.droplet.codecs.sbe.KvsGetResponseEncoder;
 import io.droplet.codecs.sbe.MessageHeaderDecoder;
 import io.droplet.codecs.sbe.MessageHeaderEncoder;
+import io.droplet.store.lattice.LatticeMerger;
 import io.droplet.store.node.StoreClient;
 import io.droplet.store.ring.HashRing;
 import io.droplet.store.ring.KeySummary;
@@ -62,6 +65,10 @@ public final class CacheAgent implements Agent, FrameHandler, StoreClientListene
     private final KvsGetResponseEncoder responseEncoder = new KvsGetResponseEncoder();
     private final MessageHeaderEncoder headerEncoder = new MessageHeaderEncoder();
     private final UnsafeBuffer keyView = new UnsafeBuffer(0, 0);
+    private final UnsafeBuffer valueView = new UnsafeBuffer(0, 0);
+    private final KvsPutDecoder putDecoder = new KvsPutDecoder();
+    private final LatticeMerger merger = new LatticeMerger();
+    private final UnsafeBuffer merged = new UnsafeBuffer(ByteBuffer.allocateDirect(64 * 1024));
     private final UnsafeBuffer value;
     private final UnsafeBuffer message;
     private final Map<String, List<Waiter>> waitersByKey = new HashMap<>();
@@ -161,6 +168,11 @@ public final class CacheAgent implements Agent, FrameHandler, StoreClientListene
      */
     public void onFrame(final int templateId, final DirectBuffer buffer, final int offset, final int length)
     {
+        if (templateId == KvsPutDecoder.TEMPLATE_ID)
+        {
+            onPut(buffer, offset);
+            return;
+        }
         if (templateId != KvsGetDecoder.TEMPLATE_ID)
         {
             return;
@@ -187,6 +199,37 @@ public final class CacheAgent implements Agent, FrameHandler, StoreClientListene
                 return;
             }
             keyByFetch.put(fetch, key);
+        }
+    }
+
+    /**
+     * A function's put: the host cache sees it at once (merged into what it holds), the key's primary
+     * replica gets it as an ordinary put, and the cache follows the key from then on.
+     */
+    private void onPut(final DirectBuffer buffer, final int offset)
+    {
+        putDecoder.wrapAndApplyHeader(buffer, offset, headerDecoder);
+        putDecoder.wrapKey(keyView);
+        putDecoder.wrapValue(valueView);
+        final byte[] keyBytes = keyBytes();
+        final int cachedLength = cache.get(keyView, 0, keyView.capacity(), value, 0);
+        final int mergedLength = cachedLength >= 0 ?
+            merger.merge(value, 0, cachedLength, valueView, 0, valueView.capacity(), merged, 0, merged.capacity()) :
+            merger.merge(valueView, 0, valueView.capacity(), valueView, 0, valueView.capacity(), merged, 0, merged.capacity());
+        if (mergedLength >= 0)
+        {
+            final byte[] latticeBytes = new byte[mergedLength];
+            merged.getBytes(0, latticeBytes);
+            cache.put(keyBytes, latticeBytes);
+            KeySummary.add(summary, HashRing.hash(keyView, 0, keyView.capacity()));
+        }
+        storage.put(keyView, 0, keyView.capacity(), valueView, 0, valueView.capacity(), AckLevel.ONE,
+            System.nanoTime() + STORAGE_TIMEOUT_NS);
+        final String key = new String(keyBytes, StandardCharsets.ISO_8859_1);
+        if (subscribed.add(key))
+        {
+            storage.subscribe(storage.primaryOf(keyView, 0, keyView.capacity()), List.of(keyBytes),
+                System.nanoTime() + STORAGE_TIMEOUT_NS);
         }
     }
 

@@ -2,6 +2,10 @@ package io.droplet.executors;
 
 import io.droplet.codecs.FrameRejection;
 import io.droplet.codecs.function.DropletFunction;
+import io.droplet.codecs.function.FunctionState;
+import io.droplet.codecs.lattice.LatticeType;
+import io.droplet.codecs.sbe.AckLevel;
+import io.droplet.codecs.sbe.KvsPutEncoder;
 import io.droplet.codecs.function.StatefulFunction;
 import io.droplet.codecs.sbe.ConnectDecoder;
 import io.droplet.codecs.sbe.DeleteFunctionDecoder;
@@ -95,6 +99,7 @@ public final class ExecutorAgent implements Agent, FrameHandler, AutoCloseable
     private final FunctionLoader loader = new FunctionLoader();
     private final java.util.Map<String, ProcessFunction> processes = new java.util.HashMap<>();
     private static final long PROCESS_TIMEOUT_MS = 10_000;
+    private static final int LWW_HEADER = 1 + 8 + 8 + 4;
 
     private final long[] stageExecutors = new long[MAX_STAGES];
     private final int[] stageFunctionOffsets = new int[MAX_STAGES];
@@ -119,6 +124,60 @@ public final class ExecutorAgent implements Agent, FrameHandler, AutoCloseable
     private final KvsGetResponseDecoder cacheResponseDecoder = new KvsGetResponseDecoder();
     private final ErrorDecoder errorDecoder = new ErrorDecoder();
     private long nextParkId = 1;
+    private final UnsafeBuffer stateValue;
+    private final UnsafeBuffer statePut;
+    private final KvsPutEncoder statePutEncoder = new KvsPutEncoder();
+
+    /**
+     * The KVS from inside a function: reads answer from the host cache only; puts go, as LWW values, to
+     * the cache agent, which updates the host cache and forwards them to the key's primary replica.
+     */
+    private final class ExecutorState implements FunctionState
+    {
+        public boolean read(final DirectBuffer key, final int offset, final int length, final ValueWriter out)
+        {
+            if (null == cache)
+            {
+                return false;
+            }
+            final int valueLength = cache.get(key, offset, length, stateValue, 0);
+            if (valueLength >= 0)
+            {
+                ReferenceView.write(stateValue, 0, valueLength, out);
+                return true;
+            }
+            // Correlation 0: the cache agent's answer is ignored; the key will be cached for a later call.
+            refKey.wrap(key, offset, length);
+            cacheGetEncoder.wrapAndApplyHeader(message, 0, headerEncoder).correlationId(0).replyTo(nodeId)
+                .putKey(refKey, 0, length);
+            send(cacheNode, MessageHeaderEncoder.ENCODED_LENGTH + cacheGetEncoder.encodedLength());
+            return false;
+        }
+
+        public void putValue(
+            final DirectBuffer key, final int keyOffset, final int keyLength,
+            final DirectBuffer value, final int valueOffset, final int valueLength)
+        {
+            if (null == cache || LWW_HEADER + valueLength > statePut.capacity())
+            {
+                counters.undeliverable.incrementRelease();
+                return;
+            }
+            statePut.putByte(0, LatticeType.LWW.tag());
+            statePut.putLong(1, epochClock.nanoTime(), LITTLE_ENDIAN);
+            statePut.putLong(9, nodeId, LITTLE_ENDIAN);
+            statePut.putInt(17, valueLength, LITTLE_ENDIAN);
+            statePut.putBytes(LWW_HEADER, value, valueOffset, valueLength);
+            refKey.wrap(key, keyOffset, keyLength);
+            statePutEncoder.wrapAndApplyHeader(message, 0, headerEncoder)
+                .correlationId(0)
+                .replyTo(0)
+                .ack(AckLevel.ONE)
+                .putKey(refKey, 0, keyLength)
+                .putValue(statePut, 0, LWW_HEADER + valueLength);
+            send(cacheNode, MessageHeaderEncoder.ENCODED_LENGTH + statePutEncoder.encodedLength());
+        }
+    }
 
     /** A trigger waiting for the host cache to fetch a referenced key. */
     private record ParkedTrigger(byte[] frame, long deadline)
@@ -149,6 +208,9 @@ public final class ExecutorAgent implements Agent, FrameHandler, AutoCloseable
         this.cache = context.cache();
         this.cacheNode = context.cacheNode();
         this.refValue = new UnsafeBuffer(ByteBuffer.allocateDirect(maxMessage));
+        this.stateValue = new UnsafeBuffer(ByteBuffer.allocateDirect(maxMessage));
+        this.statePut = new UnsafeBuffer(ByteBuffer.allocateDirect(maxMessage / 2));
+        invocation.state(new ExecutorState());
         if (null != cache)
         {
             channels.peers().register(cacheNode, context.cacheEndpoint());

@@ -1,5 +1,6 @@
 package io.droplet.executors;
 
+import io.droplet.codecs.function.FunctionState;
 import io.droplet.codecs.function.Invocation;
 import io.droplet.codecs.value.ValueReader;
 import io.droplet.codecs.value.ValueWriter;
@@ -17,6 +18,7 @@ final class StageInvocation implements Invocation
     private final ValueReader args = new ValueReader();
     private final ValueWriter result = new ValueWriter();
     private int argCount;
+    private FunctionState state;
     private long invocationId;
     private int stage;
 
@@ -71,5 +73,15 @@ final class StageInvocation implements Invocation
     ValueWriter writer()
     {
         return result;
+    }
+
+    void state(final FunctionState state)
+    {
+        this.state = state;
+    }
+
+    public FunctionState state()
+    {
+        return state;
     }
 }

@@ -7,6 +7,9 @@ import io.droplet.client.DropletClient;
 import io.droplet.client.DropletException;
 import io.droplet.codecs.sbe.AckLevel;
 import io.droplet.codecs.value.Reference;
+import io.droplet.codecs.value.Values;
+import io.droplet.store.lattice.LwwLattice;
+import org.agrona.concurrent.UnsafeBuffer;
 import io.droplet.node.functions.CountingFunction;
 import io.droplet.codecs.sbe.ErrorCode;
 import io.droplet.store.lattice.MaxLattice;
@@ -78,6 +81,23 @@ class LocalRuntimeTest
                 Thread.onSpinWait();
             }
             inv.result().writeLong(1);
+        });
+        droplet.registerFunction("remember", inv ->
+        {
+            // remember(key, value): stores the value under the key, from inside the function.
+            final byte[] key = inv.args().readString().getBytes(java.nio.charset.StandardCharsets.UTF_8);
+            final int start = inv.args().position();
+            inv.args().skip();
+            inv.state().putValue(new UnsafeBuffer(key), 0, key.length, inv.args().buffer(), start, inv.args().position() - start);
+            inv.result().writeBoolean(true);
+        });
+        droplet.registerFunction("recall", inv ->
+        {
+            final byte[] key = inv.args().readString().getBytes(java.nio.charset.StandardCharsets.UTF_8);
+            if (!inv.state().read(new UnsafeBuffer(key), 0, key.length, inv.result()))
+            {
+                inv.result().writeString("not cached");
+            }
         });
         droplet.registerDag("pipeline", List.of("increment", "square"), List.of(Connection.of("increment", "square")));
         droplet.registerDag("fan-in", List.of("increment", "double", "sum"),
@@ -271,6 +291,21 @@ class LocalRuntimeTest
         final DropletException failure = assertThrows(DropletException.class, () -> droplet.call("py-square", "boom"));
         assertEquals(ErrorCode.EXECUTION_ERROR, failure.code());
         assertTrue(failure.getMessage().contains("boom from python"), failure.getMessage());
+    }
+
+    @Test
+    void functionsReadAndWriteStateWithoutBlocking()
+    {
+        assertEquals(true, droplet.call("remember", "memo", "written inside a function"));
+        assertEquals("written inside a function", droplet.call("recall", "memo"), "the host cache sees its own host's writes");
+        Await.until(() -> droplet.get("memo") instanceof LwwLattice, Duration.ofSeconds(10), () -> "the put reached storage");
+        assertEquals("written inside a function",
+            Values.fromBytes(((LwwLattice)droplet.get("memo")).value().toByteArray()));
+
+        droplet.putValue("elsewhere", 5L);
+        assertEquals("not cached", droplet.call("recall", "elsewhere"), "a read never blocks: a miss starts a fetch");
+        Await.until(() -> Long.valueOf(5).equals(droplet.call("recall", "elsewhere")), Duration.ofSeconds(10),
+            () -> "fetched into the host cache");
     }
 
     @Test

@@ -35,4 +35,10 @@ public interface Invocation
      * @return the index of the stage being run within its DAG (0 for a single call).
      */
     int stage();
+
+    /**
+     * @return the lattice KVS from inside the function (non-blocking reads through the host cache,
+     * asynchronous puts); on an executor without a host cache every read misses and puts are dropped.
+     */
+    FunctionState state();
 }

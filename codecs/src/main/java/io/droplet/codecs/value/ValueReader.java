@@ -39,6 +39,14 @@ public final class ValueReader
     }
 
     /**
+     * @return the buffer being read (to copy a value out from {@link #position()}).
+     */
+    public DirectBuffer buffer()
+    {
+        return buffer;
+    }
+
+    /**
      * @return true while values remain before the end of the wrapped range.
      */
     public boolean hasRemaining()

@@ -1,0 +1,39 @@
+package io.droplet.codecs.function;
+
+import io.droplet.codecs.value.ValueWriter;
+import org.agrona.DirectBuffer;
+
+/**
+ * The lattice KVS as seen from inside a function. Neither call blocks the executor: a read answers from
+ * the host cache only (and starts a fetch on a miss, so a later call finds the key), a write is merged
+ * asynchronously. To wait for a value, pass a {@code Reference} as an argument instead: the executor
+ * resolves it before the function runs.
+ * <p>
+ * <b>Note:</b> valid only during {@link DropletFunction#apply}, on the executor's thread.
+ */
+public interface FunctionState
+{
+    /**
+     * Reads a key's value from the host cache, as a reference argument would resolve it.
+     *
+     * @param key UTF-8 bytes of the key.
+     * @param offset of the key.
+     * @param length of the key.
+     * @param out where the value is written when cached.
+     * @return true if the key was cached and its value written; false if not cached here (a fetch starts).
+     */
+    boolean read(DirectBuffer key, int offset, int length, ValueWriter out);
+
+    /**
+     * Stores a value under a key, as a last-writer-wins lattice timestamped now by this executor: merged
+     * into the key's replicas asynchronously (at least once; no acknowledgement reaches the function).
+     *
+     * @param key         UTF-8 bytes of the key.
+     * @param keyOffset   of the key.
+     * @param keyLength   of the key.
+     * @param value       buffer holding one encoded value.
+     * @param valueOffset of the value.
+     * @param valueLength of the value.
+     */
+    void putValue(DirectBuffer key, int keyOffset, int keyLength, DirectBuffer value, int valueOffset, int valueLength);
+}
