@@ -635,18 +635,8 @@ public final class DropletClient implements AutoCloseable
     public PeriodicCall callPeriodic(
         final String function, final Duration period, final java.util.function.Consumer<Object> onOutcome, final Object... args)
     {
-        final byte[] encodedArgs = Values.toBytes(Arrays.asList(args), codecs);
         final Encoders e = encoders.get();
-        final long id = correlationIds.incrementAndGet();
-        e.callFunction.wrapAndApplyHeader(e.buffer, 0, e.header)
-            .correlationId(id)
-            .sessionId(clientNode)
-            .replyTo(clientNode)
-            .deadline(0)
-            .mode(CallMode.PERIOD)
-            .periodNs(period.toNanos())
-            .function(function)
-            .putArgs(encodedArgs, 0, encodedArgs.length);
+        final long id = encodeCallFunction(e, function, args, CallMode.PERIOD, 0, period.toNanos());
         final ClientConductor.Request request = newRequest(0, id, e, e.callFunction.encodedLength(), defaultTimeoutNs, false);
         request.periodicConsumer = onOutcome;
         enqueue(request);
@@ -664,18 +654,8 @@ public final class DropletClient implements AutoCloseable
 
     private CompletableFuture<Object> callFunction(final String function, final Object[] args, final CallMode mode, final long timeoutNs)
     {
-        final byte[] encodedArgs = Values.toBytes(Arrays.asList(args), codecs);
         final Encoders e = encoders.get();
-        final long id = correlationIds.incrementAndGet();
-        e.callFunction.wrapAndApplyHeader(e.buffer, 0, e.header)
-            .correlationId(id)
-            .sessionId(clientNode)
-            .replyTo(clientNode)
-            .deadline(epochNanos() + timeoutNs)
-            .mode(mode)
-            .periodNs(0)
-            .function(function)
-            .putArgs(encodedArgs, 0, encodedArgs.length);
+        final long id = encodeCallFunction(e, function, args, mode, epochNanos() + timeoutNs, 0);
         if (mode == CallMode.BROADCAST)
         {
             final ClientConductor.Request request = newRequest(0, id, e, e.callFunction.encodedLength(), timeoutNs, true);
@@ -683,6 +663,28 @@ public final class DropletClient implements AutoCloseable
             return enqueue(request);
         }
         return submit(id, e, e.callFunction.encodedLength(), timeoutNs, mode != CallMode.NO_RETURN);
+    }
+
+    /**
+     * Encodes a CallFunction into this thread's buffer.
+     *
+     * @return its correlation id.
+     */
+    private long encodeCallFunction(
+        final Encoders e, final String function, final Object[] args, final CallMode mode, final long deadline, final long periodNs)
+    {
+        final byte[] encodedArgs = Values.toBytes(Arrays.asList(args), codecs);
+        final long id = correlationIds.incrementAndGet();
+        e.callFunction.wrapAndApplyHeader(e.buffer, 0, e.header)
+            .correlationId(id)
+            .sessionId(clientNode)
+            .replyTo(clientNode)
+            .deadline(deadline)
+            .mode(mode)
+            .periodNs(periodNs)
+            .function(function)
+            .putArgs(encodedArgs, 0, encodedArgs.length);
+        return id;
     }
 
     private CompletableFuture<Object> callDag(

@@ -52,11 +52,7 @@ class MultiProcessTest
         final List<Process> processes = new ArrayList<>();
         try
         {
-            processes.add(JavaProcess.start(DropletCommand.class, new File(logs, "driver.log"),
-                "driver", "--dir", dir, "--term-length", "4m"));
-            Await.until(() -> new File(dir, "cnc.dat").exists(), Duration.ofSeconds(30), () -> "driver started");
-            processes.add(JavaProcess.start(DropletCommand.class, new File(logs, "scheduler.log"),
-                "node", "--dir", dir, "--roles", "scheduler"));
+            startDriverAndScheduler(dir, logs, processes);
             Process executor = JavaProcess.start(DropletCommand.class, new File(logs, "executor-1.log"),
                 "node", "--dir", dir, "--roles", "executor");
             processes.add(executor);
@@ -153,11 +149,7 @@ class MultiProcessTest
         final List<Process> processes = new ArrayList<>();
         try
         {
-            processes.add(JavaProcess.start(DropletCommand.class, new File(logs, "driver.log"),
-                "driver", "--dir", dir, "--term-length", "4m"));
-            Await.until(() -> new File(dir, "cnc.dat").exists(), Duration.ofSeconds(30), () -> "driver started");
-            processes.add(JavaProcess.start(DropletCommand.class, new File(logs, "scheduler.log"),
-                "node", "--dir", dir, "--roles", "scheduler"));
+            startDriverAndScheduler(dir, logs, processes);
             final Process doomed = JavaProcess.start(DropletCommand.class, new File(logs, "executor-a.log"),
                 "node", "--dir", dir, "--roles", "executor", "--executor-id", "10", "--executor-endpoint", "127.0.0.1:0/5010");
             processes.add(doomed);
@@ -234,6 +226,16 @@ class MultiProcessTest
                 processes.get(i).waitFor(30, TimeUnit.SECONDS);
             }
         }
+    }
+
+    private static void startDriverAndScheduler(final String dir, final File logs, final List<Process> processes)
+        throws java.io.IOException
+    {
+        processes.add(JavaProcess.start(DropletCommand.class, new File(logs, "driver.log"),
+            "driver", "--dir", dir, "--term-length", "4m"));
+        Await.until(() -> new File(dir, "cnc.dat").exists(), Duration.ofSeconds(30), () -> "driver started");
+        processes.add(JavaProcess.start(DropletCommand.class, new File(logs, "scheduler.log"),
+            "node", "--dir", dir, "--roles", "scheduler"));
     }
 
     /**
