@@ -26,6 +26,7 @@ import io.droplet.codecs.value.ValueRejection;
 import io.droplet.codecs.value.ValueType;
 import io.droplet.codecs.value.ValueWriter;
 import io.droplet.codecs.value.ValueValidator;
+import io.droplet.transport.DeferredSends;
 import io.droplet.transport.Endpoint;
 import io.droplet.transport.ErrorReplier;
 import io.droplet.transport.FrameHandler;
@@ -100,6 +101,7 @@ public final class ExecutorAgent implements Agent, FrameHandler, AutoCloseable
     private final java.util.Map<String, ProcessFunction> processes = new java.util.HashMap<>();
     private static final long PROCESS_TIMEOUT_MS = 10_000;
     private static final int LWW_HEADER = 1 + 8 + 8 + 4;
+    private static final long SEND_RETRY_WINDOW_NS = java.util.concurrent.TimeUnit.SECONDS.toNanos(2);
 
     private final long[] stageExecutors = new long[MAX_STAGES];
     private final int[] stageFunctionOffsets = new int[MAX_STAGES];
@@ -124,6 +126,7 @@ public final class ExecutorAgent implements Agent, FrameHandler, AutoCloseable
     private final KvsGetResponseDecoder cacheResponseDecoder = new KvsGetResponseDecoder();
     private final ErrorDecoder errorDecoder = new ErrorDecoder();
     private long nextParkId = 1;
+    private final DeferredSends deferredSends;
     private final UnsafeBuffer stateValue;
     private final UnsafeBuffer statePut;
     private final KvsPutEncoder statePutEncoder = new KvsPutEncoder();
@@ -204,6 +207,7 @@ public final class ExecutorAgent implements Agent, FrameHandler, AutoCloseable
         this.result = new UnsafeBuffer(ByteBuffer.allocateDirect(maxMessage));
         this.message = new UnsafeBuffer(ByteBuffer.allocateDirect(maxMessage));
         this.errorReplier = new ErrorReplier(channels);
+        this.deferredSends = new DeferredSends(channels.peers(), channels.counters(), SEND_RETRY_WINDOW_NS, 4096);
         this.counters = new ExecutorCounters(channels.transport().aeron()::addCounter, "executor-" + nodeId);
         this.cache = context.cache();
         this.cacheNode = context.cacheNode();
@@ -226,6 +230,10 @@ public final class ExecutorAgent implements Agent, FrameHandler, AutoCloseable
     {
         int work = inbound.poll(FRAGMENT_LIMIT);
         final long now = clock.nanoTime();
+        if (deferredSends.size() > 0)
+        {
+            work += deferredSends.retry(now);
+        }
         if (now - nextHeartbeatNs >= 0)
         {
             nextHeartbeatNs = now + heartbeatPeriodNs;
@@ -789,7 +797,10 @@ public final class ExecutorAgent implements Agent, FrameHandler, AutoCloseable
         }
         heartbeatEncoder.putEndpoint(endpointBytes, 0, endpointBytes.length)
             .putCachedKeySummary(EMPTY_SUMMARY, 0, 0);
-        return send(schedulerNode, MessageHeaderEncoder.ENCODED_LENGTH + heartbeatEncoder.encodedLength()) == SendStatus.OK ? 1 : 0;
+        // A heartbeat that cannot go now is not kept: the next one, 100 ms later, supersedes it.
+        final MessagePublisher publisher = channels.peers().publisher(schedulerNode);
+        return null != publisher && publisher.offer(message, 0, MessageHeaderEncoder.ENCODED_LENGTH + heartbeatEncoder.encodedLength(),
+            clock.nanoTime()) == SendStatus.OK ? 1 : 0;
     }
 
     private void fail(final long replyTo, final long correlationId, final ErrorCode code, final String detail)
@@ -803,13 +814,8 @@ public final class ExecutorAgent implements Agent, FrameHandler, AutoCloseable
 
     private int send(final long destination, final int length)
     {
-        final MessagePublisher publisher = channels.peers().publisher(destination);
-        if (null == publisher)
-        {
-            counters.undeliverable.incrementRelease();
-            return SendStatus.UNKNOWN_DESTINATION;
-        }
-        final int status = publisher.offer(message, 0, length, clock.nanoTime() + channels.transport().context().sendTimeoutNs());
+        // Outputs never wait: a link that is not ready keeps them for later tries (DeferredSends).
+        final int status = deferredSends.send(destination, message, 0, length, clock.nanoTime());
         if (status != SendStatus.OK)
         {
             counters.undeliverable.incrementRelease();

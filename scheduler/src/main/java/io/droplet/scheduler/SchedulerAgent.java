@@ -26,6 +26,7 @@ import io.droplet.codecs.sbe.TriggerEncoder;
 import io.droplet.codecs.value.ValueType;
 import io.droplet.store.ring.HashRing;
 import io.droplet.store.ring.KeySummary;
+import io.droplet.transport.DeferredSends;
 import io.droplet.transport.Endpoint;
 import io.droplet.transport.ErrorReplier;
 import io.droplet.transport.FrameHandler;
@@ -131,6 +132,7 @@ public final class SchedulerAgent implements Agent, FrameHandler
     private long nextInvocationId;
     private long nextMembershipCheckNs;
     private final SchedulerCounters counters;
+    private final DeferredSends deferredSends;
     private final InvocationLog log = new InvocationLog(8192, 1024);
     private final InvocationLog.Visitor rerunner = this::rerun;
     private static final int ROLE_CACHE = 2;
@@ -155,6 +157,7 @@ public final class SchedulerAgent implements Agent, FrameHandler
         this.clock = channels.transport().context().nanoClock();
         this.message = new UnsafeBuffer(ByteBuffer.allocateDirect(channels.transport().context().maxMessageLength()));
         this.errorReplier = new ErrorReplier(channels);
+        this.deferredSends = new DeferredSends(channels.peers(), channels.counters(), java.util.concurrent.TimeUnit.SECONDS.toNanos(2), 4096);
         this.counters = new SchedulerCounters(channels.transport().aeron()::addCounter, "scheduler-" + nodeId);
         // Invocation ids are unique per scheduler: its node id in the high bits, a counter below.
         this.nextInvocationId = (nodeId & 0xFFFFL) << 44;
@@ -177,6 +180,10 @@ public final class SchedulerAgent implements Agent, FrameHandler
         if (!periodicCalls.isEmpty())
         {
             work += runDuePeriodicCalls(now);
+        }
+        if (deferredSends.size() > 0)
+        {
+            work += deferredSends.retry(now);
         }
         return work;
     }
@@ -936,12 +943,7 @@ public final class SchedulerAgent implements Agent, FrameHandler
 
     private void forward(final long executor, final byte[] frame)
     {
-        final MessagePublisher publisher = channels.peers().publisher(executor);
-        if (null != publisher)
-        {
-            publisher.offer(new UnsafeBuffer(frame), 0, frame.length,
-                clock.nanoTime() + channels.transport().context().sendTimeoutNs());
-        }
+        deferredSends.send(executor, new UnsafeBuffer(frame), 0, frame.length, clock.nanoTime());
     }
 
     private void replyAck(final long caller, final long correlationId)
@@ -952,11 +954,7 @@ public final class SchedulerAgent implements Agent, FrameHandler
 
     private int send(final long destination, final int length)
     {
-        final MessagePublisher publisher = channels.peers().publisher(destination);
-        if (null == publisher)
-        {
-            return SendStatus.UNKNOWN_DESTINATION;
-        }
-        return publisher.offer(message, 0, length, clock.nanoTime() + channels.transport().context().sendTimeoutNs());
+        // Never waits: a link that is not ready (a new executor, a new caller) keeps the message for later tries.
+        return deferredSends.send(destination, message, 0, length, clock.nanoTime());
     }
 }
