@@ -634,7 +634,7 @@ public final class ExecutorAgent implements Agent, FrameHandler, AutoCloseable
             fail(replyTo, correlationId, ErrorCode.EXECUTION_ERROR, text.length() > MAX_DETAIL ? text.substring(0, MAX_DETAIL) : text);
             return;
         }
-        int resultLength = invocation.writer().encodedLength();
+        int resultLength = invocation.result().encodedLength();
         if (resultLength < 0)
         {
             fail(replyTo, correlationId, ErrorCode.PAYLOAD_TOO_LARGE, "result larger than the message limit or not closed");
@@ -643,7 +643,7 @@ public final class ExecutorAgent implements Agent, FrameHandler, AutoCloseable
         if (resultLength == 0)
         {
             // A function that writes nothing returns null.
-            resultLength = invocation.writer().wrap(result, 0, result.capacity()).writeNull().encodedLength();
+            resultLength = invocation.result().wrap(result, 0, result.capacity()).writeNull().encodedLength();
         }
         counters.stagesRun.incrementRelease();
 

@@ -70,11 +70,6 @@ final class StageInvocation implements Invocation
         return stage;
     }
 
-    ValueWriter writer()
-    {
-        return result;
-    }
-
     void state(final FunctionState state)
     {
         this.state = state;
