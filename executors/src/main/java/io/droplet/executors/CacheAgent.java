@@ -76,7 +76,7 @@ public final class CacheAgent implements Agent, FrameHandler, StoreClientListene
     private final Set<String> subscribed = new HashSet<>();
     private final byte[] summary = new byte[KeySummary.BYTES];
     private final HeartbeatEncoder heartbeatEncoder = new HeartbeatEncoder();
-    private long schedulerNode;
+    private long[] schedulerNodes = new long[0];
     private byte[] endpointBytes = new byte[0];
     private long nextHeartbeatNs;
 
@@ -109,7 +109,8 @@ public final class CacheAgent implements Agent, FrameHandler, StoreClientListene
     }
 
     /**
-     * Makes the agent announce the keys it holds to a scheduler, for locality-aware placement.
+     * Makes the agent announce the keys it holds to a scheduler, for locality-aware placement; call once
+     * per scheduler of the deployment.
      *
      * @param scheduler         node id of the scheduler.
      * @param schedulerEndpoint where it receives.
@@ -117,7 +118,8 @@ public final class CacheAgent implements Agent, FrameHandler, StoreClientListene
      */
     public CacheAgent announceTo(final long scheduler, final Endpoint schedulerEndpoint)
     {
-        this.schedulerNode = scheduler;
+        schedulerNodes = java.util.Arrays.copyOf(schedulerNodes, schedulerNodes.length + 1);
+        schedulerNodes[schedulerNodes.length - 1] = scheduler;
         channels.peers().register(scheduler, schedulerEndpoint);
         endpointBytes = channels.self().toString().getBytes(StandardCharsets.US_ASCII);
         return this;
@@ -130,7 +132,7 @@ public final class CacheAgent implements Agent, FrameHandler, StoreClientListene
     {
         int work = inbound.poll(FRAGMENT_LIMIT) + storage.doWork();
         final long now = System.nanoTime();
-        if (schedulerNode != 0 && now - nextHeartbeatNs >= 0)
+        if (schedulerNodes.length > 0 && now - nextHeartbeatNs >= 0)
         {
             nextHeartbeatNs = now + HEARTBEAT_PERIOD_NS;
             work += announce();
@@ -149,9 +151,15 @@ public final class CacheAgent implements Agent, FrameHandler, StoreClientListene
             .inFlight(keyByFetch.size())
             .functionsCount(0);
         heartbeatEncoder.putEndpoint(endpointBytes, 0, endpointBytes.length).putCachedKeySummary(summary, 0, summary.length);
-        final MessagePublisher publisher = channels.peers().publisher(schedulerNode);
-        return null != publisher && publisher.offer(message, 0, MessageHeaderEncoder.ENCODED_LENGTH + heartbeatEncoder.encodedLength(),
-            System.nanoTime()) == io.droplet.transport.SendStatus.OK ? 1 : 0;
+        final int length = MessageHeaderEncoder.ENCODED_LENGTH + heartbeatEncoder.encodedLength();
+        int sent = 0;
+        for (final long scheduler : schedulerNodes)
+        {
+            final MessagePublisher publisher = channels.peers().publisher(scheduler);
+            sent += null != publisher && publisher.offer(message, 0, length, System.nanoTime()) ==
+                io.droplet.transport.SendStatus.OK ? 1 : 0;
+        }
+        return sent;
     }
 
     /**

@@ -79,7 +79,7 @@ public final class ExecutorAgent implements Agent, FrameHandler, AutoCloseable
     private final NodeChannels channels;
     private final LocalFunctions functions;
     private final long nodeId;
-    private final long schedulerNode;
+    private final long[] schedulerNodes;
     private final long heartbeatPeriodNs;
     private final NanoClock clock;
     private final EpochNanoClock epochClock = new SystemEpochNanoClock();
@@ -97,6 +97,7 @@ public final class ExecutorAgent implements Agent, FrameHandler, AutoCloseable
     private final StageInvocation invocation = new StageInvocation();
     private final RegisterFunctionDecoder registerFunctionDecoder = new RegisterFunctionDecoder();
     private final DeleteFunctionDecoder deleteFunctionDecoder = new DeleteFunctionDecoder();
+    private final java.util.Map<String, String> registrations = new java.util.HashMap<>();
     private final FunctionLoader loader = new FunctionLoader();
     private final java.util.Map<String, ProcessFunction> processes = new java.util.HashMap<>();
     private static final long PROCESS_TIMEOUT_MS = 10_000;
@@ -197,11 +198,16 @@ public final class ExecutorAgent implements Agent, FrameHandler, AutoCloseable
         this.channels = context.channels();
         this.functions = context.functions();
         this.nodeId = channels.nodeId();
-        this.schedulerNode = context.schedulerNode();
+        this.schedulerNodes = new long[context.schedulers().size()];
+        final int[] index = {0};
+        context.schedulers().forEach((scheduler, endpoint) ->
+        {
+            schedulerNodes[index[0]++] = scheduler;
+            channels.peers().register(scheduler, endpoint);
+        });
         this.heartbeatPeriodNs = context.heartbeatPeriodNs();
         this.clock = channels.transport().context().nanoClock();
         this.endpointBytes = channels.self().toString().getBytes(StandardCharsets.US_ASCII);
-        channels.peers().register(schedulerNode, context.schedulerEndpoint());
         final int maxMessage = channels.transport().context().maxMessageLength();
         this.args = new UnsafeBuffer(ByteBuffer.allocateDirect(maxMessage));
         this.result = new UnsafeBuffer(ByteBuffer.allocateDirect(maxMessage));
@@ -326,6 +332,7 @@ public final class ExecutorAgent implements Agent, FrameHandler, AutoCloseable
         {
             deleteFunctionDecoder.wrapAndApplyHeader(buffer, offset, headerDecoder);
             final String name = deleteFunctionDecoder.name();
+            registrations.remove(name);
             functions.remove(name);
             loader.unload(name);
             CloseHelper.quietClose(processes.remove(name));
@@ -365,9 +372,18 @@ public final class ExecutorAgent implements Agent, FrameHandler, AutoCloseable
     private void onRegisterFunction(final DirectBuffer buffer, final int offset)
     {
         registerFunctionDecoder.wrapAndApplyHeader(buffer, offset, headerDecoder);
+        // Each scheduler of a deployment forwards a registration it learns of: the same registration
+        // (same caller, correlation and version) is loaded once, so a stateful instance keeps its state.
+        final String identity = registerFunctionDecoder.sessionId() + ":" + registerFunctionDecoder.correlationId() + ":" +
+            registerFunctionDecoder.version();
         final long version = registerFunctionDecoder.version();
         final FunctionKind kind = registerFunctionDecoder.kind();
         final String name = registerFunctionDecoder.name();
+        if (identity.equals(registrations.get(name)))
+        {
+            return;
+        }
+        registrations.put(name, identity);
         final String className = registerFunctionDecoder.entryPoint();
         final byte[] code = new byte[registerFunctionDecoder.codeLength()];
         registerFunctionDecoder.getCode(code, 0, code.length);
@@ -798,9 +814,14 @@ public final class ExecutorAgent implements Agent, FrameHandler, AutoCloseable
         heartbeatEncoder.putEndpoint(endpointBytes, 0, endpointBytes.length)
             .putCachedKeySummary(EMPTY_SUMMARY, 0, 0);
         // A heartbeat that cannot go now is not kept: the next one, 100 ms later, supersedes it.
-        final MessagePublisher publisher = channels.peers().publisher(schedulerNode);
-        return null != publisher && publisher.offer(message, 0, MessageHeaderEncoder.ENCODED_LENGTH + heartbeatEncoder.encodedLength(),
-            clock.nanoTime()) == SendStatus.OK ? 1 : 0;
+        final int length = MessageHeaderEncoder.ENCODED_LENGTH + heartbeatEncoder.encodedLength();
+        int sent = 0;
+        for (final long scheduler : schedulerNodes)
+        {
+            final MessagePublisher publisher = channels.peers().publisher(scheduler);
+            sent += null != publisher && publisher.offer(message, 0, length, clock.nanoTime()) == SendStatus.OK ? 1 : 0;
+        }
+        return sent;
     }
 
     private void fail(final long replyTo, final long correlationId, final ErrorCode code, final String detail)

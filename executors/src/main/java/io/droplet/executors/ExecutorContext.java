@@ -21,8 +21,7 @@ public final class ExecutorContext
     private long cacheNode;
     private Endpoint cacheEndpoint;
     private LocalFunctions functions;
-    private long schedulerNode;
-    private Endpoint schedulerEndpoint;
+    private final org.agrona.collections.Long2ObjectHashMap<Endpoint> schedulers = new org.agrona.collections.Long2ObjectHashMap<>();
     private long heartbeatPeriodNs = SystemUtil.parseDuration(HEARTBEAT_PERIOD_PROP_NAME,
         System.getProperty(HEARTBEAT_PERIOD_PROP_NAME, HEARTBEAT_PERIOD_DEFAULT));
 
@@ -63,30 +62,24 @@ public final class ExecutorContext
     }
 
     /**
-     * @return the scheduler heartbeats go to.
+     * @return the schedulers heartbeats go to, with their endpoints.
      */
-    public long schedulerNode()
+    public org.agrona.collections.Long2ObjectHashMap<Endpoint> schedulers()
     {
-        return schedulerNode;
+        return schedulers;
     }
 
     /**
-     * @return where the scheduler receives.
-     */
-    public Endpoint schedulerEndpoint()
-    {
-        return schedulerEndpoint;
-    }
-
-    /**
-     * @param schedulerNode     id of the scheduler heartbeats go to.
+     * Adds a scheduler the executor heartbeats to; call once per scheduler of the deployment, so that
+     * any of them can place work here.
+     *
+     * @param schedulerNode     id of the scheduler.
      * @param schedulerEndpoint where it receives.
      * @return this context.
      */
     public ExecutorContext scheduler(final long schedulerNode, final Endpoint schedulerEndpoint)
     {
-        this.schedulerNode = schedulerNode;
-        this.schedulerEndpoint = schedulerEndpoint;
+        schedulers.put(schedulerNode, schedulerEndpoint);
         return this;
     }
 

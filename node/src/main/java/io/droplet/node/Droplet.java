@@ -68,9 +68,28 @@ public final class Droplet
     private static final long STORAGE = STORAGE_NODE;
     private static final long CACHE = 30;
     private static final long CACHE_STORAGE_CLIENT = 31;
+    private static final long FIRST_REGISTRY_CLIENT = 40;
 
     private Droplet()
     {
+    }
+
+    /**
+     * @param index of a local node's scheduler, from 0.
+     * @return its node id.
+     */
+    public static long schedulerNode(final int index)
+    {
+        return SCHEDULER + index;
+    }
+
+    /**
+     * @param index of a local node's scheduler, from 0.
+     * @return where it receives.
+     */
+    public static Endpoint schedulerEndpoint(final int index)
+    {
+        return new Endpoint("127.0.0.1", 0, SCHEDULER_ENDPOINT.streamId() + index);
     }
 
     /**
@@ -97,14 +116,9 @@ public final class Droplet
         try
         {
             final Endpoint schedulerEndpoint = SCHEDULER_ENDPOINT;
-            final NodeChannels schedulerChannels = new NodeChannels(transport, SCHEDULER, schedulerEndpoint, "scheduler");
-            resources.add(schedulerChannels);
-            final SchedulerAgent scheduler = new SchedulerAgent(new SchedulerContext().channels(schedulerChannels));
-
             final LocalFunctions functions = new LocalFunctions();
             final List<Agent> agents = new ArrayList<>();
             agents.add(transport.conductorAgent());
-            agents.add(scheduler);
 
             final boolean temporary = null == context.dataDirectory();
             final File dataDirectory = temporary ? Files.createTempDirectory("droplet-local-").toFile() : context.dataDirectory();
@@ -126,6 +140,25 @@ public final class Droplet
             resources.add(storageChannels);
             agents.add(new StorageNode(new StorageNodeContext()
                 .channels(storageChannels).store(store).counters(storeCounters).replicationFactor(1).peer(STORAGE, storageEndpoint)));
+            final org.agrona.collections.Long2ObjectHashMap<Endpoint> storageNodes = new org.agrona.collections.Long2ObjectHashMap<>();
+            storageNodes.put(STORAGE, STORAGE_ENDPOINT);
+
+            // Schedulers keep the registry in the KVS, each through a storage client of its own.
+            final List<SchedulerAgent> schedulers = new ArrayList<>();
+            for (int i = 0; i < context.schedulers(); i++)
+            {
+                final NodeChannels schedulerChannels = new NodeChannels(
+                    transport, schedulerNode(i), schedulerEndpoint(i), "scheduler-" + i);
+                resources.add(schedulerChannels);
+                final NodeChannels registryChannels = new NodeChannels(
+                    transport, FIRST_REGISTRY_CLIENT + i, new Endpoint("127.0.0.1", 0, 5040 + i), "registry-client-" + i);
+                resources.add(registryChannels);
+                final SchedulerAgent scheduler = new SchedulerAgent(new SchedulerContext()
+                    .channels(schedulerChannels)
+                    .registryStorage(registryChannels, storageNodes, 1, HashRing.DEFAULT_VIRTUAL_NODES));
+                schedulers.add(scheduler);
+                agents.add(scheduler);
+            }
             // The host cache: a mapped file executors read directly, written by the cache agent.
             final File cacheFile = new File(shmOrTemp(), "droplet-cache-" + java.util.UUID.randomUUID() + ".dat");
             resources.add(() -> IoUtil.deleteIfExists(cacheFile));
@@ -137,11 +170,12 @@ public final class Droplet
             final NodeChannels cacheStorageChannels = new NodeChannels(
                 transport, CACHE_STORAGE_CLIENT, new Endpoint("127.0.0.1", 0, 5031), "cache-storage-client");
             resources.add(cacheStorageChannels);
-            final org.agrona.collections.Long2ObjectHashMap<Endpoint> storageNodes = new org.agrona.collections.Long2ObjectHashMap<>();
-            storageNodes.put(STORAGE, STORAGE_ENDPOINT);
             final CacheAgent cacheAgent = new CacheAgent(
-                cacheChannels, cacheStorageChannels, storageNodes, 1, HashRing.DEFAULT_VIRTUAL_NODES, cache)
-                .announceTo(SCHEDULER, schedulerEndpoint);
+                cacheChannels, cacheStorageChannels, storageNodes, 1, HashRing.DEFAULT_VIRTUAL_NODES, cache);
+            for (int i = 0; i < context.schedulers(); i++)
+            {
+                cacheAgent.announceTo(schedulerNode(i), schedulerEndpoint(i));
+            }
 
             for (int i = 0; i < context.executors(); i++)
             {
@@ -150,11 +184,15 @@ public final class Droplet
                     transport, FIRST_EXECUTOR + i, executorEndpoint, "executor-" + i);
                 resources.add(executorChannels);
                 cacheChannels.peers().register(FIRST_EXECUTOR + i, executorEndpoint);
-                agents.add(new ExecutorAgent(new ExecutorContext()
+                final ExecutorContext executorContext = new ExecutorContext()
                     .channels(executorChannels)
                     .functions(functions)
-                    .scheduler(SCHEDULER, schedulerEndpoint)
-                    .cache(cache, CACHE, cacheEndpoint)));
+                    .cache(cache, CACHE, cacheEndpoint);
+                for (int s = 0; s < context.schedulers(); s++)
+                {
+                    executorContext.scheduler(schedulerNode(s), schedulerEndpoint(s));
+                }
+                agents.add(new ExecutorAgent(executorContext));
             }
             agents.add(cacheAgent);
             final NodeChannels clientChannels = new NodeChannels(transport, CLIENT, new Endpoint("127.0.0.1", 0, 5100), "client");
@@ -194,7 +232,10 @@ public final class Droplet
             {
                 client.connect();
                 client.useStorage(Map.of(STORAGE, storageEndpoint), 1, HashRing.DEFAULT_VIRTUAL_NODES);
-                awaitExecutors(scheduler, context.executors(), waiter);
+                for (final SchedulerAgent scheduler : schedulers)
+                {
+                    awaitExecutors(scheduler, context.executors(), waiter);
+                }
             }
             catch (final RuntimeException ex)
             {

@@ -14,6 +14,7 @@ public final class LocalContext
 {
     private ThreadingProfile threading = ThreadingProfile.SHARED;
     private int executors = 1;
+    private int schedulers = 1;
     private long callTimeoutNs = TimeUnit.SECONDS.toNanos(10);
     private CodecRegistry codecs = new CodecRegistry();
     private java.io.File dataDirectory;
@@ -54,6 +55,29 @@ public final class LocalContext
     public LocalContext executors(final int executors)
     {
         this.executors = executors;
+        return this;
+    }
+
+    /**
+     * @return schedulers in the node.
+     */
+    public int schedulers()
+    {
+        return schedulers;
+    }
+
+    /**
+     * @param schedulers in the node (default 1): each serves any call, since the registry is in the KVS;
+     *                   the node's client talks to the first, others are at {@link Droplet#schedulerEndpoint(int)}.
+     * @return this context.
+     */
+    public LocalContext schedulers(final int schedulers)
+    {
+        if (schedulers < 1 || schedulers > 9)
+        {
+            throw new IllegalArgumentException("1 to 9 schedulers: " + schedulers);
+        }
+        this.schedulers = schedulers;
         return this;
     }
 

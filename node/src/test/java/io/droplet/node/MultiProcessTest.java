@@ -233,7 +233,7 @@ class MultiProcessTest
             "driver", "--dir", dir, "--term-length", "4m"));
         Await.until(() -> new File(dir, "cnc.dat").exists(), Duration.ofSeconds(30), () -> "driver started");
         processes.add(JavaProcess.start(DropletCommand.class, new File(logs, "scheduler.log"),
-            "node", "--dir", dir, "--roles", "scheduler"));
+            "node", "--dir", dir, "--roles", "storage,scheduler", "--data", new File(logs, "storage-data").getPath()));
     }
 
     /**

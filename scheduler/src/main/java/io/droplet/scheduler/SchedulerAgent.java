@@ -13,6 +13,7 @@ import io.droplet.codecs.sbe.ConnectEncoder;
 import io.droplet.codecs.sbe.ConnectedEncoder;
 import io.droplet.codecs.sbe.DeleteDagDecoder;
 import io.droplet.codecs.sbe.DeleteFunctionDecoder;
+import io.droplet.codecs.sbe.DeleteFunctionEncoder;
 import io.droplet.codecs.sbe.ErrorCode;
 import io.droplet.codecs.sbe.FunctionKind;
 import io.droplet.codecs.sbe.FunctionListEncoder;
@@ -24,6 +25,7 @@ import io.droplet.codecs.sbe.RegisterDagDecoder;
 import io.droplet.codecs.sbe.RegisterFunctionDecoder;
 import io.droplet.codecs.sbe.TriggerEncoder;
 import io.droplet.codecs.value.ValueType;
+import io.droplet.store.lattice.Lattice;
 import io.droplet.store.ring.HashRing;
 import io.droplet.store.ring.KeySummary;
 import io.droplet.transport.DeferredSends;
@@ -44,6 +46,7 @@ import org.agrona.concurrent.UnsafeBuffer;
 
 import java.nio.ByteBuffer;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
@@ -145,6 +148,20 @@ public final class SchedulerAgent implements Agent, FrameHandler
     private final PlacementPolicy.Locality locality = this::keysCachedOn;
     private volatile int liveExecutorCount;
 
+    private final RegistryStore registry;
+    private final Map<String, byte[]> appliedFunctionFrames = new java.util.HashMap<>();
+    private final DeleteFunctionEncoder deleteFunctionEncoder = new DeleteFunctionEncoder();
+    /** The frame being handled, so a registry miss can park it and handle it again after the lookup. */
+    private int frameTemplateId;
+    private DirectBuffer frameBuffer;
+    private int frameOffset;
+    private int frameLength;
+    /** Registry lookups already made for the frame being handled (at most two: a DAG, then its functions). */
+    private int lookups;
+    /** Why the last lookup failed (NONE if it did not): answered instead of "not found". */
+    private ErrorCode lookupFailure = ErrorCode.NONE;
+    private static final int MAX_LOOKUPS = 2;
+
     /**
      * @param context parts and settings; the agent opens the inbound side of its channels.
      */
@@ -162,6 +179,9 @@ public final class SchedulerAgent implements Agent, FrameHandler
         // Invocation ids are unique per scheduler: its node id in the high bits, a counter below.
         this.nextInvocationId = (nodeId & 0xFFFFL) << 44;
         emptyArgs.putByte(0, ValueType.LIST.tag());
+        this.registry = null == context.registryChannels() ? null : new RegistryStore(
+            context.registryChannels(), context.storageNodes(), context.replicationFactor(), context.virtualNodes(),
+            nodeId, this::applyEntry);
         this.inbound = channels.open(this);
     }
 
@@ -171,6 +191,10 @@ public final class SchedulerAgent implements Agent, FrameHandler
     public int doWork()
     {
         int work = inbound.poll(FRAGMENT_LIMIT);
+        if (null != registry)
+        {
+            work += registry.doWork();
+        }
         final long now = clock.nanoTime();
         if (now - nextMembershipCheckNs >= 0)
         {
@@ -217,6 +241,10 @@ public final class SchedulerAgent implements Agent, FrameHandler
      */
     public void onClose()
     {
+        if (null != registry)
+        {
+            registry.close();
+        }
         counters.close();
     }
 
@@ -225,6 +253,19 @@ public final class SchedulerAgent implements Agent, FrameHandler
      */
     public void onFrame(final int templateId, final DirectBuffer buffer, final int offset, final int length)
     {
+        dispatch(templateId, buffer, offset, length, 0, ErrorCode.NONE);
+    }
+
+    private void dispatch(
+        final int templateId, final DirectBuffer buffer, final int offset, final int length,
+        final int lookupsDone, final ErrorCode failure)
+    {
+        frameTemplateId = templateId;
+        frameBuffer = buffer;
+        frameOffset = offset;
+        frameLength = length;
+        lookups = lookupsDone;
+        lookupFailure = failure;
         switch (templateId)
         {
             case CallDagDecoder.TEMPLATE_ID:
@@ -249,7 +290,7 @@ public final class SchedulerAgent implements Agent, FrameHandler
                 onListFunctions(buffer, offset);
                 break;
             case RegisterDagDecoder.TEMPLATE_ID:
-                onRegisterDag(buffer, offset);
+                onRegisterDag(buffer, offset, length);
                 break;
             case DeleteDagDecoder.TEMPLATE_ID:
                 onDeleteDag(buffer, offset);
@@ -301,9 +342,18 @@ public final class SchedulerAgent implements Agent, FrameHandler
         final DagDefinition dag = dags.get(buffer, nameOffset, nameLength);
         if (null == dag)
         {
+            final String name = buffer.getStringWithoutLengthUtf8(nameOffset, nameLength);
+            if (lookUp(List.of(RegistryStore.DAG_PREFIX + name)))
+            {
+                return;
+            }
             counters.callsRefused.incrementRelease();
-            errorReplier.reply(replyTo, correlationId, ErrorCode.NO_SUCH_DAG,
-                "no DAG named " + buffer.getStringWithoutLengthUtf8(nameOffset, nameLength));
+            replyMissing(replyTo, correlationId, ErrorCode.NO_SUCH_DAG, "no DAG named " + name);
+            return;
+        }
+        if (lookups == 1 && lookUp(unknownFunctionKeys(dag)))
+        {
+            // A DAG just read from the registry: learn its functions too before placing it.
             return;
         }
         start(dag, buffer, correlationId, mode == CallMode.NO_RETURN ? 0 : replyTo, replyTo, deadline, 0);
@@ -325,12 +375,17 @@ public final class SchedulerAgent implements Agent, FrameHandler
         final DagDefinition single = functions.get(buffer, nameOffset, nameLength);
         if (null == single)
         {
+            if (lookups == 0 &&
+                lookUp(List.of(RegistryStore.FUNCTION_PREFIX + buffer.getStringWithoutLengthUtf8(nameOffset, nameLength))))
+            {
+                return;
+            }
             if (mode == CallMode.BROADCAST)
             {
                 announceBroadcast(replyTo, correlationId, 0);
             }
             counters.callsRefused.incrementRelease();
-            errorReplier.reply(replyTo, correlationId, ErrorCode.FUNCTION_NOT_FOUND,
+            replyMissing(replyTo, correlationId, ErrorCode.FUNCTION_NOT_FOUND,
                 "no function named " + buffer.getStringWithoutLengthUtf8(nameOffset, nameLength));
             return;
         }
@@ -623,43 +678,21 @@ public final class SchedulerAgent implements Agent, FrameHandler
             errorReplier.reply(caller, correlationId, ErrorCode.INVALID_ARGUMENT, "a function needs a name");
             return;
         }
-        if (kind == FunctionKind.STATEFUL_CLASS)
-        {
-            final byte[] frame = new byte[length];
-            buffer.getBytes(offset, frame);
-            statefulRegistrations.put(name, frame);
-            final ExecutorView executor = pin(name);
-            if (null == executor)
-            {
-                statefulRegistrations.remove(name);
-                errorReplier.reply(caller, correlationId, ErrorCode.NO_RESOURCES, "no live executor to pin " + name + " to");
-                return;
-            }
-            functions.put(name, DagDefinition.single(name));
-            functionKinds.put(name, kind);
-            replyAck(caller, correlationId);
-            return;
-        }
-        if (kind != FunctionKind.LOCAL && kind != FunctionKind.JAVA && kind != FunctionKind.PROCESS)
+        if (kind != FunctionKind.LOCAL && kind != FunctionKind.JAVA && kind != FunctionKind.PROCESS &&
+            kind != FunctionKind.STATEFUL_CLASS)
         {
             errorReplier.reply(caller, correlationId, ErrorCode.INVALID_ARGUMENT,
                 "function kind " + kind + " is not supported yet");
             return;
         }
-        if (kind == FunctionKind.JAVA || kind == FunctionKind.PROCESS)
+        if (kind == FunctionKind.STATEFUL_CLASS && liveExecutors.isEmpty())
         {
-            // Every executor loads it, now and when it joins later; same stream, so it precedes any trigger.
-            final byte[] frame = new byte[length];
-            buffer.getBytes(offset, frame);
-            shippedRegistrations.put(name, frame);
-            for (final ExecutorView executor : liveExecutors)
-            {
-                forward(executor.nodeId(), frame);
-            }
+            errorReplier.reply(caller, correlationId, ErrorCode.NO_RESOURCES, "no live executor to pin " + name + " to");
+            return;
         }
-        functions.put(name, DagDefinition.single(name));
-        functionKinds.put(name, kind);
-        replyAck(caller, correlationId);
+        final byte[] frame = new byte[length];
+        buffer.getBytes(offset, frame);
+        persist(RegistryStore.FUNCTION_PREFIX + name, frame, caller, correlationId, () -> applyFunction(name, frame));
     }
 
     private void onDeleteFunction(final DirectBuffer buffer, final int offset, final int length)
@@ -668,29 +701,17 @@ public final class SchedulerAgent implements Agent, FrameHandler
         final long correlationId = deleteFunctionDecoder.correlationId();
         final long caller = deleteFunctionDecoder.sessionId();
         final String name = deleteFunctionDecoder.name();
-        if (null == functions.remove(name))
+        final String key = RegistryStore.FUNCTION_PREFIX + name;
+        if (null == functions.get(name))
         {
-            errorReplier.reply(caller, correlationId, ErrorCode.FUNCTION_NOT_FOUND, "no function named " + name);
+            if (lookups == 0 && lookUp(List.of(key)))
+            {
+                return;
+            }
+            replyMissing(caller, correlationId, ErrorCode.FUNCTION_NOT_FOUND, "no function named " + name);
             return;
         }
-        functionKinds.remove(name);
-        final ExecutorView pinnedTo = pinned.remove(name);
-        if (null != statefulRegistrations.remove(name) && null != pinnedTo)
-        {
-            final byte[] frame = new byte[length];
-            buffer.getBytes(offset, frame);
-            forward(pinnedTo.nodeId(), frame);
-        }
-        if (null != shippedRegistrations.remove(name))
-        {
-            final byte[] frame = new byte[length];
-            buffer.getBytes(offset, frame);
-            for (final ExecutorView executor : liveExecutors)
-            {
-                forward(executor.nodeId(), frame);
-            }
-        }
-        replyAck(caller, correlationId);
+        persist(key, new byte[0], caller, correlationId, () -> removeFunction(name));
     }
 
     private void onListFunctions(final DirectBuffer buffer, final int offset)
@@ -698,6 +719,56 @@ public final class SchedulerAgent implements Agent, FrameHandler
         listFunctionsDecoder.wrapAndApplyHeader(buffer, offset, headerDecoder);
         final long correlationId = listFunctionsDecoder.correlationId();
         final long caller = listFunctionsDecoder.sessionId();
+        if (null == registry)
+        {
+            replyFunctionList(caller, correlationId);
+            return;
+        }
+        // Any scheduler lists the whole registry: the names set first, then every function entry it names.
+        registry.read(List.of(RegistryStore.NAMES_KEY), (code, names) ->
+        {
+            final List<String> keys = new ArrayList<>();
+            final Lattice set = names.get(RegistryStore.NAMES_KEY);
+            if (null != set)
+            {
+                for (final String key : RegistryStore.namesOf(set))
+                {
+                    if (key.startsWith(RegistryStore.FUNCTION_PREFIX))
+                    {
+                        keys.add(key);
+                    }
+                }
+            }
+            registry.read(keys, (entriesCode, entries) ->
+            {
+                if (code != ErrorCode.NONE || entriesCode != ErrorCode.NONE)
+                {
+                    errorReplier.reply(caller, correlationId, code != ErrorCode.NONE ? code : entriesCode,
+                        "the registry could not be read");
+                    return;
+                }
+                for (final String key : keys)
+                {
+                    final Lattice entry = entries.get(key);
+                    final byte[] frame = null == entry ? null : RegistryStore.frameOf(entry);
+                    final String name = key.substring(RegistryStore.FUNCTION_PREFIX.length());
+                    if (null == frame)
+                    {
+                        removeFunction(name);
+                    }
+                    else
+                    {
+                        applyFunction(name, frame);
+                        registry.subscribe(key);
+                    }
+                }
+                replyFunctionList(caller, correlationId);
+            });
+        });
+    }
+
+    private void replyFunctionList(final long caller, final long correlationId)
+    {
         functionListEncoder.wrapAndApplyHeader(message, 0, headerEncoder).correlationId(correlationId);
         final FunctionListEncoder.FunctionsEncoder group = functionListEncoder.functionsCount(functionKinds.size());
         for (final Map.Entry<String, FunctionKind> entry : functionKinds.entrySet())
@@ -707,11 +778,62 @@ public final class SchedulerAgent implements Agent, FrameHandler
         send(caller, MessageHeaderEncoder.ENCODED_LENGTH + functionListEncoder.encodedLength());
     }
 
-    private void onRegisterDag(final DirectBuffer buffer, final int offset)
+    private void onRegisterDag(final DirectBuffer buffer, final int offset, final int length)
     {
         registerDagDecoder.wrapAndApplyHeader(buffer, offset, headerDecoder);
         final long correlationId = registerDagDecoder.correlationId();
         final long caller = registerDagDecoder.sessionId();
+        final DagDefinition dag;
+        try
+        {
+            dag = decodeDag(buffer, offset);
+        }
+        catch (final IllegalArgumentException ex)
+        {
+            errorReplier.reply(caller, correlationId, ErrorCode.INVALID_ARGUMENT, ex.getMessage());
+            return;
+        }
+        final String name = dag.name();
+        if (null == dags.get(name) && lookups == 0)
+        {
+            final List<String> keys = unknownFunctionKeys(dag);
+            keys.add(RegistryStore.DAG_PREFIX + name);
+            if (lookUp(keys))
+            {
+                return;
+            }
+        }
+        if (lookupFailure != ErrorCode.NONE)
+        {
+            errorReplier.reply(caller, correlationId, lookupFailure, "the registry could not be read: " + lookupFailure);
+            return;
+        }
+        if (null != dags.get(name))
+        {
+            errorReplier.reply(caller, correlationId, ErrorCode.DAG_ALREADY_EXISTS, "a DAG named " + name + " exists");
+            return;
+        }
+        for (int s = 0; s < dag.stageCount(); s++)
+        {
+            if (null == functions.get(dag.function(s)))
+            {
+                errorReplier.reply(caller, correlationId, ErrorCode.FUNCTION_NOT_FOUND,
+                    "DAG " + name + " uses unregistered function " + dag.function(s));
+                return;
+            }
+        }
+        final byte[] frame = new byte[length];
+        buffer.getBytes(offset, frame);
+        persist(RegistryStore.DAG_PREFIX + name, frame, caller, correlationId, () -> dags.put(name, dag));
+    }
+
+    /**
+     * @return the DAG a RegisterDag frame describes.
+     * @throws IllegalArgumentException if it is not a valid DAG (cycle, several sinks, edge out of range).
+     */
+    private DagDefinition decodeDag(final DirectBuffer buffer, final int offset)
+    {
+        registerDagDecoder.wrapAndApplyHeader(buffer, offset, headerDecoder);
         final List<String> names = new ArrayList<>();
         for (final RegisterDagDecoder.FunctionsDecoder function : registerDagDecoder.functions())
         {
@@ -728,33 +850,14 @@ public final class SchedulerAgent implements Agent, FrameHandler
             e++;
         }
         final String name = registerDagDecoder.name();
-
-        if (null != dags.get(name))
-        {
-            errorReplier.reply(caller, correlationId, ErrorCode.DAG_ALREADY_EXISTS, "a DAG named " + name + " exists");
-            return;
-        }
-        for (final String function : names)
-        {
-            if (null == functions.get(function))
-            {
-                errorReplier.reply(caller, correlationId, ErrorCode.FUNCTION_NOT_FOUND,
-                    "DAG " + name + " uses unregistered function " + function);
-                return;
-            }
-        }
-        final DagDefinition dag;
         try
         {
-            dag = DagDefinition.of(name, names.toArray(new String[0]), from, to);
+            return DagDefinition.of(name, names.toArray(new String[0]), from, to);
         }
         catch (final IllegalArgumentException ex)
         {
-            errorReplier.reply(caller, correlationId, ErrorCode.INVALID_ARGUMENT, "DAG " + name + ": " + ex.getMessage());
-            return;
+            throw new IllegalArgumentException("DAG " + name + ": " + ex.getMessage(), ex);
         }
-        dags.put(name, dag);
-        replyAck(caller, correlationId);
     }
 
     private void onDeleteDag(final DirectBuffer buffer, final int offset)
@@ -763,12 +866,206 @@ public final class SchedulerAgent implements Agent, FrameHandler
         final long correlationId = deleteDagDecoder.correlationId();
         final long caller = deleteDagDecoder.sessionId();
         final String name = deleteDagDecoder.name();
-        if (null == dags.remove(name))
+        final String key = RegistryStore.DAG_PREFIX + name;
+        if (null == dags.get(name))
         {
-            errorReplier.reply(caller, correlationId, ErrorCode.NO_SUCH_DAG, "no DAG named " + name);
+            if (lookups == 0 && lookUp(List.of(key)))
+            {
+                return;
+            }
+            replyMissing(caller, correlationId, ErrorCode.NO_SUCH_DAG, "no DAG named " + name);
             return;
         }
-        replyAck(caller, correlationId);
+        persist(key, new byte[0], caller, correlationId, () -> dags.remove(name));
+    }
+
+    // ------------------------------------------------------------------ registry entries
+
+    /**
+     * Stores a registry change in the KVS (when the scheduler has one) and, once ALL replicas hold it,
+     * applies it here and acknowledges the caller: a registration is visible to every scheduler before
+     * its caller hears it succeeded.
+     */
+    private void persist(final String key, final byte[] frame, final long caller, final long correlationId, final Runnable apply)
+    {
+        if (null == registry)
+        {
+            apply.run();
+            replyAck(caller, correlationId);
+            return;
+        }
+        registry.write(key, frame, (code, found) ->
+        {
+            if (code != ErrorCode.NONE)
+            {
+                errorReplier.reply(caller, correlationId, code, "the registry could not store " + key + ": " + code);
+                return;
+            }
+            apply.run();
+            replyAck(caller, correlationId);
+        });
+    }
+
+    /**
+     * Parks the frame being handled while the registry keys are read from the KVS; when they are in,
+     * applies what was found and handles the frame again.
+     *
+     * @return true if parked; false if there is nothing to look up (no KVS, no keys, or looked up enough).
+     */
+    private boolean lookUp(final List<String> keys)
+    {
+        if (null == registry || keys.isEmpty() || lookups >= MAX_LOOKUPS)
+        {
+            return false;
+        }
+        final int templateId = frameTemplateId;
+        final byte[] frame = new byte[frameLength];
+        frameBuffer.getBytes(frameOffset, frame);
+        final int done = lookups + 1;
+        counters.registryLookups.incrementRelease();
+        registry.read(keys, (code, found) ->
+        {
+            found.forEach((key, lattice) ->
+            {
+                final byte[] entry = RegistryStore.frameOf(lattice);
+                if (null != entry)
+                {
+                    applyEntry(key, entry);
+                    registry.subscribe(key);
+                }
+            });
+            dispatch(templateId, new UnsafeBuffer(frame), 0, frame.length, done, code);
+        });
+        return true;
+    }
+
+    private List<String> unknownFunctionKeys(final DagDefinition dag)
+    {
+        final List<String> keys = new ArrayList<>();
+        for (int s = 0; s < dag.stageCount(); s++)
+        {
+            if (null == functions.get(dag.function(s)))
+            {
+                keys.add(RegistryStore.FUNCTION_PREFIX + dag.function(s));
+            }
+        }
+        return keys;
+    }
+
+    private void replyMissing(final long caller, final long correlationId, final ErrorCode notFound, final String detail)
+    {
+        if (lookupFailure != ErrorCode.NONE)
+        {
+            errorReplier.reply(caller, correlationId, lookupFailure, "the registry could not be read: " + lookupFailure);
+        }
+        else
+        {
+            errorReplier.reply(caller, correlationId, notFound, detail);
+        }
+    }
+
+    /**
+     * Applies a registry entry read from, or pushed by, the KVS.
+     *
+     * @param key   registry key.
+     * @param frame the registration frame, or null for a deletion.
+     */
+    private void applyEntry(final String key, final byte[] frame)
+    {
+        if (key.startsWith(RegistryStore.FUNCTION_PREFIX))
+        {
+            final String name = key.substring(RegistryStore.FUNCTION_PREFIX.length());
+            if (null == frame)
+            {
+                removeFunction(name);
+            }
+            else
+            {
+                applyFunction(name, frame);
+            }
+        }
+        else if (key.startsWith(RegistryStore.DAG_PREFIX))
+        {
+            final String name = key.substring(RegistryStore.DAG_PREFIX.length());
+            if (null == frame)
+            {
+                dags.remove(name);
+                return;
+            }
+            try
+            {
+                dags.put(name, decodeDag(new UnsafeBuffer(frame), 0));
+            }
+            catch (final IllegalArgumentException ex)
+            {
+                channels.transport().errorHandler().onError(ex);
+            }
+        }
+    }
+
+    /**
+     * Makes a registered function callable here: shipped code goes to every live executor (and to those
+     * joining later), a stateful class is pinned to one executor. Applying the same registration again
+     * changes nothing.
+     */
+    private void applyFunction(final String name, final byte[] frame)
+    {
+        if (Arrays.equals(appliedFunctionFrames.get(name), frame))
+        {
+            return;
+        }
+        appliedFunctionFrames.put(name, frame);
+        registerFunctionDecoder.wrapAndApplyHeader(new UnsafeBuffer(frame), 0, headerDecoder);
+        final FunctionKind kind = registerFunctionDecoder.kind();
+        shippedRegistrations.remove(name);
+        statefulRegistrations.remove(name);
+        if (kind == FunctionKind.STATEFUL_CLASS)
+        {
+            statefulRegistrations.put(name, frame);
+            pin(name);
+        }
+        else if (kind == FunctionKind.JAVA || kind == FunctionKind.PROCESS)
+        {
+            // Every executor loads it, now and when it joins later; same stream, so it precedes any trigger.
+            shippedRegistrations.put(name, frame);
+            for (final ExecutorView executor : liveExecutors)
+            {
+                forward(executor.nodeId(), frame);
+            }
+        }
+        functions.put(name, DagDefinition.single(name));
+        functionKinds.put(name, kind);
+    }
+
+    private void removeFunction(final String name)
+    {
+        appliedFunctionFrames.remove(name);
+        if (null == functions.remove(name))
+        {
+            return;
+        }
+        functionKinds.remove(name);
+        final ExecutorView pinnedTo = pinned.remove(name);
+        final boolean stateful = null != statefulRegistrations.remove(name);
+        final boolean shipped = null != shippedRegistrations.remove(name);
+        if (!stateful && !shipped)
+        {
+            return;
+        }
+        deleteFunctionEncoder.wrapAndApplyHeader(message, 0, headerEncoder).correlationId(0).sessionId(nodeId).name(name);
+        final byte[] frame = new byte[MessageHeaderEncoder.ENCODED_LENGTH + deleteFunctionEncoder.encodedLength()];
+        message.getBytes(0, frame);
+        if (stateful && null != pinnedTo)
+        {
+            forward(pinnedTo.nodeId(), frame);
+        }
+        if (shipped)
+        {
+            for (final ExecutorView executor : liveExecutors)
+            {
+                forward(executor.nodeId(), frame);
+            }
+        }
     }
 
     // ------------------------------------------------------------------ membership
@@ -925,20 +1222,40 @@ public final class SchedulerAgent implements Agent, FrameHandler
     }
 
     /**
-     * Pins a stateful function to the least loaded live executor and sends it the registration there
-     * only, so exactly one instance exists.
+     * Pins a stateful function to one live executor and sends it the registration there only, so
+     * exactly one instance exists. The executor is chosen by rendezvous hashing of the function's name
+     * over the live executors, so every scheduler with the same view of membership picks the same one.
      */
     private ExecutorView pin(final String function)
     {
-        final long chosen = placement.place(function, liveExecutors);
-        if (chosen == 0)
+        ExecutorView chosen = null;
+        long best = 0;
+        final long nameHash = function.hashCode() * 0x9E3779B97F4A7C15L;
+        for (final ExecutorView executor : liveExecutors)
+        {
+            final long score = mix(nameHash ^ executor.nodeId()) & Long.MAX_VALUE;
+            if (null == chosen || score > best)
+            {
+                chosen = executor;
+                best = score;
+            }
+        }
+        if (null == chosen)
         {
             return null;
         }
-        final ExecutorView executor = executors.get(chosen);
-        pinned.put(function, executor);
-        forward(chosen, statefulRegistrations.get(function));
-        return executor;
+        pinned.put(function, chosen);
+        forward(chosen.nodeId(), statefulRegistrations.get(function));
+        return chosen;
+    }
+
+    private static long mix(final long value)
+    {
+        // SplitMix64's finaliser: spreads nearby executor ids over the whole range.
+        long z = value + 0x9E3779B97F4A7C15L;
+        z = (z ^ (z >>> 30)) * 0xBF58476D1CE4E5B9L;
+        z = (z ^ (z >>> 27)) * 0x94D049BB133111EBL;
+        return z ^ (z >>> 31);
     }
 
     private void forward(final long executor, final byte[] frame)

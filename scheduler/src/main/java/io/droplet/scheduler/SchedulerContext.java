@@ -1,7 +1,10 @@
 package io.droplet.scheduler;
 
+import io.droplet.store.ring.HashRing;
+import io.droplet.transport.Endpoint;
 import io.droplet.transport.NodeChannels;
 import org.agrona.SystemUtil;
+import org.agrona.collections.Long2ObjectHashMap;
 
 /**
  * Parts and settings of a {@link SchedulerAgent}.
@@ -19,6 +22,10 @@ public final class SchedulerContext
     private PlacementPolicy placement = PlacementPolicy.leastLoaded();
     private long executorTimeoutNs = SystemUtil.parseDuration(EXECUTOR_TIMEOUT_PROP_NAME,
         System.getProperty(EXECUTOR_TIMEOUT_PROP_NAME, EXECUTOR_TIMEOUT_DEFAULT));
+    private NodeChannels registryChannels;
+    private Long2ObjectHashMap<Endpoint> storageNodes = new Long2ObjectHashMap<>();
+    private int replicationFactor = 1;
+    private int virtualNodes = HashRing.DEFAULT_VIRTUAL_NODES;
 
     /**
      * @return the scheduler's channels.
@@ -72,5 +79,61 @@ public final class SchedulerContext
     {
         this.executorTimeoutNs = executorTimeoutNs;
         return this;
+    }
+
+    /**
+     * Stores the registry in the lattice KVS (the deployment's storage nodes), so that any scheduler
+     * can serve any call and registrations are read-your-writes. Without it the registry lives in this
+     * scheduler's memory only (a single scheduler, or tests of the scheduler alone).
+     *
+     * @param registryChannels  of the scheduler's storage client: a node id and stream of its own.
+     * @param storageNodes      of the ring, with their endpoints.
+     * @param replicationFactor of the ring.
+     * @param virtualNodes      of the ring.
+     * @return this context.
+     */
+    public SchedulerContext registryStorage(
+        final NodeChannels registryChannels,
+        final Long2ObjectHashMap<Endpoint> storageNodes,
+        final int replicationFactor,
+        final int virtualNodes)
+    {
+        this.registryChannels = registryChannels;
+        this.storageNodes = storageNodes;
+        this.replicationFactor = replicationFactor;
+        this.virtualNodes = virtualNodes;
+        return this;
+    }
+
+    /**
+     * @return channels of the registry's storage client, or null for an in-memory registry.
+     */
+    public NodeChannels registryChannels()
+    {
+        return registryChannels;
+    }
+
+    /**
+     * @return storage nodes holding the registry.
+     */
+    public Long2ObjectHashMap<Endpoint> storageNodes()
+    {
+        return storageNodes;
+    }
+
+    /**
+     * @return replication factor of the storage ring.
+     */
+    public int replicationFactor()
+    {
+        return replicationFactor;
+    }
+
+    /**
+     * @return virtual nodes per storage node on the ring.
+     */
+    public int virtualNodes()
+    {
+        return virtualNodes;
     }
 }

@@ -24,6 +24,8 @@ public final class SchedulerCounters implements AutoCloseable
     public final AtomicCounter executorsExpired;
     /** Invocations run again because an executor they were placed on died. */
     public final AtomicCounter reruns;
+    /** Registry reads from the KVS after a miss in the scheduler's own cache. */
+    public final AtomicCounter registryLookups;
 
     /**
      * @param allocator of counters.
@@ -36,6 +38,7 @@ public final class SchedulerCounters implements AutoCloseable
         liveExecutors = allocator.allocate(TYPE_ID_BASE + 2, "droplet " + name + ": live executors");
         executorsExpired = allocator.allocate(TYPE_ID_BASE + 3, "droplet " + name + ": executors expired");
         reruns = allocator.allocate(TYPE_ID_BASE + 4, "droplet " + name + ": invocations re-run");
+        registryLookups = allocator.allocate(TYPE_ID_BASE + 5, "droplet " + name + ": registry lookups");
     }
 
     /**
@@ -43,6 +46,6 @@ public final class SchedulerCounters implements AutoCloseable
      */
     public void close()
     {
-        CloseHelper.closeAll(invocationsStarted, callsRefused, liveExecutors, executorsExpired, reruns);
+        CloseHelper.closeAll(invocationsStarted, callsRefused, liveExecutors, executorsExpired, reruns, registryLookups);
     }
 }

@@ -15,7 +15,14 @@
  * Until namespaces and authentication arrive, the {@code sessionId} a client sends with control
  * requests is the node id it connected with, and replies go there.
  * <p>
- * This first version keeps its registry in memory (one scheduler per deployment); storing it in the
- * lattice KVS, so that any scheduler can serve any call, is the next step.
+ * The registry lives in the lattice KVS ({@link io.droplet.scheduler.RegistryStore}): each function or
+ * DAG registration is an LWW lattice holding the registration frame, written with ack ALL before the
+ * caller is answered. A scheduler's in-memory tables are a cache of it: a miss (a call, delete or DAG
+ * registration naming something not cached) parks the request, reads the entry from the KVS and handles
+ * the request again, so any scheduler serves any call and registrations are read-your-writes. Cached
+ * entries are subscribed to, so deletions and re-registrations through another scheduler arrive by push.
+ * Two schedulers registering the same DAG name at the same moment both succeed; the later write wins.
+ * A stateful function is pinned by rendezvous hashing of its name over the live executors, so
+ * schedulers that agree on membership pin it to the same executor.
  */
 package io.droplet.scheduler;

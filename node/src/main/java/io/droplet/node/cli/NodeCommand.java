@@ -1,10 +1,19 @@
 package io.droplet.node.cli;
 
+import io.droplet.executors.CacheAgent;
 import io.droplet.executors.ExecutorAgent;
 import io.droplet.executors.ExecutorContext;
+import io.droplet.executors.HostCache;
 import io.droplet.executors.LocalFunctions;
 import io.droplet.scheduler.SchedulerAgent;
 import io.droplet.scheduler.SchedulerContext;
+import io.droplet.store.lattice.LatticeMerger;
+import io.droplet.store.node.StorageNode;
+import io.droplet.store.node.StorageNodeContext;
+import io.droplet.store.ring.HashRing;
+import io.droplet.store.storage.LatticeStore;
+import io.droplet.store.storage.StoreContext;
+import io.droplet.store.storage.StoreCounters;
 import io.droplet.transport.Endpoint;
 import io.droplet.transport.NodeChannels;
 import io.droplet.transport.ThreadingProfile;
@@ -17,10 +26,12 @@ import org.agrona.concurrent.AgentRunner;
 import org.agrona.concurrent.BackoffIdleStrategy;
 import org.agrona.concurrent.BusySpinIdleStrategy;
 import org.agrona.concurrent.CompositeAgent;
+import org.agrona.collections.Long2ObjectHashMap;
 import org.agrona.concurrent.ShutdownSignalBarrier;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
+import java.io.File;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -32,15 +43,26 @@ import java.util.concurrent.Callable;
  * {@code droplet node}: runs the chosen roles against the host's media driver, composed into one duty
  * cycle on one thread, until SIGINT or SIGTERM. Functions registered by class are loaded from this
  * process's class path (or from the jar a client ships).
+ * <p>
+ * Roles: {@code storage} (a storage node of the lattice KVS, data under {@code --data}), {@code cache}
+ * (the host cache and its agent, in a mapped file executors of this host read directly),
+ * {@code scheduler} (its registry kept in the KVS of {@code --storage}), {@code executor}. Several
+ * schedulers may serve one deployment: executors and caches heartbeat to every one named by
+ * {@code --scheduler} and {@code --other-scheduler}.
+ * <p>
+ * Ids and streams of the helper clients are derived so a host needs no more settings: the scheduler's
+ * registry client is node {@code scheduler-id + 1000} on stream {@code scheduler stream + 1000}, the
+ * cache's storage client is {@code cache-id + 1} on stream {@code cache stream + 1}.
  */
 @Command(name = "node", mixinStandardHelpOptions = true,
-    description = "Run Droplet roles (scheduler, executor) against the host's media driver until SIGINT/SIGTERM.")
+    description = "Run Droplet roles (storage, cache, scheduler, executor) against the host's media driver until SIGINT/SIGTERM.")
 public final class NodeCommand implements Callable<Integer>
 {
     @Option(names = "--dir", required = true, description = "Aeron directory of the host's media driver.")
     private String dir;
 
-    @Option(names = "--roles", split = ",", required = true, description = "Comma-separated: scheduler, executor.")
+    @Option(names = "--roles", split = ",", required = true,
+        description = "Comma-separated: storage, cache, scheduler, executor.")
     private List<String> roles;
 
     @Option(names = "--host", description = "This host as peers see it (default: ${DEFAULT-VALUE}).")
@@ -58,6 +80,31 @@ public final class NodeCommand implements Callable<Integer>
     @Option(names = "--executor-endpoint", description = "host:port/stream of this node's executor (default: ${DEFAULT-VALUE}).")
     private String executorEndpoint = "127.0.0.1:0/5010";
 
+    @Option(names = "--other-scheduler", description = "id@host:port/stream of another scheduler of the deployment (repeatable).")
+    private List<String> otherSchedulers = new ArrayList<>();
+
+    @Option(names = "--storage", description = "id@host:port/stream of a storage node of the ring (repeatable; default 20@127.0.0.1:0/5020).")
+    private List<String> storage = new ArrayList<>();
+
+    @Option(names = "--replication", description = "Replication factor of the storage ring (default: ${DEFAULT-VALUE}).")
+    private int replicationFactor = 1;
+
+    @Option(names = "--storage-id", description = "Node id of this node's storage node (default: ${DEFAULT-VALUE}).")
+    private long storageId = 20;
+
+    @Option(names = "--data", description = "Directory of this node's storage (default: ${DEFAULT-VALUE}).")
+    private File data = new File("droplet-data");
+
+    @Option(names = "--cache-id", description = "Node id of this host's cache agent (default: ${DEFAULT-VALUE}).")
+    private long cacheId = 30;
+
+    @Option(names = "--cache-endpoint", description = "host:port/stream of this host's cache agent (default: ${DEFAULT-VALUE}).")
+    private String cacheEndpoint = "127.0.0.1:0/5030";
+
+    @Option(names = "--cache-file", description = "Mapped file of this host's cache; an executor in another process "
+        + "of the host reads it when given (default with the cache role: /dev/shm/droplet-cache-<cache-id>.dat).")
+    private File cacheFile;
+
     @Option(names = "--threading", description = "shared (default: back-off idling) or dedicated (busy-spin).")
     private String threading = "shared";
 
@@ -70,14 +117,25 @@ public final class NodeCommand implements Callable<Integer>
         for (final String role : roles)
         {
             final String name = role.trim().toLowerCase(Locale.ROOT);
-            if (!name.equals("scheduler") && !name.equals("executor"))
+            if (!name.equals("scheduler") && !name.equals("executor") && !name.equals("storage") && !name.equals("cache"))
             {
-                throw new IllegalArgumentException("unknown role " + role + ": scheduler or executor");
+                throw new IllegalArgumentException("unknown role " + role + ": storage, cache, scheduler or executor");
             }
             chosen.add(name);
         }
         final ThreadingProfile profile = TransportConfiguration.parseThreading(threading);
         final Endpoint scheduler = Endpoint.parse(schedulerEndpoint);
+        final Long2ObjectHashMap<Endpoint> schedulers = new Long2ObjectHashMap<>();
+        schedulers.put(schedulerId, scheduler);
+        for (final String other : otherSchedulers)
+        {
+            putNode(schedulers, other);
+        }
+        final Long2ObjectHashMap<Endpoint> storageNodes = new Long2ObjectHashMap<>();
+        for (final String node : storage.isEmpty() ? List.of("20@127.0.0.1:0/5020") : storage)
+        {
+            putNode(storageNodes, node);
+        }
 
         final Transport transport = Transport.launch(new TransportContext()
             .embeddedDriver(false)
@@ -90,20 +148,74 @@ public final class NodeCommand implements Callable<Integer>
         agents.add(transport.conductorAgent());
         try
         {
+            if (chosen.contains("storage"))
+            {
+                final Endpoint self = storageNodes.get(storageId);
+                if (null == self)
+                {
+                    throw new IllegalArgumentException("--storage-id " + storageId + " is not one of the --storage nodes");
+                }
+                final StoreCounters storeCounters = new StoreCounters(transport.aeron()::addCounter, "storage-" + storageId);
+                resources.add(storeCounters);
+                final LatticeStore store = LatticeStore.open(new StoreContext()
+                    .dataDirectory(data)
+                    .mergeFunctionSupplier(() -> new LatticeMerger()::merge)
+                    .counters(storeCounters)
+                    .errorHandler(transport.errorHandler()));
+                resources.add(store);
+                final NodeChannels channels = new NodeChannels(transport, storageId, self, "storage");
+                resources.add(channels);
+                final StorageNodeContext storageContext = new StorageNodeContext()
+                    .channels(channels).store(store).counters(storeCounters).replicationFactor(replicationFactor);
+                storageNodes.forEach(storageContext::peer);
+                agents.add(new StorageNode(storageContext));
+            }
             if (chosen.contains("scheduler"))
             {
                 final NodeChannels channels = new NodeChannels(transport, schedulerId, scheduler, "scheduler");
                 resources.add(channels);
-                agents.add(new SchedulerAgent(new SchedulerContext().channels(channels)));
+                final NodeChannels registryChannels = new NodeChannels(transport, schedulerId + 1000,
+                    new Endpoint(scheduler.host(), scheduler.port(), scheduler.streamId() + 1000), "registry-client");
+                resources.add(registryChannels);
+                agents.add(new SchedulerAgent(new SchedulerContext()
+                    .channels(channels)
+                    .registryStorage(registryChannels, storageNodes, replicationFactor, HashRing.DEFAULT_VIRTUAL_NODES)));
+            }
+            HostCache cache = null;
+            final Endpoint cacheSelf = Endpoint.parse(cacheEndpoint);
+            if (chosen.contains("cache"))
+            {
+                final File file = null != cacheFile ? cacheFile : new File("/dev/shm", "droplet-cache-" + cacheId + ".dat");
+                cache = new HostCache(file, 100_000);
+                resources.add(cache);
+                final NodeChannels channels = new NodeChannels(transport, cacheId, cacheSelf, "cache");
+                resources.add(channels);
+                final NodeChannels storageClientChannels = new NodeChannels(transport, cacheId + 1,
+                    new Endpoint(cacheSelf.host(), cacheSelf.port(), cacheSelf.streamId() + 1), "cache-storage-client");
+                resources.add(storageClientChannels);
+                final CacheAgent cacheAgent = new CacheAgent(channels, storageClientChannels, storageNodes, replicationFactor,
+                    HashRing.DEFAULT_VIRTUAL_NODES, cache);
+                schedulers.forEach(cacheAgent::announceTo);
+                agents.add(cacheAgent);
+            }
+            else if (chosen.contains("executor") && null != cacheFile)
+            {
+                cache = new HostCache(cacheFile, 100_000);
+                resources.add(cache);
             }
             if (chosen.contains("executor"))
             {
                 final NodeChannels channels = new NodeChannels(transport, executorId, Endpoint.parse(executorEndpoint), "executor");
                 resources.add(channels);
-                final ExecutorAgent executor = new ExecutorAgent(new ExecutorContext()
+                final ExecutorContext executorContext = new ExecutorContext()
                     .channels(channels)
-                    .functions(new LocalFunctions())
-                    .scheduler(schedulerId, scheduler));
+                    .functions(new LocalFunctions());
+                schedulers.forEach(executorContext::scheduler);
+                if (null != cache)
+                {
+                    executorContext.cache(cache, cacheId, cacheSelf);
+                }
+                final ExecutorAgent executor = new ExecutorAgent(executorContext);
                 resources.add(executor);
                 agents.add(executor);
             }
@@ -126,5 +238,15 @@ public final class NodeCommand implements Callable<Integer>
             CloseHelper.quietClose(transport);
         }
         return 0;
+    }
+
+    private static void putNode(final Long2ObjectHashMap<Endpoint> nodes, final String spec)
+    {
+        final int at = spec.indexOf('@');
+        if (at <= 0)
+        {
+            throw new IllegalArgumentException("expected id@host:port/stream: " + spec);
+        }
+        nodes.put(Long.parseLong(spec.substring(0, at).trim()), Endpoint.parse(spec.substring(at + 1).trim()));
     }
 }
