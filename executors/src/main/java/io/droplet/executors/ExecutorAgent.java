@@ -9,6 +9,7 @@ import io.droplet.codecs.sbe.KvsPutEncoder;
 import io.droplet.codecs.function.StatefulFunction;
 import io.droplet.codecs.sbe.ConnectDecoder;
 import io.droplet.codecs.sbe.DeleteFunctionDecoder;
+import io.droplet.codecs.sbe.FunctionMessageDecoder;
 import io.droplet.codecs.sbe.FunctionKind;
 import io.droplet.codecs.sbe.RegisterFunctionDecoder;
 import io.droplet.codecs.sbe.ErrorCode;
@@ -95,6 +96,7 @@ public final class ExecutorAgent implements Agent, FrameHandler, AutoCloseable
     private final HeartbeatEncoder heartbeatEncoder = new HeartbeatEncoder();
     private final ConnectDecoder connectDecoder = new ConnectDecoder();
     private final StageInvocation invocation = new StageInvocation();
+    private final FunctionMailbox mailbox;
     private final RegisterFunctionDecoder registerFunctionDecoder = new RegisterFunctionDecoder();
     private final DeleteFunctionDecoder deleteFunctionDecoder = new DeleteFunctionDecoder();
     private final java.util.Map<String, String> registrations = new java.util.HashMap<>();
@@ -221,6 +223,8 @@ public final class ExecutorAgent implements Agent, FrameHandler, AutoCloseable
         this.stateValue = new UnsafeBuffer(ByteBuffer.allocateDirect(maxMessage));
         this.statePut = new UnsafeBuffer(ByteBuffer.allocateDirect(maxMessage / 2));
         invocation.state(new ExecutorState());
+        this.mailbox = new FunctionMailbox(nodeId, deferredSends, clock, counters, maxMessage);
+        invocation.mailbox(mailbox);
         if (null != cache)
         {
             channels.peers().register(cacheNode, context.cacheEndpoint());
@@ -319,6 +323,10 @@ public final class ExecutorAgent implements Agent, FrameHandler, AutoCloseable
         else if (templateId == ErrorDecoder.TEMPLATE_ID)
         {
             onCacheError(buffer, offset);
+        }
+        else if (templateId == FunctionMessageDecoder.TEMPLATE_ID)
+        {
+            mailbox.onMessage(buffer, offset);
         }
         else if (templateId == ConnectDecoder.TEMPLATE_ID)
         {
@@ -640,6 +648,7 @@ public final class ExecutorAgent implements Agent, FrameHandler, AutoCloseable
         final int argsOffset = argsBuffer == buffer ? inputOffset : 0;
 
         invocation.wrap(argsBuffer, argsOffset, argsLength, result, result.capacity(), invocationId, target);
+        mailbox.invocation(invocationId);
         try
         {
             function.apply(invocation);

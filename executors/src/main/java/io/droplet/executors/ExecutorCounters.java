@@ -22,6 +22,12 @@ public final class ExecutorCounters implements AutoCloseable
     public final AtomicCounter undeliverable;
     /** Fan-in stages waiting for parents. */
     public final AtomicCounter fanInsWaiting;
+    /** Messages functions sent to other executors' mailboxes. */
+    public final AtomicCounter messagesSent;
+    /** Messages stored in this executor's mailbox. */
+    public final AtomicCounter messagesReceived;
+    /** Messages dropped: mailbox full, too large, unknown address or link refused. */
+    public final AtomicCounter messagesDropped;
 
     /**
      * @param allocator of counters.
@@ -33,6 +39,9 @@ public final class ExecutorCounters implements AutoCloseable
         stagesFailed = allocator.allocate(TYPE_ID_BASE + 1, "droplet " + name + ": executor stages failed");
         undeliverable = allocator.allocate(TYPE_ID_BASE + 2, "droplet " + name + ": executor outputs undeliverable");
         fanInsWaiting = allocator.allocate(TYPE_ID_BASE + 3, "droplet " + name + ": executor fan-ins waiting");
+        messagesSent = allocator.allocate(TYPE_ID_BASE + 4, "droplet " + name + ": executor messages sent");
+        messagesReceived = allocator.allocate(TYPE_ID_BASE + 5, "droplet " + name + ": executor messages received");
+        messagesDropped = allocator.allocate(TYPE_ID_BASE + 6, "droplet " + name + ": executor messages dropped");
     }
 
     /**
@@ -40,6 +49,6 @@ public final class ExecutorCounters implements AutoCloseable
      */
     public void close()
     {
-        CloseHelper.closeAll(stagesRun, stagesFailed, undeliverable, fanInsWaiting);
+        CloseHelper.closeAll(stagesRun, stagesFailed, undeliverable, fanInsWaiting, messagesSent, messagesReceived, messagesDropped);
     }
 }

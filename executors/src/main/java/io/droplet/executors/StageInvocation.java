@@ -2,6 +2,7 @@ package io.droplet.executors;
 
 import io.droplet.codecs.function.FunctionState;
 import io.droplet.codecs.function.Invocation;
+import io.droplet.codecs.function.Mailbox;
 import io.droplet.codecs.value.ValueReader;
 import io.droplet.codecs.value.ValueWriter;
 import org.agrona.DirectBuffer;
@@ -19,6 +20,7 @@ final class StageInvocation implements Invocation
     private final ValueWriter result = new ValueWriter();
     private int argCount;
     private FunctionState state;
+    private Mailbox mailbox;
     private long invocationId;
     private int stage;
 
@@ -78,5 +80,15 @@ final class StageInvocation implements Invocation
     public FunctionState state()
     {
         return state;
+    }
+
+    void mailbox(final Mailbox mailbox)
+    {
+        this.mailbox = mailbox;
+    }
+
+    public Mailbox mailbox()
+    {
+        return mailbox;
     }
 }

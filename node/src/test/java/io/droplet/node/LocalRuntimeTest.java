@@ -99,6 +99,22 @@ class LocalRuntimeTest
                 inv.result().writeString("not cached");
             }
         });
+        droplet.registerFunction("whoami", inv -> inv.result().writeLong(inv.mailbox().address()));
+        droplet.registerFunction("post", inv ->
+        {
+            final long to = inv.args().readLong();
+            final byte[] text = inv.args().readString().getBytes(java.nio.charset.StandardCharsets.UTF_8);
+            inv.result().writeBoolean(inv.mailbox().send(to, new UnsafeBuffer(text), 0, text.length));
+        });
+        droplet.registerFunction("inbox", inv ->
+        {
+            final List<String> received = new java.util.ArrayList<>();
+            inv.mailbox().receive((from, buffer, offset, length) ->
+                received.add(from + ":" + buffer.getStringWithoutLengthUtf8(offset, length)), 100);
+            inv.result().beginList(received.size());
+            received.forEach(inv.result()::writeString);
+            inv.result().endList();
+        });
         droplet.registerDag("pipeline", List.of("increment", "square"), List.of(Connection.of("increment", "square")));
         droplet.registerDag("fan-in", List.of("increment", "double", "sum"),
             List.of(Connection.of("increment", "sum"), Connection.of("double", "sum")));
@@ -214,6 +230,41 @@ class LocalRuntimeTest
         assertEquals(2, failures.errors().size());
         assertEquals(ErrorCode.EXECUTION_ERROR, failures.errors().get(0).code());
         assertEquals(ErrorCode.FUNCTION_NOT_FOUND, assertThrows(DropletException.class, () -> droplet.broadcast("missing")).code());
+    }
+
+    @Test
+    void runningFunctionsSendEachOtherMessages()
+    {
+        final Map<Long, Object> addresses = droplet.broadcast("whoami").resultsByExecutor();
+        assertEquals(Map.of(10L, 10L, 11L, 11L), addresses, "each executor's mailbox is addressed by its node id");
+
+        // "post" runs on whichever executor the scheduler picks; the messages go to executor 11's mailbox.
+        for (int i = 0; i < 5; i++)
+        {
+            assertEquals(true, droplet.call("post", 11L, "hello " + i));
+        }
+        assertEquals(false, droplet.call("post", 999L, "nobody"), "an unknown address is refused, not lost silently");
+
+        final List<Object> atEleven = new java.util.ArrayList<>();
+        final List<Object> atTen = new java.util.ArrayList<>();
+        io.droplet.test.Await.until(() ->
+        {
+            final Map<Long, Object> inboxes = droplet.broadcast("inbox").resultsByExecutor();
+            atEleven.addAll((List<?>)inboxes.get(11L));
+            atTen.addAll((List<?>)inboxes.get(10L));
+            return atEleven.size() >= 5;
+        }, java.time.Duration.ofSeconds(10), () -> "messages reached executor 11: " + atEleven);
+        final List<String> texts = new java.util.ArrayList<>();
+        for (final Object message : atEleven)
+        {
+            final String text = (String)message;
+            assertTrue(text.startsWith("10:") || text.startsWith("11:"), "sender's address comes with it: " + text);
+            texts.add(text.substring(3));
+        }
+        // Each once; order is kept per sender, not across the two senders (two links).
+        texts.sort(null);
+        assertEquals(List.of("hello 0", "hello 1", "hello 2", "hello 3", "hello 4"), texts, "each message once");
+        assertEquals(List.of(), atTen, "nothing went to the other mailbox");
     }
 
     @Test

@@ -41,4 +41,9 @@ public interface Invocation
      * asynchronous puts); on an executor without a host cache every read misses and puts are dropped.
      */
     FunctionState state();
+
+    /**
+     * @return this executor's mailbox: send messages to other running functions, take those sent here.
+     */
+    Mailbox mailbox();
 }
