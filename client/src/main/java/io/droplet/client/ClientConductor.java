@@ -61,6 +61,8 @@ public final class ClientConductor implements Agent, FrameHandler, PendingReques
         Broadcast broadcast;
         /** Set for PERIOD calls: gets every run's outcome until cancelled. */
         java.util.function.Consumer<Object> periodicConsumer;
+        /** For PERIOD at given times: runs still to come; the request is forgotten after the last. */
+        int remainingRuns;
         volatile boolean cancelled;
 
         Request(final long destination, final long correlationId, final byte[] frame, final long deadlineNs,
@@ -473,6 +475,10 @@ public final class ClientConductor implements Agent, FrameHandler, PendingReques
             if (!request.cancelled)
             {
                 request.periodicConsumer.accept(null != error ? error : value);
+            }
+            if (request.remainingRuns > 0 && --request.remainingRuns == 0)
+            {
+                forget(request.correlationId);
             }
             return false;
         }

@@ -81,6 +81,8 @@ public final class DropletClient implements AutoCloseable
     private static final int ALL_SOURCES = 65534;
     private static final long DEADLINE_GRACE_NS = TimeUnit.MILLISECONDS.toNanos(100);
 
+    private static final long[] NO_TIMES = new long[0];
+    private static final int MAX_TIMES = 1024;
     private final ClientConductor conductor;
     private final long clientNode;
     private final long defaultTimeoutNs;
@@ -652,6 +654,50 @@ public final class DropletClient implements AutoCloseable
         };
     }
 
+    /**
+     * PERIOD at given times: the function runs once at each instant (in order; an instant already past
+     * runs at once) and each outcome reaches the consumer, until the last run or {@link PeriodicCall#cancel()}.
+     * Each run's deadline is the next instant (the default timeout after the last). Cancelling after the
+     * last run does nothing.
+     *
+     * @param function  to run.
+     * @param times     when to run it: 1 to 1,024 instants.
+     * @param onOutcome told each run's result, or its {@link DropletException}, on the client's thread.
+     * @param args      of every run.
+     * @return the call, to cancel.
+     * @throws IllegalArgumentException if there are no times or more than 1,024.
+     */
+    public PeriodicCall callAt(
+        final String function, final List<java.time.Instant> times, final java.util.function.Consumer<Object> onOutcome,
+        final Object... args)
+    {
+        if (times.isEmpty() || times.size() > MAX_TIMES)
+        {
+            throw new IllegalArgumentException("1 to " + MAX_TIMES + " times, not " + times.size());
+        }
+        final long[] at = new long[times.size()];
+        for (int i = 0; i < at.length; i++)
+        {
+            at[i] = times.get(i).getEpochSecond() * 1_000_000_000L + times.get(i).getNano();
+        }
+        Arrays.sort(at);
+        final Encoders e = encoders.get();
+        final long id = encodeCallFunction(e, function, args, CallMode.PERIOD, 0, 0, at);
+        final ClientConductor.Request request = newRequest(0, id, e, e.callFunction.encodedLength(), defaultTimeoutNs, false);
+        request.periodicConsumer = onOutcome;
+        request.remainingRuns = at.length;
+        enqueue(request);
+        return () ->
+        {
+            request.cancelled = true;
+            final Encoders c = encoders.get();
+            c.cancel.wrapAndApplyHeader(c.buffer, 0, c.header).correlationId(id).sessionId(clientNode);
+            final ClientConductor.Request cancel = newRequest(0, id, c, c.cancel.encodedLength(), defaultTimeoutNs, false);
+            enqueue(cancel);
+            join(cancel.future);
+        };
+    }
+
     private CompletableFuture<Object> callFunction(final String function, final Object[] args, final CallMode mode, final long timeoutNs)
     {
         final Encoders e = encoders.get();
@@ -673,6 +719,13 @@ public final class DropletClient implements AutoCloseable
     private long encodeCallFunction(
         final Encoders e, final String function, final Object[] args, final CallMode mode, final long deadline, final long periodNs)
     {
+        return encodeCallFunction(e, function, args, mode, deadline, periodNs, NO_TIMES);
+    }
+
+    private long encodeCallFunction(
+        final Encoders e, final String function, final Object[] args, final CallMode mode, final long deadline, final long periodNs,
+        final long[] times)
+    {
         final byte[] encodedArgs = Values.toBytes(Arrays.asList(args), codecs);
         final long id = correlationIds.incrementAndGet();
         e.callFunction.wrapAndApplyHeader(e.buffer, 0, e.header)
@@ -681,9 +734,13 @@ public final class DropletClient implements AutoCloseable
             .replyTo(clientNode)
             .deadline(deadline)
             .mode(mode)
-            .periodNs(periodNs)
-            .function(function)
-            .putArgs(encodedArgs, 0, encodedArgs.length);
+            .periodNs(periodNs);
+        final CallFunctionEncoder.TimesEncoder group = e.callFunction.timesCount(times.length);
+        for (final long time : times)
+        {
+            group.next().at(time);
+        }
+        e.callFunction.function(function).putArgs(encodedArgs, 0, encodedArgs.length);
         return id;
     }
 

@@ -268,6 +268,32 @@ class LocalRuntimeTest
     }
 
     @Test
+    void aCallAtGivenTimesRunsOnceAtEach()
+    {
+        final List<Long> runTimes = new java.util.concurrent.CopyOnWriteArrayList<>();
+        final List<Object> outcomes = new java.util.concurrent.CopyOnWriteArrayList<>();
+        final java.time.Instant start = java.time.Instant.now();
+        final List<java.time.Instant> times = List.of(start.plusMillis(300), start.plusMillis(100), start.plusMillis(200));
+        droplet.callAt("increment", times, outcome ->
+        {
+            runTimes.add(System.currentTimeMillis());
+            outcomes.add(outcome);
+        }, 41L);
+        io.droplet.test.Await.until(() -> outcomes.size() == 3, java.time.Duration.ofSeconds(10), () -> "three runs: " + outcomes);
+        assertEquals(List.of(42L, 42L, 42L), outcomes);
+        for (int i = 0; i < 3; i++)
+        {
+            // No run before its instant (results arrive after the run starts, so each is at or after it).
+            assertTrue(runTimes.get(i) >= start.plusMillis(100L * (i + 1)).toEpochMilli(),
+                "run " + i + " not early: " + (runTimes.get(i) - start.toEpochMilli()) + " ms after the call");
+        }
+        final PeriodicCall late = droplet.callAt("increment", List.of(java.time.Instant.now().minusSeconds(1)), outcomes::add, 1L);
+        io.droplet.test.Await.until(() -> outcomes.size() == 4, java.time.Duration.ofSeconds(10), () -> "a past instant runs at once");
+        assertEquals(2L, outcomes.get(3));
+        late.cancel();
+    }
+
+    @Test
     void aPeriodicCallRunsUntilCancelled()
     {
         final List<Object> outcomes = new java.util.concurrent.CopyOnWriteArrayList<>();

@@ -96,16 +96,20 @@ public final class SchedulerAgent implements Agent, FrameHandler
         final DagDefinition dag;
         final UnsafeBuffer args;
         final long periodNs;
+        /** Epoch ns of each run, for a call at given times; null for one every period. */
+        final long[] times;
+        int nextTime;
         long nextNs;
 
         PeriodicCall(final long correlationId, final long caller, final DagDefinition dag, final byte[] args,
-            final long periodNs, final long nextNs)
+            final long periodNs, final long[] times, final long nextNs)
         {
             this.correlationId = correlationId;
             this.caller = caller;
             this.dag = dag;
             this.args = new UnsafeBuffer(args);
             this.periodNs = periodNs;
+            this.times = times;
             this.nextNs = nextNs;
         }
     }
@@ -161,6 +165,8 @@ public final class SchedulerAgent implements Agent, FrameHandler
     /** Why the last lookup failed (NONE if it did not): answered instead of "not found". */
     private ErrorCode lookupFailure = ErrorCode.NONE;
     private static final int MAX_LOOKUPS = 2;
+    private static final long MIN_TIMED_RUN_NS = java.util.concurrent.TimeUnit.MILLISECONDS.toNanos(100);
+    private static final long LAST_TIMED_RUN_NS = java.util.concurrent.TimeUnit.SECONDS.toNanos(10);
 
     /**
      * @param context parts and settings; the agent opens the inbound side of its channels.
@@ -366,6 +372,19 @@ public final class SchedulerAgent implements Agent, FrameHandler
         final long replyTo = callFunctionDecoder.replyTo();
         final long deadline = callFunctionDecoder.deadline();
         final CallMode mode = callFunctionDecoder.mode();
+        final CallFunctionDecoder.TimesDecoder timesGroup = callFunctionDecoder.times();
+        long[] times = null;
+        if (timesGroup.count() > 0)
+        {
+            // Control path (PERIOD at given times): allocates.
+            times = new long[timesGroup.count()];
+            int t = 0;
+            for (final CallFunctionDecoder.TimesDecoder time : timesGroup)
+            {
+                times[t++] = time.at();
+            }
+            java.util.Arrays.sort(times);
+        }
         final int nameLength = callFunctionDecoder.functionLength();
         final int nameOffset = callFunctionDecoder.limit() + CallFunctionDecoder.functionHeaderLength();
         callFunctionDecoder.skipFunction();
@@ -396,14 +415,15 @@ public final class SchedulerAgent implements Agent, FrameHandler
         else if (mode == CallMode.PERIOD)
         {
             final long periodNs = callFunctionDecoder.periodNs();
-            if (periodNs <= 0)
+            if (periodNs <= 0 && null == times)
             {
-                errorReplier.reply(replyTo, correlationId, ErrorCode.INVALID_ARGUMENT, "a periodic call needs a positive period");
+                errorReplier.reply(replyTo, correlationId, ErrorCode.INVALID_ARGUMENT,
+                    "a periodic call needs a positive period or given times");
                 return;
             }
             final byte[] args = new byte[sourceArgLengths[0]];
             buffer.getBytes(sourceArgOffsets[0], args);
-            final PeriodicCall call = new PeriodicCall(correlationId, replyTo, single, args, periodNs, clock.nanoTime());
+            final PeriodicCall call = new PeriodicCall(correlationId, replyTo, single, args, periodNs, times, clock.nanoTime());
             periodicCalls.put(correlationId, call);
             runDuePeriodicCalls(clock.nanoTime());
         }
@@ -455,14 +475,34 @@ public final class SchedulerAgent implements Agent, FrameHandler
     private int runDuePeriodicCalls(final long now)
     {
         int runs = 0;
-        for (final PeriodicCall call : periodicCalls.values())
+        final long epochNow = epochClock.nanoTime();
+        for (final java.util.Iterator<PeriodicCall> it = periodicCalls.values().iterator(); it.hasNext(); )
         {
-            if (now - call.nextNs >= 0)
+            final PeriodicCall call = it.next();
+            if (null != call.times)
+            {
+                // At given times: run each instant once it has come; the deadline is the next instant.
+                while (call.nextTime < call.times.length && epochNow - call.times[call.nextTime] >= 0)
+                {
+                    final int run = call.nextTime++;
+                    final long deadline = run + 1 < call.times.length ?
+                        Math.max(call.times[run + 1], epochNow + MIN_TIMED_RUN_NS) : epochNow + LAST_TIMED_RUN_NS;
+                    sourceArgOffsets[0] = 0;
+                    sourceArgLengths[0] = call.args.capacity();
+                    start(call.dag, call.args, call.correlationId, call.caller, call.caller, deadline, 0);
+                    runs++;
+                }
+                if (call.nextTime == call.times.length)
+                {
+                    it.remove();
+                }
+            }
+            else if (now - call.nextNs >= 0)
             {
                 sourceArgOffsets[0] = 0;
                 sourceArgLengths[0] = call.args.capacity();
                 // Each run must finish within its period: that is its deadline.
-                start(call.dag, call.args, call.correlationId, call.caller, call.caller, epochClock.nanoTime() + call.periodNs, 0);
+                start(call.dag, call.args, call.correlationId, call.caller, call.caller, epochNow + call.periodNs, 0);
                 call.nextNs = now - call.nextNs > call.periodNs ? now + call.periodNs : call.nextNs + call.periodNs;
                 runs++;
             }
@@ -476,11 +516,12 @@ public final class SchedulerAgent implements Agent, FrameHandler
         final long correlationId = cancelDecoder.correlationId();
         final long caller = cancelDecoder.sessionId();
         final PeriodicCall call = periodicCalls.get(correlationId);
-        if (null == call || call.caller != caller)
+        if (null != call && call.caller != caller)
         {
-            errorReplier.reply(caller, correlationId, ErrorCode.INVALID_ARGUMENT, "no periodic call " + correlationId + " of yours");
+            errorReplier.reply(caller, correlationId, ErrorCode.INVALID_ARGUMENT, "periodic call " + correlationId + " is not yours");
             return;
         }
+        // Idempotent: a call that ended (its last given time passed) or was cancelled before is acknowledged too.
         periodicCalls.remove(correlationId);
         replyAck(caller, correlationId);
     }
