@@ -271,6 +271,21 @@ public final class DropletClient implements AutoCloseable
     }
 
     /**
+     * Registers a function whose code is a class directory (as a build writes it): the client packs the
+     * directory into a jar in memory and ships it, as {@link #registerFunction(String, String, byte[], long)}.
+     *
+     * @param name           of the function.
+     * @param className      implementing {@link DropletFunction}, inside the directory.
+     * @param classDirectory root of the compiled classes (package directories below it).
+     * @param version        of the code; registering a new version replaces the old.
+     * @throws java.io.UncheckedIOException if the directory cannot be read.
+     */
+    public void registerFunction(final String name, final String className, final java.nio.file.Path classDirectory, final long version)
+    {
+        registerShipped(name, className, FunctionJars.pack(classDirectory), version);
+    }
+
+    /**
      * Registers a stateful function (Cloudburst's class registration): one instance, created and
      * {@code init()}-ed on the executor the scheduler pins it to, serves every call, keeping its state
      * between calls. Loaded from the executors' class path.

@@ -294,6 +294,33 @@ class LocalRuntimeTest
     }
 
     @Test
+    void shippedCodeRunsInALoaderPerVersion(@org.junit.jupiter.api.io.TempDir final java.nio.file.Path temp) throws Exception
+    {
+        // Classes compiled now, on no class path: only the shipped code can run them.
+        final String className = "shipped.example.Adder";
+        final java.nio.file.Path v1 = ShippedCode.compile(temp.resolve("v1"), className, ShippedCode.adder(className, 100));
+        final java.nio.file.Path v2 = ShippedCode.compile(temp.resolve("v2"), className, ShippedCode.adder(className, 200));
+        assertThrows(ClassNotFoundException.class, () -> Class.forName(className));
+
+        final java.nio.file.Path jar = temp.resolve("adder-v1.jar");
+        try (java.util.jar.JarOutputStream out = new java.util.jar.JarOutputStream(java.nio.file.Files.newOutputStream(jar)))
+        {
+            out.putNextEntry(new java.util.jar.JarEntry("shipped/example/Adder.class"));
+            out.write(java.nio.file.Files.readAllBytes(v1.resolve("shipped/example/Adder.class")));
+            out.closeEntry();
+        }
+        droplet.registerFunction("adder", className, java.nio.file.Files.readAllBytes(jar), 1);
+        assertEquals(101L, droplet.call("adder", 1L));
+        assertEquals(Map.of(10L, 102L, 11L, 102L), droplet.broadcast("adder", 2L).resultsByExecutor(), "every executor loaded it");
+
+        // Version 2 of the same class name, shipped as a class directory, replaces version 1 everywhere.
+        droplet.registerFunction("adder", className, v2, 2);
+        assertEquals(Map.of(10L, 203L, 11L, 203L), droplet.broadcast("adder", 3L).resultsByExecutor());
+        droplet.deleteFunction("adder");
+        assertEquals(ErrorCode.FUNCTION_NOT_FOUND, assertThrows(DropletException.class, () -> droplet.call("adder", 1L)).code());
+    }
+
+    @Test
     void aPeriodicCallRunsUntilCancelled()
     {
         final List<Object> outcomes = new java.util.concurrent.CopyOnWriteArrayList<>();

@@ -63,6 +63,11 @@ class MultiProcessTest
                 droplet.registerFunction("square", SquareFunction.class);
                 droplet.registerDag("pipeline", List.of("increment", "square"), List.of(Connection.of("increment", "square")));
                 awaitServing(droplet);
+                // Code the executor process has never seen, shipped with the registration.
+                final String className = "shipped.example.Adder";
+                droplet.registerFunction("adder", className,
+                    ShippedCode.compile(logs.toPath().resolve("adder"), className, ShippedCode.adder(className, 1000)), 1);
+                assertEquals(1007L, droplet.call("adder", 7L));
 
                 final List<CompletableFuture<Object>> calls = new ArrayList<>();
                 final Map<ErrorCode, Integer> errors = new EnumMap<>(ErrorCode.class);

@@ -30,6 +30,22 @@ public final class ExecutorView
         return host;
     }
 
+    /**
+     * Counts a function as present before the executor's next heartbeat says so: its registration was
+     * just sent to the executor, ahead of any trigger on the same stream.
+     *
+     * @param function registered there.
+     */
+    void assume(final String function)
+    {
+        if (!functions.contains(function))
+        {
+            final Set<String> assumed = new java.util.HashSet<>(functions);
+            assumed.add(function);
+            functions = assumed;
+        }
+    }
+
     void onHeartbeat(final long nowNs, final Set<String> functions, final int queueDepth)
     {
         this.lastHeartbeatNs = nowNs;

@@ -1072,6 +1072,15 @@ public final class SchedulerAgent implements Agent, FrameHandler
             for (final ExecutorView executor : liveExecutors)
             {
                 forward(executor.nodeId(), frame);
+                executor.assume(name);
+            }
+        }
+        else if (kind == FunctionKind.LOCAL)
+        {
+            // A lambda of an in-process node: every executor of the node shares the function table.
+            for (final ExecutorView executor : liveExecutors)
+            {
+                executor.assume(name);
             }
         }
         functions.put(name, DagDefinition.single(name));
