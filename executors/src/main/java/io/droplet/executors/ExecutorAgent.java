@@ -458,7 +458,7 @@ public final class ExecutorAgent implements Agent, FrameHandler, AutoCloseable
 
     /**
      * Rewrites a source stage's arguments with every KVS reference replaced by the referenced value, read
-     * from the host cache.
+     * from the host cache; references nested in lists and maps are resolved too.
      *
      * @return the length of the rewritten arguments in {@code args}; 0 if there were no references (use
      * the arguments as they are); -1 if the trigger was parked for a miss; -2 if they do not fit.
@@ -468,52 +468,105 @@ public final class ExecutorAgent implements Agent, FrameHandler, AutoCloseable
         final long deadline, final boolean absentIsNull)
     {
         refReader.wrap(buffer, offset, length);
-        final int count = refReader.enterList();
-        boolean any = false;
-        for (int i = 0; i < count && !any; i++)
-        {
-            any = refReader.type() == ValueType.REFERENCE;
-            refReader.skip();
-        }
-        if (!any)
+        if (!containsReference())
         {
             return 0;
         }
         refReader.wrap(buffer, offset, length);
-        refReader.enterList();
-        refWriter.wrap(args, 0, args.capacity()).beginList(count);
-        for (int i = 0; i < count; i++)
+        refWriter.wrap(args, 0, args.capacity());
+        if (copyResolving(buffer, frameOffset, frameLength, deadline, absentIsNull) < 0)
         {
-            final int start = refReader.position();
-            if (refReader.type() == ValueType.REFERENCE)
+            return -1;
+        }
+        final int written = refWriter.encodedLength();
+        return written < 0 || refWriter.overflowed() ? -2 : written;
+    }
+
+    /**
+     * Reads one value (with everything inside it).
+     *
+     * @return true if it is or holds a reference.
+     */
+    private boolean containsReference()
+    {
+        final ValueType type = refReader.type();
+        if (type == ValueType.LIST || type == ValueType.MAP)
+        {
+            final int values = type == ValueType.LIST ? refReader.enterList() : 2 * refReader.enterMap();
+            boolean any = false;
+            for (int i = 0; i < values; i++)
             {
-                final int keyOffset = refReader.payloadOffset();
-                final int keyLength = refReader.payloadLength();
-                final int valueLength = cache.get(buffer, keyOffset, keyLength, refValue, 0);
-                if (valueLength >= 0)
-                {
-                    ReferenceView.write(refValue, 0, valueLength, refWriter);
-                }
-                else if (absentIsNull)
-                {
-                    refWriter.writeNull();
-                }
-                else
-                {
-                    park(buffer, frameOffset, frameLength, deadline, keyOffset, keyLength);
-                    return -1;
-                }
-                refReader.skip();
+                any |= containsReference();
+            }
+            return any;
+        }
+        refReader.skip();
+        return type == ValueType.REFERENCE;
+    }
+
+    /**
+     * Copies one value from {@code refReader} to {@code refWriter}, replacing references by their values.
+     *
+     * @return 0, or -1 if a referenced key is not cached and the trigger was parked.
+     */
+    private int copyResolving(
+        final DirectBuffer buffer, final int frameOffset, final int frameLength, final long deadline, final boolean absentIsNull)
+    {
+        final int start = refReader.position();
+        final ValueType type = refReader.type();
+        if (type == ValueType.REFERENCE)
+        {
+            final int keyOffset = refReader.payloadOffset();
+            final int keyLength = refReader.payloadLength();
+            final int valueLength = cache.get(buffer, keyOffset, keyLength, refValue, 0);
+            if (valueLength >= 0)
+            {
+                ReferenceView.write(refValue, 0, valueLength, refWriter);
+            }
+            else if (absentIsNull)
+            {
+                refWriter.writeNull();
             }
             else
             {
-                refReader.skip();
-                refWriter.writeEncoded(buffer, start, refReader.position() - start);
+                park(buffer, frameOffset, frameLength, deadline, keyOffset, keyLength);
+                return -1;
             }
+            refReader.skip();
+            return 0;
         }
-        refWriter.endList();
-        final int written = refWriter.encodedLength();
-        return written < 0 ? -2 : written;
+        if (type == ValueType.LIST || type == ValueType.MAP)
+        {
+            final boolean list = type == ValueType.LIST;
+            final int count = list ? refReader.enterList() : refReader.enterMap();
+            if (list)
+            {
+                refWriter.beginList(count);
+            }
+            else
+            {
+                refWriter.beginMap(count);
+            }
+            for (int i = 0, values = list ? count : 2 * count; i < values; i++)
+            {
+                if (copyResolving(buffer, frameOffset, frameLength, deadline, absentIsNull) < 0)
+                {
+                    return -1;
+                }
+            }
+            if (list)
+            {
+                refWriter.endList();
+            }
+            else
+            {
+                refWriter.endMap();
+            }
+            return 0;
+        }
+        refReader.skip();
+        refWriter.writeEncoded(buffer, start, refReader.position() - start);
+        return 0;
     }
 
     private void park(

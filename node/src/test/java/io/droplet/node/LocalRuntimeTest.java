@@ -99,6 +99,12 @@ class LocalRuntimeTest
                 inv.result().writeString("not cached");
             }
         });
+        droplet.registerFunction("echo", inv ->
+        {
+            final int start = inv.args().position();
+            inv.args().skip();
+            inv.result().writeEncoded(inv.args().buffer(), start, inv.args().position() - start);
+        });
         droplet.registerFunction("whoami", inv -> inv.result().writeLong(inv.mailbox().address()));
         droplet.registerFunction("post", inv ->
         {
@@ -380,6 +386,13 @@ class LocalRuntimeTest
         assertEquals(42L, droplet.call("increment", Reference.of("score")), "a MAX lattice reads as its long");
         assertEquals(ErrorCode.EXECUTION_ERROR, assertThrows(DropletException.class, () ->
             droplet.call("increment", Reference.of("never-written"))).code(), "an absent key reads as null");
+
+        // References inside lists and maps, at any depth, are resolved too (two misses: two fetches).
+        droplet.putValue("nested-a", "alpha");
+        droplet.put("nested-b", MaxLattice.of(7));
+        assertEquals(List.of("alpha", Map.of("b", 7L, "plain", 1L), List.of(List.of("alpha"))),
+            droplet.call("echo", List.of(Reference.of("nested-a"), Map.of("b", Reference.of("nested-b"), "plain", 1L),
+                List.of(List.of(Reference.of("nested-a"))))));
     }
 
     @Test
