@@ -214,8 +214,8 @@ public final class ExecutorAgent implements Agent, FrameHandler, AutoCloseable
         this.args = new UnsafeBuffer(ByteBuffer.allocateDirect(maxMessage));
         this.result = new UnsafeBuffer(ByteBuffer.allocateDirect(maxMessage));
         this.message = new UnsafeBuffer(ByteBuffer.allocateDirect(maxMessage));
-        this.errorReplier = new ErrorReplier(channels);
         this.deferredSends = new DeferredSends(channels.peers(), channels.counters(), SEND_RETRY_WINDOW_NS, 4096);
+        this.errorReplier = new ErrorReplier(channels, deferredSends);
         this.counters = new ExecutorCounters(channels.transport().aeron()::addCounter, "executor-" + nodeId);
         this.cache = context.cache();
         this.cacheNode = context.cacheNode();

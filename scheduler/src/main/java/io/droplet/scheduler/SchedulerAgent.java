@@ -179,8 +179,8 @@ public final class SchedulerAgent implements Agent, FrameHandler
         this.executorTimeoutNs = context.executorTimeoutNs();
         this.clock = channels.transport().context().nanoClock();
         this.message = new UnsafeBuffer(ByteBuffer.allocateDirect(channels.transport().context().maxMessageLength()));
-        this.errorReplier = new ErrorReplier(channels);
         this.deferredSends = new DeferredSends(channels.peers(), channels.counters(), java.util.concurrent.TimeUnit.SECONDS.toNanos(2), 4096);
+        this.errorReplier = new ErrorReplier(channels, deferredSends);
         this.counters = new SchedulerCounters(channels.transport().aeron()::addCounter, "scheduler-" + nodeId);
         // Invocation ids are unique per scheduler: its node id in the high bits, a counter below.
         this.nextInvocationId = (nodeId & 0xFFFFL) << 44;

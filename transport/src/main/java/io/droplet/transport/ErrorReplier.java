@@ -17,16 +17,38 @@ import java.nio.charset.StandardCharsets;
  */
 public final class ErrorReplier
 {
+    /** Longest detail text sent; longer ones (an exception's text, say) are cut. */
+    public static final int MAX_DETAIL_LENGTH = 4096;
+
     private final NodeChannels channels;
+    private final DeferredSends deferredSends;
+    private final org.agrona.concurrent.UnsafeBuffer scratch;
     private final MessageHeaderEncoder headerEncoder = new MessageHeaderEncoder();
     private final ErrorEncoder errorEncoder = new ErrorEncoder();
 
     /**
+     * A replier that offers each error once.
+     *
      * @param channels of the replying node.
      */
     public ErrorReplier(final NodeChannels channels)
     {
+        this(channels, null);
+    }
+
+    /**
+     * A replier whose errors to a link that is not connected yet (or briefly back-pressured) are kept and
+     * offered again by the node's {@link DeferredSends}, like its other replies.
+     *
+     * @param channels      of the replying node.
+     * @param deferredSends of the node, or null to offer once.
+     */
+    public ErrorReplier(final NodeChannels channels, final DeferredSends deferredSends)
+    {
         this.channels = channels;
+        this.deferredSends = deferredSends;
+        this.scratch = null == deferredSends ? null :
+            new org.agrona.concurrent.UnsafeBuffer(java.nio.ByteBuffer.allocateDirect(channels.transport().context().maxMessageLength()));
     }
 
     /**
@@ -45,9 +67,21 @@ public final class ErrorReplier
         {
             return SendStatus.UNKNOWN_DESTINATION;
         }
-        final byte[] text = detail.getBytes(StandardCharsets.UTF_8);
+        byte[] text = detail.getBytes(StandardCharsets.UTF_8);
+        if (text.length > MAX_DETAIL_LENGTH)
+        {
+            text = java.util.Arrays.copyOf(text, MAX_DETAIL_LENGTH);
+        }
         final int length = MessageHeaderEncoder.ENCODED_LENGTH + ErrorEncoder.BLOCK_LENGTH +
             ErrorEncoder.detailHeaderLength() + text.length;
+        if (null != deferredSends)
+        {
+            errorEncoder.wrapAndApplyHeader(scratch, 0, headerEncoder)
+                .correlationId(correlationId)
+                .code(code)
+                .putDetail(text, 0, text.length);
+            return deferredSends.send(replyTo, scratch, 0, length, channels.transport().context().nanoClock().nanoTime());
+        }
         final int status = publisher.claim(length);
         if (status != SendStatus.OK)
         {
