@@ -3,6 +3,7 @@ package io.droplet.executors;
 import io.droplet.codecs.FrameRejection;
 import io.droplet.codecs.sbe.BooleanType;
 import io.droplet.codecs.sbe.ErrorCode;
+import io.droplet.codecs.sbe.HeartbeatDecoder;
 import io.droplet.codecs.sbe.HeartbeatEncoder;
 import io.droplet.codecs.sbe.AckLevel;
 import io.droplet.codecs.sbe.KvsGetDecoder;
@@ -76,6 +77,7 @@ public final class CacheAgent implements Agent, FrameHandler, StoreClientListene
     private final Set<String> subscribed = new HashSet<>();
     private final byte[] summary = new byte[KeySummary.BYTES];
     private final HeartbeatEncoder heartbeatEncoder = new HeartbeatEncoder();
+    private final HeartbeatDecoder heartbeatDecoder = new HeartbeatDecoder();
     private long[] schedulerNodes = new long[0];
     private byte[] endpointBytes = new byte[0];
     private long nextHeartbeatNs;
@@ -181,6 +183,11 @@ public final class CacheAgent implements Agent, FrameHandler, StoreClientListene
             onPut(buffer, offset);
             return;
         }
+        if (templateId == HeartbeatDecoder.TEMPLATE_ID)
+        {
+            onExecutorHeartbeat(buffer, offset);
+            return;
+        }
         if (templateId != KvsGetDecoder.TEMPLATE_ID)
         {
             return;
@@ -207,6 +214,31 @@ public final class CacheAgent implements Agent, FrameHandler, StoreClientListene
                 return;
             }
             keyByFetch.put(fetch, key);
+        }
+    }
+
+    /**
+     * An executor of this host heartbeats here too: the first one tells the agent where to answer it.
+     */
+    private void onExecutorHeartbeat(final DirectBuffer buffer, final int offset)
+    {
+        heartbeatDecoder.wrapAndApplyHeader(buffer, offset, headerDecoder);
+        final long node = heartbeatDecoder.node();
+        if (null != channels.peers().publisher(node))
+        {
+            return;
+        }
+        for (final HeartbeatDecoder.FunctionsDecoder ignored : heartbeatDecoder.functions())
+        {
+            // Skipped: the cache needs only the endpoint, which follows the group.
+        }
+        try
+        {
+            channels.peers().register(node, Endpoint.parse(heartbeatDecoder.endpoint()));
+        }
+        catch (final IllegalArgumentException ex)
+        {
+            channels.transport().errorHandler().onError(ex);
         }
     }
 

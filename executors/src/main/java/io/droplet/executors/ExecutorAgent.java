@@ -883,6 +883,12 @@ public final class ExecutorAgent implements Agent, FrameHandler, AutoCloseable
             final MessagePublisher publisher = channels.peers().publisher(scheduler);
             sent += null != publisher && publisher.offer(message, 0, length, clock.nanoTime()) == SendStatus.OK ? 1 : 0;
         }
+        if (null != cache)
+        {
+            // The host's cache agent learns where to answer this executor from its heartbeats.
+            final MessagePublisher publisher = channels.peers().publisher(cacheNode);
+            sent += null != publisher && publisher.offer(message, 0, length, clock.nanoTime()) == SendStatus.OK ? 1 : 0;
+        }
         return sent;
     }
 

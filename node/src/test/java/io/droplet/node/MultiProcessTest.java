@@ -136,6 +136,52 @@ class MultiProcessTest
     }
 
     /**
+     * One {@code droplet node} process with every role against a standalone driver: the registry, a DAG,
+     * KVS writes and reads, and a reference resolved through the node's host cache.
+     */
+    @Test
+    @Timeout(value = 120, unit = TimeUnit.SECONDS)
+    void aNodeWithEveryRoleServesDagsStateAndReferences() throws Exception
+    {
+        final String dir = watcher.aeronDirectory("all-roles");
+        final File logs = watcher.dataDirectory("all-roles-logs");
+        final List<Process> processes = new ArrayList<>();
+        try
+        {
+            processes.add(JavaProcess.start(DropletCommand.class, new File(logs, "driver.log"),
+                "driver", "--dir", dir, "--term-length", "4m"));
+            Await.until(() -> new File(dir, "cnc.dat").exists(), Duration.ofSeconds(30), () -> "driver started");
+            processes.add(JavaProcess.start(DropletCommand.class, new File(logs, "node.log"),
+                "node", "--dir", dir, "--roles", "storage,cache,scheduler,executor",
+                "--data", new File(logs, "storage-data").getPath(),
+                "--cache-file", new File(logs, "host-cache.dat").getPath()));
+            try (DropletClient droplet = connect(() -> new RemoteContext()
+                .aeronDirectoryName(dir)
+                .storage(20, io.droplet.transport.Endpoint.parse("127.0.0.1:0/5020"))
+                .callTimeoutNs(TimeUnit.SECONDS.toNanos(2))))
+            {
+                droplet.registerFunction("increment", IncrementFunction.class);
+                droplet.registerFunction("square", SquareFunction.class);
+                droplet.registerDag("pipeline", List.of("increment", "square"), List.of(Connection.of("increment", "square")));
+                awaitServing(droplet);
+                droplet.put("base", io.droplet.store.lattice.MaxLattice.of(9));
+                assertEquals(io.droplet.store.lattice.MaxLattice.of(9), droplet.get("base"));
+                assertEquals(100L, droplet.callDag("pipeline", io.droplet.codecs.value.Reference.of("base")),
+                    "the reference is read through the node's host cache");
+                assertTrue(droplet.listFunctions().containsAll(List.of("increment", "square")));
+            }
+        }
+        finally
+        {
+            for (int i = processes.size() - 1; i >= 0; i--)
+            {
+                processes.get(i).destroy();
+                processes.get(i).waitFor(30, TimeUnit.SECONDS);
+            }
+        }
+    }
+
+    /**
      * Two executor processes; one is killed with SIGKILL under load. The scheduler re-runs the
      * invocations placed on it on the survivor once it stops heartbeating: every call returns its result.
      * <p>
@@ -289,12 +335,17 @@ class MultiProcessTest
 
     private static DropletClient connect(final String dir, final long callTimeoutNs)
     {
+        return connect(() -> new RemoteContext().aeronDirectoryName(dir).callTimeoutNs(callTimeoutNs));
+    }
+
+    private static DropletClient connect(final java.util.function.Supplier<RemoteContext> context)
+    {
         final DropletClient[] client = new DropletClient[1];
         Await.until(() ->
         {
             try
             {
-                client[0] = DropletClient.connect(new RemoteContext().aeronDirectoryName(dir).callTimeoutNs(callTimeoutNs));
+                client[0] = DropletClient.connect(context.get());
                 return true;
             }
             catch (final DropletException ex)
