@@ -202,6 +202,14 @@ class LocalRuntimeTest
         assertEquals(ErrorCode.PAYLOAD_TOO_LARGE, assertThrows(DropletException.class, () ->
             droplet.call("increment", (Object)new byte[2 * 1024 * 1024])).code());
 
+        // A function that writes bytes that are not a value: the caller, or the next stage, rejects them.
+        droplet.registerFunction("garbage", inv -> inv.result().writeEncoded(new UnsafeBuffer(new byte[]{ 0x7F, 1, 2 }), 0, 3));
+        assertEquals(ErrorCode.MALFORMED, assertThrows(DropletException.class, () -> droplet.call("garbage")).code());
+        droplet.registerDag("garbage-in", List.of("garbage", "square"), List.of(Connection.of("garbage", "square")));
+        final DropletException malformed = assertThrows(DropletException.class, () -> droplet.callDag("garbage-in"));
+        assertEquals(ErrorCode.MALFORMED, malformed.code());
+        assertTrue(malformed.getMessage().contains("not a valid value"), malformed.getMessage());
+
         // The runtime keeps serving after all of the above.
         assertEquals(16L, droplet.callDag("pipeline", 3L));
     }
