@@ -6,6 +6,7 @@
  *   java -jar perf/target/benchmarks.jar -prof gc
  * </pre>
  * End-to-end latency programs use HdrHistogram and run against real media drivers
- * ({@code droplet demo} for transport round trips).
+ * ({@code droplet demo} for transport round trips); {@link io.droplet.perf.peers.PeerMain} measures the
+ * peers Droplet is compared with (gRPC, Hazelcast, Dask) doing the same composition.
  */
 package io.droplet.perf;
