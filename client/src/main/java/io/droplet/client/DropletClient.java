@@ -862,6 +862,22 @@ public final class DropletClient implements AutoCloseable
         }
     }
 
+    /**
+     * Waits for a future this client returned (a BG call, a put, a get) until it is done or the timeout
+     * passes. Use it rather than {@code future.get()} with an in-process node in the invoker profile:
+     * there nothing runs unless a caller waits through the client, and this thread does the node's work
+     * while it waits. Waiting on a future that never completes is a way to let the node work for a while.
+     *
+     * @param future  to wait for.
+     * @param timeout longest wait.
+     * @return true if the future is done.
+     */
+    public boolean await(final CompletableFuture<?> future, final Duration timeout)
+    {
+        waiter.await(future, System.nanoTime() + timeout.toNanos());
+        return future.isDone();
+    }
+
     private static long epochNanos()
     {
         return System.currentTimeMillis() * 1_000_000L;

@@ -28,6 +28,22 @@ public final class JavaProcess
      */
     public static Process start(final Class<?> mainClass, final File log, final String... args) throws IOException
     {
+        return start(mainClass, log, List.of(), args);
+    }
+
+    /**
+     * Starts a main class with extra JVM options (system properties, say), as {@link #start(Class, File, String...)}.
+     *
+     * @param mainClass to run.
+     * @param log       file that gets its standard output and error.
+     * @param jvmArgs   extra JVM options, before the class name.
+     * @param args      for its main.
+     * @return the started process.
+     * @throws IOException if it cannot start.
+     */
+    public static Process start(final Class<?> mainClass, final File log, final List<String> jvmArgs, final String... args)
+        throws IOException
+    {
         final List<String> command = new ArrayList<>();
         command.add(new File(System.getProperty("java.home"), "bin/java").getPath());
         for (final String argument : ManagementFactory.getRuntimeMXBean().getInputArguments())
@@ -38,6 +54,7 @@ public final class JavaProcess
             }
         }
         command.add("-Xmx256m");
+        command.addAll(jvmArgs);
         command.add("-cp");
         command.add(System.getProperty("java.class.path"));
         command.add(mainClass.getName());

@@ -1,0 +1,266 @@
+package io.droplet.soak;
+
+import io.aeron.Aeron;
+import io.droplet.client.DropletClient;
+import io.droplet.client.DropletException;
+import io.droplet.client.RemoteContext;
+import io.droplet.node.cli.DropletCommand;
+import io.droplet.test.Await;
+import io.droplet.test.JavaProcess;
+import io.droplet.test.SystemTestWatcher;
+import io.droplet.transport.Endpoint;
+import org.agrona.concurrent.status.CountersReader;
+
+import java.io.File;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * A deployment of real processes on this machine for a fault test: a standalone media driver and
+ * {@code droplet node} processes started with the same command operators use, each logging to a file
+ * in the test's kept directory; processes can be killed with SIGKILL and started again with the same
+ * arguments. Closing stops them all (SIGTERM, then SIGKILL).
+ * <p>
+ * <b>Note:</b> not thread-safe; one per test.
+ */
+final class Deployment implements AutoCloseable
+{
+    /** The storage node every deployment here runs. */
+    static final Endpoint STORAGE = Endpoint.parse("127.0.0.1:0/5020");
+
+    private final String dir;
+    private final File logs;
+    private final Map<String, Process> processes = new LinkedHashMap<>();
+    private final Map<String, List<String>> commands = new LinkedHashMap<>();
+    private final Map<String, List<String>> jvmArgs = new LinkedHashMap<>();
+    private final Map<String, Integer> starts = new LinkedHashMap<>();
+    private Aeron aeron;
+
+    /**
+     * @param watcher of the test: gives the driver and log directories, kept when it fails.
+     * @param label   of the deployment.
+     */
+    Deployment(final SystemTestWatcher watcher, final String label)
+    {
+        this.dir = watcher.aeronDirectory(label);
+        this.logs = watcher.dataDirectory(label + "-logs");
+        System.out.println(label + ": driver " + dir + ", logs " + logs);
+    }
+
+    String dir()
+    {
+        return dir;
+    }
+
+    File logs()
+    {
+        return logs;
+    }
+
+    /**
+     * Starts the host's media driver and waits for it.
+     *
+     * @param extraJvmArgs system properties for the driver (loss generators, timeouts).
+     */
+    void driver(final List<String> extraJvmArgs)
+    {
+        start("driver", extraJvmArgs, List.of("driver", "--dir", dir));
+        Await.until(() -> new File(dir, "cnc.dat").exists() || !processes.get("driver").isAlive(), Duration.ofSeconds(30),
+            () -> "driver started");
+        if (!processes.get("driver").isAlive())
+        {
+            throw new IllegalStateException("the driver exited; see " + logs);
+        }
+    }
+
+    /**
+     * Starts a {@code droplet node} process.
+     *
+     * @param name of the process (its log file).
+     * @param args of {@code droplet node}, after {@code --dir}.
+     */
+    void node(final String name, final String... args)
+    {
+        final List<String> command = new ArrayList<>(List.of("node", "--dir", dir));
+        command.addAll(List.of(args));
+        start(name, List.of(), command);
+    }
+
+    /**
+     * The usual core: storage and scheduler in one process (the registry lives in the KVS).
+     */
+    void core()
+    {
+        node("core", "--roles", "storage,scheduler", "--data", new File(logs, "storage-data").getPath());
+    }
+
+    /**
+     * An executor process.
+     *
+     * @param id     node id (10, 11, ...); its stream is 5000 + id.
+     */
+    void executor(final long id)
+    {
+        node("executor-" + id, "--roles", "executor", "--executor-id", Long.toString(id),
+            "--executor-endpoint", "127.0.0.1:0/" + (5000 + id));
+    }
+
+    /**
+     * SIGKILL, and wait for the process to be gone.
+     *
+     * @param name of the process.
+     */
+    void kill(final String name)
+    {
+        final Process process = processes.get(name);
+        process.destroyForcibly();
+        try
+        {
+            if (!process.waitFor(30, TimeUnit.SECONDS))
+            {
+                throw new IllegalStateException(name + " did not die");
+            }
+        }
+        catch (final InterruptedException ex)
+        {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(ex);
+        }
+    }
+
+    /**
+     * Starts a process again with the arguments it had.
+     *
+     * @param name of the process.
+     */
+    void restart(final String name)
+    {
+        start(name, jvmArgs.get(name), commands.get(name));
+    }
+
+    boolean isAlive(final String name)
+    {
+        return processes.get(name).isAlive();
+    }
+
+    /**
+     * @param callTimeout default deadline of its calls.
+     * @return a client of this deployment (scheduler 1, storage 20), connected once the core is up.
+     */
+    DropletClient client(final Duration callTimeout)
+    {
+        return client(1000, callTimeout);
+    }
+
+    /**
+     * @param node        the client's node id (its stream is derived from it).
+     * @param callTimeout default deadline of its calls.
+     * @return a client of this deployment, connected once the core is up.
+     */
+    DropletClient client(final long node, final Duration callTimeout)
+    {
+        final DropletClient[] client = new DropletClient[1];
+        Await.until(() ->
+        {
+            try
+            {
+                client[0] = DropletClient.connect(new RemoteContext()
+                    .aeronDirectoryName(dir)
+                    .clientNode(node)
+                    .storage(20, STORAGE)
+                    .replicationFactor(1)
+                    .callTimeoutNs(callTimeout.toNanos()));
+                return true;
+            }
+            catch (final DropletException ex)
+            {
+                return false;
+            }
+        }, Duration.ofSeconds(60), () -> "client connected to the scheduler");
+        return client[0];
+    }
+
+    /**
+     * @return the counters of every process on this driver (its CnC file).
+     */
+    CountersReader counters()
+    {
+        if (null == aeron)
+        {
+            aeron = Aeron.connect(new Aeron.Context().aeronDirectoryName(dir));
+        }
+        return aeron.countersReader();
+    }
+
+    /**
+     * @param typeId        of the counters.
+     * @param labelContains part of their label ("" for all).
+     * @return the sum of the matching counters' values.
+     */
+    long sum(final int typeId, final String labelContains)
+    {
+        final long[] total = {0};
+        final CountersReader counters = counters();
+        counters.forEach((counterId, type, keyBuffer, label) ->
+        {
+            if (type == typeId && label.contains(labelContains))
+            {
+                total[0] += counters.getCounterValue(counterId);
+            }
+        });
+        return total[0];
+    }
+
+    private void start(final String name, final List<String> extraJvmArgs, final List<String> command)
+    {
+        final int start = starts.merge(name, 1, Integer::sum);
+        try
+        {
+            final File log = new File(logs, name + (start == 1 ? "" : "-" + start) + ".log");
+            processes.put(name, JavaProcess.start(DropletCommand.class, log, extraJvmArgs, command.toArray(new String[0])));
+            commands.put(name, command);
+            jvmArgs.put(name, extraJvmArgs);
+        }
+        catch (final IOException ex)
+        {
+            throw new UncheckedIOException(ex);
+        }
+    }
+
+    /**
+     * Stops every process, newest first.
+     */
+    public void close()
+    {
+        if (null != aeron)
+        {
+            aeron.close();
+        }
+        final List<Process> all = new ArrayList<>(processes.values());
+        for (int i = all.size() - 1; i >= 0; i--)
+        {
+            all.get(i).destroy();
+        }
+        for (int i = all.size() - 1; i >= 0; i--)
+        {
+            try
+            {
+                if (!all.get(i).waitFor(20, TimeUnit.SECONDS))
+                {
+                    all.get(i).destroyForcibly().waitFor(10, TimeUnit.SECONDS);
+                }
+            }
+            catch (final InterruptedException ex)
+            {
+                Thread.currentThread().interrupt();
+                return;
+            }
+        }
+    }
+}

@@ -1,0 +1,18 @@
+package io.droplet.soak.functions;
+
+import io.droplet.codecs.function.DropletFunction;
+import io.droplet.codecs.function.Invocation;
+
+/**
+ * increment(x) = x + 1, loaded by class in executor processes.
+ */
+public final class Increment implements DropletFunction
+{
+    /**
+     * {@inheritDoc}
+     */
+    public void apply(final Invocation invocation)
+    {
+        invocation.result().writeLong(invocation.args().readLong() + 1);
+    }
+}
