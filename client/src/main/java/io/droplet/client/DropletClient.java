@@ -741,7 +741,7 @@ public final class DropletClient implements AutoCloseable
         final Encoders e, final String function, final Object[] args, final CallMode mode, final long deadline, final long periodNs,
         final long[] times)
     {
-        final byte[] encodedArgs = Values.toBytes(Arrays.asList(args), codecs);
+        final byte[] encodedArgs = checkPayload(Values.toBytes(Arrays.asList(args), codecs));
         final long id = correlationIds.incrementAndGet();
         e.callFunction.wrapAndApplyHeader(e.buffer, 0, e.header)
             .correlationId(id)
@@ -774,7 +774,7 @@ public final class DropletClient implements AutoCloseable
             .periodNs(0);
         if (null != argsForAll)
         {
-            final byte[] encoded = Values.toBytes(argsForAll, codecs);
+            final byte[] encoded = checkPayload(Values.toBytes(argsForAll, codecs));
             e.callDag.sourceArgsCount(1).next().stage(ALL_SOURCES).putArgs(encoded, 0, encoded.length);
         }
         else
@@ -797,7 +797,7 @@ public final class DropletClient implements AutoCloseable
                 {
                     throw new DropletException(ErrorCode.INVALID_ARGUMENT, entry.getKey() + " is not a stage of " + dag);
                 }
-                final byte[] encoded = Values.toBytes(entry.getValue(), codecs);
+                final byte[] encoded = checkPayload(Values.toBytes(entry.getValue(), codecs));
                 sources.next().stage(stage).putArgs(encoded, 0, encoded.length);
             }
         }
@@ -876,6 +876,25 @@ public final class DropletClient implements AutoCloseable
     {
         waiter.await(future, System.nanoTime() + timeout.toNanos());
         return future.isDone();
+    }
+
+    /**
+     * @return the largest encoded argument list (or result) a call may carry: the message limit less a
+     * reserve for the messages that carry it. One byte more is PAYLOAD_TOO_LARGE, raised at the call.
+     */
+    public int maxPayloadLength()
+    {
+        return conductor.channels().transport().context().maxPayloadLength();
+    }
+
+    private byte[] checkPayload(final byte[] encodedArgs)
+    {
+        if (encodedArgs.length > maxPayloadLength())
+        {
+            throw new DropletException(ErrorCode.PAYLOAD_TOO_LARGE,
+                "arguments of " + encodedArgs.length + " bytes exceed the payload limit of " + maxPayloadLength());
+        }
+        return encodedArgs;
     }
 
     private static long epochNanos()

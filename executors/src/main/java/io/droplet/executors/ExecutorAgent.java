@@ -97,6 +97,7 @@ public final class ExecutorAgent implements Agent, FrameHandler, AutoCloseable
     private final ConnectDecoder connectDecoder = new ConnectDecoder();
     private final StageInvocation invocation = new StageInvocation();
     private final FunctionMailbox mailbox;
+    private final int payloadLimit;
     private final RegisterFunctionDecoder registerFunctionDecoder = new RegisterFunctionDecoder();
     private final DeleteFunctionDecoder deleteFunctionDecoder = new DeleteFunctionDecoder();
     private final java.util.Map<String, String> registrations = new java.util.HashMap<>();
@@ -224,6 +225,7 @@ public final class ExecutorAgent implements Agent, FrameHandler, AutoCloseable
         this.statePut = new UnsafeBuffer(ByteBuffer.allocateDirect(maxMessage / 2));
         invocation.state(new ExecutorState());
         this.mailbox = new FunctionMailbox(nodeId, deferredSends, clock, counters, maxMessage);
+        this.payloadLimit = channels.transport().context().maxPayloadLength();
         invocation.mailbox(mailbox);
         if (null != cache)
         {
@@ -700,7 +702,8 @@ public final class ExecutorAgent implements Agent, FrameHandler, AutoCloseable
         }
         final int argsOffset = argsBuffer == buffer ? inputOffset : 0;
 
-        invocation.wrap(argsBuffer, argsOffset, argsLength, result, result.capacity(), invocationId, target);
+        // A result may be as large as the payload limit: the messages that carry it keep room for the rest.
+        invocation.wrap(argsBuffer, argsOffset, argsLength, result, payloadLimit, invocationId, target);
         mailbox.invocation(invocationId);
         try
         {
@@ -715,7 +718,8 @@ public final class ExecutorAgent implements Agent, FrameHandler, AutoCloseable
         int resultLength = invocation.result().encodedLength();
         if (resultLength < 0)
         {
-            fail(replyTo, correlationId, ErrorCode.PAYLOAD_TOO_LARGE, "result larger than the message limit or not closed");
+            fail(replyTo, correlationId, ErrorCode.PAYLOAD_TOO_LARGE,
+                "result larger than the payload limit of " + payloadLimit + " bytes, or a list or map not closed");
             return;
         }
         if (resultLength == 0)

@@ -19,6 +19,9 @@ import java.util.UUID;
  */
 public final class TransportContext
 {
+    /** Bytes of a message kept for everything but its payload: see {@link #maxPayloadLength()}. */
+    public static final int PAYLOAD_RESERVE = 16 * 1024;
+
     private static final int MIN_TERM_LENGTH = 64 * 1024;
     private static final int MAX_MESSAGE_LENGTH_LIMIT = 16 * 1024 * 1024;
 
@@ -158,6 +161,19 @@ public final class TransportContext
     public int maxMessageLength()
     {
         return maxMessageLength;
+    }
+
+    /**
+     * The largest payload (a call's encoded arguments, a function's encoded result) that crosses the
+     * runtime end to end: the message limit less {@link #PAYLOAD_RESERVE} for the rest of the largest
+     * message that carries it (a trigger's schedule and edges, names, headers). A payload up to this
+     * succeeds; one byte more is PAYLOAD_TOO_LARGE where it is made.
+     *
+     * @return the payload limit in bytes.
+     */
+    public int maxPayloadLength()
+    {
+        return maxMessageLength - PAYLOAD_RESERVE;
     }
 
     /**

@@ -1,0 +1,19 @@
+package io.droplet.soak.functions;
+
+import io.droplet.codecs.function.DropletFunction;
+import io.droplet.codecs.function.Invocation;
+
+/**
+ * grow(n) = n zero bytes: a result as large as asked.
+ */
+public final class Grow implements DropletFunction
+{
+    /**
+     * {@inheritDoc}
+     */
+    public void apply(final Invocation invocation)
+    {
+        final int n = (int)invocation.args().readLong();
+        invocation.result().writeBytes(new byte[n], 0, n);
+    }
+}
