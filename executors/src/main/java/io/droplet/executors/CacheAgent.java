@@ -8,6 +8,7 @@ import io.droplet.codecs.sbe.HeartbeatEncoder;
 import io.droplet.codecs.sbe.AckLevel;
 import io.droplet.codecs.sbe.KvsGetDecoder;
 import io.droplet.codecs.sbe.KvsPutDecoder;
+import io.droplet.codecs.sbe.KvsPutResponseEncoder;
 import io.droplet.codecs.sbe.KvsGetResponseEncoder;
 import io.droplet.codecs.sbe.MessageHeaderDecoder;
 import io.droplet.codecs.sbe.MessageHeaderEncoder;
@@ -78,6 +79,8 @@ public final class CacheAgent implements Agent, FrameHandler, StoreClientListene
     private final byte[] summary = new byte[KeySummary.BYTES];
     private final HeartbeatEncoder heartbeatEncoder = new HeartbeatEncoder();
     private final HeartbeatDecoder heartbeatDecoder = new HeartbeatDecoder();
+    private final KvsPutResponseEncoder putResponseEncoder = new KvsPutResponseEncoder();
+    private final Long2ObjectHashMap<long[]> putWaiters = new Long2ObjectHashMap<>();
     private long[] schedulerNodes = new long[0];
     private byte[] endpointBytes = new byte[0];
     private long nextHeartbeatNs;
@@ -263,8 +266,26 @@ public final class CacheAgent implements Agent, FrameHandler, StoreClientListene
             cache.put(keyBytes, latticeBytes);
             KeySummary.add(summary, HashRing.hash(keyView, 0, keyView.capacity()));
         }
-        storage.put(keyView, 0, keyView.capacity(), valueView, 0, valueView.capacity(), AckLevel.ONE,
+        final long storagePut = storage.put(keyView, 0, keyView.capacity(), valueView, 0, valueView.capacity(), AckLevel.ONE,
             System.nanoTime() + STORAGE_TIMEOUT_NS);
+        final long executorPut = putDecoder.correlationId();
+        final long executor = putDecoder.replyTo();
+        if (executorPut != 0 && executor != 0)
+        {
+            // The executor holds its stage's output until the primary replica has the write.
+            if (mergedLength < 0)
+            {
+                answerPut(executor, executorPut, ErrorCode.INVALID_ARGUMENT);
+            }
+            else if (storagePut < 0)
+            {
+                answerPut(executor, executorPut, ErrorCode.NOT_CONNECTED);
+            }
+            else
+            {
+                putWaiters.put(storagePut, new long[]{ executor, executorPut });
+            }
+        }
         final String key = new String(keyBytes, StandardCharsets.ISO_8859_1);
         if (subscribed.add(key))
         {
@@ -337,8 +358,33 @@ public final class CacheAgent implements Agent, FrameHandler, StoreClientListene
     /**
      * {@inheritDoc}
      */
+    public void onPutAcknowledged(final long correlationId)
+    {
+        final long[] waiter = putWaiters.remove(correlationId);
+        if (null != waiter)
+        {
+            answerPut(waiter[0], waiter[1], ErrorCode.NONE);
+        }
+    }
+
+    private void answerPut(final long executor, final long correlationId, final ErrorCode code)
+    {
+        putResponseEncoder.wrapAndApplyHeader(message, 0, headerEncoder).correlationId(correlationId).code(code);
+        final MessagePublisher publisher = channels.peers().publisher(executor);
+        if (null != publisher)
+        {
+            publisher.offer(message, 0, MessageHeaderEncoder.ENCODED_LENGTH + KvsPutResponseEncoder.BLOCK_LENGTH, System.nanoTime());
+        }
+    }
+
     public void onError(final long correlationId, final ErrorCode code)
     {
+        final long[] putWaiter = putWaiters.remove(correlationId);
+        if (null != putWaiter)
+        {
+            answerPut(putWaiter[0], putWaiter[1], code);
+            return;
+        }
         final String key = keyByFetch.remove(correlationId);
         if (null != key)
         {

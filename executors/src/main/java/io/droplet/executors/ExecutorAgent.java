@@ -10,6 +10,7 @@ import io.droplet.codecs.function.StatefulFunction;
 import io.droplet.codecs.sbe.ConnectDecoder;
 import io.droplet.codecs.sbe.DeleteFunctionDecoder;
 import io.droplet.codecs.sbe.FunctionMessageDecoder;
+import io.droplet.codecs.sbe.KvsPutResponseDecoder;
 import io.droplet.codecs.sbe.FunctionKind;
 import io.droplet.codecs.sbe.RegisterFunctionDecoder;
 import io.droplet.codecs.sbe.ErrorCode;
@@ -47,6 +48,7 @@ import org.agrona.concurrent.UnsafeBuffer;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayDeque;
+import java.util.ArrayList;
 import java.util.List;
 
 import static java.nio.ByteOrder.LITTLE_ENDIAN;
@@ -175,16 +177,70 @@ public final class ExecutorAgent implements Agent, FrameHandler, AutoCloseable
             statePut.putLong(9, nodeId, LITTLE_ENDIAN);
             statePut.putInt(17, valueLength, LITTLE_ENDIAN);
             statePut.putBytes(LWW_HEADER, value, valueOffset, valueLength);
+            sendPut(key, keyOffset, keyLength, statePut, 0, LWW_HEADER + valueLength);
+        }
+
+        public void merge(
+            final DirectBuffer key, final int keyOffset, final int keyLength,
+            final DirectBuffer lattice, final int latticeOffset, final int latticeLength)
+        {
+            if (null == cache)
+            {
+                counters.undeliverable.incrementRelease();
+                return;
+            }
+            sendPut(key, keyOffset, keyLength, lattice, latticeOffset, latticeLength);
+        }
+
+        private void sendPut(
+            final DirectBuffer key, final int keyOffset, final int keyLength,
+            final DirectBuffer lattice, final int latticeOffset, final int latticeLength)
+        {
+            final long putId = nextPutId++;
             refKey.wrap(key, keyOffset, keyLength);
             statePutEncoder.wrapAndApplyHeader(message, 0, headerEncoder)
-                .correlationId(0)
-                .replyTo(0)
+                .correlationId(putId)
+                .replyTo(nodeId)
                 .ack(AckLevel.ONE)
                 .putKey(refKey, 0, keyLength)
-                .putValue(statePut, 0, LWW_HEADER + valueLength);
-            send(cacheNode, MessageHeaderEncoder.ENCODED_LENGTH + statePutEncoder.encodedLength());
+                .putValue(lattice, latticeOffset, latticeLength);
+            if (send(cacheNode, MessageHeaderEncoder.ENCODED_LENGTH + statePutEncoder.encodedLength()) == SendStatus.OK)
+            {
+                stagePutIds.addLong(putId);
+            }
+            else
+            {
+                stagePutFailed = true;
+            }
         }
     }
+
+    /** A stage's outputs, held until the writes it made are acknowledged (output commit). */
+    private static final class HeldOutputs
+    {
+        final long replyTo;
+        final long correlationId;
+        final long deadlineNs;
+        final List<long[]> destinations = new ArrayList<>();
+        final List<byte[]> frames = new ArrayList<>();
+        int outstanding;
+        ErrorCode failure = ErrorCode.NONE;
+
+        HeldOutputs(final long replyTo, final long correlationId, final long deadlineNs)
+        {
+            this.replyTo = replyTo;
+            this.correlationId = correlationId;
+            this.deadlineNs = deadlineNs;
+        }
+    }
+
+    private long nextPutId = 1;
+    private final org.agrona.collections.LongArrayList stagePutIds = new org.agrona.collections.LongArrayList();
+    private boolean stagePutFailed;
+    private HeldOutputs holding;
+    private final Long2ObjectHashMap<HeldOutputs> heldByPut = new Long2ObjectHashMap<>();
+    private final List<HeldOutputs> held = new ArrayList<>();
+    private final KvsPutResponseDecoder putResponseDecoder = new KvsPutResponseDecoder();
 
     /** A trigger waiting for the host cache to fetch a referenced key. */
     private record ParkedTrigger(byte[] frame, long deadline)
@@ -251,10 +307,11 @@ public final class ExecutorAgent implements Agent, FrameHandler, AutoCloseable
             nextHeartbeatNs = now + heartbeatPeriodNs;
             work += heartbeat();
         }
-        if ((!fanIns.isEmpty() || !parked.isEmpty()) && now - nextFanInSweepNs >= 0)
+        if ((!fanIns.isEmpty() || !parked.isEmpty() || !held.isEmpty()) && now - nextFanInSweepNs >= 0)
         {
             nextFanInSweepNs = now + heartbeatPeriodNs;
             work += sweepExpiredFanIns();
+            work += held.isEmpty() ? 0 : expireHeldOutputs(epochClock.nanoTime());
             counters.fanInsWaiting.setRelease(fanIns.size() + parked.size());
         }
         return work;
@@ -325,6 +382,10 @@ public final class ExecutorAgent implements Agent, FrameHandler, AutoCloseable
         else if (templateId == ErrorDecoder.TEMPLATE_ID)
         {
             onCacheError(buffer, offset);
+        }
+        else if (templateId == KvsPutResponseDecoder.TEMPLATE_ID)
+        {
+            onPutResponse(buffer, offset);
         }
         else if (templateId == FunctionMessageDecoder.TEMPLATE_ID)
         {
@@ -705,6 +766,8 @@ public final class ExecutorAgent implements Agent, FrameHandler, AutoCloseable
         // A result may be as large as the payload limit: the messages that carry it keep room for the rest.
         invocation.wrap(argsBuffer, argsOffset, argsLength, result, payloadLimit, invocationId, target);
         mailbox.invocation(invocationId);
+        stagePutIds.clear();
+        stagePutFailed = false;
         try
         {
             function.apply(invocation);
@@ -728,7 +791,36 @@ public final class ExecutorAgent implements Agent, FrameHandler, AutoCloseable
             resultLength = invocation.result().wrap(result, 0, result.capacity()).writeNull().encodedLength();
         }
         counters.stagesRun.incrementRelease();
+        if (stagePutFailed)
+        {
+            fail(replyTo, correlationId, ErrorCode.NOT_CONNECTED, "a write of stage " + target + " could not reach the host cache");
+            return;
+        }
+        if (!stagePutIds.isEmpty())
+        {
+            // Output commit: what this stage sends waits for its writes to be acknowledged.
+            holding = new HeldOutputs(replyTo, correlationId, deadline);
+            holding.outstanding = stagePutIds.size();
+            for (int i = 0; i < stagePutIds.size(); i++)
+            {
+                heldByPut.put(stagePutIds.getLong(i), holding);
+            }
+            held.add(holding);
+        }
+        try
+        {
+            sendOutputs(buffer, stages, edges, invocationId, correlationId, replyTo, deadline, target, attempt, resultLength);
+        }
+        finally
+        {
+            holding = null;
+        }
+    }
 
+    private void sendOutputs(
+        final DirectBuffer buffer, final int stages, final int edges, final long invocationId, final long correlationId,
+        final long replyTo, final long deadline, final int target, final int attempt, final int resultLength)
+    {
         boolean sink = true;
         for (int e = 0; e < edges; e++)
         {
@@ -905,8 +997,69 @@ public final class ExecutorAgent implements Agent, FrameHandler, AutoCloseable
         }
     }
 
+    /**
+     * The host cache acknowledged (or refused) a function's write: release the stage's outputs once all
+     * its writes are in, or answer the caller with the failure.
+     */
+    private void onPutResponse(final DirectBuffer buffer, final int offset)
+    {
+        putResponseDecoder.wrapAndApplyHeader(buffer, offset, headerDecoder);
+        final HeldOutputs outputs = heldByPut.remove(putResponseDecoder.correlationId());
+        if (null == outputs)
+        {
+            return;
+        }
+        if (putResponseDecoder.code() != ErrorCode.NONE && outputs.failure == ErrorCode.NONE)
+        {
+            outputs.failure = putResponseDecoder.code();
+        }
+        if (--outputs.outstanding == 0)
+        {
+            held.remove(outputs);
+            if (outputs.failure != ErrorCode.NONE)
+            {
+                fail(outputs.replyTo, outputs.correlationId, outputs.failure, "a write of the function was refused: " + outputs.failure);
+                return;
+            }
+            for (int i = 0; i < outputs.frames.size(); i++)
+            {
+                final byte[] frame = outputs.frames.get(i);
+                deferredSends.send(outputs.destinations.get(i)[0], new UnsafeBuffer(frame), 0, frame.length, clock.nanoTime());
+            }
+        }
+    }
+
+    /**
+     * Drops held outputs whose writes were not acknowledged by the deadline: the caller times out, and a
+     * re-run (if the executor is thought dead) writes again.
+     */
+    private int expireHeldOutputs(final long epochNow)
+    {
+        int expired = 0;
+        for (int i = held.size() - 1; i >= 0; i--)
+        {
+            final HeldOutputs outputs = held.get(i);
+            if (outputs.deadlineNs != 0 && epochNow - outputs.deadlineNs > 0)
+            {
+                held.remove(i);
+                heldByPut.values().removeIf(candidate -> candidate == outputs);
+                counters.undeliverable.incrementRelease();
+                expired++;
+            }
+        }
+        return expired;
+    }
+
     private int send(final long destination, final int length)
     {
+        if (null != holding)
+        {
+            final byte[] frame = new byte[length];
+            message.getBytes(0, frame);
+            holding.destinations.add(new long[]{ destination });
+            holding.frames.add(frame);
+            return SendStatus.OK;
+        }
         // Outputs never wait: a link that is not ready keeps them for later tries (DeferredSends).
         final int status = deferredSends.send(destination, message, 0, length, clock.nanoTime());
         if (status != SendStatus.OK)

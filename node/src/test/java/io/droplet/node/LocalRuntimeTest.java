@@ -99,6 +99,22 @@ class LocalRuntimeTest
                 inv.result().writeString("not cached");
             }
         });
+        droplet.registerFunction("collect", inv ->
+        {
+            final byte[] key = inv.args().readString().getBytes(java.nio.charset.StandardCharsets.UTF_8);
+            final long id = inv.args().readLong();
+            final byte[] set = io.droplet.store.lattice.LatticeCodec.toBytes(
+                io.droplet.store.lattice.SetLattice.of(Long.toString(id).getBytes(java.nio.charset.StandardCharsets.UTF_8)));
+            inv.state().merge(new UnsafeBuffer(key), 0, key.length, new UnsafeBuffer(set), 0, set.length);
+            inv.result().writeLong(id);
+        });
+        droplet.registerFunction("collect-badly", inv ->
+        {
+            final byte[] key = inv.args().readString().getBytes(java.nio.charset.StandardCharsets.UTF_8);
+            final byte[] max = io.droplet.store.lattice.LatticeCodec.toBytes(io.droplet.store.lattice.MaxLattice.of(1));
+            inv.state().merge(new UnsafeBuffer(key), 0, key.length, new UnsafeBuffer(max), 0, max.length);
+            inv.result().writeLong(0);
+        });
         droplet.registerFunction("echo", inv ->
         {
             final int start = inv.args().position();
@@ -423,9 +439,18 @@ class LocalRuntimeTest
     {
         assertEquals(true, droplet.call("remember", "memo", "written inside a function"));
         assertEquals("written inside a function", droplet.call("recall", "memo"), "the host cache sees its own host's writes");
-        Await.until(() -> droplet.get("memo") instanceof LwwLattice, Duration.ofSeconds(10), () -> "the put reached storage");
+        // Output commit: the result left the executor only once storage had the write, so it is there now.
         assertEquals("written inside a function",
             Values.fromBytes(((LwwLattice)droplet.get("memo")).value().toByteArray()));
+
+        // Any lattice merges in; a DAG's later stage and the caller see the stage's writes in storage.
+        for (long id = 1; id <= 20; id++)
+        {
+            assertEquals(id, droplet.call("collect", "collected", id));
+        }
+        assertEquals(20, ((io.droplet.store.lattice.SetLattice)droplet.get("collected")).elements().size());
+        final DropletException refused = assertThrows(DropletException.class, () -> droplet.call("collect-badly", "collected"));
+        assertEquals(ErrorCode.INVALID_ARGUMENT, refused.code(), "a write of the wrong lattice type withholds the output");
 
         droplet.putValue("elsewhere", 5L);
         assertEquals("not cached", droplet.call("recall", "elsewhere"), "a read never blocks: a miss starts a fetch");

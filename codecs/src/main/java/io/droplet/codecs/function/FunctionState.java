@@ -6,8 +6,14 @@ import org.agrona.DirectBuffer;
 /**
  * The lattice KVS as seen from inside a function. Neither call blocks the executor: a read answers from
  * the host cache only (and starts a fetch on a miss, so a later call finds the key), a write is merged
- * asynchronously. To wait for a value, pass a {@code Reference} as an argument instead: the executor
- * resolves it before the function runs.
+ * into the host cache at once and into the key's primary replica asynchronously. To wait for a value,
+ * pass a {@code Reference} as an argument instead: the executor resolves it before the function runs.
+ * <p>
+ * Output commit: a stage's output (the next stage's trigger, or the caller's result) leaves the executor
+ * only once the primary replica has acknowledged every write the stage made. So whoever sees a stage's
+ * output can read its writes from storage, and if the executor dies first, the stage has no output and
+ * the scheduler's re-run writes again (lattice merges make that harmless). A write that is not
+ * acknowledged within the invocation's deadline withholds the output: the caller gets TIMEOUT.
  * <p>
  * <b>Note:</b> valid only during {@link DropletFunction#apply}, on the executor's thread.
  */
@@ -36,4 +42,19 @@ public interface FunctionState
      * @param valueLength of the value.
      */
     void putValue(DirectBuffer key, int keyOffset, int keyLength, DirectBuffer value, int valueOffset, int valueLength);
+
+    /**
+     * Merges a lattice into a key: any lattice type, encoded as the lattice store encodes it (a set to
+     * add elements, a max to raise a counter, ...). Asynchronous as {@link #putValue}; a value that is not
+     * a valid lattice, or not of the key's type, is refused by the host cache and the store, and the
+     * stage's output is then withheld as for an unacknowledged write.
+     *
+     * @param key           UTF-8 bytes of the key.
+     * @param keyOffset     of the key.
+     * @param keyLength     of the key.
+     * @param lattice       buffer holding the encoded lattice.
+     * @param latticeOffset of the lattice.
+     * @param latticeLength of the lattice.
+     */
+    void merge(DirectBuffer key, int keyOffset, int keyLength, DirectBuffer lattice, int latticeOffset, int latticeLength);
 }

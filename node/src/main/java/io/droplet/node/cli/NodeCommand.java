@@ -186,7 +186,10 @@ public final class NodeCommand implements Callable<Integer>
             if (chosen.contains("cache"))
             {
                 final File file = null != cacheFile ? cacheFile : new File("/dev/shm", "droplet-cache-" + cacheId + ".dat");
+                // A cache starts empty: a file left by a previous run (perhaps killed mid-write) is replaced.
+                org.agrona.IoUtil.deleteIfExists(file);
                 cache = new HostCache(file, 100_000);
+                resources.add(() -> org.agrona.IoUtil.deleteIfExists(file));
                 resources.add(cache);
                 final NodeChannels channels = new NodeChannels(transport, cacheId, cacheSelf, "cache");
                 resources.add(channels);
