@@ -106,6 +106,9 @@ public final class Droplet
      */
     public static DropletClient local(final LocalContext context)
     {
+        // Before the transport: the first Chronicle Map of a JVM is slow to create, and nothing may keep the
+        // invoker-profile Aeron client waiting that long.
+        ChronicleWarmUp.run();
         final Transport transport = Transport.launch(new TransportContext()
             .embeddedDriver(true)
             .aeronDirectoryName(context.aeronDirectoryName())

@@ -137,10 +137,15 @@ public final class NodeCommand implements Callable<Integer>
             putNode(storageNodes, node);
         }
 
+        // Before the transport: the first Chronicle Map of a JVM is slow to create, and nothing may keep the
+        // invoker-profile Aeron client waiting that long.
+        io.droplet.node.ChronicleWarmUp.run();
         final Transport transport = Transport.launch(new TransportContext()
             .embeddedDriver(false)
             .aeronDirectoryName(dir)
-            .threadingProfile(ThreadingProfile.INVOKER)
+            // The Aeron client's conductor gets a thread of its own (sleeping when idle): a long-running
+            // function or a GC pause on the roles' thread must not make it miss its service interval.
+            .threadingProfile(ThreadingProfile.SHARED)
             .localHost(host)
             .name("node-" + String.join("-", chosen)));
         final List<AutoCloseable> resources = new ArrayList<>();
