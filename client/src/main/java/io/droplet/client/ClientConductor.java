@@ -63,6 +63,8 @@ public final class ClientConductor implements Agent, FrameHandler, PendingReques
         java.util.function.Consumer<Object> periodicConsumer;
         /** For PERIOD at given times: runs still to come; the request is forgotten after the last. */
         int remainingRuns;
+        /** A Connect: kept, and sent again whenever the link to its destination comes back. */
+        boolean introduction;
         volatile boolean cancelled;
 
         Request(final long destination, final long correlationId, final byte[] frame, final long deadlineNs,
@@ -93,6 +95,7 @@ public final class ClientConductor implements Agent, FrameHandler, PendingReques
 
     private final NodeChannels channels;
     private final long schedulerNode;
+    private final io.droplet.transport.Introductions introductions;
     private final CodecRegistry codecs;
     private final NanoClock clock;
     private final InboundAdapter inbound;
@@ -133,6 +136,7 @@ public final class ClientConductor implements Agent, FrameHandler, PendingReques
         channels.peers().register(schedulerNode, schedulerEndpoint);
         this.pending = new PendingRequests(
             channels.transport().context().maxPendingRequests(), clock.nanoTime(), channels.counters());
+        this.introductions = new io.droplet.transport.Introductions(channels.peers(), channels.counters());
         this.inbound = channels.open(this);
     }
 
@@ -194,6 +198,7 @@ public final class ClientConductor implements Agent, FrameHandler, PendingReques
         // Expire first: an answer that arrives after its deadline must not beat the TIMEOUT.
         work += pending.expire(clock.nanoTime(), this);
         work += inbound.poll(FRAGMENT_LIMIT);
+        work += introductions.check(clock.nanoTime());
         return work;
     }
 
@@ -207,6 +212,10 @@ public final class ClientConductor implements Agent, FrameHandler, PendingReques
 
     private void send(final Request request)
     {
+        if (request.introduction)
+        {
+            introductions.remember(0 == request.destination ? schedulerNode : request.destination, request.frame);
+        }
         if (null != request.periodicConsumer)
         {
             // Lives until cancelled: no deadline to track, answers keep coming.
@@ -269,6 +278,7 @@ public final class ClientConductor implements Agent, FrameHandler, PendingReques
      */
     public void onTimeout(final long correlationId)
     {
+        introductions.onTimeout();
         final Request request = inFlight.remove(correlationId);
         if (null != request)
         {

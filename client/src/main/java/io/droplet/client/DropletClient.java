@@ -213,7 +213,9 @@ public final class DropletClient implements AutoCloseable
             .namespaceName("")
             .identity("")
             .replyEndpoint(conductor.channels().self().toString());
-        join(submit(node, id, e, e.connect.encodedLength(), defaultTimeoutNs, true));
+        final ClientConductor.Request request = newRequest(node, id, e, e.connect.encodedLength(), defaultTimeoutNs, true);
+        request.introduction = true;
+        join(enqueue(request));
     }
 
     /**

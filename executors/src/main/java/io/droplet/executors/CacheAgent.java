@@ -80,6 +80,7 @@ public final class CacheAgent implements Agent, FrameHandler, StoreClientListene
     private final HeartbeatEncoder heartbeatEncoder = new HeartbeatEncoder();
     private final HeartbeatDecoder heartbeatDecoder = new HeartbeatDecoder();
     private final KvsPutResponseEncoder putResponseEncoder = new KvsPutResponseEncoder();
+    private final long startedAt = System.currentTimeMillis() * 1_000_000L;
     private final Long2ObjectHashMap<long[]> putWaiters = new Long2ObjectHashMap<>();
     private long[] schedulerNodes = new long[0];
     private byte[] endpointBytes = new byte[0];
@@ -154,6 +155,7 @@ public final class CacheAgent implements Agent, FrameHandler, StoreClientListene
             .utilisationPerMille(0)
             .queueDepth(waitersByKey.size())
             .inFlight(keyByFetch.size())
+            .startedAt(startedAt)
             .functionsCount(0);
         heartbeatEncoder.putEndpoint(endpointBytes, 0, endpointBytes.length).putCachedKeySummary(summary, 0, summary.length);
         final int length = MessageHeaderEncoder.ENCODED_LENGTH + heartbeatEncoder.encodedLength();

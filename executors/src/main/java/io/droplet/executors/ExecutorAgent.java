@@ -241,6 +241,8 @@ public final class ExecutorAgent implements Agent, FrameHandler, AutoCloseable
     private final Long2ObjectHashMap<HeldOutputs> heldByPut = new Long2ObjectHashMap<>();
     private final List<HeldOutputs> held = new ArrayList<>();
     private final KvsPutResponseDecoder putResponseDecoder = new KvsPutResponseDecoder();
+    /** Tells this incarnation from an earlier one with the same node id (a restart). */
+    private final long startedAt = System.currentTimeMillis() * 1_000_000L + (System.nanoTime() & 0xFFFFF);
 
     /** A trigger waiting for the host cache to fetch a referenced key. */
     private record ParkedTrigger(byte[] frame, long deadline)
@@ -962,7 +964,8 @@ public final class ExecutorAgent implements Agent, FrameHandler, AutoCloseable
             .roles((short)ROLE_EXECUTOR)
             .utilisationPerMille(0)
             .queueDepth(fanIns.size())
-            .inFlight(0);
+            .inFlight(0)
+            .startedAt(startedAt);
         final HeartbeatEncoder.FunctionsEncoder group = heartbeatEncoder.functionsCount(names.size());
         for (int i = 0; i < names.size(); i++)
         {

@@ -15,11 +15,26 @@ public final class ExecutorView
     private long lastHeartbeatNs;
     private int queueDepth;
     private long placedSinceHeartbeat;
+    private final long startedAt;
 
     ExecutorView(final long nodeId, final String host)
     {
+        this(nodeId, host, 0);
+    }
+
+    ExecutorView(final long nodeId, final String host, final long startedAt)
+    {
         this.nodeId = nodeId;
         this.host = host;
+        this.startedAt = startedAt;
+    }
+
+    /**
+     * @return when this incarnation of the executor started, as it says in its heartbeats.
+     */
+    public long startedAt()
+    {
+        return startedAt;
     }
 
     /**

@@ -1175,13 +1175,20 @@ public final class SchedulerAgent implements Agent, FrameHandler
         }
 
         ExecutorView executor = executors.get(node);
+        final long startedAt = heartbeatDecoder.startedAt();
+        if (null != executor && executor.startedAt() != startedAt)
+        {
+            // Restarted before it was missed: what the old incarnation had is lost; treat it as gone and new.
+            expire(executor);
+            executor = null;
+        }
         if (null == executor)
         {
             if (!register(node, endpoint))
             {
                 return;
             }
-            executor = new ExecutorView(node, Endpoint.parse(endpoint).host());
+            executor = new ExecutorView(node, Endpoint.parse(endpoint).host(), startedAt);
             executors.put(node, executor);
             liveExecutors.add(executor);
             liveExecutorCount = liveExecutors.size();
@@ -1218,16 +1225,21 @@ public final class SchedulerAgent implements Agent, FrameHandler
             if (now - executor.lastHeartbeatNs() > executorTimeoutNs)
             {
                 // No work is placed on an executor that stopped heartbeating; it rejoins on its next heartbeat.
-                liveExecutors.remove(i);
-                executors.remove(executor.nodeId());
-                liveExecutorCount = liveExecutors.size();
-                counters.liveExecutors.setRelease(liveExecutorCount);
-                counters.executorsExpired.incrementRelease();
-                log.forEachInvolving(executor.nodeId(), epochClock.nanoTime(), rerunner);
+                expire(executor);
                 expired++;
             }
         }
         return expired;
+    }
+
+    private void expire(final ExecutorView executor)
+    {
+        liveExecutors.remove(executor);
+        executors.remove(executor.nodeId());
+        liveExecutorCount = liveExecutors.size();
+        counters.liveExecutors.setRelease(liveExecutorCount);
+        counters.executorsExpired.incrementRelease();
+        log.forEachInvolving(executor.nodeId(), epochClock.nanoTime(), rerunner);
     }
 
     private boolean register(final long node, final String endpoint)

@@ -185,7 +185,8 @@ final class FrameMutator
             .roles((short)0)
             .utilisationPerMille(0)
             .queueDepth(0)
-            .inFlight(0);
+            .inFlight(0)
+            .startedAt(0);
         heartbeat.functionsCount(0);
         heartbeat.endpoint("127.0.0.1:0/5999");
         lastVarHeaderOffset = MessageHeaderEncoder.ENCODED_LENGTH + heartbeat.encodedLength();

@@ -63,6 +63,8 @@ public final class TransportCounters implements AutoCloseable
     public final AtomicCounter requestsRefused;
     /** Valid frames whose handler threw; the error went to the error log. */
     public final AtomicCounter handlerErrors;
+    /** Introductions sent again because the link to a peer came back (the peer may have restarted). */
+    public final AtomicCounter reintroductions;
 
     private final AtomicCounter[] rejectedByReason;
 
@@ -85,7 +87,8 @@ public final class TransportCounters implements AutoCloseable
         requestsTimedOut = add(allocator, typeId++, name, "requests timed out");
         unknownCorrelations = add(allocator, typeId++, name, "responses to unknown correlation");
         requestsRefused = add(allocator, typeId++, name, "requests refused (too many in flight)");
-        handlerErrors = add(allocator, typeId, name, "frame handler errors");
+        handlerErrors = add(allocator, typeId++, name, "frame handler errors");
+        reintroductions = add(allocator, typeId, name, "introductions sent again");
 
         rejectedByReason = new AtomicCounter[FrameRejection.count()];
         for (int i = 1; i < rejectedByReason.length; i++)

@@ -21,6 +21,7 @@ import io.droplet.store.ring.HashRing;
 import io.droplet.transport.Endpoint;
 import io.droplet.transport.FrameHandler;
 import io.droplet.transport.InboundAdapter;
+import io.droplet.transport.Introductions;
 import io.droplet.transport.MessagePublisher;
 import io.droplet.transport.NodeChannels;
 import io.droplet.transport.PendingRequests;
@@ -54,6 +55,7 @@ public final class StoreClient implements Agent, FrameHandler, PendingRequests.T
     private final NanoClock clock;
     private final InboundAdapter inbound;
     private final PendingRequests pending;
+    private final Introductions introductions;
     private final UnsafeBuffer message;
     private final MessageHeaderDecoder headerDecoder = new MessageHeaderDecoder();
     private final MessageHeaderEncoder headerEncoder = new MessageHeaderEncoder();
@@ -99,6 +101,7 @@ public final class StoreClient implements Agent, FrameHandler, PendingRequests.T
         this.message = new UnsafeBuffer(ByteBuffer.allocateDirect(channels.transport().context().maxMessageLength()));
         this.pending = new PendingRequests(
             channels.transport().context().maxPendingRequests(), clock.nanoTime(), channels.counters());
+        this.introductions = new Introductions(channels.peers(), channels.counters());
         this.inbound = channels.open(this);
     }
 
@@ -131,7 +134,12 @@ public final class StoreClient implements Agent, FrameHandler, PendingRequests.T
             .namespaceName("")
             .identity("")
             .replyEndpoint(channels.self().toString());
-        return send(node, correlationId, MessageHeaderEncoder.ENCODED_LENGTH + connectEncoder.encodedLength(), deadlineNs);
+        final int length = MessageHeaderEncoder.ENCODED_LENGTH + connectEncoder.encodedLength();
+        final byte[] frame = new byte[length];
+        message.getBytes(0, frame);
+        // Sent again whenever the link comes back: a restarted storage node must learn where to answer.
+        introductions.remember(node, frame);
+        return send(node, correlationId, length, deadlineNs);
     }
 
     /**
@@ -335,7 +343,8 @@ public final class StoreClient implements Agent, FrameHandler, PendingRequests.T
      */
     public int doWork()
     {
-        return inbound.poll(FRAGMENT_LIMIT) + pending.expire(clock.nanoTime(), this);
+        final long now = clock.nanoTime();
+        return inbound.poll(FRAGMENT_LIMIT) + pending.expire(now, this) + introductions.check(now);
     }
 
     /**
@@ -351,6 +360,7 @@ public final class StoreClient implements Agent, FrameHandler, PendingRequests.T
      */
     public void onTimeout(final long correlationId)
     {
+        introductions.onTimeout();
         listener.onError(correlationId, ErrorCode.TIMEOUT);
     }
 
