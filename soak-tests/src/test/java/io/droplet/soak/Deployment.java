@@ -64,6 +64,29 @@ final class Deployment implements AutoCloseable
     }
 
     /**
+     * @param driverDir a driver's directory.
+     * @param typeId    of the counters.
+     * @param label     exact label of the counters (a driver's system counters: "NAKs sent", ...).
+     * @return the sum of the matching counters in that driver's CnC file.
+     */
+    static long sumOn(final String driverDir, final int typeId, final String label)
+    {
+        try (Aeron other = Aeron.connect(new Aeron.Context().aeronDirectoryName(driverDir)))
+        {
+            final long[] total = {0};
+            final CountersReader counters = other.countersReader();
+            counters.forEach((counterId, type, keyBuffer, counterLabel) ->
+            {
+                if (type == typeId && counterLabel.startsWith(label))
+                {
+                    total[0] += counters.getCounterValue(counterId);
+                }
+            });
+            return total[0];
+        }
+    }
+
+    /**
      * Starts the host's media driver and waits for it.
      *
      * @param extraJvmArgs system properties for the driver (loss generators, timeouts).
@@ -77,6 +100,36 @@ final class Deployment implements AutoCloseable
         {
             throw new IllegalStateException("the driver exited; see " + logs);
         }
+    }
+
+    /**
+     * Starts another host's media driver (another directory), for tests across "hosts".
+     *
+     * @param name         of the driver process.
+     * @param extraJvmArgs system properties for the driver.
+     * @return its directory.
+     */
+    String otherDriver(final SystemTestWatcher watcher, final String name, final List<String> extraJvmArgs)
+    {
+        final String otherDir = watcher.aeronDirectory(name);
+        start(name, extraJvmArgs, List.of("driver", "--dir", otherDir));
+        Await.until(() -> new File(otherDir, "cnc.dat").exists() || !processes.get(name).isAlive(), Duration.ofSeconds(30),
+            () -> name + " started");
+        return otherDir;
+    }
+
+    /**
+     * Starts a {@code droplet node} process on another host's driver.
+     *
+     * @param driverDir the driver's directory.
+     * @param name      of the process.
+     * @param args      of {@code droplet node}, after {@code --dir}.
+     */
+    void nodeOn(final String driverDir, final String name, final String... args)
+    {
+        final List<String> command = new ArrayList<>(List.of("node", "--dir", driverDir));
+        command.addAll(List.of(args));
+        start(name, List.of(), command);
     }
 
     /**
