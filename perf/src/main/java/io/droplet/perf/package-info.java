@@ -7,6 +7,8 @@
  * </pre>
  * End-to-end latency programs use HdrHistogram and run against real media drivers
  * ({@code droplet demo} for transport round trips); {@link io.droplet.perf.peers.PeerMain} measures the
- * peers Droplet is compared with (gRPC, Hazelcast, Dask) doing the same composition.
+ * peers Droplet is compared with (gRPC, Hazelcast, Dask) doing the same composition;
+ * {@link io.droplet.perf.floor.FloorMain} measures the raw-Aeron floor under Droplet's message path; and
+ * {@link io.droplet.perf.report.PerfReport} writes the comparison's table, histogram logs and plots.
  */
 package io.droplet.perf;
