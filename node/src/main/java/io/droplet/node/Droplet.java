@@ -291,9 +291,11 @@ public final class Droplet
 
     private static void drive(final AgentInvoker invoker, final CompletableFuture<?> future, final long deadlineNs)
     {
-        while (!future.isDone() && System.nanoTime() - deadlineNs < 0)
+        // At least one duty cycle, so a caller can let the node work once without waiting for anything.
+        do
         {
             invoker.invoke();
         }
+        while (!future.isDone() && System.nanoTime() - deadlineNs < 0);
     }
 }

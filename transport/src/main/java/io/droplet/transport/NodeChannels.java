@@ -61,6 +61,7 @@ public final class NodeChannels implements AutoCloseable
         {
             for (final String channel : resolver.inboundChannels(self))
             {
+                transport.noteChannel(channel);
                 subscriptions.add(transport.aeron().addSubscription(channel, self.streamId()));
             }
         }

@@ -79,8 +79,10 @@ public final class PeerDirectory implements AutoCloseable
             {
                 return null;
             }
+            final String channel = resolver.outboundChannel(endpoint);
+            transport.noteChannel(channel);
             publisher = new MessagePublisher(
-                transport.aeron().addExclusivePublication(resolver.outboundChannel(endpoint), endpoint.streamId()),
+                transport.aeron().addExclusivePublication(channel, endpoint.streamId()),
                 transport,
                 counters);
             publishers.put(nodeId, publisher);

@@ -31,6 +31,8 @@ import java.util.concurrent.TimeUnit;
 public final class Transport implements AutoCloseable
 {
     private final TransportContext context;
+    private final long conductorIntervalNs;
+    private volatile boolean usesUdp;
     private final MediaDriver driver;
     private final Aeron aeron;
     private final AgentInvoker driverInvoker;
@@ -95,6 +97,7 @@ public final class Transport implements AutoCloseable
         this.aeron = connected;
         this.driverInvoker = null != driver ? driver.sharedAgentInvoker() : null;
         this.clientInvoker = aeron.conductorAgentInvoker();
+        this.conductorIntervalNs = context.conductorIntervalNs();
     }
 
     private static MediaDriver.Context driverContext(final TransportContext context)
@@ -203,15 +206,43 @@ public final class Transport implements AutoCloseable
     }
 
     /**
-     * @return an agent whose duty cycle is {@link #invoke()}, to compose with a node's agents.
+     * Notes that the process has a UDP channel: from now on the conductor agent runs the driver every
+     * duty cycle, as it must send and receive (see {@link TransportConfiguration#CONDUCTOR_INTERVAL_PROP_NAME}).
+     *
+     * @param channel an Aeron channel about to be used.
+     */
+    void noteChannel(final String channel)
+    {
+        if (channel.startsWith("aeron:udp"))
+        {
+            usesUdp = true;
+        }
+    }
+
+    /**
+     * @return an agent whose duty cycle is {@link #invoke()}, to compose with a node's agents; while the
+     * process uses only IPC it runs the driver and client conductor every
+     * {@link TransportConfiguration#CONDUCTOR_INTERVAL_PROP_NAME} rather than every cycle.
      */
     public Agent conductorAgent()
     {
         return new Agent()
         {
+            private long nextInvokeNs;
+
             public int doWork()
             {
-                return invoke();
+                if (usesUdp || conductorIntervalNs == 0)
+                {
+                    return invoke();
+                }
+                final long now = context.nanoClock().nanoTime();
+                if (now - nextInvokeNs >= 0)
+                {
+                    nextInvokeNs = now + conductorIntervalNs;
+                    return invoke();
+                }
+                return 0;
             }
 
             public String roleName()

@@ -40,6 +40,16 @@ public final class TransportConfiguration
     /** Default send timeout: 0, try once. */
     public static final String SEND_TIMEOUT_DEFAULT = "0";
 
+    /**
+     * In the invoker profile, how often the duty cycle runs the embedded driver and the Aeron client
+     * conductor while every channel of the process is IPC: IPC data does not pass through the driver,
+     * which only manages links (new publications, images, liveness), so running it every cycle only costs
+     * time on every hop. Once a UDP channel exists they run every cycle (the driver sends and receives).
+     */
+    public static final String CONDUCTOR_INTERVAL_PROP_NAME = "droplet.conductor.interval";
+    /** Default conductor interval while IPC only: 20 us. */
+    public static final String CONDUCTOR_INTERVAL_DEFAULT = "20us";
+
     /** Deadline of a request when the caller gives none. */
     public static final String REQUEST_TIMEOUT_PROP_NAME = "droplet.request.timeout";
     /** Default request timeout: 5 s. */
@@ -138,6 +148,16 @@ public final class TransportConfiguration
     {
         return SystemUtil.parseDuration(SEND_TIMEOUT_PROP_NAME,
             System.getProperty(SEND_TIMEOUT_PROP_NAME, SEND_TIMEOUT_DEFAULT));
+    }
+
+    /**
+     * @return configured interval between invocations of an invoker-profile driver and client conductor
+     * while the process uses only IPC, in nanoseconds.
+     */
+    public static long conductorIntervalNs()
+    {
+        return SystemUtil.parseDuration(CONDUCTOR_INTERVAL_PROP_NAME,
+            System.getProperty(CONDUCTOR_INTERVAL_PROP_NAME, CONDUCTOR_INTERVAL_DEFAULT));
     }
 
     /**

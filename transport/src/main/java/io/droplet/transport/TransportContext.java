@@ -35,6 +35,7 @@ public final class TransportContext
     private long requestTimeoutNs = TransportConfiguration.requestTimeoutNs();
     private int maxPendingRequests = TransportConfiguration.maxPendingRequests();
     private long driverTimeoutNs = TransportConfiguration.driverTimeoutNs();
+    private long conductorIntervalNs = TransportConfiguration.conductorIntervalNs();
     private String localHost = TransportConfiguration.localHost();
     private int errorLogLength = TransportConfiguration.errorLogLength();
     private String name = "droplet";
@@ -255,6 +256,25 @@ public final class TransportContext
     public TransportContext maxPendingRequests(final int maxPendingRequests)
     {
         this.maxPendingRequests = maxPendingRequests;
+        return this;
+    }
+
+    /**
+     * @return interval between driver invocations in the invoker profile while IPC only, in nanoseconds.
+     */
+    public long conductorIntervalNs()
+    {
+        return conductorIntervalNs;
+    }
+
+    /**
+     * @param conductorIntervalNs see {@link TransportConfiguration#CONDUCTOR_INTERVAL_PROP_NAME}; 0 runs
+     *                            the driver every duty cycle.
+     * @return this context.
+     */
+    public TransportContext conductorIntervalNs(final long conductorIntervalNs)
+    {
+        this.conductorIntervalNs = conductorIntervalNs;
         return this;
     }
 

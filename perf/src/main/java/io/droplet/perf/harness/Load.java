@@ -23,6 +23,7 @@ final class Load
     /** Largest latency recorded: 60 s. */
     static final long HIGHEST_NS = Duration.ofSeconds(60).toNanos();
     private static final CompletableFuture<Object> NEVER = new CompletableFuture<>();
+    private static final int MAX_OUTSTANDING = 8192;
 
     /** A request to measure: the argument in, a future of the result out. */
     @FunctionalInterface
@@ -85,6 +86,7 @@ final class Load
     {
         final Histogram histogram = new SynchronizedHistogram(HIGHEST_NS, 3);
         final AtomicLong failures = new AtomicLong();
+        final java.util.concurrent.atomic.AtomicReference<String> firstFailure = new java.util.concurrent.atomic.AtomicReference<>();
         final long intervalNs = (long)(1e9 / ratePerSecond);
         final long start = System.nanoTime() + Duration.ofMillis(1).toNanos();
         final long measureFrom = start + warmup.toNanos();
@@ -107,6 +109,7 @@ final class Load
                     if (null != failure || !(value instanceof Long) || (Long)value != want)
                     {
                         failures.incrementAndGet();
+                        firstFailure.compareAndSet(null, null != failure ? failure.toString() : "wrong result " + value);
                     }
                     if (intended - measureFrom >= 0)
                     {
@@ -119,6 +122,10 @@ final class Load
                 {
                     outstanding.pollFirst();
                 }
+                // One duty cycle per request, so that catching up after a stall interleaves sending with the
+                // node's work (in the invoker profile this thread is the node); past a bound, wait.
+                client.await(outstanding.size() < MAX_OUTSTANDING ? NEVER : outstanding.peekFirst(),
+                    outstanding.size() < MAX_OUTSTANDING ? Duration.ZERO : Duration.ofSeconds(1));
                 continue;
             }
             client.await(NEVER, Duration.ofNanos(next - now));
@@ -126,7 +133,7 @@ final class Load
         drain(client, outstanding);
         if (failures.get() > 0)
         {
-            throw new IllegalStateException(failures.get() + " requests failed or gave a wrong result");
+            throw new IllegalStateException(failures.get() + " requests failed or gave a wrong result, first: " + firstFailure.get());
         }
         return histogram;
     }

@@ -77,10 +77,11 @@ final class TwoHostNode
             final DropletClient client = new DropletClient(conductor, TimeUnit.SECONDS.toNanos(10), functions::install,
                 (future, deadlineNs) ->
                 {
-                    while (!future.isDone() && System.nanoTime() - deadlineNs < 0)
+                    do
                     {
                         invoker.invoke();
                     }
+                    while (!future.isDone() && System.nanoTime() - deadlineNs < 0);
                 },
                 () ->
                 {
