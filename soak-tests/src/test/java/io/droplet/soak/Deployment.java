@@ -197,6 +197,30 @@ final class Deployment implements AutoCloseable
         start(name, jvmArgs.get(name), commands.get(name));
     }
 
+    /**
+     * @param name of a process.
+     * @return its resident set size in bytes, from /proc.
+     */
+    long residentBytes(final String name)
+    {
+        try
+        {
+            for (final String line : java.nio.file.Files.readAllLines(
+                java.nio.file.Paths.get("/proc", Long.toString(processes.get(name).pid()), "status")))
+            {
+                if (line.startsWith("VmRSS:"))
+                {
+                    return Long.parseLong(line.replaceAll("[^0-9]", "")) * 1024;
+                }
+            }
+            throw new IllegalStateException("no VmRSS for " + name);
+        }
+        catch (final IOException ex)
+        {
+            throw new UncheckedIOException(ex);
+        }
+    }
+
     boolean isAlive(final String name)
     {
         return processes.get(name).isAlive();
