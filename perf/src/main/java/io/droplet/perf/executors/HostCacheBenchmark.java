@@ -50,8 +50,7 @@ public class HostCacheBenchmark
     private File dir;
     private HostCache cache;
     private final UnsafeBuffer[] keys = new UnsafeBuffer[KEYS];
-    private final byte[][] keyBytes = new byte[KEYS][];
-    private final byte[] value = new byte[VALUE_LENGTH];
+    private final UnsafeBuffer value = new UnsafeBuffer(ByteBuffer.allocateDirect(VALUE_LENGTH));
     private final UnsafeBuffer out = new UnsafeBuffer(ByteBuffer.allocateDirect(1024));
     private int next;
 
@@ -67,8 +66,7 @@ public class HostCacheBenchmark
         cache = new HostCache(new File(dir, "host-cache.dat"), KEYS * 2L);
         for (int k = 0; k < KEYS; k++)
         {
-            keyBytes[k] = ("user:" + k).getBytes(StandardCharsets.US_ASCII);
-            keys[k] = new UnsafeBuffer(keyBytes[k]);
+            keys[k] = new UnsafeBuffer(("user:" + k).getBytes(StandardCharsets.US_ASCII));
             put();
         }
     }
@@ -94,14 +92,14 @@ public class HostCacheBenchmark
     }
 
     /**
-     * @return the key's index.
+     * @return the key's length.
      */
     @Benchmark
     public int put()
     {
-        final int k = next++ % KEYS;
-        value[0] = (byte)next;
-        cache.put(keyBytes[k], value);
-        return k;
+        final UnsafeBuffer key = keys[next++ % KEYS];
+        value.putByte(0, (byte)next);
+        cache.put(key, 0, key.capacity(), value, 0, VALUE_LENGTH);
+        return key.capacity();
     }
 }
