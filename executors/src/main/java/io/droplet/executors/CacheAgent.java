@@ -263,9 +263,7 @@ public final class CacheAgent implements Agent, FrameHandler, StoreClientListene
             merger.merge(valueView, 0, valueView.capacity(), valueView, 0, valueView.capacity(), merged, 0, merged.capacity());
         if (mergedLength >= 0)
         {
-            final byte[] latticeBytes = new byte[mergedLength];
-            merged.getBytes(0, latticeBytes);
-            cache.put(keyBytes, latticeBytes);
+            cache.put(keyView, 0, keyView.capacity(), merged, 0, mergedLength);
             KeySummary.add(summary, HashRing.hash(keyView, 0, keyView.capacity()));
         }
         final long storagePut = storage.put(keyView, 0, keyView.capacity(), valueView, 0, valueView.capacity(), AckLevel.ONE,
@@ -318,23 +316,21 @@ public final class CacheAgent implements Agent, FrameHandler, StoreClientListene
             return;
         }
         final byte[] keyBytes = key.getBytes(StandardCharsets.ISO_8859_1);
+        final UnsafeBuffer keyBuffer = new UnsafeBuffer(keyBytes);
         if (found)
         {
-            final byte[] latticeBytes = new byte[valueLength];
-            buffer.getBytes(valueOffset, latticeBytes);
-            cache.put(keyBytes, latticeBytes);
-            KeySummary.add(summary, HashRing.hash(new UnsafeBuffer(keyBytes), 0, keyBytes.length));
-            value.putBytes(0, latticeBytes);
+            cache.put(keyBuffer, 0, keyBytes.length, buffer, valueOffset, valueLength);
+            KeySummary.add(summary, HashRing.hash(keyBuffer, 0, keyBytes.length));
+            value.putBytes(0, buffer, valueOffset, valueLength);
         }
         if (subscribed.add(key))
         {
-            final long primary = storage.primaryOf(new UnsafeBuffer(keyBytes), 0, keyBytes.length);
+            final long primary = storage.primaryOf(keyBuffer, 0, keyBytes.length);
             storage.subscribe(primary, List.of(keyBytes), System.nanoTime() + STORAGE_TIMEOUT_NS);
         }
         final List<Waiter> waiters = waitersByKey.remove(key);
         if (null != waiters)
         {
-            final UnsafeBuffer keyBuffer = new UnsafeBuffer(keyBytes);
             for (final Waiter waiter : waiters)
             {
                 answer(waiter.executor(), waiter.correlationId(), keyBuffer, found ? valueLength : -1);
@@ -350,11 +346,7 @@ public final class CacheAgent implements Agent, FrameHandler, StoreClientListene
         final long source, final DirectBuffer buffer, final int keyOffset, final int keyLength,
         final int valueOffset, final int valueLength)
     {
-        final byte[] key = new byte[keyLength];
-        buffer.getBytes(keyOffset, key);
-        final byte[] latticeBytes = new byte[valueLength];
-        buffer.getBytes(valueOffset, latticeBytes);
-        cache.put(key, latticeBytes);
+        cache.put(buffer, keyOffset, keyLength, buffer, valueOffset, valueLength);
     }
 
     /**

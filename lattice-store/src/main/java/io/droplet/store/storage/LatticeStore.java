@@ -1,8 +1,9 @@
 package io.droplet.store.storage;
 
+import net.openhft.chronicle.bytes.RandomDataInput;
+import net.openhft.chronicle.hash.Data;
 import net.openhft.chronicle.map.ChronicleMap;
 import net.openhft.chronicle.map.ExternalMapQueryContext;
-import net.openhft.chronicle.map.MapAbsentEntry;
 import net.openhft.chronicle.map.MapEntry;
 import org.agrona.CloseHelper;
 import org.agrona.DirectBuffer;
@@ -25,6 +26,9 @@ import java.util.zip.CRC32C;
  * The persisted, off-heap lattice store of one storage node (see the package documentation for its
  * layout, locking and recovery).
  * <p>
+ * {@link #get} and {@link #merge} allocate nothing in steady state: keys and values cross into
+ * Chronicle Map as per-thread {@link ByteRegion}s, never as {@code byte[]} objects of their own.
+ * <p>
  * <b>Note:</b> {@link #get}, {@link #merge} and {@link #forEach} are thread-safe (Chronicle Map's
  * entry locks; scratch buffers and merge functions are per thread); {@link #close()} is not.
  */
@@ -40,7 +44,7 @@ public final class LatticeStore implements AutoCloseable
     private static final int CHECKSUM_LENGTH = 4;
 
     private final StoreContext context;
-    private final ChronicleMap<byte[], byte[]> map;
+    private final ChronicleMap<ByteRegion, ByteRegion> map;
     private final RandomAccessFile lockFile;
     private final FileLock lock;
     private final boolean recovered;
@@ -48,19 +52,43 @@ public final class LatticeStore implements AutoCloseable
     private final ThreadLocal<Scratch> scratch;
     private boolean closed;
 
-    /** Per-thread buffers and merge function: the store is shared, these are not. */
+    /**
+     * Per-thread buffers and merge function: the store is shared, these are not. Chronicle Map reads
+     * the key and the merged value from, and copies a stored value into, {@link ByteRegion}s whose
+     * arrays the merge function reads and writes as Agrona buffers, so an operation only copies bytes.
+     * A stored value is its checksum then its lattice, here as in the map, so a merged value goes into
+     * the map without another copy.
+     */
     private static final class Scratch
     {
         final MergeFunction merge;
-        final UnsafeBuffer current;
-        final UnsafeBuffer merged;
         final CRC32C crc = new CRC32C();
+        final ByteRegion key = new ByteRegion(StoreContext.MAX_KEY_LENGTH);
+        /** The stored value last read; the map grows it only for a value written under a larger maximum. */
+        final ByteRegion current;
+        private final UnsafeBuffer currentBuffer = new UnsafeBuffer(0, 0);
+        /** Checksum then merged lattice. */
+        final ByteRegion stored;
+        final UnsafeBuffer merged;
 
         Scratch(final MergeFunction merge, final int maxValueLength)
         {
             this.merge = merge;
-            this.current = new UnsafeBuffer(new byte[maxValueLength]);
-            this.merged = new UnsafeBuffer(new byte[maxValueLength]);
+            this.current = new ByteRegion(CHECKSUM_LENGTH + maxValueLength);
+            this.stored = new ByteRegion(CHECKSUM_LENGTH + maxValueLength);
+            this.merged = new UnsafeBuffer(stored.array());
+        }
+
+        /**
+         * @return {@link #current} as a buffer, following its array if the map has grown it.
+         */
+        UnsafeBuffer currentBuffer()
+        {
+            if (currentBuffer.byteArray() != current.array())
+            {
+                currentBuffer.wrap(current.array());
+            }
+            return currentBuffer;
         }
     }
 
@@ -98,14 +126,14 @@ public final class LatticeStore implements AutoCloseable
             unclean = mapFile.exists() && !marker.exists();
             Files.deleteIfExists(marker.toPath());
 
-            final var builder = ChronicleMap.of(byte[].class, byte[].class)
+            final var builder = ByteRegion.mapBuilder()
                 .name(context.name())
                 .entries(context.entries())
                 .averageKeySize(context.averageKeySize())
                 .averageValueSize(context.averageValueSize() + CHECKSUM_LENGTH)
                 .checksumEntries(true);
             // Recovery needs exclusive access: the lock above guarantees no other process maps the file.
-            this.map = unclean ?
+            this.map = ByteRegion.requireRegions(unclean ?
                 builder.recoverPersistedTo(mapFile, true, corruption ->
                 {
                     corruptionsAtRecovery.incrementAndGet();
@@ -113,7 +141,7 @@ public final class LatticeStore implements AutoCloseable
                         "store recovery: " + corruption.message() + " (segment " + corruption.segmentIndex() + ")",
                         corruption.exception()));
                 }) :
-                builder.createPersistedTo(mapFile);
+                builder.createPersistedTo(mapFile), mapFile);
         }
         catch (final IOException ex)
         {
@@ -186,26 +214,25 @@ public final class LatticeStore implements AutoCloseable
         {
             return StoreStatus.INVALID_KEY;
         }
-        final byte[] keyBytes = new byte[keyLength];
-        key.getBytes(keyOffset, keyBytes);
-
-        final byte[] stored = map.get(keyBytes);
-        if (null == stored)
+        final Scratch s = scratch.get();
+        s.key.copyFrom(key, keyOffset, keyLength);
+        // Chronicle Map's fast path: read lock, lookup and copy into s.current, with no query context.
+        if (null == map.getUsing(s.key, s.current))
         {
             return StoreStatus.NOT_FOUND;
         }
-        final Scratch s = scratch.get();
-        if (!checksumMatches(s.crc, keyBytes, stored))
+        final int storedLength = s.current.length();
+        if (!checksumMatches(s.crc, s.key.array(), keyLength, s.current.array(), storedLength))
         {
-            dropCorrupt(keyBytes, stored);
+            dropCorrupt(s, keyLength);
             return StoreStatus.CORRUPT;
         }
-        final int valueLength = stored.length - CHECKSUM_LENGTH;
+        final int valueLength = storedLength - CHECKSUM_LENGTH;
         if (valueLength > outCapacity)
         {
             return StoreStatus.TOO_LARGE;
         }
-        out.putBytes(outOffset, stored, CHECKSUM_LENGTH, valueLength);
+        out.putBytes(outOffset, s.current.array(), CHECKSUM_LENGTH, valueLength);
         return valueLength;
     }
 
@@ -233,56 +260,58 @@ public final class LatticeStore implements AutoCloseable
             return StoreStatus.TOO_LARGE;
         }
         final Scratch s = scratch.get();
-        final byte[] keyBytes = new byte[keyLength];
-        key.getBytes(keyOffset, keyBytes);
+        s.key.copyFrom(key, keyOffset, keyLength);
 
-        try (ExternalMapQueryContext<byte[], byte[], ?> query = map.queryContext(keyBytes))
+        try (ExternalMapQueryContext<ByteRegion, ByteRegion, ?> query = map.queryContext(s.key))
         {
             query.writeLock().lock();
-            final MapEntry<byte[], byte[]> entry = query.entry();
-            byte[] current = null == entry ? null : entry.value().get();
-            if (null != current && !checksumMatches(s.crc, keyBytes, current))
+            final MapEntry<ByteRegion, ByteRegion> entry = query.entry();
+            // The stored value's length, checksum included, or -1 if there is none to merge with.
+            int currentLength = null == entry ? -1 : entry.value().getUsing(s.current).length();
+            if (currentLength >= 0 &&
+                !checksumMatches(s.crc, s.key.array(), keyLength, s.current.array(), currentLength))
             {
-                reportCorrupt(keyBytes);
+                reportCorrupt(s.key.array(), keyLength);
                 entry.doRemove();
-                current = null;
+                currentLength = -1;
             }
 
+            final int mergedCapacity = s.merged.capacity() - CHECKSUM_LENGTH;
             final int mergedLength;
-            if (null == current)
+            if (currentLength < 0)
             {
                 // Merging the value with itself validates it and gives its canonical form.
                 mergedLength = s.merge.merge(value, valueOffset, valueLength, value, valueOffset, valueLength,
-                    s.merged, 0, s.merged.capacity());
+                    s.merged, CHECKSUM_LENGTH, mergedCapacity);
             }
             else
             {
-                s.current.putBytes(0, current, CHECKSUM_LENGTH, current.length - CHECKSUM_LENGTH);
-                mergedLength = s.merge.merge(s.current, 0, current.length - CHECKSUM_LENGTH, value, valueOffset, valueLength,
-                    s.merged, 0, s.merged.capacity());
+                mergedLength = s.merge.merge(
+                    s.currentBuffer(), CHECKSUM_LENGTH, currentLength - CHECKSUM_LENGTH, value, valueOffset, valueLength,
+                    s.merged, CHECKSUM_LENGTH, mergedCapacity);
             }
             if (mergedLength < 0)
             {
                 return StoreStatus.ofMergeFailure(mergedLength);
             }
-            if (null != current && sameValue(current, s.merged, mergedLength))
+            final int storedLength = CHECKSUM_LENGTH + mergedLength;
+            if (currentLength >= 0 && Arrays.equals(
+                s.current.array(), CHECKSUM_LENGTH, currentLength, s.stored.array(), CHECKSUM_LENGTH, storedLength))
             {
                 return StoreStatus.UNCHANGED;
             }
 
-            final byte[] stored = new byte[CHECKSUM_LENGTH + mergedLength];
-            s.merged.getBytes(0, stored, CHECKSUM_LENGTH, mergedLength);
-            writeChecksum(s.crc, keyBytes, stored);
+            writeChecksum(s.crc, s.key.array(), keyLength, s.stored.array(), storedLength);
             try
             {
-                if (null == current)
+                final Data<ByteRegion> stored = query.wrapValueAsData(s.stored.length(storedLength));
+                if (currentLength < 0)
                 {
-                    final MapAbsentEntry<byte[], byte[]> absent = query.absentEntry();
-                    absent.doInsert(query.wrapValueAsData(stored));
+                    query.absentEntry().doInsert(stored);
                 }
                 else
                 {
-                    query.entry().doReplaceValue(query.wrapValueAsData(stored));
+                    query.entry().doReplaceValue(stored);
                 }
             }
             catch (final IllegalStateException ex)
@@ -293,7 +322,7 @@ public final class LatticeStore implements AutoCloseable
                 return StoreStatus.FULL;
             }
             context.counters().merges.increment();
-            context.counters().bytesStored.getAndAdd(stored.length - (null == current ? -keyLength : current.length));
+            context.counters().bytesStored.getAndAdd(storedLength - (currentLength < 0 ? -keyLength : currentLength));
             return StoreStatus.CHANGED;
         }
     }
@@ -307,54 +336,67 @@ public final class LatticeStore implements AutoCloseable
     public void forEach(final BiConsumer<byte[], byte[]> consumer)
     {
         final CRC32C crc = new CRC32C();
+        final ByteRegion keyRegion = new ByteRegion(StoreContext.MAX_KEY_LENGTH);
+        final ByteRegion storedRegion = new ByteRegion(CHECKSUM_LENGTH + context.maxValueLength());
         map.forEachEntry(entry ->
         {
-            final byte[] key = entry.key().get();
-            final byte[] stored = entry.value().get();
-            if (checksumMatches(crc, key, stored))
+            final byte[] key = entry.key().getUsing(keyRegion).toByteArray();
+            final ByteRegion stored = entry.value().getUsing(storedRegion);
+            if (checksumMatches(crc, key, key.length, stored.array(), stored.length()))
             {
-                consumer.accept(key, Arrays.copyOfRange(stored, CHECKSUM_LENGTH, stored.length));
+                consumer.accept(key, Arrays.copyOfRange(stored.array(), CHECKSUM_LENGTH, stored.length()));
             }
             else
             {
-                reportCorrupt(key);
+                reportCorrupt(key, key.length);
                 entry.doRemove();
             }
         });
     }
 
-    private void dropCorrupt(final byte[] keyBytes, final byte[] seen)
+    /**
+     * Drops an entry that {@link #get} saw corrupt (its bytes are still in {@code s.current}). The read
+     * lock is gone by now, and Chronicle Map cannot upgrade one: hence a second lookup, under the write lock.
+     */
+    private void dropCorrupt(final Scratch s, final int keyLength)
     {
-        try (ExternalMapQueryContext<byte[], byte[], ?> query = map.queryContext(keyBytes))
+        try (ExternalMapQueryContext<ByteRegion, ByteRegion, ?> query = map.queryContext(s.key))
         {
             query.writeLock().lock();
-            final MapEntry<byte[], byte[]> entry = query.entry();
+            final MapEntry<ByteRegion, ByteRegion> entry = query.entry();
             // Drop only what was seen corrupt: a concurrent writer may have replaced it meanwhile.
-            if (null != entry && Arrays.equals(entry.value().get(), seen))
+            if (null != entry && sameBytes(entry.value(), s.current.array(), s.current.length()))
             {
-                reportCorrupt(keyBytes);
+                reportCorrupt(s.key.array(), keyLength);
                 entry.doRemove();
             }
         }
     }
 
-    private void reportCorrupt(final byte[] keyBytes)
+    private void reportCorrupt(final byte[] keyBytes, final int keyLength)
     {
+        // Arrays.hashCode of the key alone, computed in place rather than on a copy of it.
+        int hash = 1;
+        for (int i = 0; i < keyLength; i++)
+        {
+            hash = 31 * hash + keyBytes[i];
+        }
         context.counters().droppedCorrupt.increment();
         context.errorHandler().onError(new IllegalStateException(
-            "store entry failed its checksum and was dropped: key of " + keyBytes.length + " bytes, hash " +
-            Arrays.hashCode(keyBytes)));
+            "store entry failed its checksum and was dropped: key of " + keyLength + " bytes, hash " + hash));
     }
 
-    private static boolean sameValue(final byte[] stored, final UnsafeBuffer merged, final int mergedLength)
+    private static boolean sameBytes(final Data<ByteRegion> stored, final byte[] seen, final int seenLength)
     {
-        if (stored.length - CHECKSUM_LENGTH != mergedLength)
+        if (stored.size() != seenLength)
         {
             return false;
         }
-        for (int i = 0; i < mergedLength; i++)
+        final RandomDataInput bytes = stored.bytes();
+        final long offset = stored.offset();
+        for (int i = 0; i < seenLength; i++)
         {
-            if (stored[CHECKSUM_LENGTH + i] != merged.getByte(i))
+            if (bytes.readByte(offset + i) != seen[i])
             {
                 return false;
             }
@@ -362,27 +404,30 @@ public final class LatticeStore implements AutoCloseable
         return true;
     }
 
-    private static int checksum(final CRC32C crc, final byte[] key, final byte[] stored)
+    private static int checksum(
+        final CRC32C crc, final byte[] key, final int keyLength, final byte[] stored, final int storedLength)
     {
         crc.reset();
-        crc.update(key, 0, key.length);
-        crc.update(stored, CHECKSUM_LENGTH, stored.length - CHECKSUM_LENGTH);
+        crc.update(key, 0, keyLength);
+        crc.update(stored, CHECKSUM_LENGTH, storedLength - CHECKSUM_LENGTH);
         return (int)crc.getValue();
     }
 
-    private static boolean checksumMatches(final CRC32C crc, final byte[] key, final byte[] stored)
+    private static boolean checksumMatches(
+        final CRC32C crc, final byte[] key, final int keyLength, final byte[] stored, final int storedLength)
     {
-        if (stored.length < CHECKSUM_LENGTH)
+        if (storedLength < CHECKSUM_LENGTH)
         {
             return false;
         }
         final int recorded = (stored[0] & 0xFF) | (stored[1] & 0xFF) << 8 | (stored[2] & 0xFF) << 16 | (stored[3] & 0xFF) << 24;
-        return recorded == checksum(crc, key, stored);
+        return recorded == checksum(crc, key, keyLength, stored, storedLength);
     }
 
-    private static void writeChecksum(final CRC32C crc, final byte[] key, final byte[] stored)
+    private static void writeChecksum(
+        final CRC32C crc, final byte[] key, final int keyLength, final byte[] stored, final int storedLength)
     {
-        final int value = checksum(crc, key, stored);
+        final int value = checksum(crc, key, keyLength, stored, storedLength);
         stored[0] = (byte)value;
         stored[1] = (byte)(value >>> 8);
         stored[2] = (byte)(value >>> 16);

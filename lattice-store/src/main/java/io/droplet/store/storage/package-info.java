@@ -7,8 +7,11 @@
  * exclusively while open; a clean close leaves a marker, and opening without one recovers the map
  * (Chronicle Map's recovery, under that exclusive lock) before serving.
  * <p>
- * Keys and values cross into Chronicle Map as {@code byte[]}: the store path allocates two small
- * arrays per operation. That is the price of Chronicle's generic API here; the host cache, which is
- * on the executors' hot path, is where zero-copy access matters.
+ * Keys and values cross into Chronicle Map as {@link io.droplet.store.storage.ByteRegion}s, reusable
+ * per-thread arrays that the map reads and fills in place through its own serializer interfaces, so a
+ * get (Chronicle Map's {@code getUsing} fast path) and a merge (a query context under the write lock)
+ * allocate nothing in steady state; {@code StoreBenchmark} with {@code -prof gc} shows it. The map's
+ * header names the region serializers, so a file written when keys and values were {@code byte[]} is
+ * refused at open, with a message saying so.
  */
 package io.droplet.store.storage;

@@ -1,6 +1,7 @@
 package io.droplet.store.storage;
 
 import io.droplet.test.SystemTestWatcher;
+import net.openhft.chronicle.map.ChronicleMap;
 import org.agrona.concurrent.UnsafeBuffer;
 import org.agrona.concurrent.status.CountersManager;
 import org.junit.jupiter.api.AfterEach;
@@ -11,6 +12,7 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 import java.io.File;
 import java.io.IOException;
 import java.io.RandomAccessFile;
+import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.util.ArrayList;
@@ -18,6 +20,7 @@ import java.util.List;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
+import java.util.zip.CRC32C;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -36,6 +39,11 @@ class LatticeStoreTest
 
     private LatticeStore open(final File dir, final long entries)
     {
+        return open(dir, entries, 1 << 20);
+    }
+
+    private LatticeStore open(final File dir, final long entries, final int maxValueLength)
+    {
         final CountersManager manager = new CountersManager(
             new UnsafeBuffer(new byte[256 * 1024]), new UnsafeBuffer(new byte[16 * 1024]));
         counters = new StoreCounters((typeId, label) -> manager.newCounter(label, typeId), "test");
@@ -44,7 +52,7 @@ class LatticeStoreTest
             .entries(entries)
             .averageKeySize(16)
             .averageValueSize(64)
-            .maxValueLength(1 << 20)
+            .maxValueLength(maxValueLength)
             .mergeFunctionSupplier(LongSetMerge::new)
             .counters(counters)
             .errorHandler(reported::add));
@@ -228,6 +236,126 @@ class LatticeStoreTest
         assertTrue(reported.stream().anyMatch(ex -> ex.getMessage().contains("failed its checksum")), reported::toString);
         assertEquals(null, read(second, "victim"), "dropped, not served");
         assertEquals(List.of(42L), boxed(read(second, "bystander")));
+    }
+
+    @Test
+    void keysThatArePrefixesOfOneAnotherAreDistinct()
+    {
+        final LatticeStore store = open(watcher.dataDirectory("store"), 1000);
+        assertEquals(StoreStatus.CHANGED, merge(store, "key-long", 3));
+        assertEquals(StoreStatus.CHANGED, merge(store, "key", 1));
+        assertEquals(StoreStatus.CHANGED, merge(store, "k", 2));
+        assertEquals(List.of(3L), boxed(read(store, "key-long")));
+        assertEquals(List.of(1L), boxed(read(store, "key")));
+        assertEquals(List.of(2L), boxed(read(store, "k")));
+        assertEquals(null, read(store, "ke"));
+
+        final UnsafeBuffer framed = new UnsafeBuffer(new byte[16]);
+        framed.putBytes(5, "key".getBytes(StandardCharsets.UTF_8));
+        final UnsafeBuffer out = new UnsafeBuffer(new byte[32]);
+        assertEquals(8, store.get(framed, 5, 3, out, 8, 24), "a key inside a larger buffer");
+        assertEquals(1L, out.getLong(8));
+    }
+
+    @Test
+    void aValueLargerThanTheCallersBufferIsTooLargeAndLeftStored()
+    {
+        final LatticeStore store = open(watcher.dataDirectory("store"), 1000);
+        merge(store, "k", 1, 2, 3);
+        final UnsafeBuffer out = new UnsafeBuffer(new byte[64]);
+        assertEquals(StoreStatus.TOO_LARGE, store.get(key("k"), 0, 1, out, 0, 23));
+        assertEquals(24, store.get(key("k"), 0, 1, out, 0, 24));
+        assertEquals(List.of(1L, 2L, 3L), boxed(read(store, "k")));
+    }
+
+    @Test
+    void aMergeOverAnEntryFailingItsChecksumReplacesIt() throws IOException
+    {
+        final File dir = watcher.dataDirectory("store");
+        final LatticeStore first = open(dir, 1000);
+        final long marker = 0x0123456789ABCDEFL;
+        merge(first, "victim", marker);
+        first.close();
+
+        flipFirstByteOf(new File(dir, LatticeStore.MAP_FILE), longs(marker).byteArray());
+
+        final LatticeStore second = open(dir, 1000);
+        assertEquals(StoreStatus.CHANGED, merge(second, "victim", 7));
+        assertEquals(1, counters.droppedCorrupt.get());
+        assertEquals(List.of(7L), boxed(read(second, "victim")), "the corrupt value is not merged in");
+    }
+
+    @Test
+    void aValueStoredUnderALargerMaximumIsStillServed()
+    {
+        final File dir = watcher.dataDirectory("store");
+        final long[] many = new long[1000];
+        for (int i = 0; i < many.length; i++)
+        {
+            many[i] = i;
+        }
+        final LatticeStore first = open(dir, 1000);
+        merge(first, "big", many);
+        first.close();
+
+        final LatticeStore second = open(dir, 1000, 64);
+        assertEquals(1000, read(second, "big").length);
+        assertEquals(1000, read(second, "big").length, "and again, from the grown scratch");
+        assertEquals(StoreStatus.TOO_LARGE, merge(second, "big", 5000), "a merge larger than the maximum");
+        assertEquals(1000, read(second, "big").length);
+        assertEquals(0, counters.droppedCorrupt.get());
+    }
+
+    @Test
+    void aFileOfByteArraysFromAnEarlierVersionIsRefusedClearly() throws IOException
+    {
+        for (final boolean cleanlyClosed : new boolean[]{ true, false })
+        {
+            final File dir = watcher.dataDirectory("store");
+            final File mapFile = new File(dir, LatticeStore.MAP_FILE);
+            final byte[] key = "written-as-byte-array".getBytes(StandardCharsets.UTF_8);
+            try (ChronicleMap<byte[], byte[]> map = byteArrayMap(mapFile))
+            {
+                map.put(key, withChecksum(key, longs(11, 12).byteArray()));
+            }
+            if (cleanlyClosed)
+            {
+                Files.createFile(new File(dir, LatticeStore.CLEAN_MARKER_FILE).toPath());
+            }
+
+            final IllegalStateException ex = assertThrows(IllegalStateException.class, () -> open(dir, 1000));
+            assertTrue(ex.getMessage().contains("byte[] to byte[]") && ex.getMessage().contains(mapFile.getName()),
+                ex.getMessage());
+
+            Files.move(mapFile.toPath(), new File(dir, "moved-away.dat").toPath());
+            final LatticeStore store = open(dir, 1000);
+            assertEquals(StoreStatus.CHANGED, merge(store, "written-as-byte-array", 13), "the directory was released");
+            assertEquals(List.of(13L), boxed(read(store, "written-as-byte-array")));
+        }
+    }
+
+    /** The map as the store configured it when its keys and values were {@code byte[]}. */
+    private static ChronicleMap<byte[], byte[]> byteArrayMap(final File file) throws IOException
+    {
+        return ChronicleMap.of(byte[].class, byte[].class)
+            .name("store")
+            .entries(1000)
+            .averageKeySize(16)
+            .averageValueSize(64 + 4)
+            .checksumEntries(true)
+            .createPersistedTo(file);
+    }
+
+    /** The stored form: CRC32C of key and value, little-endian, then the value. */
+    private static byte[] withChecksum(final byte[] key, final byte[] value)
+    {
+        final CRC32C crc = new CRC32C();
+        crc.update(key);
+        crc.update(value);
+        final UnsafeBuffer stored = new UnsafeBuffer(new byte[4 + value.length]);
+        stored.putInt(0, (int)crc.getValue(), ByteOrder.LITTLE_ENDIAN);
+        stored.putBytes(4, value);
+        return stored.byteArray();
     }
 
     private static void flipFirstByteOf(final File file, final byte[] pattern) throws IOException
