@@ -1,5 +1,6 @@
 package io.droplet.node;
 
+import io.droplet.store.storage.ByteRegion;
 import net.openhft.chronicle.map.ChronicleMap;
 
 /**
@@ -21,14 +22,15 @@ public final class ChronicleWarmUp
      */
     public static void run()
     {
-        try (ChronicleMap<byte[], byte[]> map = ChronicleMap.of(byte[].class, byte[].class)
+        try (ChronicleMap<ByteRegion, ByteRegion> map = ByteRegion.mapBuilder()
             .name("droplet-warm-up")
             .entries(16)
             .averageKeySize(16)
             .averageValueSize(16)
             .create())
         {
-            map.put(new byte[]{ 1 }, new byte[]{ 2 });
+            final ByteRegion key = new ByteRegion(8).copyFrom(new org.agrona.concurrent.UnsafeBuffer(new byte[]{ 1 }), 0, 1);
+            map.put(key, key);
         }
     }
 }

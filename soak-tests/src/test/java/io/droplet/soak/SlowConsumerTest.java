@@ -46,13 +46,13 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * baseline taken before; the slow client's calls all end in TIMEOUT at its own deadlines; the node's
  * memory stays bounded (what it keeps for the stalled link is capped, the rest is dropped and counted).
  * <p>
- * Latency on this shared 2-core machine moves between identical runs, so each p99 is the median of three
- * windows, and the comparison is between medians.
+ * Latency on this shared 2-core machine moves between identical runs, so each p99 is the median of five
+ * windows of 2,000 calls, and the comparison is between medians.
  */
 class SlowConsumerTest
 {
     private static final long SLOW_CLIENT = 3000;
-    private static final int WINDOW_CALLS = 3_000;
+    private static final int WINDOW_CALLS = 2_000;
 
     @RegisterExtension
     final SystemTestWatcher watcher = new SystemTestWatcher();
@@ -80,14 +80,14 @@ class SlowConsumerTest
 
                 final SlowClient slow = new SlowClient(deployment.dir());
                 slow.start();
-                Await.until(() -> slow.sent.get() > 500, Duration.ofSeconds(30), () -> "the slow client is flooding");
+                Await.until(() -> slow.sent.get() > 200, Duration.ofSeconds(30), () -> "the slow client is flooding");
                 final long during = medianP99(client);
                 slow.stopAndJoin();
 
                 final long rssAfter = deployment.residentBytes("all");
                 final long dropped = deployment.sum(TransportCounters.TYPE_ID_BASE + 4, "") - failuresBefore;
                 System.out.printf("SLOW-CONSUMER other client's p99: baseline %.1f us, during %.1f us; slow client sent %d, " +
-                    "TIMEOUT %d, answered %d; node RSS %d -> %d MiB; sends the node gave up on %d%n",
+                    "TIMEOUT %d, answered %d; node RSS %d -> %d MiB; failed offers (each retry on the stalled link counts) %d%n",
                     baseline / 1e3, during / 1e3, slow.sent.get(), slow.timeouts.get(), slow.answered.get(),
                     rssBefore >> 20, rssAfter >> 20, dropped);
 
@@ -103,13 +103,13 @@ class SlowConsumerTest
 
     private static long medianP99(final DropletClient client)
     {
-        final long[] p99 = new long[3];
+        final long[] p99 = new long[5];
         for (int i = 0; i < p99.length; i++)
         {
             p99[i] = p99(client, WINDOW_CALLS);
         }
         Arrays.sort(p99);
-        return p99[1];
+        return p99[2];
     }
 
     private static long p99(final DropletClient client, final int calls)
@@ -138,7 +138,7 @@ class SlowConsumerTest
     }
 
     /**
-     * Calls {@code grow(32768)} 500 times a second with 2 s deadlines and never polls its inbound stream.
+     * Calls {@code grow(32768)} 100 times a second with 2 s deadlines and never polls its inbound stream.
      */
     private static final class SlowClient extends Thread implements PendingRequests.TimeoutListener
     {
@@ -193,7 +193,7 @@ class SlowConsumerTest
                     pending.expire(now, this);
                     if (running.get() && now - next >= 0)
                     {
-                        next += 2_000_000;
+                        next += 10_000_000;
                         call.wrapAndApplyHeader(frame, 0, new MessageHeaderEncoder())
                             .correlationId(correlationId).sessionId(SLOW_CLIENT).replyTo(SLOW_CLIENT)
                             .deadline(System.currentTimeMillis() * 1_000_000L + 2_000_000_000L)

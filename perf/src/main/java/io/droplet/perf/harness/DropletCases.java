@@ -213,7 +213,7 @@ final class DropletCases
         {
             final byte[] key = "perf-cached".getBytes(StandardCharsets.UTF_8);
             final byte[] value = LatticeCodec.toBytes(MaxLattice.of(42));
-            cache.put(key, value);
+            cache.put(new UnsafeBuffer(key), 0, key.length, new UnsafeBuffer(value), 0, value.length);
             final UnsafeBuffer keyBuffer = new UnsafeBuffer(ByteBuffer.allocateDirect(key.length));
             keyBuffer.putBytes(0, key);
             final UnsafeBuffer out = new UnsafeBuffer(ByteBuffer.allocateDirect(1024));

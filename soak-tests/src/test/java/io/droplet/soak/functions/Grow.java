@@ -8,12 +8,21 @@ import io.droplet.codecs.function.Invocation;
  */
 public final class Grow implements DropletFunction
 {
+    private static final byte[] ZEROS = new byte[1 << 20];
+
     /**
      * {@inheritDoc}
      */
     public void apply(final Invocation invocation)
     {
         final int n = (int)invocation.args().readLong();
-        invocation.result().writeBytes(new byte[n], 0, n);
+        if (n <= ZEROS.length)
+        {
+            invocation.result().writeBytes(ZEROS, 0, n);
+        }
+        else
+        {
+            invocation.result().writeBytes(new byte[n], 0, n);
+        }
     }
 }
