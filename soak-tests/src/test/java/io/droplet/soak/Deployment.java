@@ -140,9 +140,21 @@ final class Deployment implements AutoCloseable
      */
     void node(final String name, final String... args)
     {
+        node(name, List.of(), args);
+    }
+
+    /**
+     * Starts a {@code droplet node} process with extra JVM options.
+     *
+     * @param name    of the process (its log file).
+     * @param jvmArgs extra JVM options (a GC log, say).
+     * @param args    of {@code droplet node}, after {@code --dir}.
+     */
+    void node(final String name, final List<String> jvmArgs, final String... args)
+    {
         final List<String> command = new ArrayList<>(List.of("node", "--dir", dir));
         command.addAll(List.of(args));
-        start(name, List.of(), command);
+        start(name, jvmArgs, command);
     }
 
     /**
@@ -195,6 +207,15 @@ final class Deployment implements AutoCloseable
     void restart(final String name)
     {
         start(name, jvmArgs.get(name), commands.get(name));
+    }
+
+    /**
+     * @param name of a process.
+     * @return its process id.
+     */
+    long pid(final String name)
+    {
+        return processes.get(name).pid();
     }
 
     /**
