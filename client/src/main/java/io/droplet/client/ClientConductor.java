@@ -152,6 +152,33 @@ public final class ClientConductor implements Agent, FrameHandler, PendingReques
     }
 
     /**
+     * Ends every request this conductor holds (queued, waiting for a retry, or in flight) with a typed
+     * error, because the link under it is gone (the media driver was lost). Agent thread only, or once
+     * the agent has stopped.
+     *
+     * @param code   to end them with.
+     * @param detail for people.
+     * @return requests ended.
+     */
+    int failAll(final ErrorCode code, final String detail)
+    {
+        final int[] failed = {0};
+        final java.util.function.Consumer<Request> fail = request ->
+        {
+            if (request.future.completeExceptionally(new DropletException(code, detail)))
+            {
+                failed[0]++;
+            }
+        };
+        submitted.drain(fail);
+        retries.forEach(fail);
+        retries.clear();
+        inFlight.values().forEach(fail);
+        inFlight.clear();
+        return failed[0];
+    }
+
+    /**
      * Makes a node reachable (control path, before requests are sent to it).
      *
      * @param node     id.

@@ -83,7 +83,8 @@ public final class DropletClient implements AutoCloseable
 
     private static final long[] NO_TIMES = new long[0];
     private static final int MAX_TIMES = 1024;
-    private final ClientConductor conductor;
+    private volatile ClientConductor conductor;
+    private volatile boolean linked = true;
     private final long clientNode;
     private final long defaultTimeoutNs;
     private final FunctionInstaller installer;
@@ -149,44 +150,55 @@ public final class DropletClient implements AutoCloseable
      */
     public static DropletClient connect(final RemoteContext context)
     {
-        final Transport transport = Transport.launch(new TransportContext()
-            .embeddedDriver(false)
-            .aeronDirectoryName(context.aeronDirectoryName())
-            .threadingProfile(ThreadingProfile.INVOKER)
-            .localHost(context.localHost())
-            .name("client-" + context.clientNode()));
-        NodeChannels channels = null;
-        try
+        return RemoteConnection.open(context);
+    }
+
+    /**
+     * The link under a remote client was lost (its media driver stopped): new requests fail at once with
+     * NOT_CONNECTED until {@link #relink} gives it a new one.
+     */
+    void unlink()
+    {
+        linked = false;
+    }
+
+    /**
+     * Gives a remote client the conductor of a new link (after its media driver came back) and introduces
+     * it again to the scheduler and storage nodes, without waiting for their answers.
+     *
+     * @param next conductor on the new transport, already running.
+     */
+    void relink(final ClientConductor next)
+    {
+        conductor = next;
+        linked = true;
+        final Encoders e = encoders.get();
+        final HashRing storage = ring;
+        for (final long node : null == storage ? new long[0] : storage.nodes())
         {
-            channels = new NodeChannels(transport, context.clientNode(), context.clientEndpoint(), "client");
-            final ClientConductor conductor = new ClientConductor(
-                channels, context.schedulerNode(), context.schedulerEndpoint(), context.codecs(), 65_536);
-            final AgentRunner runner = new AgentRunner(new BackoffIdleStrategy(100, 10, 1_000, 100_000),
-                transport.errorHandler(), null, new CompositeAgent(transport.conductorAgent(), conductor));
-            AgentRunner.startOnThread(runner);
-            final NodeChannels opened = channels;
-            final DropletClient client = new DropletClient(conductor, context.callTimeoutNs(), null, Waiters::spinThenPark,
-                () -> CloseHelper.quietCloseAll(runner, opened, transport), context.codecs());
-            try
-            {
-                client.connect();
-                if (!context.storageNodes().isEmpty())
-                {
-                    client.useStorage(context.storageNodes(), context.replicationFactor(), HashRing.DEFAULT_VIRTUAL_NODES);
-                }
-            }
-            catch (final RuntimeException ex)
-            {
-                client.close();
-                throw ex;
-            }
-            return client;
+            final long id = correlationIds.incrementAndGet();
+            e.connect.wrapAndApplyHeader(e.buffer, 0, e.header)
+                .correlationId(id).clientNode(clientNode).timestamp(epochNanos()).namespaceName("").identity("")
+                .replyEndpoint(next.channels().self().toString());
+            final ClientConductor.Request request = newRequest(node, id, e, e.connect.encodedLength(), defaultTimeoutNs, false);
+            request.introduction = true;
+            enqueue(request);
         }
-        catch (final RuntimeException ex)
-        {
-            CloseHelper.quietCloseAll(channels, transport);
-            throw ex;
-        }
+        final long id = correlationIds.incrementAndGet();
+        e.connect.wrapAndApplyHeader(e.buffer, 0, e.header)
+            .correlationId(id).clientNode(clientNode).timestamp(epochNanos()).namespaceName("").identity("")
+            .replyEndpoint(next.channels().self().toString());
+        final ClientConductor.Request request = newRequest(0, id, e, e.connect.encodedLength(), defaultTimeoutNs, false);
+        request.introduction = true;
+        enqueue(request);
+    }
+
+    /**
+     * @return false while a remote client's media driver is lost (calls fail with NOT_CONNECTED).
+     */
+    public boolean isLinked()
+    {
+        return linked;
     }
 
     /**
@@ -831,6 +843,12 @@ public final class DropletClient implements AutoCloseable
 
     private CompletableFuture<Object> enqueue(final ClientConductor.Request request)
     {
+        if (!linked)
+        {
+            request.future.completeExceptionally(new DropletException(ErrorCode.NOT_CONNECTED,
+                "the media driver is lost; the client reconnects when it is back"));
+            return request.future;
+        }
         if (!conductor.submit(request))
         {
             request.future.completeExceptionally(new DropletException(ErrorCode.NO_RESOURCES, "client queue full"));

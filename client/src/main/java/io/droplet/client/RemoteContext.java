@@ -13,6 +13,7 @@ import java.util.concurrent.TimeUnit;
  */
 public final class RemoteContext
 {
+    private long driverTimeoutNs = io.droplet.transport.TransportConfiguration.driverTimeoutNs();
     private String aeronDirectoryName;
     private String localHost = "127.0.0.1";
     private long clientNode = 1_000_000 + ThreadLocalRandom.current().nextInt(1_000_000_000);
@@ -121,6 +122,25 @@ public final class RemoteContext
     {
         this.schedulerNode = schedulerNode;
         this.schedulerEndpoint = schedulerEndpoint;
+        return this;
+    }
+
+    /**
+     * @return how long the client waits without a heartbeat from its media driver before it counts it lost.
+     */
+    public long driverTimeoutNs()
+    {
+        return driverTimeoutNs;
+    }
+
+    /**
+     * @param driverTimeoutNs silence of the media driver after which the client counts it lost, ends its
+     *                        requests with NOT_CONNECTED and waits for a new driver.
+     * @return this context.
+     */
+    public RemoteContext driverTimeoutNs(final long driverTimeoutNs)
+    {
+        this.driverTimeoutNs = driverTimeoutNs;
         return this;
     }
 

@@ -234,15 +234,27 @@ public final class Transport implements AutoCloseable
             {
                 if (usesUdp || conductorIntervalNs == 0)
                 {
-                    return invoke();
+                    return invokeOrTerminate();
                 }
                 final long now = context.nanoClock().nanoTime();
                 if (now - nextInvokeNs >= 0)
                 {
                     nextInvokeNs = now + conductorIntervalNs;
-                    return invoke();
+                    return invokeOrTerminate();
                 }
                 return 0;
+            }
+
+            private int invokeOrTerminate()
+            {
+                final int work = invoke();
+                if (aeron.isClosed())
+                {
+                    // The client closed itself (driver lost): its mapped files are gone, so no agent of this duty
+                    // cycle may touch a counter or a log again. Stops the runner before the next agent runs.
+                    throw new org.agrona.concurrent.AgentTerminationException("the media driver was lost");
+                }
+                return work;
             }
 
             public String roleName()

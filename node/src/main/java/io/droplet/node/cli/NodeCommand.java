@@ -140,12 +140,62 @@ public final class NodeCommand implements Callable<Integer>
         // Before the transport: the first Chronicle Map of a JVM is slow to create, and nothing may keep the
         // invoker-profile Aeron client waiting that long.
         io.droplet.node.ChronicleWarmUp.run();
+        final java.util.concurrent.atomic.AtomicBoolean stopping = new java.util.concurrent.atomic.AtomicBoolean();
+        final ShutdownSignalBarrier barrier = new ShutdownSignalBarrier();
+        final Thread signals = new Thread(() ->
+        {
+            barrier.await();
+            stopping.set(true);
+        }, "droplet-node-signals");
+        signals.setDaemon(true);
+        signals.start();
+        // Runs the roles until SIGINT/SIGTERM; if the host's media driver is lost meanwhile, waits for a new
+        // one and starts the roles again on it (their state lives in the store and is reloaded).
+        while (!stopping.get())
+        {
+            awaitDriver(stopping);
+            if (!stopping.get() && runUntilStoppedOrDriverLost(chosen, profile, scheduler, schedulers, storageNodes, stopping))
+            {
+                System.out.println("droplet node: the media driver at " + dir + " was lost (no heartbeat within the driver " +
+                    "timeout); stopped the roles, waiting for a new driver");
+                System.out.flush();
+            }
+        }
+        System.out.println("droplet node stopping");
+        barrier.close();
+        return 0;
+    }
+
+    private void awaitDriver(final java.util.concurrent.atomic.AtomicBoolean stopping)
+    {
+        boolean said = false;
+        while (!stopping.get() && !io.aeron.CommonContext.isDriverActive(new File(dir), 1_000, message -> { }))
+        {
+            if (!said)
+            {
+                System.out.println("droplet node: waiting for a media driver at " + dir);
+                System.out.flush();
+                said = true;
+            }
+            java.util.concurrent.locks.LockSupport.parkNanos(100_000_000L);
+        }
+    }
+
+    /**
+     * @return true if the driver was lost, false if stopped by a signal.
+     */
+    private boolean runUntilStoppedOrDriverLost(
+        final Set<String> chosen, final ThreadingProfile profile, final Endpoint scheduler,
+        final Long2ObjectHashMap<Endpoint> schedulers, final Long2ObjectHashMap<Endpoint> storageNodes,
+        final java.util.concurrent.atomic.AtomicBoolean stopping)
+    {
         final Transport transport = Transport.launch(new TransportContext()
             .embeddedDriver(false)
             .aeronDirectoryName(dir)
-            // The Aeron client's conductor gets a thread of its own (sleeping when idle): a long-running
-            // function or a GC pause on the roles' thread must not make it miss its service interval.
-            .threadingProfile(ThreadingProfile.SHARED)
+            // The Aeron client's conductor runs in the roles' duty cycle: if the driver is lost, the client closes
+            // (unmapping its files) on this very thread, which then stops before any agent touches them. A function
+            // that holds the thread past the client liveness timeout (10 s) costs a reconnect, not a crash.
+            .threadingProfile(ThreadingProfile.INVOKER)
             .localHost(host)
             .name("node-" + String.join("-", chosen)));
         final List<AutoCloseable> resources = new ArrayList<>();
@@ -228,16 +278,18 @@ public final class NodeCommand implements Callable<Integer>
                 agents.add(executor);
             }
 
-            try (ShutdownSignalBarrier barrier = new ShutdownSignalBarrier();
-                AgentRunner runner = new AgentRunner(
+            try (AgentRunner runner = new AgentRunner(
                     profile == ThreadingProfile.DEDICATED ? new BusySpinIdleStrategy() : new BackoffIdleStrategy(100, 10, 1_000, 100_000),
                     transport.errorHandler(), null, new CompositeAgent(agents)))
             {
                 AgentRunner.startOnThread(runner);
                 System.out.println("droplet node running: roles=" + chosen + " dir=" + dir);
                 System.out.flush();
-                barrier.await();
-                System.out.println("droplet node stopping");
+                while (!stopping.get() && !transport.aeron().isClosed() && !runner.isClosed())
+                {
+                    java.util.concurrent.locks.LockSupport.parkNanos(50_000_000L);
+                }
+                return !stopping.get();
             }
         }
         finally
@@ -245,7 +297,6 @@ public final class NodeCommand implements Callable<Integer>
             CloseHelper.quietCloseAll(resources);
             CloseHelper.quietClose(transport);
         }
-        return 0;
     }
 
     private static void putNode(final Long2ObjectHashMap<Endpoint> nodes, final String spec)
