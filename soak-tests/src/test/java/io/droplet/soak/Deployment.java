@@ -40,6 +40,7 @@ final class Deployment implements AutoCloseable
     private final Map<String, List<String>> commands = new LinkedHashMap<>();
     private final Map<String, List<String>> jvmArgs = new LinkedHashMap<>();
     private final Map<String, Integer> starts = new LinkedHashMap<>();
+    private final Map<String, List<String>> launchers = new LinkedHashMap<>();
     private Aeron aeron;
 
     /**
@@ -315,13 +316,27 @@ final class Deployment implements AutoCloseable
         return total[0];
     }
 
+    /**
+     * Starts a {@code droplet} command (driver or node) inside a network namespace.
+     *
+     * @param launcher words that run a command there ({@code ip netns exec <namespace>}).
+     * @param name     of the process.
+     * @param command  of {@code droplet}.
+     */
+    void startIn(final List<String> launcher, final String name, final List<String> command)
+    {
+        launchers.put(name, launcher);
+        start(name, List.of(), command);
+    }
+
     private void start(final String name, final List<String> extraJvmArgs, final List<String> command)
     {
         final int start = starts.merge(name, 1, Integer::sum);
         try
         {
             final File log = new File(logs, name + (start == 1 ? "" : "-" + start) + ".log");
-            processes.put(name, JavaProcess.start(DropletCommand.class, log, extraJvmArgs, command.toArray(new String[0])));
+            processes.put(name, JavaProcess.start(launchers.getOrDefault(name, List.of()), DropletCommand.class, log, extraJvmArgs,
+                command.toArray(new String[0])));
             commands.put(name, command);
             jvmArgs.put(name, extraJvmArgs);
         }

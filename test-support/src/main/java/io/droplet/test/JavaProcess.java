@@ -44,7 +44,26 @@ public final class JavaProcess
     public static Process start(final Class<?> mainClass, final File log, final List<String> jvmArgs, final String... args)
         throws IOException
     {
-        final List<String> command = new ArrayList<>();
+        return start(List.of(), mainClass, log, jvmArgs, args);
+    }
+
+    /**
+     * Starts a main class through a launcher (for example {@code ip netns exec <namespace>}), as
+     * {@link #start(Class, File, List, String...)}.
+     *
+     * @param launcher  command words before {@code java}.
+     * @param mainClass to run.
+     * @param log       file that gets its standard output and error.
+     * @param jvmArgs   extra JVM options.
+     * @param args      for its main.
+     * @return the started process.
+     * @throws IOException if it cannot start.
+     */
+    public static Process start(
+        final List<String> launcher, final Class<?> mainClass, final File log, final List<String> jvmArgs, final String... args)
+        throws IOException
+    {
+        final List<String> command = new ArrayList<>(launcher);
         command.add(new File(System.getProperty("java.home"), "bin/java").getPath());
         for (final String argument : ManagementFactory.getRuntimeMXBean().getInputArguments())
         {

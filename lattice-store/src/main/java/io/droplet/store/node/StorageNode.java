@@ -93,6 +93,7 @@ public final class StorageNode implements Agent, FrameHandler, PendingRequests.T
     private final Long2ObjectHashMap<PendingPut> putByForwardId = new Long2ObjectHashMap<>();
     private final Long2ObjectHashMap<LinkedHashSet<ByteKey>> dirtyByPeer = new Long2ObjectHashMap<>();
     private final LongHashSet helloPending = new LongHashSet();
+    private final LongHashSet unreachablePeers = new LongHashSet();
     private final Object2ObjectHashMap<ByteKey, LongHashSet> subscribersByKey = new Object2ObjectHashMap<>();
     private final List<ByteKey> batch = new ArrayList<>();
     private final long[] replicas;
@@ -596,6 +597,27 @@ public final class StorageNode implements Agent, FrameHandler, PendingRequests.T
     }
 
     /**
+     * A peer whose link went down (a partition, a crash) and came back may have missed gossip that was sent
+     * into the void before the link was seen to be down: queue every key it shares with us, as for a hello.
+     */
+    private void catchUpReturnedPeers()
+    {
+        for (final long peer : dirtyByPeer.keySet())
+        {
+            final io.droplet.transport.MessagePublisher publisher = channels.peers().publisher(peer);
+            final boolean connected = null != publisher && publisher.isConnected();
+            if (!connected)
+            {
+                unreachablePeers.add(peer);
+            }
+            else if (unreachablePeers.remove(peer))
+            {
+                onHello(peer);
+            }
+        }
+    }
+
+    /**
      * A peer (re)started: queue every key it is a replica of, so it catches up whatever it missed.
      */
     private void onHello(final long peer)
@@ -623,6 +645,7 @@ public final class StorageNode implements Agent, FrameHandler, PendingRequests.T
         counters.gossipRounds.increment();
         gossipRound++;
         int work = 0;
+        catchUpReturnedPeers();
 
         if (!helloPending.isEmpty())
         {

@@ -1,0 +1,328 @@
+package io.droplet.soak;
+
+import io.droplet.client.Connection;
+import io.droplet.client.DropletClient;
+import io.droplet.client.DropletException;
+import io.droplet.client.RemoteContext;
+import io.droplet.codecs.sbe.AckLevel;
+import io.droplet.codecs.sbe.ErrorCode;
+import io.droplet.scheduler.SchedulerCounters;
+import io.droplet.soak.functions.Increment;
+import io.droplet.soak.functions.Square;
+import io.droplet.soak.functions.Trace;
+import io.droplet.store.lattice.LatticeCodec;
+import io.droplet.store.lattice.MaxLattice;
+import io.droplet.store.node.StoreClient;
+import io.droplet.store.node.StoreClientListener;
+import io.droplet.store.ring.HashRing;
+import io.droplet.test.Await;
+import io.droplet.test.SystemTestWatcher;
+import io.droplet.transport.Endpoint;
+import io.droplet.transport.NodeChannels;
+import io.droplet.transport.ThreadingProfile;
+import io.droplet.transport.Transport;
+import io.droplet.transport.TransportContext;
+import org.agrona.DirectBuffer;
+import org.agrona.collections.Long2ObjectHashMap;
+import org.agrona.concurrent.UnsafeBuffer;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.extension.RegisterExtension;
+
+import java.io.File;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.EnumMap;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * Three hosts, each a network namespace with its own address (10.77.0.1-3), media driver process and
+ * {@code droplet node} process with every role (the storage ring replicates every key on all three),
+ * joined by a bridge; a client on host 1. A DAG's stages run on different hosts and pass outputs
+ * between them over UDP. Then host 3 is partitioned away (its link down): calls during the partition end
+ * with results or typed errors, the scheduler stops placing work there within the failure-detection
+ * timeout, and after healing every key converges on all three replicas with no value going backwards.
+ */
+class MultiHostTest
+{
+    private static final int HOSTS = 3;
+    private static final int KEYS = 64;
+
+    @RegisterExtension
+    final SystemTestWatcher watcher = new SystemTestWatcher();
+
+    @Test
+    @Timeout(value = 300, unit = TimeUnit.SECONDS)
+    void dagsSpanHostsAndAPartitionedHostIsDroppedAndCatchesUp() throws Exception
+    {
+        try (NetworkNamespaces net = new NetworkNamespaces("dq", HOSTS);
+            Deployment deployment = new Deployment(watcher, "multi-host"))
+        {
+            final String[] dirs = new String[HOSTS + 1];
+            for (int i = 1; i <= HOSTS; i++)
+            {
+                dirs[i] = watcher.aeronDirectory("multi-host-h" + i);
+                deployment.startIn(net.inHost(i, List.of()), "driver-" + i, List.of("driver", "--dir", dirs[i]));
+            }
+            for (int i = 1; i <= HOSTS; i++)
+            {
+                final String dir = dirs[i];
+                Await.until(() -> new File(dir, "cnc.dat").exists(), Duration.ofSeconds(30), () -> "driver started in its namespace");
+                deployment.startIn(net.inHost(i, List.of()), "node-" + i, nodeArgs(i, dir, deployment.logs()));
+            }
+
+            final Endpoint scheduler = Endpoint.parse(NetworkNamespaces.address(1) + ":40001/5001");
+            final DropletClient[] holder = new DropletClient[1];
+            Await.until(() ->
+            {
+                try
+                {
+                    RemoteContext context = new RemoteContext()
+                        .aeronDirectoryName(dirs[1])
+                        .localHost(NetworkNamespaces.address(1))
+                        .clientNode(1000)
+                        .clientEndpoint(Endpoint.parse(NetworkNamespaces.address(1) + ":40100/5100"))
+                        .scheduler(1, scheduler)
+                        .replicationFactor(HOSTS)
+                        .callTimeoutNs(TimeUnit.SECONDS.toNanos(5));
+                    for (int i = 1; i <= HOSTS; i++)
+                    {
+                        context = context.storage(20 + i, Endpoint.parse(NetworkNamespaces.address(i) + ":40020/5020"));
+                    }
+                    holder[0] = DropletClient.connect(context);
+                    return true;
+                }
+                catch (final RuntimeException ex)
+                {
+                    return false;
+                }
+            }, Duration.ofSeconds(90), () -> "client connected");
+
+            try (DropletClient client = holder[0])
+            {
+                client.registerFunction("increment", Increment.class);
+                client.registerFunction("square", Square.class);
+                client.registerDag("dag", List.of("increment", "square"), List.of(Connection.of("increment", "square")));
+                for (int s = 1; s <= 3; s++)
+                {
+                    client.registerFunction("trace-" + s, Trace.class);
+                }
+                client.registerDag("trace", List.of("trace-1", "trace-2", "trace-3"),
+                    List.of(Connection.of("trace-1", "trace-2"), Connection.of("trace-2", "trace-3")));
+                Await.until(() -> liveExecutors(dirs[1]) == HOSTS, Duration.ofSeconds(90), () -> "three executors live");
+                Await.until(() -> served(client), Duration.ofSeconds(60), () -> "served");
+
+                // A DAG across hosts: each stage names its executor (executor 1i runs on host i).
+                final Set<String> hostsSeen = new HashSet<>();
+                int spanning = 0;
+                for (int c = 0; c < 30; c++)
+                {
+                    final String path = (String)client.callDag("trace", (long)c);
+                    final Set<String> distinct = new HashSet<>(List.of(path.split(">")));
+                    hostsSeen.addAll(distinct);
+                    spanning += distinct.size() > 1 ? 1 : 0;
+                }
+                System.out.println("MULTI-HOST trace DAGs spanning hosts: " + spanning + " of 30; executors seen " + hostsSeen);
+                assertTrue(spanning > 0, "some DAG ran its stages on different hosts");
+                assertEquals(Set.of("11", "12", "13"), hostsSeen, "every host ran stages");
+
+                for (int k = 0; k < KEYS; k++)
+                {
+                    client.putAsync("k-" + k, MaxLattice.of(1), AckLevel.ALL).get(10, TimeUnit.SECONDS);
+                }
+
+                // Partition host 3.
+                final long partitionedAt = System.nanoTime();
+                net.partition(3);
+                final List<CompletableFuture<Object>> calls = new ArrayList<>();
+                final List<Long> expected = new ArrayList<>();
+                final Map<Integer, Long> acknowledged = new HashMap<>();
+                double droppedAfter = -1;
+                long x = 0;
+                while (System.nanoTime() - partitionedAt < TimeUnit.SECONDS.toNanos(6))
+                {
+                    calls.add(client.callDagAsync("dag", x));
+                    expected.add((x + 1) * (x + 1));
+                    x++;
+                    if (droppedAfter < 0 && liveExecutors(dirs[1]) == HOSTS - 1)
+                    {
+                        droppedAfter = (System.nanoTime() - partitionedAt) / 1e9;
+                    }
+                    Thread.sleep(5);
+                }
+                for (int k = 0; k < KEYS; k++)
+                {
+                    try
+                    {
+                        client.putAsync("k-" + k, MaxLattice.of(2), AckLevel.ONE).get(10, TimeUnit.SECONDS);
+                        acknowledged.put(k, 2L);
+                    }
+                    catch (final java.util.concurrent.ExecutionException ex)
+                    {
+                        // The key's primary is on the partitioned host: a typed error, the value stays 1 for now.
+                        assertTrue(ex.getCause() instanceof DropletException, "typed: " + ex.getCause());
+                    }
+                }
+                int results = 0;
+                final Map<ErrorCode, Integer> errors = new EnumMap<>(ErrorCode.class);
+                for (int i = 0; i < calls.size(); i++)
+                {
+                    try
+                    {
+                        assertEquals(expected.get(i), calls.get(i).get(30, TimeUnit.SECONDS));
+                        results++;
+                    }
+                    catch (final java.util.concurrent.ExecutionException ex)
+                    {
+                        assertTrue(ex.getCause() instanceof DropletException, "typed: " + ex.getCause());
+                        errors.merge(((DropletException)ex.getCause()).code(), 1, Integer::sum);
+                    }
+                }
+
+                net.heal(3);
+                Await.until(() -> liveExecutors(dirs[1]) == HOSTS, Duration.ofSeconds(60), () -> "host 3 rejoined");
+                final Map<String, long[]> replicas = converge(dirs[1], acknowledged);
+                System.out.printf("MULTI-HOST partition: %d calls, %d results, errors %s, lost 0; host 3 dropped after %.1f s; " +
+                    "%d of %d puts during the partition acknowledged; after healing all %d keys equal on the 3 replicas%n",
+                    calls.size(), results, errors, droppedAfter, acknowledged.size(), KEYS, replicas.size());
+                assertTrue(droppedAfter > 0 && droppedAfter < 4, "the scheduler stopped placing on host 3 within the timeout: " +
+                    droppedAfter + " s");
+                assertTrue(served(client), "serving after healing");
+            }
+        }
+    }
+
+    private static List<String> nodeArgs(final int i, final String dir, final File logs)
+    {
+        final String address = NetworkNamespaces.address(i);
+        final List<String> args = new ArrayList<>(List.of("node", "--dir", dir, "--host", address,
+            "--roles", "storage,cache,scheduler,executor",
+            "--data", new File(logs, "data-" + i).getPath(),
+            "--scheduler-id", Integer.toString(i), "--scheduler-endpoint", address + ":40001/5001",
+            "--executor-id", Integer.toString(10 + i), "--executor-endpoint", address + ":40010/5010",
+            "--cache-id", Integer.toString(30 + 2 * i), "--cache-endpoint", address + ":40030/5030",
+            "--cache-file", new File(logs, "cache-" + i + ".dat").getPath(),
+            "--storage-id", Integer.toString(20 + i), "--replication", Integer.toString(HOSTS)));
+        for (int j = 1; j <= HOSTS; j++)
+        {
+            args.add("--storage");
+            args.add((20 + j) + "@" + NetworkNamespaces.address(j) + ":40020/5020");
+            if (j != i)
+            {
+                args.add("--other-scheduler");
+                args.add(j + "@" + NetworkNamespaces.address(j) + ":40001/5001");
+            }
+        }
+        return args;
+    }
+
+    private static long liveExecutors(final String dir)
+    {
+        return Deployment.sumOn(dir, SchedulerCounters.TYPE_ID_BASE + 2, "droplet scheduler-1: live executors");
+    }
+
+    /**
+     * Reads every key from each of the three storage nodes until all agree, checking no replica ever
+     * shows less than what was acknowledged before (a value going backwards).
+     *
+     * @return the agreed values by key.
+     */
+    private static Map<String, long[]> converge(final String dir, final Map<Integer, Long> acknowledged) throws Exception
+    {
+        final Map<Long, byte[]> answers = new HashMap<>();
+        final StoreClientListener listener = new StoreClientListener()
+        {
+            public void onGetEntry(final long correlationId, final int index, final boolean found, final DirectBuffer buffer,
+                final int keyOffset, final int keyLength, final int valueOffset, final int valueLength)
+            {
+                final byte[] value = new byte[found ? valueLength : 0];
+                buffer.getBytes(valueOffset, value);
+                answers.put(correlationId, value);
+            }
+
+            public void onError(final long correlationId, final ErrorCode code)
+            {
+                answers.put(correlationId, null);
+            }
+        };
+        final Long2ObjectHashMap<Endpoint> storage = new Long2ObjectHashMap<>();
+        for (int i = 1; i <= HOSTS; i++)
+        {
+            storage.put(20 + i, Endpoint.parse(NetworkNamespaces.address(i) + ":40020/5020"));
+        }
+        try (Transport transport = Transport.launch(new TransportContext().embeddedDriver(false).aeronDirectoryName(dir)
+                .threadingProfile(ThreadingProfile.SHARED).localHost(NetworkNamespaces.address(1)).name("reader"));
+            NodeChannels channels = new NodeChannels(transport, 5000, Endpoint.parse(NetworkNamespaces.address(1) + ":40500/5500"),
+                "reader"))
+        {
+            final StoreClient reader = new StoreClient(channels, storage, HOSTS, HashRing.DEFAULT_VIRTUAL_NODES, listener);
+            storage.forEach((node, endpoint) -> reader.connect(node, System.nanoTime() + TimeUnit.SECONDS.toNanos(10)));
+            final Map<String, long[]> agreed = new HashMap<>();
+            final long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+            while (agreed.size() < KEYS)
+            {
+                if (System.nanoTime() - deadline > 0)
+                {
+                    throw new AssertionError("keys did not converge within 60 s: " + agreed.size() + " of " + KEYS);
+                }
+                for (int k = 0; k < KEYS; k++)
+                {
+                    final String key = "k-" + k;
+                    final byte[] keyBytes = key.getBytes(StandardCharsets.UTF_8);
+                    final long[] values = new long[HOSTS];
+                    boolean complete = true;
+                    for (int i = 1; i <= HOSTS; i++)
+                    {
+                        final long correlationId = reader.getFrom(20 + i, new UnsafeBuffer(keyBytes), 0, keyBytes.length,
+                            System.nanoTime() + TimeUnit.SECONDS.toNanos(2));
+                        final long until = System.nanoTime() + TimeUnit.SECONDS.toNanos(3);
+                        while (correlationId > 0 && !answers.containsKey(correlationId) && System.nanoTime() - until < 0)
+                        {
+                            reader.doWork();
+                        }
+                        final byte[] value = answers.remove(correlationId);
+                        if (null == value || value.length == 0)
+                        {
+                            complete = false;
+                            continue;
+                        }
+                        values[i - 1] = ((MaxLattice)LatticeCodec.fromBytes(value)).value();
+                        assertTrue(values[i - 1] >= 1, "no value goes backwards: " + key + " on node " + (20 + i));
+                        if (acknowledged.containsKey(k) && values[i - 1] < acknowledged.get(k) && agreed.containsKey(key))
+                        {
+                            throw new AssertionError(key + " went backwards on node " + (20 + i));
+                        }
+                    }
+                    final long expected = acknowledged.getOrDefault(k, 1L);
+                    if (complete && values[0] == values[1] && values[1] == values[2] && values[0] >= expected)
+                    {
+                        agreed.put(key, values);
+                    }
+                }
+            }
+            return agreed;
+        }
+    }
+
+    private static boolean served(final DropletClient client)
+    {
+        try
+        {
+            return Long.valueOf(16).equals(client.callDag("dag", 3L));
+        }
+        catch (final RuntimeException ex)
+        {
+            return false;
+        }
+    }
+}
