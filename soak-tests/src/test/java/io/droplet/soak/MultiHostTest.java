@@ -62,7 +62,7 @@ class MultiHostTest
     final SystemTestWatcher watcher = new SystemTestWatcher();
 
     @Test
-    @Timeout(value = 300, unit = TimeUnit.SECONDS)
+    @Timeout(value = 420, unit = TimeUnit.SECONDS)
     void dagsSpanHostsAndAPartitionedHostIsDroppedAndCatchesUp() throws Exception
     {
         try (NetworkNamespaces net = new NetworkNamespaces("dq", HOSTS);
@@ -106,7 +106,7 @@ class MultiHostTest
                 {
                     return false;
                 }
-            }, Duration.ofSeconds(90), () -> "client connected");
+            }, Duration.ofSeconds(150), () -> "client connected");
 
             try (DropletClient client = holder[0])
             {
