@@ -35,7 +35,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  */
 class StoreKillTest
 {
-    private static final int KILLS = Integer.getInteger("soak.storekill.kills", 3);
+    private static final int KILLS = Integer.getInteger("soak.storekill.kills", 2);
 
     @RegisterExtension
     final SystemTestWatcher watcher = new SystemTestWatcher();
