@@ -347,6 +347,63 @@ final class Deployment implements AutoCloseable
     }
 
     /**
+     * Connects a client once the deployment answers, trying again until a deadline.
+     *
+     * @param context makes the client's context for each try.
+     * @param timeout longest wait.
+     * @return the connected client.
+     */
+    static DropletClient connect(final java.util.function.Supplier<RemoteContext> context, final Duration timeout)
+    {
+        final DropletClient[] client = new DropletClient[1];
+        Await.until(() ->
+        {
+            try
+            {
+                client[0] = DropletClient.connect(context.get());
+                return true;
+            }
+            catch (final RuntimeException ex)
+            {
+                return false;
+            }
+        }, timeout, () -> "client connected");
+        return client[0];
+    }
+
+    /**
+     * @param host a local address.
+     * @return a UDP port free on it now.
+     */
+    static int freePort(final String host)
+    {
+        try (java.net.DatagramSocket socket = new java.net.DatagramSocket(0, java.net.InetAddress.getByName(host)))
+        {
+            return socket.getLocalPort();
+        }
+        catch (final IOException ex)
+        {
+            throw new UncheckedIOException("no free UDP port on " + host, ex);
+        }
+    }
+
+    /**
+     * @param rate of data and control frames a driver's receivers drop.
+     * @param seed of the loss generators.
+     * @return the driver's JVM options that turn Aeron's loss generators on.
+     */
+    static List<String> lossArgs(final double rate, final long seed)
+    {
+        return List.of(
+            "-Daeron.SendChannelEndpoint.supplier=io.aeron.driver.ext.DebugSendChannelEndpointSupplier",
+            "-Daeron.ReceiveChannelEndpoint.supplier=io.aeron.driver.ext.DebugReceiveChannelEndpointSupplier",
+            "-Daeron.debug.receive.data.loss.rate=" + rate,
+            "-Daeron.debug.receive.data.loss.seed=" + seed,
+            "-Daeron.debug.receive.control.loss.rate=" + rate,
+            "-Daeron.debug.receive.control.loss.seed=" + (seed + 1));
+    }
+
+    /**
      * Stops every process, newest first.
      */
     public void close()

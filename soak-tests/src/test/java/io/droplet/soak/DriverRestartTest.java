@@ -52,24 +52,12 @@ class DriverRestartTest
             deployment.node("core", timeout, "--roles", "storage,scheduler", "--data",
                 new File(deployment.logs(), "storage-data").getPath());
             deployment.node("executor", timeout, "--roles", "executor");
-            final DropletClient[] holder = new DropletClient[1];
-            Await.until(() ->
-            {
-                try
-                {
-                    holder[0] = DropletClient.connect(new RemoteContext()
-                        .aeronDirectoryName(deployment.dir())
-                        .storage(20, Deployment.STORAGE)
-                        .replicationFactor(1)
-                        .driverTimeoutNs(DRIVER_TIMEOUT.toNanos())
-                        .callTimeoutNs(TimeUnit.SECONDS.toNanos(5)));
-                    return true;
-                }
-                catch (final DropletException ex)
-                {
-                    return false;
-                }
-            }, Duration.ofSeconds(60), () -> "client connected");
+            final DropletClient[] holder = { Deployment.connect(() -> new RemoteContext()
+                .aeronDirectoryName(deployment.dir())
+                .storage(20, Deployment.STORAGE)
+                .replicationFactor(1)
+                .driverTimeoutNs(DRIVER_TIMEOUT.toNanos())
+                .callTimeoutNs(TimeUnit.SECONDS.toNanos(5)), Duration.ofSeconds(60)) };
             try (DropletClient client = holder[0])
             {
                 client.registerFunction("increment", Increment.class);

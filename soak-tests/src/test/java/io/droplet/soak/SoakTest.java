@@ -20,8 +20,6 @@ import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
 import java.io.File;
-import java.net.DatagramSocket;
-import java.net.InetAddress;
 import java.nio.file.Files;
 import java.nio.file.Paths;
 import java.time.Duration;
@@ -74,46 +72,34 @@ class SoakTest
         final Random random = new Random(seed);
         try (Deployment deployment = new Deployment(watcher, "soak"))
         {
-            deployment.driver(loss(seed));
-            final String dirB = deployment.otherDriver(watcher, "soak-b", loss(seed + 100));
-            final Endpoint scheduler = new Endpoint("127.0.0.1", freePort("127.0.0.1"), 5001);
-            final Endpoint storage = new Endpoint("127.0.0.1", freePort("127.0.0.1"), 5020);
+            deployment.driver(Deployment.lossArgs(0.01, seed));
+            final String dirB = deployment.otherDriver(watcher, "soak-b", Deployment.lossArgs(0.01, seed + 100));
+            final Endpoint scheduler = new Endpoint("127.0.0.1", Deployment.freePort("127.0.0.1"), 5001);
+            final Endpoint storage = new Endpoint("127.0.0.1", Deployment.freePort("127.0.0.1"), 5020);
             gcLog = new File(deployment.logs(), "core-gc.log");
             deployment.node("core", List.of("-Xlog:gc:file=" + gcLog.getPath()), "--roles", "storage,scheduler", "--host", "127.0.0.1",
                 "--scheduler-endpoint", scheduler.toString(), "--storage", "20@" + storage,
                 "--data", new File(deployment.logs(), "storage-data").getPath());
             deployment.node("executor-11", "--roles", "cache,executor", "--host", "127.0.0.1",
-                "--executor-id", "11", "--executor-endpoint", new Endpoint("127.0.0.1", freePort("127.0.0.1"), 5011).toString(),
+                "--executor-id", "11", "--executor-endpoint", new Endpoint("127.0.0.1", Deployment.freePort("127.0.0.1"), 5011).toString(),
                 "--cache-id", "32", "--cache-endpoint", "127.0.0.1:0/5032",
                 "--cache-file", new File(deployment.logs(), "cache-a.dat").getPath(),
                 "--scheduler-endpoint", scheduler.toString(), "--storage", "20@" + storage);
             deployment.nodeOn(dirB, "executor-10", "--roles", "cache,executor", "--host", "127.0.0.2",
-                "--executor-id", "10", "--executor-endpoint", new Endpoint("127.0.0.2", freePort("127.0.0.2"), 5010).toString(),
-                "--cache-id", "30", "--cache-endpoint", new Endpoint("127.0.0.2", freePort("127.0.0.2"), 5030).toString(),
+                "--executor-id", "10", "--executor-endpoint", new Endpoint("127.0.0.2", Deployment.freePort("127.0.0.2"), 5010).toString(),
+                "--cache-id", "30", "--cache-endpoint", new Endpoint("127.0.0.2", Deployment.freePort("127.0.0.2"), 5030).toString(),
                 "--cache-file", new File(deployment.logs(), "cache-b.dat").getPath(),
                 "--scheduler-endpoint", scheduler.toString(), "--storage", "20@" + storage);
 
-            final DropletClient[] holder = new DropletClient[1];
-            Await.until(() ->
-            {
-                try
-                {
-                    holder[0] = DropletClient.connect(new RemoteContext()
-                        .aeronDirectoryName(deployment.dir())
-                        .localHost("127.0.0.1")
-                        .clientNode(1000)
-                        .clientEndpoint(new Endpoint("127.0.0.1", freePort("127.0.0.1"), 5100))
-                        .scheduler(1, scheduler)
-                        .storage(20, storage)
-                        .replicationFactor(1)
-                        .callTimeoutNs(TimeUnit.SECONDS.toNanos(5)));
-                    return true;
-                }
-                catch (final RuntimeException ex)
-                {
-                    return false;
-                }
-            }, Duration.ofSeconds(60), () -> "client connected");
+            final DropletClient[] holder = { Deployment.connect(() -> new RemoteContext()
+                .aeronDirectoryName(deployment.dir())
+                .localHost("127.0.0.1")
+                .clientNode(1000)
+                .clientEndpoint(new Endpoint("127.0.0.1", Deployment.freePort("127.0.0.1"), 5100))
+                .scheduler(1, scheduler)
+                .storage(20, storage)
+                .replicationFactor(1)
+                .callTimeoutNs(TimeUnit.SECONDS.toNanos(5)), Duration.ofSeconds(60)) };
 
             try (DropletClient client = holder[0])
             {
@@ -475,26 +461,5 @@ class SoakTest
         }
     }
 
-    private static List<String> loss(final long seed)
-    {
-        return List.of(
-            "-Daeron.SendChannelEndpoint.supplier=io.aeron.driver.ext.DebugSendChannelEndpointSupplier",
-            "-Daeron.ReceiveChannelEndpoint.supplier=io.aeron.driver.ext.DebugReceiveChannelEndpointSupplier",
-            "-Daeron.debug.receive.data.loss.rate=0.01",
-            "-Daeron.debug.receive.data.loss.seed=" + seed,
-            "-Daeron.debug.receive.control.loss.rate=0.01",
-            "-Daeron.debug.receive.control.loss.seed=" + (seed + 1));
-    }
 
-    private static int freePort(final String host)
-    {
-        try (DatagramSocket socket = new DatagramSocket(0, InetAddress.getByName(host)))
-        {
-            return socket.getLocalPort();
-        }
-        catch (final java.io.IOException ex)
-        {
-            throw new IllegalStateException("no free UDP port on " + host, ex);
-        }
-    }
 }

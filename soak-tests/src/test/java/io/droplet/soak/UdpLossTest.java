@@ -17,8 +17,6 @@ import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
 import java.io.File;
-import java.net.DatagramSocket;
-import java.net.InetAddress;
 import java.nio.ByteBuffer;
 import java.time.Duration;
 import java.util.ArrayDeque;
@@ -62,38 +60,26 @@ class UdpLossTest
         System.out.println("UDP-LOSS " + label + ": loss rate " + rate + " on data and control frames, seed " + seed);
         try (Deployment deployment = new Deployment(watcher, label))
         {
-            deployment.driver(loss(rate, seed));
-            final String dirB = deployment.otherDriver(watcher, label + "-b", loss(rate, seed + 100));
+            deployment.driver(Deployment.lossArgs(rate, seed));
+            final String dirB = deployment.otherDriver(watcher, label + "-b", Deployment.lossArgs(rate, seed + 100));
 
             final long sequenced = sequenceCheck(deployment.dir(), dirB);
 
-            final Endpoint scheduler = new Endpoint("127.0.0.1", freePort("127.0.0.1"), 5001);
-            final Endpoint storage = new Endpoint("127.0.0.1", freePort("127.0.0.1"), 5020);
+            final Endpoint scheduler = new Endpoint("127.0.0.1", Deployment.freePort("127.0.0.1"), 5001);
+            final Endpoint storage = new Endpoint("127.0.0.1", Deployment.freePort("127.0.0.1"), 5020);
             deployment.node("core", "--roles", "storage,scheduler", "--host", "127.0.0.1",
                 "--scheduler-endpoint", scheduler.toString(), "--storage", "20@" + storage,
                 "--data", new File(deployment.logs(), "storage-data").getPath());
             deployment.nodeOn(dirB, "executor-b", "--roles", "executor", "--host", "127.0.0.2",
-                "--executor-endpoint", new Endpoint("127.0.0.2", freePort("127.0.0.2"), 5010).toString(),
+                "--executor-endpoint", new Endpoint("127.0.0.2", Deployment.freePort("127.0.0.2"), 5010).toString(),
                 "--scheduler-endpoint", scheduler.toString(), "--storage", "20@" + storage);
-            final DropletClient[] holder = new DropletClient[1];
-            Await.until(() ->
-            {
-                try
-                {
-                    holder[0] = DropletClient.connect(new RemoteContext()
-                        .aeronDirectoryName(deployment.dir())
-                        .localHost("127.0.0.1")
-                        .clientNode(1000)
-                        .clientEndpoint(new Endpoint("127.0.0.1", freePort("127.0.0.1"), 5100))
-                        .scheduler(1, scheduler)
-                        .callTimeoutNs(TimeUnit.SECONDS.toNanos(10)));
-                    return true;
-                }
-                catch (final RuntimeException ex)
-                {
-                    return false;
-                }
-            }, Duration.ofSeconds(60), () -> "client connected");
+            final DropletClient[] holder = { Deployment.connect(() -> new RemoteContext()
+                .aeronDirectoryName(deployment.dir())
+                .localHost("127.0.0.1")
+                .clientNode(1000)
+                .clientEndpoint(new Endpoint("127.0.0.1", Deployment.freePort("127.0.0.1"), 5100))
+                .scheduler(1, scheduler)
+                .callTimeoutNs(TimeUnit.SECONDS.toNanos(10)), Duration.ofSeconds(60)) };
             int results = 0;
             try (DropletClient client = holder[0])
             {
@@ -140,7 +126,7 @@ class UdpLossTest
      */
     private static long sequenceCheck(final String dirA, final String dirB)
     {
-        final String channel = "aeron:udp?endpoint=127.0.0.2:" + freePort("127.0.0.2");
+        final String channel = "aeron:udp?endpoint=127.0.0.2:" + Deployment.freePort("127.0.0.2");
         try (Aeron a = Aeron.connect(new Aeron.Context().aeronDirectoryName(dirA));
             Aeron b = Aeron.connect(new Aeron.Context().aeronDirectoryName(dirB));
             Subscription subscription = b.addSubscription(channel, 7001);
@@ -192,26 +178,5 @@ class UdpLossTest
         }
     }
 
-    private static List<String> loss(final double rate, final long seed)
-    {
-        return List.of(
-            "-Daeron.SendChannelEndpoint.supplier=io.aeron.driver.ext.DebugSendChannelEndpointSupplier",
-            "-Daeron.ReceiveChannelEndpoint.supplier=io.aeron.driver.ext.DebugReceiveChannelEndpointSupplier",
-            "-Daeron.debug.receive.data.loss.rate=" + rate,
-            "-Daeron.debug.receive.data.loss.seed=" + seed,
-            "-Daeron.debug.receive.control.loss.rate=" + rate,
-            "-Daeron.debug.receive.control.loss.seed=" + (seed + 1));
-    }
 
-    private static int freePort(final String host)
-    {
-        try (DatagramSocket socket = new DatagramSocket(0, InetAddress.getByName(host)))
-        {
-            return socket.getLocalPort();
-        }
-        catch (final java.io.IOException ex)
-        {
-            throw new IllegalStateException("no free UDP port on " + host, ex);
-        }
-    }
 }
