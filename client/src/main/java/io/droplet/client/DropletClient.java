@@ -668,8 +668,20 @@ public final class DropletClient implements AutoCloseable
     {
         final Encoders e = encoders.get();
         final long id = encodeCallFunction(e, function, args, CallMode.PERIOD, 0, period.toNanos());
+        return startPeriodic(e, id, onOutcome, 0);
+    }
+
+    /**
+     * Sends an encoded PERIOD call and hands back the handle that cancels it.
+     *
+     * @param runs for a call at given times, how many; 0 for a call every period.
+     */
+    private PeriodicCall startPeriodic(
+        final Encoders e, final long id, final java.util.function.Consumer<Object> onOutcome, final int runs)
+    {
         final ClientConductor.Request request = newRequest(0, id, e, e.callFunction.encodedLength(), defaultTimeoutNs, false);
         request.periodicConsumer = onOutcome;
+        request.remainingRuns = runs;
         enqueue(request);
         return () ->
         {
@@ -712,19 +724,7 @@ public final class DropletClient implements AutoCloseable
         Arrays.sort(at);
         final Encoders e = encoders.get();
         final long id = encodeCallFunction(e, function, args, CallMode.PERIOD, 0, 0, at);
-        final ClientConductor.Request request = newRequest(0, id, e, e.callFunction.encodedLength(), defaultTimeoutNs, false);
-        request.periodicConsumer = onOutcome;
-        request.remainingRuns = at.length;
-        enqueue(request);
-        return () ->
-        {
-            request.cancelled = true;
-            final Encoders c = encoders.get();
-            c.cancel.wrapAndApplyHeader(c.buffer, 0, c.header).correlationId(id).sessionId(clientNode);
-            final ClientConductor.Request cancel = newRequest(0, id, c, c.cancel.encodedLength(), defaultTimeoutNs, false);
-            enqueue(cancel);
-            join(cancel.future);
-        };
+        return startPeriodic(e, id, onOutcome, at.length);
     }
 
     private CompletableFuture<Object> callFunction(final String function, final Object[] args, final CallMode mode, final long timeoutNs)
