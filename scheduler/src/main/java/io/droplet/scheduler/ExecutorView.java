@@ -13,6 +13,7 @@ public final class ExecutorView
     private final String host;
     private Set<String> functions = Set.of();
     private long lastHeartbeatNs;
+    private long lastReplayNs;
     private int queueDepth;
     private long placedSinceHeartbeat;
     private final long startedAt;
@@ -27,6 +28,16 @@ public final class ExecutorView
         this.nodeId = nodeId;
         this.host = host;
         this.startedAt = startedAt;
+    }
+
+    long lastReplayNs()
+    {
+        return lastReplayNs;
+    }
+
+    void lastReplayNs(final long nowNs)
+    {
+        lastReplayNs = nowNs;
     }
 
     /**

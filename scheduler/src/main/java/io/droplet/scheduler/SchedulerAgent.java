@@ -165,6 +165,7 @@ public final class SchedulerAgent implements Agent, FrameHandler
     /** Why the last lookup failed (NONE if it did not): answered instead of "not found". */
     private ErrorCode lookupFailure = ErrorCode.NONE;
     private static final int MAX_LOOKUPS = 2;
+    private static final long REPLAY_INTERVAL_NS = java.util.concurrent.TimeUnit.SECONDS.toNanos(2);
     private static final long MIN_TIMED_RUN_NS = java.util.concurrent.TimeUnit.MILLISECONDS.toNanos(100);
     private static final long LAST_TIMED_RUN_NS = java.util.concurrent.TimeUnit.SECONDS.toNanos(10);
 
@@ -1214,6 +1215,40 @@ public final class SchedulerAgent implements Agent, FrameHandler
             }
         }
         executor.onHeartbeat(clock.nanoTime(), names, queueDepth);
+        replayMissingRegistrations(executor, names);
+    }
+
+    /**
+     * Anti-entropy for shipped code: an executor whose heartbeat still lacks a function it was sent a while
+     * ago gets the registration again. A forward can be lost for good when it goes to a restarted process
+     * whose link is still held up by its dead predecessor (the driver forgets a dead subscriber only after
+     * the client liveness timeout); without this the new process would answer FUNCTION_NOT_FOUND forever.
+     */
+    private void replayMissingRegistrations(final ExecutorView executor, final Set<String> announced)
+    {
+        if (shippedRegistrations.isEmpty())
+        {
+            return;
+        }
+        final long now = clock.nanoTime();
+        if (now - executor.lastReplayNs() < REPLAY_INTERVAL_NS)
+        {
+            return;
+        }
+        boolean replayed = false;
+        for (final Map.Entry<String, byte[]> registration : shippedRegistrations.entrySet())
+        {
+            if (!announced.contains(registration.getKey()))
+            {
+                forward(executor.nodeId(), registration.getValue());
+                replayed = true;
+            }
+        }
+        if (replayed)
+        {
+            counters.registrationReplays.incrementRelease();
+        }
+        executor.lastReplayNs(now);
     }
 
     private int expireSilentExecutors(final long now)

@@ -26,6 +26,8 @@ public final class SchedulerCounters implements AutoCloseable
     public final AtomicCounter reruns;
     /** Registry reads from the KVS after a miss in the scheduler's own cache. */
     public final AtomicCounter registryLookups;
+    /** Shipped registrations sent again to an executor whose heartbeats still lack them. */
+    public final AtomicCounter registrationReplays;
 
     /**
      * @param allocator of counters.
@@ -39,6 +41,7 @@ public final class SchedulerCounters implements AutoCloseable
         executorsExpired = allocator.allocate(TYPE_ID_BASE + 3, "droplet " + name + ": executors expired");
         reruns = allocator.allocate(TYPE_ID_BASE + 4, "droplet " + name + ": invocations re-run");
         registryLookups = allocator.allocate(TYPE_ID_BASE + 5, "droplet " + name + ": registry lookups");
+        registrationReplays = allocator.allocate(TYPE_ID_BASE + 6, "droplet " + name + ": registrations replayed");
     }
 
     /**
@@ -46,6 +49,6 @@ public final class SchedulerCounters implements AutoCloseable
      */
     public void close()
     {
-        CloseHelper.closeAll(invocationsStarted, callsRefused, liveExecutors, executorsExpired, reruns, registryLookups);
+        CloseHelper.closeAll(invocationsStarted, callsRefused, liveExecutors, executorsExpired, reruns, registryLookups, registrationReplays);
     }
 }

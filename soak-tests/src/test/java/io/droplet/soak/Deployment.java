@@ -88,6 +88,27 @@ final class Deployment implements AutoCloseable
     }
 
     /**
+     * Prints every non-zero Droplet counter of a driver's processes, for a test's log.
+     *
+     * @param driverDir a driver's directory.
+     */
+    static void printCounters(final String driverDir)
+    {
+        try (Aeron other = Aeron.connect(new Aeron.Context().aeronDirectoryName(driverDir)))
+        {
+            final CountersReader counters = other.countersReader();
+            counters.forEach((counterId, type, keyBuffer, label) ->
+            {
+                final long value = counters.getCounterValue(counterId);
+                if (label.startsWith("droplet") && value != 0)
+                {
+                    System.out.println("  " + value + "  " + label);
+                }
+            });
+        }
+    }
+
+    /**
      * Starts the host's media driver and waits for it.
      *
      * @param extraJvmArgs system properties for the driver (loss generators, timeouts).

@@ -113,7 +113,17 @@ class SoakTest
                 Await.until(() -> deployment.sum(io.droplet.scheduler.SchedulerCounters.TYPE_ID_BASE + 2, "") >= 2,
                     Duration.ofSeconds(60), () -> "both executors live");
 
-                run(deployment, client, random);
+                try
+                {
+                    run(deployment, client, random);
+                }
+                finally
+                {
+                    System.out.println("SOAK counters on host A:");
+                    Deployment.printCounters(deployment.dir());
+                    System.out.println("SOAK counters on host B:");
+                    Deployment.printCounters(dirB);
+                }
             }
         }
     }
@@ -128,6 +138,8 @@ class SoakTest
         }
         final AtomicLong results = new AtomicLong();
         final AtomicLong unexpected = new AtomicLong();
+        final String[] kinds = { "dag", "audit", "call", "put", "get" };
+        final java.util.concurrent.atomic.AtomicLongArray failuresByKind = new java.util.concurrent.atomic.AtomicLongArray(kinds.length);
         final ConcurrentLinkedQueue<String> firstUnexpected = new ConcurrentLinkedQueue<>();
         final List<CompletableFuture<Object>> outstanding = new ArrayList<>();
         final List<Row> rows = new ArrayList<>();
@@ -185,6 +197,7 @@ class SoakTest
             final long issued = System.nanoTime();
             final long id = ++sent;
             final int kind = random.nextInt(100);
+            final int kindIndex = kind < 35 ? 0 : kind < 50 ? 1 : kind < 70 ? 2 : kind < 85 ? 3 : 4;
             final CompletableFuture<Object> op;
             final Object expected;
             if (kind < 35)
@@ -221,6 +234,7 @@ class SoakTest
                     if (cause instanceof DropletException)
                     {
                         errors.get(((DropletException)cause).code()).incrementAndGet();
+                        failuresByKind.incrementAndGet(kindIndex);
                     }
                     else
                     {
@@ -264,6 +278,12 @@ class SoakTest
         rows.add(Row.take(rows.size() + 1, deployment, recorder.getIntervalHistogram(), results.get(), errorCount(errors),
             unexpected.get(), sent, kills));
 
+        final StringBuilder byKind = new StringBuilder();
+        for (int k = 0; k < kinds.length; k++)
+        {
+            byKind.append(kinds[k]).append('=').append(failuresByKind.get(k)).append(' ');
+        }
+        System.out.println("SOAK typed errors by operation: " + byKind);
         System.out.println("SOAK summary");
         System.out.println(Row.HEADER);
         rows.forEach(row -> System.out.println(row));
