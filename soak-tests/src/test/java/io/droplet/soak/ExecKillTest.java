@@ -194,32 +194,32 @@ class ExecKillTest
         public void run()
         {
             int turn = 0;
-            try
+            final Duration poll = Duration.ofMillis(20);
+            while (running.get())
             {
-                while (running.get())
+                // Only kill when both executors serve: a restarted JVM takes a few seconds to join.
+                Await.until(() -> !running.get() || liveExecutors() == 2, Duration.ofSeconds(120), poll,
+                    () -> "both executors live");
+                final long killAt = System.nanoTime() +
+                    TimeUnit.MILLISECONDS.toNanos(KILL_PERIOD_MS / 2 + random.nextInt((int)KILL_PERIOD_MS));
+                Await.until(() -> !running.get() || System.nanoTime() - killAt >= 0, Duration.ofMillis(2 * KILL_PERIOD_MS),
+                    poll, () -> "the next kill is due");
+                if (!running.get())
                 {
-                    // Only kill when both executors serve: a restarted JVM takes a few seconds to join.
-                    while (running.get() && deployment.sum(SchedulerCounters.TYPE_ID_BASE + 2, "") < 2)
-                    {
-                        Thread.sleep(50);
-                    }
-                    Thread.sleep(KILL_PERIOD_MS / 2 + random.nextInt((int)KILL_PERIOD_MS));
-                    if (!running.get())
-                    {
-                        return;
-                    }
-                    final String victim = "executor-" + (10 + (turn++ % 2));
-                    deployment.kill(victim);
-                    kills.incrementAndGet();
-                    // Long enough for the scheduler to stop placing work there and re-run what it had.
-                    Thread.sleep(1_500);
-                    deployment.restart(victim);
+                    return;
                 }
+                final String victim = "executor-" + (10 + (turn++ % 2));
+                deployment.kill(victim);
+                kills.incrementAndGet();
+                // Started again once the scheduler stopped placing work there (and re-ran what it had).
+                Await.until(() -> liveExecutors() < 2, Duration.ofSeconds(30), poll, () -> "the scheduler noticed the kill");
+                deployment.restart(victim);
             }
-            catch (final InterruptedException ex)
-            {
-                Thread.currentThread().interrupt();
-            }
+        }
+
+        private long liveExecutors()
+        {
+            return deployment.sum(SchedulerCounters.TYPE_ID_BASE + 2, "");
         }
 
         void stopAndJoin() throws InterruptedException

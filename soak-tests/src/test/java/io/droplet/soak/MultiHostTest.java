@@ -144,22 +144,32 @@ class MultiHostTest
                 // Partition host 3.
                 final long partitionedAt = System.nanoTime();
                 net.partition(3);
-                final List<CompletableFuture<Object>> calls = new ArrayList<>();
-                final List<Long> expected = new ArrayList<>();
+                final List<CompletableFuture<Object>> calls = java.util.Collections.synchronizedList(new ArrayList<>());
+                final List<Long> expected = java.util.Collections.synchronizedList(new ArrayList<>());
                 final Map<Integer, Long> acknowledged = new HashMap<>();
-                double droppedAfter = -1;
-                long x = 0;
-                while (System.nanoTime() - partitionedAt < TimeUnit.SECONDS.toNanos(6))
+                // Calls keep going during the partition, eight in flight, from a thread of their own.
+                final java.util.concurrent.atomic.AtomicBoolean calling = new java.util.concurrent.atomic.AtomicBoolean(true);
+                final Thread caller = new Thread(() ->
                 {
-                    calls.add(client.callDagAsync("dag", x));
-                    expected.add((x + 1) * (x + 1));
-                    x++;
-                    if (droppedAfter < 0 && liveExecutors(dirs[1]) == HOSTS - 1)
+                    for (long x = 0; calling.get(); x++)
                     {
-                        droppedAfter = (System.nanoTime() - partitionedAt) / 1e9;
+                        expected.add((x + 1) * (x + 1));
+                        calls.add(client.callDagAsync("dag", x));
+                        if (calls.size() >= 8)
+                        {
+                            calls.get(calls.size() - 8).handle((value, failure) -> null).join();
+                        }
                     }
-                    Thread.sleep(5);
-                }
+                }, "partition-caller");
+                caller.start();
+                Await.until(() -> liveExecutors(dirs[1]) == HOSTS - 1, Duration.ofSeconds(10), Duration.ofMillis(20),
+                    () -> "the scheduler stopped placing work on host 3");
+                final double droppedAfter = (System.nanoTime() - partitionedAt) / 1e9;
+                final int atDrop = calls.size();
+                Await.until(() -> calls.size() >= atDrop + 500, Duration.ofSeconds(60), Duration.ofMillis(20),
+                    () -> "calls after host 3 was dropped");
+                calling.set(false);
+                caller.join(60_000);
                 for (int k = 0; k < KEYS; k++)
                 {
                     try

@@ -31,6 +31,23 @@ public final class Await
     }
 
     /**
+     * Waits until {@code condition} holds, checking it every {@code poll} (for conditions that cost
+     * something to check, such as reading another process's counters).
+     *
+     * @param condition to wait for.
+     * @param timeout   after which the wait fails.
+     * @param poll      between checks.
+     * @param message   describing what was awaited, for the failure.
+     * @throws AssertionError if the condition does not hold in time.
+     */
+    public static void until(
+        final BooleanSupplier condition, final Duration timeout, final Duration poll, final Supplier<String> message)
+    {
+        final long pollNs = poll.toNanos();
+        until(() -> java.util.concurrent.locks.LockSupport.parkNanos(pollNs), condition, timeout, message);
+    }
+
+    /**
      * Runs {@code dutyCycle} until {@code condition} holds.
      *
      * @param dutyCycle run on every iteration (e.g. agents' {@code doWork}).
