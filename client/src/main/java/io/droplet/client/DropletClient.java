@@ -172,25 +172,12 @@ public final class DropletClient implements AutoCloseable
     {
         conductor = next;
         linked = true;
-        final Encoders e = encoders.get();
         final HashRing storage = ring;
         for (final long node : null == storage ? new long[0] : storage.nodes())
         {
-            final long id = correlationIds.incrementAndGet();
-            e.connect.wrapAndApplyHeader(e.buffer, 0, e.header)
-                .correlationId(id).clientNode(clientNode).timestamp(epochNanos()).namespaceName("").identity("")
-                .replyEndpoint(next.channels().self().toString());
-            final ClientConductor.Request request = newRequest(node, id, e, e.connect.encodedLength(), defaultTimeoutNs, false);
-            request.introduction = true;
-            enqueue(request);
+            enqueue(introduction(node, false));
         }
-        final long id = correlationIds.incrementAndGet();
-        e.connect.wrapAndApplyHeader(e.buffer, 0, e.header)
-            .correlationId(id).clientNode(clientNode).timestamp(epochNanos()).namespaceName("").identity("")
-            .replyEndpoint(next.channels().self().toString());
-        final ClientConductor.Request request = newRequest(0, id, e, e.connect.encodedLength(), defaultTimeoutNs, false);
-        request.introduction = true;
-        enqueue(request);
+        enqueue(introduction(0, false));
     }
 
     /**
@@ -216,6 +203,17 @@ public final class DropletClient implements AutoCloseable
      */
     private void introduceTo(final long node)
     {
+        join(enqueue(introduction(node, true)));
+    }
+
+    /**
+     * @param node          to introduce this client to; 0 for the scheduler.
+     * @param expectsAnswer true to track the answer (and wait for it).
+     * @return a Connect naming this client's node id and current endpoint, kept by the conductor so it is
+     * sent again when the peer may have restarted.
+     */
+    private ClientConductor.Request introduction(final long node, final boolean expectsAnswer)
+    {
         final Encoders e = encoders.get();
         final long id = correlationIds.incrementAndGet();
         e.connect.wrapAndApplyHeader(e.buffer, 0, e.header)
@@ -225,9 +223,9 @@ public final class DropletClient implements AutoCloseable
             .namespaceName("")
             .identity("")
             .replyEndpoint(conductor.channels().self().toString());
-        final ClientConductor.Request request = newRequest(node, id, e, e.connect.encodedLength(), defaultTimeoutNs, true);
+        final ClientConductor.Request request = newRequest(node, id, e, e.connect.encodedLength(), defaultTimeoutNs, expectsAnswer);
         request.introduction = true;
-        join(enqueue(request));
+        return request;
     }
 
     /**
