@@ -110,7 +110,21 @@ class MultiHostTest
 
             try (DropletClient client = holder[0])
             {
-                client.registerFunction("increment", Increment.class);
+                // Every host up first: a registration is stored with ack ALL, on all three replicas.
+                Await.until(() -> liveExecutors(dirs[1]) == HOSTS, Duration.ofSeconds(90), Duration.ofMillis(50),
+                    () -> "three executors live");
+                Await.until(() ->
+                {
+                    try
+                    {
+                        client.registerFunction("increment", Increment.class);
+                        return true;
+                    }
+                    catch (final DropletException ex)
+                    {
+                        return false;
+                    }
+                }, Duration.ofSeconds(90), Duration.ofMillis(50), () -> "the registry stored on all three replicas");
                 client.registerFunction("square", Square.class);
                 client.registerDag("dag", List.of("increment", "square"), List.of(Connection.of("increment", "square")));
                 for (int s = 1; s <= 3; s++)
