@@ -6,7 +6,10 @@ import io.droplet.codecs.sbe.BooleanType;
 import io.droplet.codecs.sbe.BroadcastStartedDecoder;
 import io.droplet.codecs.sbe.KvsGetResponseDecoder;
 import io.droplet.codecs.sbe.KvsPutResponseDecoder;
+import io.droplet.codecs.sbe.AuthenticateEncoder;
+import io.droplet.codecs.sbe.ChallengeDecoder;
 import io.droplet.codecs.sbe.ConnectedDecoder;
+import io.droplet.codecs.sbe.MessageHeaderEncoder;
 import io.droplet.codecs.sbe.ErrorCode;
 import io.droplet.codecs.sbe.ErrorDecoder;
 import io.droplet.codecs.sbe.FunctionListDecoder;
@@ -22,6 +25,8 @@ import io.droplet.transport.MessagePublisher;
 import io.droplet.transport.NodeChannels;
 import io.droplet.transport.PendingRequests;
 import io.droplet.transport.SendStatus;
+import io.droplet.transport.security.Credentials;
+import io.droplet.transport.security.Proofs;
 import org.agrona.DirectBuffer;
 import org.agrona.collections.Long2ObjectHashMap;
 import org.agrona.concurrent.Agent;
@@ -113,6 +118,14 @@ public final class ClientConductor implements Agent, FrameHandler, PendingReques
     private final KvsPutResponseDecoder putResponseDecoder = new KvsPutResponseDecoder();
     private final BroadcastStartedDecoder broadcastStartedDecoder = new BroadcastStartedDecoder();
     private final KvsGetResponseDecoder getResponseDecoder = new KvsGetResponseDecoder();
+    private final ChallengeDecoder challengeDecoder = new ChallengeDecoder();
+    private final AuthenticateEncoder authenticateEncoder = new AuthenticateEncoder();
+    private final MessageHeaderEncoder headerEncoder = new MessageHeaderEncoder();
+    private final UnsafeBuffer handshakeBuffer = new UnsafeBuffer(new byte[256]);
+    /** The node each Connect went to, by its correlation id: where to answer a Challenge, whose token a Connected holds. */
+    private final org.agrona.collections.Long2LongHashMap connectDestinations = new org.agrona.collections.Long2LongHashMap(-1);
+    private volatile Credentials credentials;
+    private final Long2ObjectHashMap<byte[]> answeredNonces = new Long2ObjectHashMap<>();
 
     /**
      * @param channels          of the client node; its inbound side is opened here.
@@ -138,6 +151,24 @@ public final class ClientConductor implements Agent, FrameHandler, PendingReques
             channels.transport().context().maxPendingRequests(), clock.nanoTime(), channels.counters());
         this.introductions = new io.droplet.transport.Introductions(channels.peers(), channels.counters());
         this.inbound = channels.open(this);
+    }
+
+    /**
+     * Sets the identity this client proves when a node challenges its Connect (before the first request).
+     *
+     * @param credentials of the client, or null for an open deployment.
+     */
+    public void credentials(final Credentials credentials)
+    {
+        this.credentials = credentials;
+    }
+
+    /**
+     * @return the client's credentials, or null.
+     */
+    public Credentials credentials()
+    {
+        return credentials;
     }
 
     /**
@@ -241,7 +272,9 @@ public final class ClientConductor implements Agent, FrameHandler, PendingReques
     {
         if (request.introduction)
         {
-            introductions.remember(0 == request.destination ? schedulerNode : request.destination, request.frame);
+            final long node = 0 == request.destination ? schedulerNode : request.destination;
+            introductions.remember(node, request.frame);
+            connectDestinations.put(request.correlationId, node);
         }
         if (null != request.periodicConsumer)
         {
@@ -402,9 +435,18 @@ public final class ClientConductor implements Agent, FrameHandler, PendingReques
                 }
                 break;
             }
+            case ChallengeDecoder.TEMPLATE_ID:
+                onChallenge(buffer, offset);
+                break;
             case ConnectedDecoder.TEMPLATE_ID:
             {
                 connectedDecoder.wrapAndApplyHeader(buffer, offset, headerDecoder);
+                final long node = connectDestinations.get(connectedDecoder.correlationId());
+                if (null != credentials && node != -1)
+                {
+                    // From now on every frame to that node carries the session it granted.
+                    channels.peers().reservedValue(node, connectedDecoder.sessionId());
+                }
                 final Request request = complete(connectedDecoder.correlationId());
                 if (null != request)
                 {
@@ -478,6 +520,54 @@ public final class ClientConductor implements Agent, FrameHandler, PendingReques
             }
             default:
                 break;
+        }
+    }
+
+    /**
+     * A node wants proof of this client's secret before it takes the Connect: answer with the HMAC of the
+     * secret over its nonce, on the same publication the Connect went on.
+     */
+    private void onChallenge(final DirectBuffer buffer, final int offset)
+    {
+        challengeDecoder.wrapAndApplyHeader(buffer, offset, headerDecoder);
+        final long correlationId = challengeDecoder.correlationId();
+        challengeDecoder.skipNonce();
+        final long node = connectDestinations.get(correlationId);
+        if (node == -1)
+        {
+            return;
+        }
+        final Credentials own = credentials;
+        if (null == own)
+        {
+            final Request request = complete(correlationId);
+            if (null != request)
+            {
+                request.future.completeExceptionally(new DropletException(ErrorCode.UNAUTHORISED,
+                    "the deployment requires credentials and this client has none"));
+            }
+            return;
+        }
+        challengeDecoder.wrapAndApplyHeader(buffer, offset, headerDecoder);
+        final byte[] nonce = new byte[challengeDecoder.nonceLength()];
+        challengeDecoder.getNonce(nonce, 0, nonce.length);
+        if (java.util.Arrays.equals(nonce, answeredNonces.get(correlationId)))
+        {
+            // The same Challenge again (the Connect was sent twice): answered already, and a nonce is good once.
+            return;
+        }
+        answeredNonces.put(correlationId, nonce);
+        final byte[] proof = Proofs.proof(own.secret(), nonce, own.identity(), own.namespace(), channels.nodeId());
+        authenticateEncoder.wrapAndApplyHeader(handshakeBuffer, 0, headerEncoder)
+            .correlationId(correlationId)
+            .clientNode(channels.nodeId())
+            .putProof(proof, 0, proof.length);
+        final MessagePublisher publisher = channels.peers().publisher(node);
+        if (null != publisher)
+        {
+            // Unanswered if this fails: the Connect times out and is sent again, with a new Challenge.
+            publisher.offer(handshakeBuffer, 0, MessageHeaderEncoder.ENCODED_LENGTH + authenticateEncoder.encodedLength(),
+                clock.nanoTime() + channels.transport().context().requestTimeoutNs() / 10);
         }
     }
 

@@ -39,6 +39,7 @@ import org.agrona.concurrent.UnsafeBuffer;
 
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
@@ -189,6 +190,28 @@ public final class DropletClient implements AutoCloseable
     }
 
     /**
+     * @return {@code namespace/} of a client with credentials, or "" on an open deployment.
+     */
+    private String namespacePrefix()
+    {
+        final io.droplet.transport.security.Credentials credentials = conductor.credentials();
+        return null == credentials ? "" : credentials.namespace() + io.droplet.transport.security.Namespaces.SEPARATOR;
+    }
+
+    /**
+     * Names are the user's own within the client's namespace: on the wire they carry it as a prefix, which
+     * the nodes check (a client can reach nothing of another namespace, whatever it sends).
+     *
+     * @param name of a function, DAG or key, as the user gave it.
+     * @return the name on the wire.
+     */
+    private String qualify(final String name)
+    {
+        final io.droplet.transport.security.Credentials credentials = conductor.credentials();
+        return null == credentials ? name : credentials.namespace() + io.droplet.transport.security.Namespaces.SEPARATOR + name;
+    }
+
+    /**
      * Introduces this client to the scheduler (its endpoint, so answers can reach it).
      */
     public void connect()
@@ -220,8 +243,8 @@ public final class DropletClient implements AutoCloseable
             .correlationId(id)
             .clientNode(clientNode)
             .timestamp(epochNanos())
-            .namespaceName("")
-            .identity("")
+            .namespaceName(null == conductor.credentials() ? "" : conductor.credentials().namespace())
+            .identity(null == conductor.credentials() ? "" : conductor.credentials().identity())
             .replyEndpoint(conductor.channels().self().toString());
         final ClientConductor.Request request = newRequest(node, id, e, e.connect.encodedLength(), defaultTimeoutNs, expectsAnswer);
         request.introduction = true;
@@ -250,7 +273,7 @@ public final class DropletClient implements AutoCloseable
             .sessionId(clientNode)
             .version(0)
             .kind(FunctionKind.LOCAL)
-            .name(name)
+            .name(qualify(name))
             .entryPoint("")
             .putCode(new byte[0], 0, 0);
         join(submit(id, e, e.registerFunction.encodedLength(), defaultTimeoutNs, true));
@@ -337,7 +360,7 @@ public final class DropletClient implements AutoCloseable
             .sessionId(clientNode)
             .version(version)
             .kind(kind)
-            .name(name)
+            .name(qualify(name))
             .entryPoint(className)
             .putCode(code, 0, code.length);
         join(submit(id, e, e.registerFunction.encodedLength(), defaultTimeoutNs, true));
@@ -351,7 +374,7 @@ public final class DropletClient implements AutoCloseable
     {
         final Encoders e = encoders.get();
         final long id = correlationIds.incrementAndGet();
-        e.deleteFunction.wrapAndApplyHeader(e.buffer, 0, e.header).correlationId(id).sessionId(clientNode).name(name);
+        e.deleteFunction.wrapAndApplyHeader(e.buffer, 0, e.header).correlationId(id).sessionId(clientNode).name(qualify(name));
         join(submit(id, e, e.deleteFunction.encodedLength(), defaultTimeoutNs, true));
     }
 
@@ -364,7 +387,19 @@ public final class DropletClient implements AutoCloseable
         final Encoders e = encoders.get();
         final long id = correlationIds.incrementAndGet();
         e.listFunctions.wrapAndApplyHeader(e.buffer, 0, e.header).correlationId(id).sessionId(clientNode);
-        return (List<String>)join(submit(id, e, e.listFunctions.encodedLength(), defaultTimeoutNs, true));
+        final List<String> names = (List<String>)join(submit(id, e, e.listFunctions.encodedLength(), defaultTimeoutNs, true));
+        final String prefix = namespacePrefix();
+        if (prefix.isEmpty())
+        {
+            return names;
+        }
+        // The node lists only this namespace's functions; users see them by the names they registered.
+        final List<String> local = new ArrayList<>(names.size());
+        for (final String name : names)
+        {
+            local.add(name.startsWith(prefix) ? name.substring(prefix.length()) : name);
+        }
+        return local;
     }
 
     /**
@@ -384,7 +419,7 @@ public final class DropletClient implements AutoCloseable
         final RegisterDagEncoder.FunctionsEncoder stages = e.registerDag.functionsCount(functions.size());
         for (final String function : functions)
         {
-            stages.next().function(function);
+            stages.next().function(qualify(function));
         }
         final RegisterDagEncoder.ConnectionsEncoder edges = e.registerDag.connectionsCount(connections.size());
         for (final Connection connection : connections)
@@ -398,7 +433,7 @@ public final class DropletClient implements AutoCloseable
             }
             edges.next().fromStage(from).toStage(to);
         }
-        e.registerDag.name(name);
+        e.registerDag.name(qualify(name));
         join(submit(id, e, e.registerDag.encodedLength(), defaultTimeoutNs, true));
         synchronized (dagFunctions)
         {
@@ -414,7 +449,7 @@ public final class DropletClient implements AutoCloseable
     {
         final Encoders e = encoders.get();
         final long id = correlationIds.incrementAndGet();
-        e.deleteDag.wrapAndApplyHeader(e.buffer, 0, e.header).correlationId(id).sessionId(clientNode).name(name);
+        e.deleteDag.wrapAndApplyHeader(e.buffer, 0, e.header).correlationId(id).sessionId(clientNode).name(qualify(name));
         join(submit(id, e, e.deleteDag.encodedLength(), defaultTimeoutNs, true));
         synchronized (dagFunctions)
         {
@@ -562,7 +597,7 @@ public final class DropletClient implements AutoCloseable
      */
     public CompletableFuture<Object> putAsync(final String key, final Lattice value, final AckLevel ack)
     {
-        final byte[] keyBytes = key.getBytes(StandardCharsets.UTF_8);
+        final byte[] keyBytes = qualify(key).getBytes(StandardCharsets.UTF_8);
         final byte[] valueBytes = LatticeCodec.toBytes(value);
         final long node = primaryOf(keyBytes);
         final Encoders e = encoders.get();
@@ -603,7 +638,7 @@ public final class DropletClient implements AutoCloseable
      */
     public CompletableFuture<Object> getAsync(final String key)
     {
-        final byte[] keyBytes = key.getBytes(StandardCharsets.UTF_8);
+        final byte[] keyBytes = qualify(key).getBytes(StandardCharsets.UTF_8);
         final long node = primaryOf(keyBytes);
         final Encoders e = encoders.get();
         final long id = correlationIds.incrementAndGet();
@@ -767,7 +802,7 @@ public final class DropletClient implements AutoCloseable
         {
             group.next().at(time);
         }
-        e.callFunction.function(function).putArgs(encodedArgs, 0, encodedArgs.length);
+        e.callFunction.function(qualify(function)).putArgs(encodedArgs, 0, encodedArgs.length);
         return id;
     }
 
@@ -813,7 +848,7 @@ public final class DropletClient implements AutoCloseable
                 sources.next().stage(stage).putArgs(encoded, 0, encoded.length);
             }
         }
-        e.callDag.dag(dag);
+        e.callDag.dag(qualify(dag));
         return submit(id, e, e.callDag.encodedLength(), timeoutNs, mode != CallMode.NO_RETURN);
     }
 

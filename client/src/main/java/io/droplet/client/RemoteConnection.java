@@ -80,11 +80,14 @@ final class RemoteConnection implements Runnable
             .threadingProfile(ThreadingProfile.INVOKER)
             .driverTimeoutNs(context.driverTimeoutNs())
             .localHost(context.localHost())
+            // A client is never a node: it proves who it is by challenge-response, not with the deployment key.
+            .credentials(null)
             .name("client-" + context.clientNode()));
         try
         {
             channels = new NodeChannels(transport, context.clientNode(), context.clientEndpoint(), "client");
             conductor = new ClientConductor(channels, context.schedulerNode(), context.schedulerEndpoint(), context.codecs(), 65_536);
+            conductor.credentials(context.credentials());
         }
         catch (final RuntimeException ex)
         {

@@ -21,6 +21,7 @@ public final class RemoteContext
     private long schedulerNode = 1;
     private Endpoint schedulerEndpoint = new Endpoint("127.0.0.1", 0, 5001);
     private long callTimeoutNs = TimeUnit.SECONDS.toNanos(10);
+    private io.droplet.transport.security.Credentials credentials;
     private CodecRegistry codecs = new CodecRegistry();
     private final java.util.Map<Long, Endpoint> storageNodes = new java.util.TreeMap<>();
     private int replicationFactor = 3;
@@ -217,5 +218,44 @@ public final class RemoteContext
     {
         this.codecs = codecs;
         return this;
+    }
+
+    /**
+     * @return the client's credentials, or null for a deployment that admits everyone.
+     */
+    public io.droplet.transport.security.Credentials credentials()
+    {
+        return credentials;
+    }
+
+    /**
+     * Connects as an identity of a secured deployment: the client answers each node's Challenge with a proof
+     * of this secret (never the secret itself), works in the credentials' namespace, and may do what they
+     * grant.
+     *
+     * @param credentials of the client; null for an open deployment.
+     * @return this context.
+     */
+    public RemoteContext credentials(final io.droplet.transport.security.Credentials credentials)
+    {
+        this.credentials = credentials;
+        return this;
+    }
+
+    /**
+     * @param file     a credentials file holding a {@code client} line for the identity.
+     * @param identity to connect as.
+     * @return this context.
+     * @throws IllegalArgumentException if the file has no such client.
+     */
+    public RemoteContext credentials(final java.nio.file.Path file, final String identity)
+    {
+        final io.droplet.transport.security.Credentials found =
+            io.droplet.transport.security.CredentialsFile.read(file).client(identity);
+        if (null == found)
+        {
+            throw new IllegalArgumentException(file + " has no client " + identity);
+        }
+        return credentials(found);
     }
 }

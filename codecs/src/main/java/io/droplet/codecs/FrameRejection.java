@@ -30,7 +30,13 @@ public enum FrameRejection
     /** An enum field holds a value the schema does not define. */
     INVALID_ENUM_VALUE,
     /** Bytes remain after the last field of the message. */
-    TRAILING_BYTES;
+    TRAILING_BYTES,
+    /** Sent by a source that has not authenticated (no node token, no session of this image): dropped unread. */
+    UNAUTHENTICATED,
+    /** A handshake that failed: unknown identity, wrong proof, replayed or expired nonce. */
+    AUTHENTICATION_FAILED,
+    /** An authenticated client asked for an action it is not granted, or named something outside its namespace. */
+    FORBIDDEN;
 
     private static final FrameRejection[] VALUES = values();
 

@@ -46,6 +46,7 @@ final class MessageLayout
 
         int correlationOffset = -1;
         int replyOffset = -1;
+        int sessionOffset = -1;
         final List<int[]> enums = new ArrayList<>();
         final List<long[]> enumValues = new ArrayList<>();
         for (int f = 0; f < fields.size(); )
@@ -62,6 +63,10 @@ final class MessageLayout
                 {
                     replyOffset = type.offset();
                 }
+                else if ("sessionId".equals(field.name()) && type.encodedLength() == 8)
+                {
+                    sessionOffset = type.offset();
+                }
 
                 if (type.signal() == Signal.BEGIN_ENUM)
                 {
@@ -74,7 +79,8 @@ final class MessageLayout
         }
 
         this.correlationIdOffset = correlationOffset;
-        this.replyToOffset = replyOffset;
+        // Registry requests name their caller's node in sessionId (they have no replyTo): answer there.
+        this.replyToOffset = replyOffset >= 0 ? replyOffset : sessionOffset;
         this.enumOffsets = new int[enums.size()];
         this.enumLengths = new int[enums.size()];
         this.enumValidValues = new long[enums.size()][];

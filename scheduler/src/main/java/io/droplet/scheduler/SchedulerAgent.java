@@ -33,6 +33,7 @@ import io.droplet.transport.Endpoint;
 import io.droplet.transport.ErrorReplier;
 import io.droplet.transport.FrameHandler;
 import io.droplet.transport.InboundAdapter;
+import io.droplet.transport.security.Principal;
 import io.droplet.transport.MessagePublisher;
 import io.droplet.transport.NodeChannels;
 import io.droplet.transport.SendStatus;
@@ -761,9 +762,11 @@ public final class SchedulerAgent implements Agent, FrameHandler
         listFunctionsDecoder.wrapAndApplyHeader(buffer, offset, headerDecoder);
         final long correlationId = listFunctionsDecoder.correlationId();
         final long caller = listFunctionsDecoder.sessionId();
+        // A client sees its own namespace only; a node (or anyone, without credentials) sees everything.
+        final Principal principal = inbound.principal();
         if (null == registry)
         {
-            replyFunctionList(caller, correlationId);
+            replyFunctionList(caller, correlationId, principal);
             return;
         }
         // Any scheduler lists the whole registry: the names set first, then every function entry it names.
@@ -804,18 +807,26 @@ public final class SchedulerAgent implements Agent, FrameHandler
                         registry.subscribe(key);
                     }
                 }
-                replyFunctionList(caller, correlationId);
+                replyFunctionList(caller, correlationId, principal);
             });
         });
     }
 
-    private void replyFunctionList(final long caller, final long correlationId)
+    private void replyFunctionList(final long caller, final long correlationId, final Principal principal)
     {
+        int visible = 0;
+        for (final String name : functionKinds.keySet())
+        {
+            visible += principal.owns(name) ? 1 : 0;
+        }
         functionListEncoder.wrapAndApplyHeader(message, 0, headerEncoder).correlationId(correlationId);
-        final FunctionListEncoder.FunctionsEncoder group = functionListEncoder.functionsCount(functionKinds.size());
+        final FunctionListEncoder.FunctionsEncoder group = functionListEncoder.functionsCount(visible);
         for (final Map.Entry<String, FunctionKind> entry : functionKinds.entrySet())
         {
-            group.next().version(0).kind(entry.getValue()).name(entry.getKey());
+            if (principal.owns(entry.getKey()))
+            {
+                group.next().version(0).kind(entry.getValue()).name(entry.getKey());
+            }
         }
         send(caller, MessageHeaderEncoder.ENCODED_LENGTH + functionListEncoder.encodedLength());
     }
@@ -1135,7 +1146,8 @@ public final class SchedulerAgent implements Agent, FrameHandler
         }
         connectedEncoder.wrapAndApplyHeader(message, 0, headerEncoder)
             .correlationId(correlationId)
-            .sessionId(client)
+            // A secured node answers an authenticated client with its session token (0 otherwise: the client id).
+            .sessionId(0 != inbound.sessionToken() ? inbound.sessionToken() : client)
             .leaseTimeoutNs(executorTimeoutNs);
         send(client, MessageHeaderEncoder.ENCODED_LENGTH + ConnectedEncoder.BLOCK_LENGTH);
         for (final ExecutorView executor : liveExecutors)

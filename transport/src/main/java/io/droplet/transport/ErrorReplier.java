@@ -112,7 +112,13 @@ public final class ErrorReplier
         {
             return SendStatus.UNKNOWN_DESTINATION;
         }
-        final ErrorCode code = rejection == FrameRejection.FRAME_TOO_LARGE || rejection == FrameRejection.VAR_DATA_TOO_LONG ?
+        if (rejection == FrameRejection.UNAUTHENTICATED || rejection == FrameRejection.AUTHENTICATION_FAILED)
+        {
+            // Never answer a source that proved nothing: its reply node may be someone else's.
+            return SendStatus.UNKNOWN_DESTINATION;
+        }
+        final ErrorCode code = rejection == FrameRejection.FORBIDDEN ? ErrorCode.FORBIDDEN :
+            rejection == FrameRejection.FRAME_TOO_LARGE || rejection == FrameRejection.VAR_DATA_TOO_LONG ?
             ErrorCode.PAYLOAD_TOO_LARGE : ErrorCode.MALFORMED;
         return reply(replyTo, correlationId, code, rejection.name());
     }

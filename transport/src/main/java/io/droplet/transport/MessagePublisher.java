@@ -2,6 +2,7 @@ package io.droplet.transport;
 
 import io.aeron.ExclusivePublication;
 import io.aeron.Publication;
+import io.aeron.ReservedValueSupplier;
 import io.aeron.logbuffer.BufferClaim;
 import org.agrona.CloseHelper;
 import org.agrona.DirectBuffer;
@@ -52,6 +53,9 @@ public final class MessagePublisher implements AutoCloseable
     private int scratchLength;
     private long scratchDeadlineNs;
     private int adminActions;
+    private long reservedValue;
+    /** Puts {@link #reservedValue} in the header of every frame an offer writes; made once. */
+    private final ReservedValueSupplier reservedValueSupplier = (termBuffer, termOffset, frameLength) -> reservedValue;
 
     /**
      * @param publication          exclusive to this publisher.
@@ -111,6 +115,7 @@ public final class MessagePublisher implements AutoCloseable
                 if (result > 0)
                 {
                     adminActions = 0;
+                    bufferClaim.reservedValue(reservedValue);
                     state = CLAIMED;
                     return SendStatus.OK;
                 }
@@ -208,7 +213,7 @@ public final class MessagePublisher implements AutoCloseable
         boolean notConnected = false;
         while (true)
         {
-            final long result = publication.offer(buffer, offset, length);
+            final long result = publication.offer(buffer, offset, length, reservedValueSupplier);
             if (result > 0)
             {
                 adminActions = 0;
@@ -264,6 +269,25 @@ public final class MessagePublisher implements AutoCloseable
         transport.invoke();
         idleStrategy.idle();
         return RETRY;
+    }
+
+    /**
+     * Sets the value every later frame carries in its header's reserved field: the deployment's node token,
+     * or a client's session token for this peer (see {@link SessionGate}); 0 for none.
+     *
+     * @param reservedValue to carry.
+     */
+    public void reservedValue(final long reservedValue)
+    {
+        this.reservedValue = reservedValue;
+    }
+
+    /**
+     * @return the value frames carry in their header's reserved field.
+     */
+    public long reservedValue()
+    {
+        return reservedValue;
     }
 
     /**

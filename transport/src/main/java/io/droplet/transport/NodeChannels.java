@@ -56,21 +56,33 @@ public final class NodeChannels implements AutoCloseable
         {
             throw new IllegalStateException("already open");
         }
+        SessionGate gate = null;
         final List<Subscription> subscriptions = new ArrayList<>();
         try
         {
+            final io.droplet.transport.security.CredentialsFile credentials = transport.context().credentials();
+            if (null != credentials && null != credentials.deploymentKey())
+            {
+                gate = new SessionGate(transport, credentials, transport.context().handshakeTimeoutNs(), counters);
+            }
+            final SessionGate imageGate = gate;
             for (final String channel : resolver.inboundChannels(self))
             {
                 transport.noteChannel(channel);
-                subscriptions.add(transport.aeron().addSubscription(channel, self.streamId()));
+                subscriptions.add(null == imageGate ?
+                    transport.aeron().addSubscription(channel, self.streamId()) :
+                    transport.aeron().addSubscription(channel, self.streamId(), null,
+                        image -> imageGate.onImageGone(image.sessionId())));
             }
         }
         catch (final RuntimeException ex)
         {
             CloseHelper.quietCloseAll(subscriptions);
+            CloseHelper.quietClose(gate);
             throw ex;
         }
-        inbound = new InboundAdapter(subscriptions, validator, counters, handler, transport.errorHandler());
+        inbound = new InboundAdapter(subscriptions, validator, counters, handler, transport.errorHandler(), gate,
+            transport.context().nanoClock());
         return inbound;
     }
 

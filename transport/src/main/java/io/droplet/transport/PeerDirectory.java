@@ -14,6 +14,7 @@ public final class PeerDirectory implements AutoCloseable
 {
     private final Long2ObjectHashMap<Endpoint> endpoints = new Long2ObjectHashMap<>();
     private final Long2ObjectHashMap<MessagePublisher> publishers = new Long2ObjectHashMap<>();
+    private final org.agrona.collections.Long2LongHashMap reservedValues = new org.agrona.collections.Long2LongHashMap(0);
     private final Transport transport;
     private final ChannelResolver resolver;
     private final TransportCounters counters;
@@ -85,9 +86,27 @@ public final class PeerDirectory implements AutoCloseable
                 transport.aeron().addExclusivePublication(channel, endpoint.streamId()),
                 transport,
                 counters);
+            publisher.reservedValue(reservedValues.containsKey(nodeId) ? reservedValues.get(nodeId) : transport.context().nodeToken());
             publishers.put(nodeId, publisher);
         }
         return publisher;
+    }
+
+    /**
+     * Sets the value frames to a peer carry in their header's reserved field (a client's session token
+     * from that peer), now and on any publisher made for it later.
+     *
+     * @param nodeId        of the peer.
+     * @param reservedValue to carry; by default the process's node token (0 without credentials).
+     */
+    public void reservedValue(final long nodeId, final long reservedValue)
+    {
+        reservedValues.put(nodeId, reservedValue);
+        final MessagePublisher publisher = publishers.get(nodeId);
+        if (null != publisher)
+        {
+            publisher.reservedValue(reservedValue);
+        }
     }
 
     /**

@@ -65,6 +65,9 @@ public final class TransportConfiguration
     /** Default driver timeout: 10 s. */
     public static final String DRIVER_TIMEOUT_DEFAULT = "10s";
 
+    /** A credentials file: secures this process's nodes (see {@code CredentialsFile}); unset: open. */
+    public static final String CREDENTIALS_PROP_NAME = "droplet.credentials";
+
     /** This host's name or address as peers see it: endpoints on it are reached over IPC. */
     public static final String LOCAL_HOST_PROP_NAME = "droplet.local.host";
     /** Default local host: 127.0.0.1. */
@@ -77,6 +80,16 @@ public final class TransportConfiguration
 
     private TransportConfiguration()
     {
+    }
+
+    /**
+     * @return the credentials file named by {@link #CREDENTIALS_PROP_NAME}, read; or null.
+     */
+    public static io.droplet.transport.security.CredentialsFile credentials()
+    {
+        final String file = System.getProperty(CREDENTIALS_PROP_NAME);
+        return null == file || file.isEmpty() ? null :
+            io.droplet.transport.security.CredentialsFile.read(java.nio.file.Path.of(file));
     }
 
     /**

@@ -44,6 +44,9 @@ public final class TransportContext
     private IdleStrategy idleStrategy;
     private int termLength;
     private FrameLimits frameLimits;
+    private io.droplet.transport.security.CredentialsFile credentials = TransportConfiguration.credentials();
+    private long handshakeTimeoutNs = 5_000_000_000L;
+    private long nodeToken;
 
     /**
      * Validates the settings and resolves derived ones. Called by {@link Transport#launch}.
@@ -86,6 +89,11 @@ public final class TransportContext
         // Aeron's largest message is a term's eighth: size terms to carry the configured maximum.
         termLength = Math.max(MIN_TERM_LENGTH, Integer.highestOneBit(maxMessageLength - 1) << 4);
         frameLimits = new FrameLimits(maxMessageLength, maxGroupCount, maxMessageLength);
+
+        if (null != credentials && null != credentials.deploymentKey())
+        {
+            nodeToken = io.droplet.transport.security.Proofs.nodeToken(credentials.deploymentKey());
+        }
 
         if (null == idleStrategy)
         {
@@ -402,6 +410,54 @@ public final class TransportContext
     {
         this.idleStrategy = idleStrategy;
         return this;
+    }
+
+    /**
+     * @return the deployment's credentials (nodes only), or null: then nodes admit every frame.
+     */
+    public io.droplet.transport.security.CredentialsFile credentials()
+    {
+        return credentials;
+    }
+
+    /**
+     * Secures the nodes of this process: their inbound frames are admitted only from other nodes of the
+     * deployment (which carry a token derived from its key) and from clients that authenticated with a
+     * secret of the file (see {@link SessionGate}); their own frames carry the node token.
+     *
+     * @param credentials with a deployment key; null to admit every frame (a trusted, single-team setup).
+     * @return this context.
+     */
+    public TransportContext credentials(final io.droplet.transport.security.CredentialsFile credentials)
+    {
+        this.credentials = credentials;
+        return this;
+    }
+
+    /**
+     * @return how long a client has to answer a Challenge.
+     */
+    public long handshakeTimeoutNs()
+    {
+        return handshakeTimeoutNs;
+    }
+
+    /**
+     * @param handshakeTimeoutNs how long a client has to answer a Challenge.
+     * @return this context.
+     */
+    public TransportContext handshakeTimeoutNs(final long handshakeTimeoutNs)
+    {
+        this.handshakeTimeoutNs = handshakeTimeoutNs;
+        return this;
+    }
+
+    /**
+     * @return the token this process's node frames carry, derived from the deployment key; 0 without one.
+     */
+    public long nodeToken()
+    {
+        return nodeToken;
     }
 
     /**

@@ -65,6 +65,8 @@ public final class TransportCounters implements AutoCloseable
     public final AtomicCounter handlerErrors;
     /** Introductions sent again because the link to a peer came back (the peer may have restarted). */
     public final AtomicCounter reintroductions;
+    /** Clients that proved their secret to this node (see {@code SessionGate}). */
+    public final AtomicCounter sessionsAuthenticated;
 
     private final AtomicCounter[] rejectedByReason;
 
@@ -88,7 +90,8 @@ public final class TransportCounters implements AutoCloseable
         unknownCorrelations = add(allocator, typeId++, name, "responses to unknown correlation");
         requestsRefused = add(allocator, typeId++, name, "requests refused (too many in flight)");
         handlerErrors = add(allocator, typeId++, name, "frame handler errors");
-        reintroductions = add(allocator, typeId, name, "introductions sent again");
+        reintroductions = add(allocator, typeId++, name, "introductions sent again");
+        sessionsAuthenticated = add(allocator, typeId, name, "client sessions authenticated");
 
         rejectedByReason = new AtomicCounter[FrameRejection.count()];
         for (int i = 1; i < rejectedByReason.length; i++)

@@ -294,7 +294,8 @@ public final class StorageNode implements Agent, FrameHandler, PendingRequests.T
         final int length = MessageHeaderEncoder.ENCODED_LENGTH + ConnectedEncoder.BLOCK_LENGTH;
         connectedEncoder.wrapAndApplyHeader(message, 0, headerEncoder)
             .correlationId(correlationId)
-            .sessionId(clientNode)
+            // A secured node answers an authenticated client with its session token (0 otherwise: the client id).
+            .sessionId(0 != inbound.sessionToken() ? inbound.sessionToken() : clientNode)
             .leaseTimeoutNs(0);
         send(clientNode, length);
     }

@@ -105,6 +105,12 @@ public final class NodeCommand implements Callable<Integer>
         + "of the host reads it when given (default with the cache role: /dev/shm/droplet-cache-<cache-id>.dat).")
     private File cacheFile;
 
+    @Option(names = "--credentials", description = "Credentials file of a secured deployment (a deployment-key line and a "
+        + "client line per identity): nodes then admit frames only from other nodes and authenticated clients.")
+    private File credentials;
+
+    private io.droplet.transport.security.CredentialsFile deployment;
+
     @Option(names = "--threading", description = "shared (default: back-off idling) or dedicated (busy-spin).")
     private String threading = "shared";
 
@@ -124,6 +130,13 @@ public final class NodeCommand implements Callable<Integer>
             chosen.add(name);
         }
         final ThreadingProfile profile = TransportConfiguration.parseThreading(threading);
+        final io.droplet.transport.security.CredentialsFile secured = null == credentials ? null :
+            io.droplet.transport.security.CredentialsFile.read(credentials.toPath());
+        if (null != secured && null == secured.deploymentKey())
+        {
+            throw new IllegalArgumentException(credentials + " has no deployment-key line: a node needs one");
+        }
+        deployment = secured;
         final Endpoint scheduler = Endpoint.parse(schedulerEndpoint);
         final Long2ObjectHashMap<Endpoint> schedulers = new Long2ObjectHashMap<>();
         schedulers.put(schedulerId, scheduler);
@@ -197,6 +210,7 @@ public final class NodeCommand implements Callable<Integer>
             // that holds the thread past the client liveness timeout (10 s) costs a reconnect, not a crash.
             .threadingProfile(ThreadingProfile.INVOKER)
             .localHost(host)
+            .credentials(null != deployment ? deployment : TransportConfiguration.credentials())
             .name("node-" + String.join("-", chosen)));
         final List<AutoCloseable> resources = new ArrayList<>();
         final List<Agent> agents = new ArrayList<>();
