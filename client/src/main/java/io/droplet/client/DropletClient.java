@@ -212,6 +212,41 @@ public final class DropletClient implements AutoCloseable
     }
 
     /**
+     * References in arguments name keys as the user knows them: on the wire they are in the client's namespace,
+     * as every key it names (the executor resolves only those). Lists and maps are walked; other values kept.
+     *
+     * @param value an argument.
+     * @return the argument with every reference qualified (the same object on an open deployment).
+     */
+    private Object qualifyReferences(final Object value)
+    {
+        if (null == conductor.credentials())
+        {
+            return value;
+        }
+        if (value instanceof io.droplet.codecs.value.Reference reference)
+        {
+            return io.droplet.codecs.value.Reference.of(qualify(reference.key()));
+        }
+        if (value instanceof List<?> list)
+        {
+            final List<Object> qualified = new ArrayList<>(list.size());
+            for (final Object element : list)
+            {
+                qualified.add(qualifyReferences(element));
+            }
+            return qualified;
+        }
+        if (value instanceof Map<?, ?> map)
+        {
+            final Map<Object, Object> qualified = new java.util.LinkedHashMap<>();
+            map.forEach((key, element) -> qualified.put(qualifyReferences(key), qualifyReferences(element)));
+            return qualified;
+        }
+        return value;
+    }
+
+    /**
      * Introduces this client to the scheduler (its endpoint, so answers can reach it).
      */
     public void connect()
@@ -788,7 +823,7 @@ public final class DropletClient implements AutoCloseable
         final Encoders e, final String function, final Object[] args, final CallMode mode, final long deadline, final long periodNs,
         final long[] times)
     {
-        final byte[] encodedArgs = checkPayload(Values.toBytes(Arrays.asList(args), codecs));
+        final byte[] encodedArgs = checkPayload(Values.toBytes(qualifyReferences(Arrays.asList(args)), codecs));
         final long id = correlationIds.incrementAndGet();
         e.callFunction.wrapAndApplyHeader(e.buffer, 0, e.header)
             .correlationId(id)
@@ -821,7 +856,7 @@ public final class DropletClient implements AutoCloseable
             .periodNs(0);
         if (null != argsForAll)
         {
-            final byte[] encoded = checkPayload(Values.toBytes(argsForAll, codecs));
+            final byte[] encoded = checkPayload(Values.toBytes(qualifyReferences(argsForAll), codecs));
             e.callDag.sourceArgsCount(1).next().stage(ALL_SOURCES).putArgs(encoded, 0, encoded.length);
         }
         else
@@ -844,7 +879,7 @@ public final class DropletClient implements AutoCloseable
                 {
                     throw new DropletException(ErrorCode.INVALID_ARGUMENT, entry.getKey() + " is not a stage of " + dag);
                 }
-                final byte[] encoded = checkPayload(Values.toBytes(entry.getValue(), codecs));
+                final byte[] encoded = checkPayload(Values.toBytes(qualifyReferences(entry.getValue()), codecs));
                 sources.next().stage(stage).putArgs(encoded, 0, encoded.length);
             }
         }

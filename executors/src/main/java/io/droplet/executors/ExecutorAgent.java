@@ -3,6 +3,7 @@ package io.droplet.executors;
 import io.droplet.codecs.FrameRejection;
 import io.droplet.codecs.function.DropletFunction;
 import io.droplet.codecs.function.FunctionState;
+import io.droplet.transport.security.Namespaces;
 import io.droplet.codecs.lattice.LatticeType;
 import io.droplet.codecs.sbe.AckLevel;
 import io.droplet.codecs.sbe.KvsPutEncoder;
@@ -145,7 +146,7 @@ public final class ExecutorAgent implements Agent, FrameHandler, AutoCloseable
     {
         public boolean read(final DirectBuffer key, final int offset, final int length, final ValueWriter out)
         {
-            if (null == cache)
+            if (null == cache || !inStageNamespace(key, offset, length))
             {
                 return false;
             }
@@ -172,6 +173,11 @@ public final class ExecutorAgent implements Agent, FrameHandler, AutoCloseable
                 counters.undeliverable.incrementRelease();
                 return;
             }
+            if (!inStageNamespace(key, keyOffset, keyLength))
+            {
+                stageKeyRefused = true;
+                return;
+            }
             statePut.putByte(0, LatticeType.LWW.tag());
             statePut.putLong(1, epochClock.nanoTime(), LITTLE_ENDIAN);
             statePut.putLong(9, nodeId, LITTLE_ENDIAN);
@@ -187,6 +193,11 @@ public final class ExecutorAgent implements Agent, FrameHandler, AutoCloseable
             if (null == cache)
             {
                 counters.undeliverable.incrementRelease();
+                return;
+            }
+            if (!inStageNamespace(key, keyOffset, keyLength))
+            {
+                stageKeyRefused = true;
                 return;
             }
             sendPut(key, keyOffset, keyLength, lattice, latticeOffset, latticeLength);
@@ -237,6 +248,13 @@ public final class ExecutorAgent implements Agent, FrameHandler, AutoCloseable
     private long nextPutId = 1;
     private final org.agrona.collections.LongArrayList stagePutIds = new org.agrona.collections.LongArrayList();
     private boolean stagePutFailed;
+    /** The running stage named a key outside its function's namespace: its output is withheld. */
+    private boolean stageKeyRefused;
+    /** In a secured deployment, a function reaches only keys of its own namespace (see {@link #inStageNamespace}). */
+    private final boolean namespaced;
+    /** {@code namespace/} of the function being run, or length 0 for a function named without one. */
+    private final UnsafeBuffer stagePrefix = new UnsafeBuffer(new byte[80]);
+    private int stagePrefixLength;
     private HeldOutputs holding;
     private final Long2ObjectHashMap<HeldOutputs> heldByPut = new Long2ObjectHashMap<>();
     private final List<HeldOutputs> held = new ArrayList<>();
@@ -257,6 +275,8 @@ public final class ExecutorAgent implements Agent, FrameHandler, AutoCloseable
     public ExecutorAgent(final ExecutorContext context)
     {
         this.channels = context.channels();
+        final io.droplet.transport.security.CredentialsFile credentials = channels.transport().context().credentials();
+        this.namespaced = null != credentials && null != credentials.deploymentKey();
         this.functions = context.functions();
         this.nodeId = channels.nodeId();
         this.schedulerNodes = new long[context.schedulers().size()];
@@ -522,11 +542,62 @@ public final class ExecutorAgent implements Agent, FrameHandler, AutoCloseable
     }
 
     /**
+     * Notes the namespace of the function about to run (the part of its name up to and including the first
+     * {@code /}), in a secured deployment only; no allocation.
+     */
+    private void stageNamespace(final DirectBuffer name, final int offset, final int length)
+    {
+        stagePrefixLength = 0;
+        if (!namespaced)
+        {
+            return;
+        }
+        for (int i = 0; i < length && i < stagePrefix.capacity(); i++)
+        {
+            if (name.getByte(offset + i) == (byte)Namespaces.SEPARATOR)
+            {
+                stagePrefix.putBytes(0, name, offset, i + 1);
+                stagePrefixLength = i + 1;
+                return;
+            }
+        }
+    }
+
+    /**
+     * A function of a namespace reaches the keys of that namespace only, through its state and through the
+     * references in its arguments: clients are checked at the nodes' door, functions here.
+     *
+     * @return true if the key may be read or written by the running function.
+     */
+    private boolean inStageNamespace(final DirectBuffer key, final int offset, final int length)
+    {
+        if (0 == stagePrefixLength)
+        {
+            return true;
+        }
+        if (length > stagePrefixLength)
+        {
+            boolean same = true;
+            for (int i = 0; i < stagePrefixLength && same; i++)
+            {
+                same = key.getByte(offset + i) == stagePrefix.getByte(i);
+            }
+            if (same)
+            {
+                return true;
+            }
+        }
+        counters.keysRefused.incrementRelease();
+        return false;
+    }
+
+    /**
      * Rewrites a source stage's arguments with every KVS reference replaced by the referenced value, read
      * from the host cache; references nested in lists and maps are resolved too.
      *
      * @return the length of the rewritten arguments in {@code args}; 0 if there were no references (use
-     * the arguments as they are); -1 if the trigger was parked for a miss; -2 if they do not fit.
+     * the arguments as they are); -1 if the trigger was parked for a miss; -2 if they do not fit; -3 if a
+     * reference names a key outside the function's namespace.
      */
     private int resolveReferences(
         final DirectBuffer buffer, final int offset, final int length, final int frameOffset, final int frameLength,
@@ -539,9 +610,10 @@ public final class ExecutorAgent implements Agent, FrameHandler, AutoCloseable
         }
         refReader.wrap(buffer, offset, length);
         refWriter.wrap(args, 0, args.capacity());
-        if (copyResolving(buffer, frameOffset, frameLength, deadline, absentIsNull) < 0)
+        final int outcome = copyResolving(buffer, frameOffset, frameLength, deadline, absentIsNull);
+        if (outcome < 0)
         {
-            return -1;
+            return outcome;
         }
         final int written = refWriter.encodedLength();
         return written < 0 || refWriter.overflowed() ? -2 : written;
@@ -572,7 +644,8 @@ public final class ExecutorAgent implements Agent, FrameHandler, AutoCloseable
     /**
      * Copies one value from {@code refReader} to {@code refWriter}, replacing references by their values.
      *
-     * @return 0, or -1 if a referenced key is not cached and the trigger was parked.
+     * @return 0, or -1 if a referenced key is not cached and the trigger was parked, or -3 if it is outside the
+     * function's namespace.
      */
     private int copyResolving(
         final DirectBuffer buffer, final int frameOffset, final int frameLength, final long deadline, final boolean absentIsNull)
@@ -583,6 +656,10 @@ public final class ExecutorAgent implements Agent, FrameHandler, AutoCloseable
         {
             final int keyOffset = refReader.payloadOffset();
             final int keyLength = refReader.payloadLength();
+            if (!inStageNamespace(buffer, keyOffset, keyLength))
+            {
+                return -3;
+            }
             final int valueLength = cache.get(buffer, keyOffset, keyLength, refValue, 0);
             if (valueLength >= 0)
             {
@@ -614,9 +691,10 @@ public final class ExecutorAgent implements Agent, FrameHandler, AutoCloseable
             }
             for (int i = 0, values = list ? count : 2 * count; i < values; i++)
             {
-                if (copyResolving(buffer, frameOffset, frameLength, deadline, absentIsNull) < 0)
+                final int outcome = copyResolving(buffer, frameOffset, frameLength, deadline, absentIsNull);
+                if (outcome < 0)
                 {
-                    return -1;
+                    return outcome;
                 }
             }
             if (list)
@@ -719,6 +797,8 @@ public final class ExecutorAgent implements Agent, FrameHandler, AutoCloseable
             return;
         }
 
+        stageNamespace(buffer, stageFunctionOffsets[target], stageFunctionLengths[target]);
+
         // Arguments: the caller's LIST for a source stage; otherwise the parents' outputs, in stage order.
         final int parents = countParents(target, edges);
         final DirectBuffer argsBuffer;
@@ -735,6 +815,12 @@ public final class ExecutorAgent implements Agent, FrameHandler, AutoCloseable
             if (resolved == -2)
             {
                 fail(replyTo, correlationId, ErrorCode.PAYLOAD_TOO_LARGE, "resolved references exceed the message limit");
+                return;
+            }
+            if (resolved == -3)
+            {
+                counters.keysRefused.incrementRelease();
+                fail(replyTo, correlationId, ErrorCode.FORBIDDEN, "a reference names a key outside the function's namespace");
                 return;
             }
             argsBuffer = resolved > 0 ? args : buffer;
@@ -770,6 +856,7 @@ public final class ExecutorAgent implements Agent, FrameHandler, AutoCloseable
         mailbox.invocation(invocationId);
         stagePutIds.clear();
         stagePutFailed = false;
+        stageKeyRefused = false;
         try
         {
             function.apply(invocation);
@@ -793,6 +880,11 @@ public final class ExecutorAgent implements Agent, FrameHandler, AutoCloseable
             resultLength = invocation.result().wrap(result, 0, result.capacity()).writeNull().encodedLength();
         }
         counters.stagesRun.incrementRelease();
+        if (stageKeyRefused)
+        {
+            fail(replyTo, correlationId, ErrorCode.FORBIDDEN, "stage " + target + " wrote a key outside its function's namespace");
+            return;
+        }
         if (stagePutFailed)
         {
             fail(replyTo, correlationId, ErrorCode.NOT_CONNECTED, "a write of stage " + target + " could not reach the host cache");

@@ -28,6 +28,8 @@ public final class ExecutorCounters implements AutoCloseable
     public final AtomicCounter messagesReceived;
     /** Messages dropped: mailbox full, too large, unknown address or link refused. */
     public final AtomicCounter messagesDropped;
+    /** Key accesses refused: a function (or a reference in its arguments) named a key outside its namespace. */
+    public final AtomicCounter keysRefused;
 
     /**
      * @param allocator of counters.
@@ -42,6 +44,7 @@ public final class ExecutorCounters implements AutoCloseable
         messagesSent = allocator.allocate(TYPE_ID_BASE + 4, "droplet " + name + ": executor messages sent");
         messagesReceived = allocator.allocate(TYPE_ID_BASE + 5, "droplet " + name + ": executor messages received");
         messagesDropped = allocator.allocate(TYPE_ID_BASE + 6, "droplet " + name + ": executor messages dropped");
+        keysRefused = allocator.allocate(TYPE_ID_BASE + 7, "droplet " + name + ": executor keys refused (other namespace)");
     }
 
     /**
@@ -49,6 +52,7 @@ public final class ExecutorCounters implements AutoCloseable
      */
     public void close()
     {
-        CloseHelper.closeAll(stagesRun, stagesFailed, undeliverable, fanInsWaiting, messagesSent, messagesReceived, messagesDropped);
+        CloseHelper.closeAll(stagesRun, stagesFailed, undeliverable, fanInsWaiting, messagesSent, messagesReceived, messagesDropped,
+            keysRefused);
     }
 }

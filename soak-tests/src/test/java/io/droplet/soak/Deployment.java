@@ -88,6 +88,21 @@ final class Deployment implements AutoCloseable
     }
 
     /**
+     * @param driverDir a driver's directory.
+     * @param labelEnd  how the labels of the counters to add up end (every role of every process).
+     * @return their sum.
+     */
+    static long sumEndingOn(final String driverDir, final String labelEnd)
+    {
+        try (Aeron other = Aeron.connect(new Aeron.Context().aeronDirectoryName(driverDir)))
+        {
+            final long[] total = {0};
+            other.countersReader().forEach((value, typeId, label) -> total[0] += label.endsWith(labelEnd) ? value : 0);
+            return total[0];
+        }
+    }
+
+    /**
      * Prints every non-zero Droplet counter of a driver's processes, for a test's log.
      *
      * @param driverDir a driver's directory.

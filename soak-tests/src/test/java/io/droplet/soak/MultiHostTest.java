@@ -1,11 +1,20 @@
 package io.droplet.soak;
 
+import io.aeron.Aeron;
+import io.aeron.ExclusivePublication;
+import io.aeron.ReservedValueSupplier;
 import io.droplet.client.Connection;
 import io.droplet.client.DropletClient;
 import io.droplet.client.DropletException;
 import io.droplet.client.RemoteContext;
 import io.droplet.codecs.sbe.AckLevel;
+import io.droplet.codecs.sbe.CallFunctionEncoder;
+import io.droplet.codecs.sbe.CallMode;
 import io.droplet.codecs.sbe.ErrorCode;
+import io.droplet.codecs.sbe.FunctionKind;
+import io.droplet.codecs.sbe.KvsPutEncoder;
+import io.droplet.codecs.sbe.MessageHeaderEncoder;
+import io.droplet.codecs.sbe.RegisterFunctionEncoder;
 import io.droplet.scheduler.SchedulerCounters;
 import io.droplet.soak.functions.Increment;
 import io.droplet.soak.functions.Square;
@@ -23,6 +32,7 @@ import io.droplet.transport.ThreadingProfile;
 import io.droplet.transport.Transport;
 import io.droplet.transport.TransportContext;
 import org.agrona.DirectBuffer;
+import org.agrona.ExpandableArrayBuffer;
 import org.agrona.collections.Long2ObjectHashMap;
 import org.agrona.concurrent.UnsafeBuffer;
 import org.junit.jupiter.api.Test;
@@ -43,6 +53,8 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
@@ -68,6 +80,9 @@ class MultiHostTest
         try (NetworkNamespaces net = new NetworkNamespaces("dq", HOSTS);
             Deployment deployment = new Deployment(watcher, "multi-host"))
         {
+            // A secured deployment: nodes admit only each other and authenticated clients.
+            final File credentials = new File(deployment.logs(), "credentials");
+            java.nio.file.Files.writeString(credentials.toPath(), "deployment-key " + hex(32) + "\nclient tester mh " + hex(32) + " *\n");
             final String[] dirs = new String[HOSTS + 1];
             for (int i = 1; i <= HOSTS; i++)
             {
@@ -78,7 +93,7 @@ class MultiHostTest
             {
                 final String dir = dirs[i];
                 Await.until(() -> new File(dir, "cnc.dat").exists(), Duration.ofSeconds(30), () -> "driver started in its namespace");
-                deployment.startIn(net.inHost(i, List.of()), "node-" + i, nodeArgs(i, dir, deployment.logs()));
+                deployment.startIn(net.inHost(i, List.of()), "node-" + i, nodeArgs(i, dir, deployment.logs(), credentials));
             }
 
             final Endpoint scheduler = Endpoint.parse(NetworkNamespaces.address(1) + ":40001/5001");
@@ -94,7 +109,8 @@ class MultiHostTest
                         .clientEndpoint(Endpoint.parse(NetworkNamespaces.address(1) + ":40100/5100"))
                         .scheduler(1, scheduler)
                         .replicationFactor(HOSTS)
-                        .callTimeoutNs(TimeUnit.SECONDS.toNanos(5));
+                        .callTimeoutNs(TimeUnit.SECONDS.toNanos(5))
+                        .credentials(credentials.toPath(), "tester");
                     for (int i = 1; i <= HOSTS; i++)
                     {
                         context = context.storage(20 + i, Endpoint.parse(NetworkNamespaces.address(i) + ":40020/5020"));
@@ -149,6 +165,8 @@ class MultiHostTest
                 System.out.println("MULTI-HOST trace DAGs spanning hosts: " + spanning + " of 30; executors seen " + hostsSeen);
                 assertTrue(spanning > 0, "some DAG ran its stages on different hosts");
                 assertEquals(Set.of("11", "12", "13"), hostsSeen, "every host ran stages");
+
+                injectFromAnotherHost(client, dirs);
 
                 for (int k = 0; k < KEYS; k++)
                 {
@@ -215,7 +233,7 @@ class MultiHostTest
 
                 net.heal(3);
                 Await.until(() -> liveExecutors(dirs[1]) == HOSTS, Duration.ofSeconds(60), () -> "host 3 rejoined");
-                final Map<String, long[]> replicas = converge(dirs[1], acknowledged);
+                final Map<String, long[]> replicas = converge(dirs[1], acknowledged, credentials);
                 System.out.printf("MULTI-HOST partition: %d calls, %d results, errors %s, lost 0; host 3 dropped after %.1f s; " +
                     "%d of %d puts during the partition acknowledged; after healing all %d keys equal on the 3 replicas%n",
                     calls.size(), results, errors, droppedAfter, acknowledged.size(), KEYS, replicas.size());
@@ -226,10 +244,79 @@ class MultiHostTest
         }
     }
 
-    private static List<String> nodeArgs(final int i, final String dir, final File logs)
+    /**
+     * Frames sent from host 3's network namespace, through its driver, over UDP to host 1's scheduler, executor and
+     * storage node, with no session and with guessed tokens: each is dropped unread and counted, and nothing runs
+     * or is written.
+     */
+    private static void injectFromAnotherHost(final DropletClient client, final String[] dirs)
+    {
+        final long droppedBefore = Deployment.sumEndingOn(dirs[1], "frames rejected: unauthenticated");
+        final long invocationsBefore = Deployment.sumEndingOn(dirs[1], ": invocations started");
+        final long stagesBefore = Deployment.sumEndingOn(dirs[1], ": executor stages run");
+        final String host1 = NetworkNamespaces.address(1);
+        final ExpandableArrayBuffer buffer = new ExpandableArrayBuffer(512);
+        final MessageHeaderEncoder header = new MessageHeaderEncoder();
+        int injected = 0;
+        try (Aeron attacker = Aeron.connect(new Aeron.Context().aeronDirectoryName(dirs[3]));
+            ExclusivePublication scheduler = attacker.addExclusivePublication("aeron:udp?endpoint=" + host1 + ":40001", 5001);
+            ExclusivePublication executor = attacker.addExclusivePublication("aeron:udp?endpoint=" + host1 + ":40010", 5010);
+            ExclusivePublication storage = attacker.addExclusivePublication("aeron:udp?endpoint=" + host1 + ":40020", 5020))
+        {
+            Await.until(() -> scheduler.isConnected() && executor.isConnected() && storage.isConnected(), Duration.ofSeconds(30),
+                () -> "the attacker's publications reached host 1");
+            final byte[] key = "mh/injected".getBytes(StandardCharsets.UTF_8);
+            final byte[] value = LatticeCodec.toBytes(MaxLattice.of(666));
+            for (int round = 0; round < 100; round++)
+            {
+                final long token = 0 == round ? 0 : java.util.concurrent.ThreadLocalRandom.current().nextLong();
+                final ReservedValueSupplier forged = (termBuffer, termOffset, frameLength) -> token;
+                int length = MessageHeaderEncoder.ENCODED_LENGTH + new RegisterFunctionEncoder().wrapAndApplyHeader(buffer, 0, header)
+                    .correlationId(round).sessionId(999).version(1).kind(FunctionKind.JAVA).name("mh/evil")
+                    .entryPoint(Increment.class.getName()).putCode(new byte[0], 0, 0).encodedLength();
+                injected += offer(scheduler, buffer, length, forged);
+                final CallFunctionEncoder call = new CallFunctionEncoder().wrapAndApplyHeader(buffer, 0, header)
+                    .correlationId(round).sessionId(999).replyTo(999).deadline(Long.MAX_VALUE).mode(CallMode.FG).periodNs(0);
+                call.timesCount(0);
+                length = MessageHeaderEncoder.ENCODED_LENGTH + call.function("mh/increment").putArgs(new byte[0], 0, 0).encodedLength();
+                injected += offer(scheduler, buffer, length, forged);
+                injected += offer(executor, buffer, length, forged);
+                length = MessageHeaderEncoder.ENCODED_LENGTH + new KvsPutEncoder().wrapAndApplyHeader(buffer, 0, header)
+                    .correlationId(round).replyTo(999).ack(AckLevel.ONE).putKey(key, 0, key.length)
+                    .putValue(value, 0, value.length).encodedLength();
+                injected += offer(storage, buffer, length, forged);
+            }
+        }
+        final int sent = injected;
+        Await.until(() -> Deployment.sumEndingOn(dirs[1], "frames rejected: unauthenticated") >= droppedBefore + sent,
+            Duration.ofSeconds(30), () -> "host 1 counted the " + sent + " injected frames");
+        assertEquals(invocationsBefore, Deployment.sumEndingOn(dirs[1], ": invocations started"), "no invocation started");
+        assertEquals(stagesBefore, Deployment.sumEndingOn(dirs[1], ": executor stages run"), "no stage ran");
+        assertNull(client.get("injected"), "no write");
+        assertFalse(client.listFunctions().contains("evil"), "nothing registered");
+        System.out.println("MULTI-HOST injected from host 3's namespace: " + sent + " frames, dropped and counted on host 1: " +
+            (Deployment.sumEndingOn(dirs[1], "frames rejected: unauthenticated") - droppedBefore));
+    }
+
+    private static int offer(final ExclusivePublication publication, final ExpandableArrayBuffer buffer, final int length,
+        final ReservedValueSupplier reservedValue)
+    {
+        Await.until(() -> publication.offer(buffer, 0, length, reservedValue) > 0, Duration.ofSeconds(10), () -> "injected");
+        return 1;
+    }
+
+    private static String hex(final int bytes)
+    {
+        final byte[] random = new byte[bytes];
+        new java.security.SecureRandom().nextBytes(random);
+        return java.util.HexFormat.of().formatHex(random);
+    }
+
+    private static List<String> nodeArgs(final int i, final String dir, final File logs, final File credentials)
     {
         final String address = NetworkNamespaces.address(i);
         final List<String> args = new ArrayList<>(List.of("node", "--dir", dir, "--host", address,
+            "--credentials", credentials.getPath(),
             "--roles", "storage,cache,scheduler,executor",
             "--data", new File(logs, "data-" + i).getPath(),
             "--scheduler-id", Integer.toString(i), "--scheduler-endpoint", address + ":40001/5001",
@@ -261,7 +348,8 @@ class MultiHostTest
      *
      * @return the agreed values by key.
      */
-    private static Map<String, long[]> converge(final String dir, final Map<Integer, Long> acknowledged) throws Exception
+    private static Map<String, long[]> converge(final String dir, final Map<Integer, Long> acknowledged, final File credentials)
+        throws Exception
     {
         final Map<Long, byte[]> answers = new HashMap<>();
         final StoreClientListener listener = new StoreClientListener()
@@ -285,7 +373,8 @@ class MultiHostTest
             storage.put(20 + i, Endpoint.parse(NetworkNamespaces.address(i) + ":40020/5020"));
         }
         try (Transport transport = Transport.launch(new TransportContext().embeddedDriver(false).aeronDirectoryName(dir)
-                .threadingProfile(ThreadingProfile.SHARED).localHost(NetworkNamespaces.address(1)).name("reader"));
+                .threadingProfile(ThreadingProfile.SHARED).localHost(NetworkNamespaces.address(1)).name("reader")
+                .credentials(io.droplet.transport.security.CredentialsFile.read(credentials.toPath())));
             NodeChannels channels = new NodeChannels(transport, 5000, Endpoint.parse(NetworkNamespaces.address(1) + ":40500/5500"),
                 "reader"))
         {
@@ -301,7 +390,8 @@ class MultiHostTest
                 }
                 for (int k = 0; k < KEYS; k++)
                 {
-                    final String key = "k-" + k;
+                    // As the client named it on the wire: in its namespace.
+                    final String key = "mh/k-" + k;
                     final byte[] keyBytes = key.getBytes(StandardCharsets.UTF_8);
                     final long[] values = new long[HOSTS];
                     boolean complete = true;

@@ -13,6 +13,9 @@
  *   <li>{@link io.droplet.transport.InboundAdapter}: polls, reassembles fragments, validates every
  *   frame with {@link io.droplet.codecs.FrameValidator} and dispatches to a
  *   {@link io.droplet.transport.FrameHandler};</li>
+ *   <li>{@link io.droplet.transport.SessionGate}: with the deployment's credentials, admits frames only from
+ *   nodes and authenticated clients, within their grants and namespaces (see
+ *   {@link io.droplet.transport.security});</li>
  *   <li>{@link io.droplet.transport.PendingRequests}: correlation ids and per-request deadlines;</li>
  *   <li>{@link io.droplet.transport.TransportCounters} and {@link io.droplet.transport.ErrorLogFile}:
  *   counters in Aeron's CnC file and a distinct error log, both readable from outside the process.</li>
