@@ -220,6 +220,23 @@ class SecurityTest
 
     @Test
     @Timeout(value = 60, unit = TimeUnit.SECONDS)
+    void aClientCannotClaimANodesIdOrAnotherClients() throws Exception
+    {
+        try (RawPeer peer = new RawPeer())
+        {
+            final long before = counter("frames rejected: authentication failed");
+            assertEquals(0L, peer.handshake(peer.publicationTo(SCHEDULER), "alice", "team-a", ALICE, 10).token,
+                "the executor's node id is not a client's");
+            final Handshake held = peer.handshake(peer.publicationTo(SCHEDULER), "alice", "team-a", ALICE, 5_000_000);
+            assertNotEquals(0L, held.token);
+            assertEquals(0L, peer.handshake(peer.publicationTo(SCHEDULER), "bob", "team-b", BOB, 5_000_000).token,
+                "alice holds that client id");
+            assertEquals(before + 2, counter("frames rejected: authentication failed"));
+        }
+    }
+
+    @Test
+    @Timeout(value = 60, unit = TimeUnit.SECONDS)
     void anIdentityCannotDoWhatItIsNotGranted()
     {
         try (DropletClient reader = connect("reader", READER))
@@ -505,6 +522,13 @@ class SecurityTest
         Handshake handshake(final ExclusivePublication publication, final String identity, final String namespace,
             final byte[] secret)
         {
+            return handshake(publication, identity, namespace, secret, node);
+        }
+
+        /** A handshake claiming a client node id, answered with the session token, or with an error code's ordinal. */
+        Handshake handshake(final ExclusivePublication publication, final String identity, final String namespace,
+            final byte[] secret, final long node)
+        {
             final long correlationId = ++correlationIds;
             final byte[] connect = frame(new ConnectEncoder().wrapAndApplyHeader(buffer, 0, header)
                 .correlationId(correlationId)
@@ -524,11 +548,12 @@ class SecurityTest
                 .encodedLength());
             send(publication, authenticate, 0);
             final long[] token = {0};
-            await(frame -> templateOf(frame) == ConnectedDecoder.TEMPLATE_ID &&
+            await(frame -> (templateOf(frame) == ConnectedDecoder.TEMPLATE_ID || templateOf(frame) == ErrorDecoder.TEMPLATE_ID) &&
                 correlationOf(frame) == correlationId, frame ->
             {
-                token[0] = new ConnectedDecoder().wrapAndApplyHeader(new UnsafeBuffer(frame), 0, headerDecoder).sessionId();
-            }, "Connected");
+                token[0] = templateOf(frame) == ErrorDecoder.TEMPLATE_ID ? 0 :
+                    new ConnectedDecoder().wrapAndApplyHeader(new UnsafeBuffer(frame), 0, headerDecoder).sessionId();
+            }, "Connected or Error");
             return new Handshake(correlationId, connect, authenticate, token[0]);
         }
 

@@ -105,7 +105,7 @@ class MultiHostTest
                     RemoteContext context = new RemoteContext()
                         .aeronDirectoryName(dirs[1])
                         .localHost(NetworkNamespaces.address(1))
-                        .clientNode(1000)
+                        .clientNode(1_000_000)
                         .clientEndpoint(Endpoint.parse(NetworkNamespaces.address(1) + ":40100/5100"))
                         .scheduler(1, scheduler)
                         .replicationFactor(HOSTS)

@@ -39,7 +39,8 @@ import java.util.Iterator;
  *   source except the Challenge, and an UNAUTHORISED error to a failed Authenticate.</li>
  * </ul>
  * A Connect is never applied (its endpoint never registered) before its proof checks out, so a forged
- * Connect cannot redirect another client's answers. Challenges go out on publications of their own,
+ * Connect cannot redirect another client's answers; nor may an authenticated client claim a node id below
+ * {@link #MIN_CLIENT_NODE} (the deployment's nodes') or one another identity holds. Challenges go out on publications of their own,
  * bounded in number, offered without waiting, and dropped when the handshake ends or expires.
  * <p>
  * <b>Note:</b> not thread-safe; owned by the {@link InboundAdapter} of one node, except
@@ -49,6 +50,11 @@ public final class SessionGate implements AutoCloseable
 {
     /** Most handshakes under way at once; a newer one pushes out the oldest. */
     static final int MAX_PENDING = 64;
+    /**
+     * Smallest node id a client may claim: ids below are the deployment's nodes', so a client cannot have
+     * answers meant for a node sent to itself. Clients pick ids at or above it by default.
+     */
+    public static final long MIN_CLIENT_NODE = 1_000_000L;
     /** Most sessions kept; beyond that the oldest image's session is forgotten. */
     static final int MAX_SESSIONS = 65_536;
 
@@ -105,6 +111,8 @@ public final class SessionGate implements AutoCloseable
     private final Int2ObjectHashMap<Pending> pendingByImage = new Int2ObjectHashMap<>();
     private final Long2ObjectHashMap<Session> sessions = new Long2ObjectHashMap<>();
     private final Int2ObjectHashMap<Long> tokenByImage = new Int2ObjectHashMap<>();
+    /** Which identity holds each client node id: another identity may not take it over. */
+    private final Long2ObjectHashMap<String> clientNodeOwners = new Long2ObjectHashMap<>();
     private final ManyToOneConcurrentArrayQueue<Integer> imagesGone = new ManyToOneConcurrentArrayQueue<>(4096);
     private final UnsafeBuffer message = new UnsafeBuffer(new byte[256]);
     private final MessageHeaderDecoder headerDecoder = new MessageHeaderDecoder();
@@ -252,7 +260,10 @@ public final class SessionGate implements AutoCloseable
         final long clientNode = authenticateDecoder.clientNode();
         final byte[] proof = new byte[authenticateDecoder.proofLength()];
         authenticateDecoder.getProof(proof, 0, proof.length);
+        final String owner = clientNodeOwners.get(pending.clientNode);
         final boolean valid = null != pending.credentials &&
+            pending.clientNode >= MIN_CLIENT_NODE &&
+            (null == owner || owner.equals(pending.identity)) &&
             nowNs - pending.expiresAtNs < 0 &&
             correlationId == pending.correlationId &&
             clientNode == pending.clientNode &&
@@ -275,6 +286,10 @@ public final class SessionGate implements AutoCloseable
         if (sessions.size() >= MAX_SESSIONS)
         {
             evictOneSession();
+        }
+        if (null == owner && clientNodeOwners.size() < MAX_SESSIONS)
+        {
+            clientNodeOwners.put(pending.clientNode, pending.identity);
         }
         final long sessionToken = Proofs.sessionToken(nodeToken);
         sessions.put(sessionToken, new Session(Principal.client(pending.credentials), image));
