@@ -125,6 +125,7 @@ public final class ClientConductor implements Agent, FrameHandler, PendingReques
     /** The node each Connect went to, by its correlation id: where to answer a Challenge, whose token a Connected holds. */
     private final org.agrona.collections.Long2LongHashMap connectDestinations = new org.agrona.collections.Long2LongHashMap(-1);
     private volatile Credentials credentials;
+    private volatile io.droplet.store.ring.ReplicaFailover failover;
     private final Long2ObjectHashMap<byte[]> answeredNonces = new Long2ObjectHashMap<>();
 
     /**
@@ -161,6 +162,16 @@ public final class ClientConductor implements Agent, FrameHandler, PendingReques
     public void credentials(final Credentials credentials)
     {
         this.credentials = credentials;
+    }
+
+    /**
+     * Lets this conductor report storage nodes that leave requests unanswered (and those that answer).
+     *
+     * @param failover of the client's storage ring, or null.
+     */
+    void failover(final io.droplet.store.ring.ReplicaFailover failover)
+    {
+        this.failover = failover;
     }
 
     /**
@@ -328,6 +339,13 @@ public final class ClientConductor implements Agent, FrameHandler, PendingReques
             inFlight.remove(request.correlationId);
             pending.cancel(request.correlationId);
         }
+        final io.droplet.store.ring.ReplicaFailover storage = failover;
+        if ((status == SendStatus.NOT_CONNECTED || status == SendStatus.BACK_PRESSURED) && null != storage &&
+            0 != request.destination && schedulerNode != request.destination)
+        {
+            // A storage node that takes nothing until the deadline is as good as gone: its next replica takes over.
+            storage.suspect(request.destination);
+        }
         final ErrorCode code = status == SendStatus.PAYLOAD_TOO_LARGE ? ErrorCode.PAYLOAD_TOO_LARGE :
             status == SendStatus.BACK_PRESSURED ? ErrorCode.TIMEOUT : ErrorCode.NOT_CONNECTED;
         request.future.completeExceptionally(new DropletException(code, "request not sent: " + SendStatus.name(status)));
@@ -340,6 +358,12 @@ public final class ClientConductor implements Agent, FrameHandler, PendingReques
     {
         introductions.onTimeout();
         final Request request = inFlight.remove(correlationId);
+        final io.droplet.store.ring.ReplicaFailover storage = failover;
+        if (null != request && null != storage && 0 != request.destination && schedulerNode != request.destination)
+        {
+            // A storage node left a request unanswered: route its keys to their next replica for a while.
+            storage.suspect(request.destination);
+        }
         if (null != request)
         {
             request.future.completeExceptionally(new DropletException(ErrorCode.TIMEOUT, "no answer before the deadline"));
@@ -586,6 +610,11 @@ public final class ClientConductor implements Agent, FrameHandler, PendingReques
         }
         inFlight.remove(correlationId);
         pending.complete(correlationId);
+        final io.droplet.store.ring.ReplicaFailover storage = failover;
+        if (null != storage && 0 != request.destination && schedulerNode != request.destination)
+        {
+            storage.clear(request.destination);
+        }
         return request;
     }
 

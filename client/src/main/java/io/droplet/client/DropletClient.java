@@ -25,6 +25,7 @@ import io.droplet.store.lattice.Lattice;
 import io.droplet.store.lattice.LatticeCodec;
 import io.droplet.store.lattice.LwwLattice;
 import io.droplet.store.ring.HashRing;
+import io.droplet.store.ring.ReplicaFailover;
 import io.droplet.transport.Endpoint;
 import io.droplet.transport.NodeChannels;
 import io.droplet.transport.ThreadingProfile;
@@ -96,6 +97,7 @@ public final class DropletClient implements AutoCloseable
     private final Map<String, List<String>> dagFunctions = new HashMap<>();
     private final ThreadLocal<Encoders> encoders = ThreadLocal.withInitial(Encoders::new);
     private volatile HashRing ring;
+    private volatile ReplicaFailover failover;
 
     /** Per-thread flyweights: user threads encode their own requests. */
     private static final class Encoders
@@ -171,6 +173,7 @@ public final class DropletClient implements AutoCloseable
      */
     void relink(final ClientConductor next)
     {
+        next.failover(failover);
         conductor = next;
         linked = true;
         final HashRing storage = ring;
@@ -608,6 +611,11 @@ public final class DropletClient implements AutoCloseable
         {
             introduceTo(node);
         }
+        // A node that left a request unanswered is passed over for as long as a request waits for an answer.
+        final ReplicaFailover chooser = new ReplicaFailover(next, replicationFactor,
+            Math.max(ReplicaFailover.DEFAULT_SUSPECT_NS, defaultTimeoutNs), org.agrona.concurrent.SystemNanoClock.INSTANCE);
+        conductor.failover(chooser);
+        failover = chooser;
         ring = next;
     }
 
@@ -691,9 +699,8 @@ public final class DropletClient implements AutoCloseable
         {
             throw new DropletException(ErrorCode.NO_RESOURCES, "this client knows no storage nodes");
         }
-        final long[] primary = new long[1];
-        current.replicas(new UnsafeBuffer(key), 0, key.length, 1, primary);
-        return primary[0];
+        // The primary, or the next replica while the primary is suspected down (a request to it went unanswered).
+        return failover.choose(new UnsafeBuffer(key), 0, key.length);
     }
 
     /**

@@ -83,6 +83,7 @@ public final class CacheAgent implements Agent, FrameHandler, StoreClientListene
     private final long startedAt = System.currentTimeMillis() * 1_000_000L;
     private final Long2ObjectHashMap<long[]> putWaiters = new Long2ObjectHashMap<>();
     private long[] schedulerNodes = new long[0];
+    private final io.droplet.codecs.sbe.ConnectDecoder connectDecoder = new io.droplet.codecs.sbe.ConnectDecoder();
     private byte[] endpointBytes = new byte[0];
     private long nextHeartbeatNs;
 
@@ -112,6 +113,36 @@ public final class CacheAgent implements Agent, FrameHandler, StoreClientListene
         this.message = new UnsafeBuffer(ByteBuffer.allocateDirect(maxMessage));
         this.errorReplier = new ErrorReplier(channels);
         this.inbound = channels.open(this);
+    }
+
+    /**
+     * A scheduler introduced another scheduler of the deployment: announce to it as well.
+     */
+    private void onIntroduction(final DirectBuffer buffer, final int offset)
+    {
+        connectDecoder.wrapAndApplyHeader(buffer, offset, headerDecoder);
+        final long node = connectDecoder.clientNode();
+        connectDecoder.skipNamespaceName();
+        if (!io.droplet.transport.Introductions.SCHEDULER_IDENTITY.equals(connectDecoder.identity()))
+        {
+            return;
+        }
+        final String endpoint = connectDecoder.replyEndpoint();
+        for (final long scheduler : schedulerNodes)
+        {
+            if (scheduler == node)
+            {
+                return;
+            }
+        }
+        try
+        {
+            announceTo(node, Endpoint.parse(endpoint));
+        }
+        catch (final IllegalArgumentException ex)
+        {
+            channels.transport().errorHandler().onError(ex);
+        }
     }
 
     /**
@@ -191,6 +222,11 @@ public final class CacheAgent implements Agent, FrameHandler, StoreClientListene
         if (templateId == HeartbeatDecoder.TEMPLATE_ID)
         {
             onExecutorHeartbeat(buffer, offset);
+            return;
+        }
+        if (templateId == io.droplet.codecs.sbe.ConnectDecoder.TEMPLATE_ID)
+        {
+            onIntroduction(buffer, offset);
             return;
         }
         if (templateId != KvsGetDecoder.TEMPLATE_ID)

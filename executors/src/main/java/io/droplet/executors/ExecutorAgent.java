@@ -31,6 +31,7 @@ import io.droplet.codecs.value.ValueWriter;
 import io.droplet.codecs.value.ValueValidator;
 import io.droplet.transport.DeferredSends;
 import io.droplet.transport.Endpoint;
+import io.droplet.transport.Introductions;
 import io.droplet.transport.ErrorReplier;
 import io.droplet.transport.FrameHandler;
 import io.droplet.transport.InboundAdapter;
@@ -83,7 +84,8 @@ public final class ExecutorAgent implements Agent, FrameHandler, AutoCloseable
     private final NodeChannels channels;
     private final LocalFunctions functions;
     private final long nodeId;
-    private final long[] schedulerNodes;
+    /** Schedulers this executor heartbeats to: those it was given, and those introduced to it since. */
+    private long[] schedulerNodes;
     private final long heartbeatPeriodNs;
     private final NanoClock clock;
     private final EpochNanoClock epochClock = new SystemEpochNanoClock();
@@ -448,7 +450,7 @@ public final class ExecutorAgent implements Agent, FrameHandler, AutoCloseable
         connectDecoder.wrapAndApplyHeader(buffer, offset, headerDecoder);
         final long node = connectDecoder.clientNode();
         connectDecoder.skipNamespaceName();
-        connectDecoder.skipIdentity();
+        final boolean scheduler = Introductions.SCHEDULER_IDENTITY.equals(connectDecoder.identity());
         try
         {
             channels.peers().register(node, Endpoint.parse(connectDecoder.replyEndpoint()));
@@ -456,7 +458,26 @@ public final class ExecutorAgent implements Agent, FrameHandler, AutoCloseable
         catch (final IllegalArgumentException ex)
         {
             channels.transport().errorHandler().onError(ex);
+            return;
         }
+        if (scheduler && !containsScheduler(node))
+        {
+            // Another scheduler of the deployment, found by one we know: heartbeat to it as well.
+            schedulerNodes = java.util.Arrays.copyOf(schedulerNodes, schedulerNodes.length + 1);
+            schedulerNodes[schedulerNodes.length - 1] = node;
+        }
+    }
+
+    private boolean containsScheduler(final long node)
+    {
+        for (final long scheduler : schedulerNodes)
+        {
+            if (scheduler == node)
+            {
+                return true;
+            }
+        }
+        return false;
     }
 
     /**

@@ -136,8 +136,8 @@ final class RegistryStore implements StoreClientListener, AutoCloseable
         final Operation operation = new Operation(completion);
         final long timestamp = Math.max(System.currentTimeMillis() * 1_000_000L, lastTimestamp + 1);
         lastTimestamp = timestamp;
-        put(operation, key, new LwwLattice(timestamp, node, frame));
-        put(operation, NAMES_KEY, SetLattice.of(key.getBytes(StandardCharsets.UTF_8)));
+        put(operation, key, new LwwLattice(timestamp, node, frame), AckLevel.ALL);
+        put(operation, NAMES_KEY, SetLattice.of(key.getBytes(StandardCharsets.UTF_8)), AckLevel.ALL);
         subscribe(key);
         finishIfDone(operation);
     }
@@ -209,12 +209,26 @@ final class RegistryStore implements StoreClientListener, AutoCloseable
         return names;
     }
 
-    private void put(final Operation operation, final String key, final Lattice lattice)
+    /**
+     * Adds an element to a set lattice (acknowledged by one replica: gossip spreads it).
+     *
+     * @param key        of the set.
+     * @param element    to add.
+     * @param completion told when acknowledged or failed.
+     */
+    void addToSet(final String key, final String element, final Completion completion)
+    {
+        final Operation operation = new Operation(completion);
+        put(operation, key, SetLattice.of(element.getBytes(StandardCharsets.UTF_8)), AckLevel.ONE);
+        finishIfDone(operation);
+    }
+
+    private void put(final Operation operation, final String key, final Lattice lattice, final AckLevel ack)
     {
         final byte[] keyBytes = key.getBytes(StandardCharsets.UTF_8);
         final byte[] value = LatticeCodec.toBytes(lattice);
         final long correlationId = client.put(new UnsafeBuffer(keyBytes), 0, keyBytes.length,
-            new UnsafeBuffer(value), 0, value.length, AckLevel.ALL, System.nanoTime() + TIMEOUT_NS);
+            new UnsafeBuffer(value), 0, value.length, ack, System.nanoTime() + TIMEOUT_NS);
         track(operation, correlationId, key);
     }
 

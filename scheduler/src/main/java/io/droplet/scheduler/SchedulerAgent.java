@@ -144,6 +144,7 @@ public final class SchedulerAgent implements Agent, FrameHandler
     private final InvocationLog log = new InvocationLog(8192, 1024);
     private final InvocationLog.Visitor rerunner = this::rerun;
     private static final int ROLE_CACHE = 2;
+    private static final long DISCOVERY_PERIOD_NS = 1_000_000_000L;
     private static final int ROLE_EXECUTOR = 4;
     private static final int MAX_REFERENCED_KEYS = 16;
     private final Map<String, UnsafeBuffer> summaryByHost = new java.util.HashMap<>();
@@ -154,6 +155,10 @@ public final class SchedulerAgent implements Agent, FrameHandler
     private volatile int liveExecutorCount;
 
     private final RegistryStore registry;
+    /** Finds the deployment's other schedulers through the KVS; null without a registry. */
+    private final SchedulerDiscovery discovery;
+    /** Host caches that announced themselves, by node: they are introduced to every scheduler discovered. */
+    private final org.agrona.collections.Long2ObjectHashMap<String> cacheEndpoints = new org.agrona.collections.Long2ObjectHashMap<>();
     private final Map<String, byte[]> appliedFunctionFrames = new java.util.HashMap<>();
     private final DeleteFunctionEncoder deleteFunctionEncoder = new DeleteFunctionEncoder();
     /** The frame being handled, so a registry miss can park it and handle it again after the lookup. */
@@ -190,6 +195,8 @@ public final class SchedulerAgent implements Agent, FrameHandler
         this.registry = null == context.registryChannels() ? null : new RegistryStore(
             context.registryChannels(), context.storageNodes(), context.replicationFactor(), context.virtualNodes(),
             nodeId, this::applyEntry);
+        this.discovery = null == registry ? null : new SchedulerDiscovery(
+            registry, channels.nodeId(), channels.self().toString(), DISCOVERY_PERIOD_NS, this::onSchedulerDiscovered);
         this.inbound = channels.open(this);
     }
 
@@ -204,6 +211,10 @@ public final class SchedulerAgent implements Agent, FrameHandler
             work += registry.doWork();
         }
         final long now = clock.nanoTime();
+        if (null != discovery)
+        {
+            work += discovery.doWork(now);
+        }
         if (now - nextMembershipCheckNs >= 0)
         {
             nextMembershipCheckNs = now + executorTimeoutNs / 4;
@@ -1182,6 +1193,14 @@ public final class SchedulerAgent implements Agent, FrameHandler
                 catch (final IllegalArgumentException ex)
                 {
                     channels.transport().errorHandler().onError(ex);
+                    return;
+                }
+                if (null != discovery && !endpoint.equals(cacheEndpoints.get(node)) && register(node, endpoint))
+                {
+                    // A new host cache: it should announce to every scheduler, not only the ones it was given.
+                    cacheEndpoints.put(node, endpoint);
+                    discovery.forEach((scheduler, schedulerEndpoint) ->
+                        introduce(node, scheduler, schedulerEndpoint, SchedulerDiscovery.SCHEDULER_IDENTITY));
                 }
             }
             return;
@@ -1220,6 +1239,12 @@ public final class SchedulerAgent implements Agent, FrameHandler
                 {
                     introduce(other.nodeId(), node, endpoint);
                 }
+            }
+            if (null != discovery)
+            {
+                // ... and heartbeat to every scheduler of the deployment, not only the ones it was given.
+                discovery.forEach((scheduler, schedulerEndpoint) ->
+                    introduce(node, scheduler, schedulerEndpoint, SchedulerDiscovery.SCHEDULER_IDENTITY));
             }
             for (final byte[] registration : shippedRegistrations.values())
             {
@@ -1306,12 +1331,31 @@ public final class SchedulerAgent implements Agent, FrameHandler
 
     private void introduce(final long executor, final long node, final String endpoint)
     {
+        introduce(executor, node, endpoint, "");
+    }
+
+    /**
+     * Another scheduler was found (see {@link SchedulerDiscovery}): every executor and host cache of this one
+     * learns of it and heartbeats to it too.
+     */
+    private void onSchedulerDiscovered(final long scheduler, final String endpoint)
+    {
+        for (final ExecutorView executor : liveExecutors)
+        {
+            introduce(executor.nodeId(), scheduler, endpoint, SchedulerDiscovery.SCHEDULER_IDENTITY);
+        }
+        cacheEndpoints.forEach((cache, cacheEndpoint) ->
+            introduce(cache, scheduler, endpoint, SchedulerDiscovery.SCHEDULER_IDENTITY));
+    }
+
+    private void introduce(final long executor, final long node, final String endpoint, final String identity)
+    {
         connectEncoder.wrapAndApplyHeader(message, 0, headerEncoder)
             .correlationId(0)
             .clientNode(node)
             .timestamp(epochClock.nanoTime())
             .namespaceName("")
-            .identity("")
+            .identity(identity)
             .replyEndpoint(endpoint);
         send(executor, MessageHeaderEncoder.ENCODED_LENGTH + connectEncoder.encodedLength());
     }

@@ -14,6 +14,12 @@ import org.agrona.concurrent.UnsafeBuffer;
  */
 public final class Introductions
 {
+    /**
+     * The identity a node-to-node {@code Connect} carries when it introduces a scheduler (to an executor or a
+     * host cache, which then heartbeat to it), rather than a client.
+     */
+    public static final String SCHEDULER_IDENTITY = "droplet:scheduler";
+
     private static final long CHECK_PERIOD_NS = 50_000_000L;
 
     /** One peer's introduction and what the link looked like last time. */

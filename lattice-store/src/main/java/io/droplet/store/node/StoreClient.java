@@ -18,6 +18,7 @@ import io.droplet.codecs.sbe.MessageHeaderEncoder;
 import io.droplet.codecs.sbe.SubscribeEncoder;
 import io.droplet.codecs.sbe.UnsubscribeEncoder;
 import io.droplet.store.ring.HashRing;
+import io.droplet.store.ring.ReplicaFailover;
 import io.droplet.transport.Endpoint;
 import io.droplet.transport.FrameHandler;
 import io.droplet.transport.InboundAdapter;
@@ -50,6 +51,10 @@ public final class StoreClient implements Agent, FrameHandler, PendingRequests.T
     private final NodeChannels channels;
     private final StoreClientListener listener;
     private final HashRing ring;
+    /** Sends a key's requests to its first replica not suspected down. */
+    private final ReplicaFailover failover;
+    /** The node each keyed request went to, so an unanswered one can make it suspected. */
+    private final org.agrona.collections.Long2LongHashMap nodeByCorrelation = new org.agrona.collections.Long2LongHashMap(-1);
     private final int replicationFactor;
     private final long[] replicas;
     private final NanoClock clock;
@@ -98,6 +103,7 @@ public final class StoreClient implements Agent, FrameHandler, PendingRequests.T
             channels.peers().register(node, endpoint);
         });
         this.clock = channels.transport().context().nanoClock();
+        this.failover = new ReplicaFailover(ring, replicationFactor, ReplicaFailover.DEFAULT_SUSPECT_NS, clock);
         this.message = new UnsafeBuffer(ByteBuffer.allocateDirect(channels.transport().context().maxMessageLength()));
         this.pending = new PendingRequests(
             channels.transport().context().maxPendingRequests(), clock.nanoTime(), channels.counters());
@@ -109,12 +115,11 @@ public final class StoreClient implements Agent, FrameHandler, PendingRequests.T
      * @param key    buffer holding a key.
      * @param offset of the key.
      * @param length of the key.
-     * @return the key's primary storage node.
+     * @return the key's primary storage node, or its next replica while the primary is suspected down.
      */
     public long primaryOf(final DirectBuffer key, final int offset, final int length)
     {
-        ring.replicas(key, offset, length, 1, replicas);
-        return replicas[0];
+        return failover.choose(key, offset, length);
     }
 
     /**
@@ -315,8 +320,13 @@ public final class StoreClient implements Agent, FrameHandler, PendingRequests.T
         if (status != SendStatus.OK)
         {
             pending.cancel(correlationId);
+            if (status == SendStatus.NOT_CONNECTED || status == SendStatus.BACK_PRESSURED)
+            {
+                failover.suspect(node);
+            }
             return status;
         }
+        nodeByCorrelation.put(correlationId, node);
         return correlationId;
     }
 
@@ -361,6 +371,11 @@ public final class StoreClient implements Agent, FrameHandler, PendingRequests.T
     public void onTimeout(final long correlationId)
     {
         introductions.onTimeout();
+        final long node = nodeByCorrelation.remove(correlationId);
+        if (node != -1)
+        {
+            failover.suspect(node);
+        }
         listener.onError(correlationId, ErrorCode.TIMEOUT);
     }
 
@@ -375,7 +390,7 @@ public final class StoreClient implements Agent, FrameHandler, PendingRequests.T
             {
                 putResponseDecoder.wrapAndApplyHeader(buffer, offset, headerDecoder);
                 final long correlationId = putResponseDecoder.correlationId();
-                if (pending.complete(correlationId))
+                if (answered(correlationId))
                 {
                     final ErrorCode code = putResponseDecoder.code();
                     if (code == ErrorCode.NONE)
@@ -396,7 +411,7 @@ public final class StoreClient implements Agent, FrameHandler, PendingRequests.T
             {
                 connectedDecoder.wrapAndApplyHeader(buffer, offset, headerDecoder);
                 final long correlationId = connectedDecoder.correlationId();
-                if (pending.complete(correlationId))
+                if (answered(correlationId))
                 {
                     listener.onConnected(correlationId);
                 }
@@ -406,7 +421,7 @@ public final class StoreClient implements Agent, FrameHandler, PendingRequests.T
             {
                 ackDecoder.wrapAndApplyHeader(buffer, offset, headerDecoder);
                 final long correlationId = ackDecoder.correlationId();
-                if (pending.complete(correlationId))
+                if (answered(correlationId))
                 {
                     listener.onAck(correlationId);
                 }
@@ -428,7 +443,7 @@ public final class StoreClient implements Agent, FrameHandler, PendingRequests.T
             {
                 errorDecoder.wrapAndApplyHeader(buffer, offset, headerDecoder);
                 final long correlationId = errorDecoder.correlationId();
-                if (pending.complete(correlationId))
+                if (answered(correlationId))
                 {
                     listener.onError(correlationId, errorDecoder.code());
                 }
@@ -439,11 +454,24 @@ public final class StoreClient implements Agent, FrameHandler, PendingRequests.T
         }
     }
 
+    /**
+     * @return true if the answer is to a request still pending (then its node is known to be up).
+     */
+    private boolean answered(final long correlationId)
+    {
+        final long node = nodeByCorrelation.remove(correlationId);
+        if (node != -1)
+        {
+            failover.clear(node);
+        }
+        return pending.complete(correlationId);
+    }
+
     private void onGetResponse(final DirectBuffer buffer, final int offset)
     {
         getResponseDecoder.wrapAndApplyHeader(buffer, offset, headerDecoder);
         final long correlationId = getResponseDecoder.correlationId();
-        if (!pending.complete(correlationId))
+        if (!answered(correlationId))
         {
             return;
         }
