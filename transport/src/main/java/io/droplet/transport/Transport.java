@@ -12,6 +12,7 @@ import org.agrona.concurrent.BusySpinIdleStrategy;
 import org.agrona.concurrent.NoOpIdleStrategy;
 import org.agrona.concurrent.SleepingMillisIdleStrategy;
 import org.agrona.concurrent.SystemEpochClock;
+import org.agrona.concurrent.SystemNanoClock;
 
 import java.io.File;
 import java.util.concurrent.TimeUnit;
@@ -23,7 +24,8 @@ import java.util.concurrent.TimeUnit;
  * In the {@link ThreadingProfile#INVOKER} profile neither the driver nor the client starts a
  * thread: the owner calls {@link #invoke()} from its duty cycle (or composes {@link #conductorAgent()}
  * with its own agents), which is how a one-process node gets microsecond UDP round trips on a
- * 2-core host. The other profiles let Aeron run its own threads.
+ * 2-core host. The other profiles let Aeron run its own threads. With the host's (external) driver, a
+ * {@link ConductorStandby} keeps the client heart-beating while the duty cycle is held.
  * <p>
  * <b>Note:</b> {@link #invoke()} and {@link #conductorAgent()} belong to one thread, the node's
  * duty cycle; {@link #aeron()} is thread-safe as Aeron's client is.
@@ -37,6 +39,7 @@ public final class Transport implements AutoCloseable
     private final Aeron aeron;
     private final AgentInvoker driverInvoker;
     private final AgentInvoker clientInvoker;
+    private final ConductorStandby standby;
     private final ErrorLogFile errorLog;
     private final ErrorHandler errorHandler;
 
@@ -46,6 +49,10 @@ public final class Transport implements AutoCloseable
         MediaDriver launchedDriver = null;
         ErrorLogFile launchedErrorLog = null;
         Aeron connected = null;
+        // A standby for an invoker-profile client of the host's driver: an embedded driver is held with the duty
+        // cycle that runs it, so nothing times the client out meanwhile.
+        final boolean standing = context.threadingProfile() == ThreadingProfile.INVOKER && !context.embeddedDriver() &&
+            context.conductorStandbyNs() > 0;
         try
         {
             final boolean invoker = context.threadingProfile() == ThreadingProfile.INVOKER;
@@ -79,6 +86,13 @@ public final class Transport implements AutoCloseable
                 // Lets Aeron's client drive the driver while it waits for a synchronous answer.
                 aeronContext.driverAgentInvoker(launchedDriver.sharedAgentInvoker());
             }
+            if (standing)
+            {
+                // Whatever the client releases while the duty cycle is held (an image whose peer went away) stays
+                // mapped for longer than the standby covers a hold: the held duty cycle may be polling it.
+                aeronContext.resourceLingerDurationNs(Math.max(aeronContext.resourceLingerDurationNs(),
+                    context.conductorStandbyNs() + TimeUnit.SECONDS.toNanos(1)));
+            }
             if (!invoker)
             {
                 aeronContext.idleStrategy(context.threadingProfile() == ThreadingProfile.DEDICATED ?
@@ -98,6 +112,10 @@ public final class Transport implements AutoCloseable
         this.driverInvoker = null != driver ? driver.sharedAgentInvoker() : null;
         this.clientInvoker = aeron.conductorAgentInvoker();
         this.conductorIntervalNs = context.conductorIntervalNs();
+        this.standby = standing ?
+            new ConductorStandby(clientInvoker.agent(), errorHandler, SystemNanoClock.INSTANCE, context.conductorStandbyNs(),
+                context.name()).start() :
+            null;
     }
 
     private static MediaDriver.Context driverContext(final TransportContext context)
@@ -201,6 +219,10 @@ public final class Transport implements AutoCloseable
         if (null != clientInvoker)
         {
             workCount += clientInvoker.invoke();
+            if (null != standby)
+            {
+                standby.dutyCycleRan();
+            }
         }
         return workCount;
     }
@@ -274,10 +296,20 @@ public final class Transport implements AutoCloseable
     }
 
     /**
-     * Closes the client and the embedded driver (which deletes its directory).
+     * @return how many times the conductor standby ran the client's conductor for a held duty cycle; 0
+     * without a standby.
+     */
+    long conductorStandIns()
+    {
+        return null != standby ? standby.standIns() : 0;
+    }
+
+    /**
+     * Stops the conductor standby, then closes the client and the embedded driver (which deletes its
+     * directory).
      */
     public void close()
     {
-        CloseHelper.closeAll(aeron, errorLog, driver);
+        CloseHelper.closeAll(standby, aeron, errorLog, driver);
     }
 }

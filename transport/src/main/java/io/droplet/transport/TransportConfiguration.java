@@ -50,6 +50,17 @@ public final class TransportConfiguration
     /** Default conductor interval while IPC only: 20 us. */
     public static final String CONDUCTOR_INTERVAL_DEFAULT = "20us";
 
+    /**
+     * In the invoker profile with the host's (external) driver, the longest hold of the duty cycle (a
+     * function or a store write keeping the node's thread) during which a standby thread keeps the Aeron
+     * client heart-beating to the driver; 0 turns the standby off. The host's driver reaps a client that
+     * does not heartbeat within its client liveness timeout ({@code droplet driver --client-liveness-timeout}),
+     * and a client serviced again after longer than that closes itself. See {@link ConductorStandby}.
+     */
+    public static final String CONDUCTOR_STANDBY_PROP_NAME = "droplet.conductor.standby";
+    /** Default longest hold covered by the standby: 10 s. */
+    public static final String CONDUCTOR_STANDBY_DEFAULT = "10s";
+
     /** Deadline of a request when the caller gives none. */
     public static final String REQUEST_TIMEOUT_PROP_NAME = "droplet.request.timeout";
     /** Default request timeout: 5 s. */
@@ -171,6 +182,16 @@ public final class TransportConfiguration
     {
         return SystemUtil.parseDuration(CONDUCTOR_INTERVAL_PROP_NAME,
             System.getProperty(CONDUCTOR_INTERVAL_PROP_NAME, CONDUCTOR_INTERVAL_DEFAULT));
+    }
+
+    /**
+     * @return configured longest hold of an invoker-profile duty cycle the conductor standby covers, in
+     * nanoseconds; 0 for no standby.
+     */
+    public static long conductorStandbyNs()
+    {
+        return SystemUtil.parseDuration(CONDUCTOR_STANDBY_PROP_NAME,
+            System.getProperty(CONDUCTOR_STANDBY_PROP_NAME, CONDUCTOR_STANDBY_DEFAULT));
     }
 
     /**

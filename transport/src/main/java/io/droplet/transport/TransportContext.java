@@ -36,6 +36,7 @@ public final class TransportContext
     private int maxPendingRequests = TransportConfiguration.maxPendingRequests();
     private long driverTimeoutNs = TransportConfiguration.driverTimeoutNs();
     private long conductorIntervalNs = TransportConfiguration.conductorIntervalNs();
+    private long conductorStandbyNs = TransportConfiguration.conductorStandbyNs();
     private String localHost = TransportConfiguration.localHost();
     private int errorLogLength = TransportConfiguration.errorLogLength();
     private String name = "droplet";
@@ -72,9 +73,9 @@ public final class TransportContext
         {
             throw new IllegalArgumentException("maxPendingRequests must be positive: " + maxPendingRequests);
         }
-        if (sendTimeoutNs < 0 || requestTimeoutNs <= 0 || driverTimeoutNs <= 0)
+        if (sendTimeoutNs < 0 || requestTimeoutNs <= 0 || driverTimeoutNs <= 0 || conductorStandbyNs < 0)
         {
-            throw new IllegalArgumentException("timeouts must be positive (send may be 0)");
+            throw new IllegalArgumentException("timeouts must be positive (send and conductor standby may be 0)");
         }
         if (!embeddedDriver && null == aeronDirectoryName)
         {
@@ -283,6 +284,26 @@ public final class TransportContext
     public TransportContext conductorIntervalNs(final long conductorIntervalNs)
     {
         this.conductorIntervalNs = conductorIntervalNs;
+        return this;
+    }
+
+    /**
+     * @return the longest hold of an invoker-profile duty cycle the conductor standby covers, in
+     * nanoseconds; 0 for none.
+     */
+    public long conductorStandbyNs()
+    {
+        return conductorStandbyNs;
+    }
+
+    /**
+     * @param conductorStandbyNs see {@link TransportConfiguration#CONDUCTOR_STANDBY_PROP_NAME}; 0 for no
+     *                           standby. Applies to the invoker profile with an external driver.
+     * @return this context.
+     */
+    public TransportContext conductorStandbyNs(final long conductorStandbyNs)
+    {
+        this.conductorStandbyNs = conductorStandbyNs;
         return this;
     }
 

@@ -206,8 +206,10 @@ public final class NodeCommand implements Callable<Integer>
             .embeddedDriver(false)
             .aeronDirectoryName(dir)
             // The Aeron client's conductor runs in the roles' duty cycle: if the driver is lost, the client closes
-            // (unmapping its files) on this very thread, which then stops before any agent touches them. A function
-            // that holds the thread past the client liveness timeout (10 s) costs a reconnect, not a crash.
+            // (unmapping its files) on this very thread, which then stops before any agent touches them. While a
+            // function holds the thread, the transport's conductor standby keeps the client heart-beating, so the
+            // driver's short client liveness timeout does not reap it; a hold longer than the standby covers
+            // (droplet.conductor.standby, 10 s) plus that timeout costs a reconnect, not a crash.
             .threadingProfile(ThreadingProfile.INVOKER)
             .localHost(host)
             .credentials(null != deployment ? deployment : TransportConfiguration.credentials())

@@ -1,0 +1,144 @@
+package io.droplet.transport;
+
+import io.aeron.Aeron;
+import io.aeron.driver.MediaDriver;
+import io.aeron.driver.ThreadingMode;
+import io.aeron.status.HeartbeatTimestamp;
+import io.droplet.test.Await;
+import io.droplet.test.SystemTestWatcher;
+import org.agrona.CloseHelper;
+import org.agrona.concurrent.status.CountersReader;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.extension.RegisterExtension;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.TimeUnit;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * An invoker-profile transport on a host driver with a short client liveness timeout, whose duty cycle
+ * is held (a function keeping the node's thread) for several times that timeout: with the conductor
+ * standby the driver keeps the client and the client carries on after the hold; without it the driver
+ * reaps the client. A driver lost during a hold is left to the owner's next invocation to close.
+ */
+class ConductorStandbyTest
+{
+    private static final long LIVENESS_NS = TimeUnit.SECONDS.toNanos(2);
+
+    @RegisterExtension
+    final SystemTestWatcher watcher = new SystemTestWatcher();
+
+    private final List<Throwable> errors = new CopyOnWriteArrayList<>();
+    private MediaDriver driver;
+    private Aeron observer;
+
+    @BeforeEach
+    void launchDriver()
+    {
+        driver = MediaDriver.launch(new MediaDriver.Context()
+            .aeronDirectoryName(watcher.aeronDirectory("standby"))
+            .dirDeleteOnStart(true)
+            .dirDeleteOnShutdown(true)
+            .threadingMode(ThreadingMode.SHARED)
+            .clientLivenessTimeoutNs(LIVENESS_NS)
+            .timerIntervalNs(TimeUnit.MILLISECONDS.toNanos(100)));
+        observer = Aeron.connect(new Aeron.Context().aeronDirectoryName(driver.aeronDirectoryName()));
+    }
+
+    @AfterEach
+    void closeDriver()
+    {
+        CloseHelper.closeAll(observer, driver);
+    }
+
+    @Test
+    @Timeout(value = 60, unit = TimeUnit.SECONDS)
+    void heldDutyCycleKeepsItsClientWithTheStandby()
+    {
+        try (Transport transport = launch(TimeUnit.SECONDS.toNanos(10)))
+        {
+            final long clientId = transport.aeron().clientId();
+            // The driver learns of a client from its first command.
+            transport.aeron().addPublication("aeron:ipc", 1001);
+            Await.until(transport::invoke, () -> isKnownToDriver(clientId), Duration.ofSeconds(10), () -> "client known");
+
+            // The hold: nothing calls invoke() until the standby has stood in for three liveness timeouts.
+            final long standIns = 3 * LIVENESS_NS / ConductorStandby.CHECK_INTERVAL_NS;
+            Await.until(() -> transport.conductorStandIns() >= standIns, Duration.ofSeconds(30),
+                () -> "stand-ins " + transport.conductorStandIns() + " of " + standIns);
+
+            assertTrue(isKnownToDriver(clientId), "the driver kept the client through the hold");
+            transport.invoke();
+            assertFalse(transport.aeron().isClosed(), "the client carries on after the hold");
+            transport.aeron().addPublication("aeron:ipc", 1002).close();
+            assertEquals(List.of(), errors);
+        }
+    }
+
+    @Test
+    @Timeout(value = 60, unit = TimeUnit.SECONDS)
+    void heldDutyCycleLosesItsClientWithoutTheStandby()
+    {
+        try (Transport transport = launch(0))
+        {
+            final long clientId = transport.aeron().clientId();
+            // The driver learns of a client from its first command.
+            transport.aeron().addPublication("aeron:ipc", 1001);
+            Await.until(transport::invoke, () -> isKnownToDriver(clientId), Duration.ofSeconds(10), () -> "client known");
+
+            Await.until(() -> !isKnownToDriver(clientId), Duration.ofSeconds(30), () -> "the driver reaps the held client");
+
+            Await.until(transport::invoke, () -> transport.aeron().isClosed(), Duration.ofSeconds(30),
+                () -> "the client closes itself once serviced again");
+            assertEquals(0, transport.conductorStandIns());
+        }
+    }
+
+    @Test
+    @Timeout(value = 60, unit = TimeUnit.SECONDS)
+    void driverLostDuringAHoldIsClosedByTheOwner()
+    {
+        try (Transport transport = launch(TimeUnit.SECONDS.toNanos(30)))
+        {
+            transport.invoke();
+            CloseHelper.closeAll(observer, driver);
+            observer = null;
+            driver = null;
+
+            Await.until(() -> !errors.isEmpty(), Duration.ofSeconds(30), () -> "the standby finds the driver lost");
+            assertFalse(transport.aeron().isClosed(), "the standby leaves closing the client to the owner");
+
+            transport.invoke();
+            assertTrue(transport.aeron().isClosed(), "the owner's invocation closes the client");
+            assertNotEquals(0, transport.conductorStandIns());
+        }
+    }
+
+    private Transport launch(final long standbyNs)
+    {
+        return Transport.launch(new TransportContext()
+            .embeddedDriver(false)
+            .aeronDirectoryName(driver.aeronDirectoryName())
+            .threadingProfile(ThreadingProfile.INVOKER)
+            .driverTimeoutNs(TimeUnit.SECONDS.toNanos(2))
+            .conductorStandbyNs(standbyNs)
+            .errorHandler(errors::add)
+            .name("standby-test"));
+    }
+
+    private boolean isKnownToDriver(final long clientId)
+    {
+        final CountersReader counters = observer.countersReader();
+        return CountersReader.NULL_COUNTER_ID !=
+            HeartbeatTimestamp.findCounterIdByRegistrationId(counters, HeartbeatTimestamp.HEARTBEAT_TYPE_ID, clientId);
+    }
+}
