@@ -56,6 +56,8 @@ class ExternalDriverTest implements EchoListener
             {
                 assertTrue(pair.requesterTransport().isInvoker(), "client conductor still runs in our duty cycle");
                 Await.until(pair::dutyCycle, pair::isConnected, Duration.ofSeconds(20), () -> "connected");
+                // Short, so a killed process's subscriptions (which hold its restarted successor's links) go soon.
+                assertEquals(TimeUnit.SECONDS.toNanos(3), clientLivenessTimeoutNs(dir), "the driver's client liveness timeout");
                 final UnsafeBuffer payload = new UnsafeBuffer(new byte[16]);
                 for (int i = 0; i < 10_000; i++)
                 {
@@ -78,6 +80,19 @@ class ExternalDriverTest implements EchoListener
             assertTrue(driver.waitFor(30, TimeUnit.SECONDS), "driver stops on SIGTERM");
         }
         Await.until(() -> !new File(dir).exists(), Duration.ofSeconds(10), () -> "driver removed its directory");
+    }
+
+    private static long clientLivenessTimeoutNs(final String dir)
+    {
+        final java.nio.MappedByteBuffer cnc = org.agrona.IoUtil.mapExistingFile(new File(dir, io.aeron.CncFileDescriptor.CNC_FILE), "cnc");
+        try
+        {
+            return io.aeron.CncFileDescriptor.clientLivenessTimeoutNs(io.aeron.CncFileDescriptor.createMetaDataBuffer(cnc));
+        }
+        finally
+        {
+            org.agrona.IoUtil.unmap(cnc);
+        }
     }
 
     public void onPong(final long correlationId, final long sentTimeNs, final DirectBuffer payload, final int offset, final int length)

@@ -17,6 +17,14 @@ import java.util.concurrent.Callable;
  * host. Runs {@code shared} with back-off idling by default, so it leaves the cores to the nodes;
  * {@code --threading dedicated} busy-spins its sender and receiver for hosts with cores to spare.
  * Stops on SIGINT or SIGTERM.
+ * <p>
+ * The client liveness timeout is short (3 s; Aeron's default is 10 s): a process killed and started again
+ * on this host gets its endpoint back, but the driver keeps the dead process's subscriptions until it reaps
+ * that client, and until then every peer's publication to the endpoint is limited by the dead subscriber's
+ * position (the receiver window over UDP, the term window over IPC): after a little traffic the peers' sends
+ * to the new process are back-pressured and dropped. The timeout bounds that gap. Droplet's own processes
+ * keep heart-beating while a function holds their duty cycle (see the transport's conductor standby), so a
+ * short timeout does not reap live ones.
  */
 @Command(name = "driver", mixinStandardHelpOptions = true,
     description = "Run the host's standalone media driver until SIGINT/SIGTERM.")
@@ -31,6 +39,12 @@ public final class DriverCommand implements Callable<Integer>
     @Option(names = "--term-length", description = "Publication term length (default: ${DEFAULT-VALUE}).")
     private String termLength = "16m";
 
+    @Option(names = "--client-liveness-timeout", description = "How long a client may go without a heartbeat before "
+        + "the driver reaps it and frees its subscriptions; bounds how long a killed process's endpoint stays held "
+        + "after it restarts (default: ${DEFAULT-VALUE}, or -Daeron.client.liveness.timeout; at least 1s, below the "
+        + "publication unblock timeout).")
+    private String clientLivenessTimeout = System.getProperty(io.aeron.driver.Configuration.CLIENT_LIVENESS_TIMEOUT_PROP_NAME, "3s");
+
     /**
      * {@inheritDoc}
      */
@@ -42,13 +56,20 @@ public final class DriverCommand implements Callable<Integer>
             throw new IllegalArgumentException("a standalone driver runs its own threads: shared or dedicated");
         }
         final int term = (int)org.agrona.SystemUtil.parseSize("--term-length", termLength);
+        final long livenessNs = org.agrona.SystemUtil.parseDuration("--client-liveness-timeout", clientLivenessTimeout);
+        // Clients heartbeat every 500 ms (Aeron's keepalive interval): a timeout of a few intervals tolerates a late one.
+        if (livenessNs < java.util.concurrent.TimeUnit.SECONDS.toNanos(1))
+        {
+            throw new IllegalArgumentException("--client-liveness-timeout must be at least 1s: " + clientLivenessTimeout);
+        }
         final MediaDriver.Context context = new MediaDriver.Context()
             .aeronDirectoryName(dir)
             .dirDeleteOnStart(true)
             .dirDeleteOnShutdown(true)
             .termBufferSparseFile(true)
             .publicationTermBufferLength(term)
-            .ipcTermBufferLength(term);
+            .ipcTermBufferLength(term)
+            .clientLivenessTimeoutNs(livenessNs);
         if (profile == ThreadingProfile.SHARED)
         {
             context.threadingMode(ThreadingMode.SHARED)
@@ -66,7 +87,8 @@ public final class DriverCommand implements Callable<Integer>
             MediaDriver driver = MediaDriver.launch(context))
         {
             System.out.println("droplet driver running: dir=" + driver.aeronDirectoryName() + " threading=" +
-                profile.name().toLowerCase(java.util.Locale.ROOT));
+                profile.name().toLowerCase(java.util.Locale.ROOT) + " client-liveness-timeout=" +
+                java.util.concurrent.TimeUnit.NANOSECONDS.toMillis(livenessNs) + "ms");
             barrier.await();
             System.out.println("droplet driver stopping");
         }
