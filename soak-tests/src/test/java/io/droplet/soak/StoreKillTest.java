@@ -31,11 +31,15 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * STORE-KILL: a client writes (ack ONE, 32 in flight) while the storage node's process is killed with
  * SIGKILL mid-write and started again, several times. Every acknowledged put is there afterwards; the
  * restarted node opens its store (no lock left behind) and serves again, and the client finds it again
- * without being restarted.
+ * without being restarted. After the last kill the load goes on (for {@code -Dsoak.storekill.settle}) and
+ * the test prints when the link to the new process held puts up: its dead predecessor's subscription holds
+ * it until the host's driver reaps that client (its client liveness timeout).
  */
 class StoreKillTest
 {
     private static final int KILLS = Integer.getInteger("soak.storekill.kills", 2);
+    private static final Duration SETTLE = Duration.parse(System.getProperty("soak.storekill.settle", "PT12S"));
+    private static final long HELD_NS = TimeUnit.MILLISECONDS.toNanos(500);
 
     @RegisterExtension
     final SystemTestWatcher watcher = new SystemTestWatcher();
@@ -58,11 +62,23 @@ class StoreKillTest
                 long next = 0;
                 int kills = 0;
                 long killAt = System.nanoTime() + TimeUnit.SECONDS.toNanos(2);
-                while (kills < KILLS || !window.isEmpty())
+                // After the last kill the load goes on for a while, to see how soon the restarted node takes it
+                // in full: its dead predecessor's subscription holds the link until the driver reaps that client.
+                long killedAt = 0;
+                long servedAt = 0;
+                long loadUntil = Long.MAX_VALUE;
+                int settleFailed = 0;
+                long heldFrom = -1;
+                long heldUntil = -1;
+                long settlePuts = 0;
+                final ArrayDeque<Long> issued = new ArrayDeque<>();
+                while (kills < KILLS || System.nanoTime() - loadUntil < 0 || !window.isEmpty())
                 {
+                    final boolean loading = kills < KILLS || System.nanoTime() - loadUntil < 0;
                     if (kills < KILLS && System.nanoTime() - killAt > 0)
                     {
                         deployment.kill("storage");
+                        killedAt = System.nanoTime();
                         kills++;
                         final long restartAt = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(500);
                         while (System.nanoTime() - restartAt < 0)
@@ -72,27 +88,62 @@ class StoreKillTest
                         deployment.restart("storage");
                         // Wait for a put to succeed again before the next kill, so every kill hits a serving node.
                         Await.until(() -> putQuietly(client), Duration.ofSeconds(60), () -> "the restarted storage node serves");
+                        servedAt = System.nanoTime();
+                        System.out.printf("STORE-KILL kill %d: first put after the restart succeeded %d ms after the kill%n", kills,
+                            TimeUnit.NANOSECONDS.toMillis(servedAt - killedAt));
                         killAt = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(1_000 + next % 1_000);
+                        if (kills == KILLS)
+                        {
+                            loadUntil = killedAt + SETTLE.toNanos();
+                        }
                     }
-                    if (kills < KILLS && window.size() < 32)
+                    if (loading && window.size() < 32)
                     {
-                        final long id = next++;
-                        window.add(client.putAsync("k-" + id, MaxLattice.of(id), AckLevel.ONE));
+                        // Puts after the last kill go to keys of their own: what they measure is the link, and the
+                        // read-back below checks the keys that went through kills.
+                        final long id = kills < KILLS ? next++ : -1 - settlePuts++;
+                        window.add(client.putAsync(id >= 0 ? "k-" + id : "settle-" + (settlePuts % 1024), MaxLattice.of(id),
+                            AckLevel.ONE));
                         ids.add(id);
+                        issued.add(System.nanoTime());
                         continue;
                     }
                     final long id = ids.poll();
+                    final long issuedAt = issued.poll();
+                    final CompletableFuture<Object> put = window.poll();
                     try
                     {
-                        window.poll().get(10, TimeUnit.SECONDS);
-                        acknowledged.add(id);
+                        put.get(10, TimeUnit.SECONDS);
+                        if (id >= 0)
+                        {
+                            acknowledged.add(id);
+                        }
                     }
                     catch (final java.util.concurrent.ExecutionException | CompletionException ex)
                     {
                         failed.merge(ex.getCause() instanceof DropletException ? ((DropletException)ex.getCause()).code() :
                             ErrorCode.INTERNAL, 1, Integer::sum);
+                        if (id < 0)
+                        {
+                            settleFailed++;
+                        }
+                    }
+                    // A put to a serving node that takes half a second or fails was held up by the link.
+                    if (id < 0 && (put.isCompletedExceptionally() || System.nanoTime() - issuedAt > HELD_NS))
+                    {
+                        if (heldFrom < 0)
+                        {
+                            heldFrom = issuedAt - killedAt;
+                        }
+                        heldUntil = System.nanoTime() - killedAt;
                     }
                 }
+                System.out.printf("STORE-KILL after the last kill: served again %d ms after it; of the %d puts issued from " +
+                    "then until %d s after the kill, %d failed; the link held puts up (they failed or took over %d ms) %s%n",
+                    TimeUnit.NANOSECONDS.toMillis(servedAt - killedAt), settlePuts, SETTLE.toSeconds(), settleFailed,
+                    TimeUnit.NANOSECONDS.toMillis(HELD_NS), heldFrom < 0 ? "never" : "from " +
+                    TimeUnit.NANOSECONDS.toMillis(heldFrom) + " to " + TimeUnit.NANOSECONDS.toMillis(heldUntil) +
+                    " ms after the kill");
 
                 int lost = 0;
                 for (final long id : acknowledged)
