@@ -261,17 +261,28 @@ final class Deployment implements AutoCloseable
      */
     long residentBytes(final String name)
     {
+        return statusBytes(name, "VmRSS:");
+    }
+
+    /**
+     * @param name  of a process.
+     * @param field of /proc/pid/status counted in kB: {@code VmRSS:}, {@code RssAnon:} (heap, stacks, native
+     *              memory), {@code RssFile:}, {@code RssShmem:} (mapped pages of the driver's log buffers).
+     * @return its value in bytes.
+     */
+    long statusBytes(final String name, final String field)
+    {
         try
         {
             for (final String line : java.nio.file.Files.readAllLines(
                 java.nio.file.Paths.get("/proc", Long.toString(processes.get(name).pid()), "status")))
             {
-                if (line.startsWith("VmRSS:"))
+                if (line.startsWith(field))
                 {
                     return Long.parseLong(line.replaceAll("[^0-9]", "")) * 1024;
                 }
             }
-            throw new IllegalStateException("no VmRSS for " + name);
+            throw new IllegalStateException("no " + field + " for " + name);
         }
         catch (final IOException ex)
         {

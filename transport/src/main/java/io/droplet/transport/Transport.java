@@ -80,6 +80,9 @@ public final class Transport implements AutoCloseable
                 .errorHandler(errorHandler)
                 .subscriberErrorHandler(errorHandler)
                 .driverTimeoutMs(TimeUnit.NANOSECONDS.toMillis(context.driverTimeoutNs()))
+                // Every page of a log buffer is touched when it is mapped, not when the first message reaches it:
+                // no page fault on the data path, and the process's RSS is what it will be from the start.
+                .preTouchMappedMemory(context.preTouchMappedMemory())
                 .useConductorAgentInvoker(invoker);
             if (null != launchedDriver && invoker)
             {

@@ -76,6 +76,9 @@ public final class TransportConfiguration
     /** Default driver timeout: 10 s. */
     public static final String DRIVER_TIMEOUT_DEFAULT = "10s";
 
+    /** Touch every page of a log buffer when it is mapped: {@code true} (default) or {@code false}. */
+    public static final String PRE_TOUCH_PROP_NAME = "droplet.pre.touch";
+
     /** A credentials file: secures this process's nodes (see {@code CredentialsFile}); unset: open. */
     public static final String CREDENTIALS_PROP_NAME = "droplet.credentials";
 
@@ -91,6 +94,14 @@ public final class TransportConfiguration
 
     private TransportConfiguration()
     {
+    }
+
+    /**
+     * @return whether log buffers are pre-touched ({@link #PRE_TOUCH_PROP_NAME}, default true).
+     */
+    public static boolean preTouchMappedMemory()
+    {
+        return !"false".equalsIgnoreCase(System.getProperty(PRE_TOUCH_PROP_NAME, "true"));
     }
 
     /**

@@ -48,6 +48,7 @@ public final class TransportContext
     private io.droplet.transport.security.CredentialsFile credentials = TransportConfiguration.credentials();
     private long handshakeTimeoutNs = 5_000_000_000L;
     private long nodeToken;
+    private boolean preTouchMappedMemory = TransportConfiguration.preTouchMappedMemory();
 
     /**
      * Validates the settings and resolves derived ones. Called by {@link Transport#launch}.
@@ -430,6 +431,26 @@ public final class TransportContext
     public TransportContext idleStrategy(final IdleStrategy idleStrategy)
     {
         this.idleStrategy = idleStrategy;
+        return this;
+    }
+
+    /**
+     * @return true if the pages of log buffers are touched when mapped.
+     */
+    public boolean preTouchMappedMemory()
+    {
+        return preTouchMappedMemory;
+    }
+
+    /**
+     * @param preTouchMappedMemory true to touch every page of a log buffer when it is mapped (no page faults
+     *                             on the data path; RSS includes the whole log from the start), false to let
+     *                             pages fault in as messages reach them.
+     * @return this context.
+     */
+    public TransportContext preTouchMappedMemory(final boolean preTouchMappedMemory)
+    {
+        this.preTouchMappedMemory = preTouchMappedMemory;
         return this;
     }
 
