@@ -348,7 +348,8 @@ public final class ClientConductor implements Agent, FrameHandler, PendingReques
         }
         final ErrorCode code = status == SendStatus.PAYLOAD_TOO_LARGE ? ErrorCode.PAYLOAD_TOO_LARGE :
             status == SendStatus.BACK_PRESSURED ? ErrorCode.TIMEOUT : ErrorCode.NOT_CONNECTED;
-        request.future.completeExceptionally(new DropletException(code, "request not sent: " + SendStatus.name(status)));
+        request.future.completeExceptionally(new DropletException(code, "request not sent to " +
+            (0 == request.destination ? "the scheduler" : "node " + request.destination) + ": " + SendStatus.name(status)));
     }
 
     /**
@@ -366,7 +367,8 @@ public final class ClientConductor implements Agent, FrameHandler, PendingReques
         }
         if (null != request)
         {
-            request.future.completeExceptionally(new DropletException(ErrorCode.TIMEOUT, "no answer before the deadline"));
+            request.future.completeExceptionally(new DropletException(ErrorCode.TIMEOUT,
+                "no answer before the deadline from " + (0 == request.destination ? "the scheduler" : "node " + request.destination)));
         }
     }
 

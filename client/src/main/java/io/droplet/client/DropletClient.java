@@ -185,6 +185,16 @@ public final class DropletClient implements AutoCloseable
     }
 
     /**
+     * @param node a storage node.
+     * @return true while this client passes it over (it left a request unanswered within a request timeout).
+     */
+    public boolean isSuspected(final long node)
+    {
+        final ReplicaFailover current = failover;
+        return null != current && current.isSuspected(node);
+    }
+
+    /**
      * @return false while a remote client's media driver is lost (calls fail with NOT_CONNECTED).
      */
     public boolean isLinked()

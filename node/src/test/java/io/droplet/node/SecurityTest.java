@@ -220,6 +220,21 @@ class SecurityTest
 
     @Test
     @Timeout(value = 60, unit = TimeUnit.SECONDS)
+    void aClientProvingItselfAgainKeepsItsSession() throws Exception
+    {
+        try (RawPeer peer = new RawPeer())
+        {
+            final ExclusivePublication publication = peer.publicationTo(SCHEDULER);
+            final Handshake first = peer.handshake(publication, "alice", "team-a", ALICE);
+            // A client re-sends its Connect when a request times out: its requests meanwhile must still count.
+            final Handshake again = peer.handshake(publication, "alice", "team-a", ALICE);
+            assertEquals(first.token, again.token, "the same session");
+            assertTrue(peer.listFunctions(publication, first.token).contains("team-a/increment"));
+        }
+    }
+
+    @Test
+    @Timeout(value = 60, unit = TimeUnit.SECONDS)
     void aClientCannotClaimANodesIdOrAnotherClients() throws Exception
     {
         try (RawPeer peer = new RawPeer())

@@ -278,9 +278,21 @@ public final class SessionGate implements AutoCloseable
             return null;
         }
         challengePeers.remove(pending.id);
-        final Long previous = tokenByImage.remove(image);
+        final Long previous = tokenByImage.get(image);
+        final Session current = null == previous ? null : sessions.get(previous.longValue());
+        if (null != current && current.principal.identity().equals(pending.identity) &&
+            current.principal.namespace().equals(pending.namespace))
+        {
+            // The same client proving itself again on the same image (it re-sends its Connect when a request
+            // times out): it keeps its token, so frames it sends meanwhile with that token are not dropped.
+            counters.sessionsAuthenticated.increment();
+            principal = current.principal;
+            token = previous;
+            return pending.connectFrame;
+        }
         if (null != previous)
         {
+            tokenByImage.remove(image);
             sessions.remove(previous.longValue());
         }
         if (sessions.size() >= MAX_SESSIONS)

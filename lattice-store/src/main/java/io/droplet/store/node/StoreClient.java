@@ -144,7 +144,8 @@ public final class StoreClient implements Agent, FrameHandler, PendingRequests.T
         message.getBytes(0, frame);
         // Sent again whenever the link comes back: a restarted storage node must learn where to answer.
         introductions.remember(node, frame);
-        return send(node, correlationId, length, deadlineNs);
+        // Control path (before the client's agent runs): may wait for the link within the deadline.
+        return send(node, correlationId, length, deadlineNs, true);
     }
 
     /**
@@ -307,6 +308,11 @@ public final class StoreClient implements Agent, FrameHandler, PendingRequests.T
 
     private long send(final long node, final long correlationId, final int length, final long deadlineNs)
     {
+        return send(node, correlationId, length, deadlineNs, false);
+    }
+
+    private long send(final long node, final long correlationId, final int length, final long deadlineNs, final boolean mayWait)
+    {
         final MessagePublisher publisher = channels.peers().publisher(node);
         if (null == publisher)
         {
@@ -316,7 +322,12 @@ public final class StoreClient implements Agent, FrameHandler, PendingRequests.T
         {
             return SendStatus.NO_RESOURCES;
         }
-        final int status = publisher.offer(message, 0, length, deadlineNs);
+        // Never wait out the request's deadline here: this runs on a node's duty cycle, and a peer that takes
+        // nothing (partitioned away, or held by a dead subscriber) would stall every role of the node with it.
+        // A refused offer fails the request at once, and the node is passed over for a while.
+        final long now = clock.nanoTime();
+        final int status = publisher.offer(message, 0, length,
+            mayWait ? deadlineNs : Math.min(deadlineNs, now + channels.transport().context().sendTimeoutNs()));
         if (status != SendStatus.OK)
         {
             pending.cancel(correlationId);
