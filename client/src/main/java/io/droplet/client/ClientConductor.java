@@ -339,9 +339,8 @@ public final class ClientConductor implements Agent, FrameHandler, PendingReques
             inFlight.remove(request.correlationId);
             pending.cancel(request.correlationId);
         }
-        final io.droplet.store.ring.ReplicaFailover storage = failover;
-        if ((status == SendStatus.NOT_CONNECTED || status == SendStatus.BACK_PRESSURED) && null != storage &&
-            0 != request.destination && schedulerNode != request.destination)
+        final io.droplet.store.ring.ReplicaFailover storage = failoverFor(request);
+        if ((status == SendStatus.NOT_CONNECTED || status == SendStatus.BACK_PRESSURED) && null != storage)
         {
             // A storage node that takes nothing until the deadline is as good as gone: its next replica takes over.
             storage.suspect(request.destination);
@@ -359,8 +358,8 @@ public final class ClientConductor implements Agent, FrameHandler, PendingReques
     {
         introductions.onTimeout();
         final Request request = inFlight.remove(correlationId);
-        final io.droplet.store.ring.ReplicaFailover storage = failover;
-        if (null != request && null != storage && 0 != request.destination && schedulerNode != request.destination)
+        final io.droplet.store.ring.ReplicaFailover storage = null == request ? null : failoverFor(request);
+        if (null != storage)
         {
             // A storage node left a request unanswered: route its keys to their next replica for a while.
             storage.suspect(request.destination);
@@ -597,6 +596,14 @@ public final class ClientConductor implements Agent, FrameHandler, PendingReques
         }
     }
 
+    /**
+     * @return the storage ring's failover if the request went to a storage node (not the scheduler), else null.
+     */
+    private io.droplet.store.ring.ReplicaFailover failoverFor(final Request request)
+    {
+        return 0 == request.destination || schedulerNode == request.destination ? null : failover;
+    }
+
     private Request complete(final long correlationId)
     {
         final Request request = inFlight.get(correlationId);
@@ -612,8 +619,8 @@ public final class ClientConductor implements Agent, FrameHandler, PendingReques
         }
         inFlight.remove(correlationId);
         pending.complete(correlationId);
-        final io.droplet.store.ring.ReplicaFailover storage = failover;
-        if (null != storage && 0 != request.destination && schedulerNode != request.destination)
+        final io.droplet.store.ring.ReplicaFailover storage = failoverFor(request);
+        if (null != storage)
         {
             storage.clear(request.destination);
         }

@@ -304,10 +304,11 @@ public final class SessionGate implements AutoCloseable
             clientNodeOwners.put(pending.clientNode, pending.identity);
         }
         final long sessionToken = Proofs.sessionToken(nodeToken);
-        sessions.put(sessionToken, new Session(Principal.client(pending.credentials), image));
+        final Session session = new Session(Principal.client(pending.credentials), image);
+        sessions.put(sessionToken, session);
         tokenByImage.put(image, Long.valueOf(sessionToken));
         counters.sessionsAuthenticated.increment();
-        principal = sessions.get(sessionToken).principal;
+        principal = session.principal;
         token = sessionToken;
         return pending.connectFrame;
     }

@@ -56,7 +56,6 @@ public final class StoreClient implements Agent, FrameHandler, PendingRequests.T
     /** The node each keyed request went to, so an unanswered one can make it suspected. */
     private final org.agrona.collections.Long2LongHashMap nodeByCorrelation = new org.agrona.collections.Long2LongHashMap(-1);
     private final int replicationFactor;
-    private final long[] replicas;
     private final NanoClock clock;
     private final InboundAdapter inbound;
     private final PendingRequests pending;
@@ -95,7 +94,6 @@ public final class StoreClient implements Agent, FrameHandler, PendingRequests.T
         this.channels = channels;
         this.listener = listener;
         this.replicationFactor = replicationFactor;
-        this.replicas = new long[Math.max(1, replicationFactor)];
         this.ring = new HashRing(virtualNodes);
         storageNodes.forEach((node, endpoint) ->
         {
