@@ -85,7 +85,8 @@ class SoakTest
             final Endpoint scheduler = new Endpoint("127.0.0.1", Deployment.freePort("127.0.0.1"), 5001);
             final Endpoint storage = new Endpoint("127.0.0.1", Deployment.freePort("127.0.0.1"), 5020);
             gcLog = new File(deployment.logs(), "core-gc.log");
-            deployment.node("core", List.of("-Xlog:gc:file=" + gcLog.getPath()), "--roles", "storage,scheduler", "--host", "127.0.0.1",
+            // Native memory tracking (summary: a few percent of malloc cost) says, if RSS grows, where.
+            deployment.node("core", List.of("-Xlog:gc:file=" + gcLog.getPath(), "-XX:NativeMemoryTracking=summary"), "--roles", "storage,scheduler", "--host", "127.0.0.1",
                 "--scheduler-endpoint", scheduler.toString(), "--storage", "20@" + storage,
                 "--data", new File(deployment.logs(), "storage-data").getPath());
             deployment.node("executor-11", "--roles", "cache,executor", "--host", "127.0.0.1",
@@ -159,6 +160,9 @@ class SoakTest
         final long killFrom = start + (1 + COMPARE_INTERVALS) * intervalNs + intervalNs / 2;
         final long killUntil = end - (1 + COMPARE_INTERVALS) * intervalNs;
         long nextKill = killFrom;
+        // The row RSS growth is measured from (see below): native memory is baselined there.
+        final int expectedRows = (int)(DURATION.toNanos() / intervalNs);
+        final int settledRow = 1 + (DURATION.compareTo(Duration.ofMinutes(30)) >= 0 ? expectedRows / 2 : expectedRows / 4);
         long nextInterval = start + intervalNs;
         long next = start;
         long sent = 0;
@@ -195,6 +199,10 @@ class SoakTest
                 rows.add(Row.take(rows.size() + 1, deployment, recorder.getIntervalHistogram(), results.get(),
                     errorCount(errors), unexpected.get(), sent, kills));
                 System.out.println("SOAK " + rows.get(rows.size() - 1));
+                if (rows.size() == settledRow)
+                {
+                    nativeMemory(deployment.pid("core"), "baseline");
+                }
                 nextInterval += intervalNs;
                 outstanding.removeIf(CompletableFuture::isDone);
             }
@@ -342,6 +350,9 @@ class SoakTest
             heapGrowth >> 10, rssGrowth >> 10, rssGrowth / 1e6 / measuredHours, first.coreFds, last.coreFds, first.coreThreads,
             last.coreThreads);
 
+        System.out.println("SOAK core native memory since the row RSS is measured from (NMT summary.diff):");
+        System.out.println(nativeMemory(deployment.pid("core"), "summary.diff"));
+
         assertEquals(0, lost, "lost");
         assertEquals(0, unexpected.get(), () -> "unexpected: " + firstUnexpected.peek());
         assertTrue(errors.entrySet().stream().filter(e -> e.getValue().get() > 0).allMatch(e ->
@@ -364,6 +375,34 @@ class SoakTest
             // A short run cannot resolve 1 MB/h; it still catches a leak of any size worth the name.
             assertTrue(heapGrowth < 32L << 20, "heap after GC flat: " + (heapGrowth >> 10) + " KiB");
             assertTrue(rssGrowth < 64L << 20, "RSS flat: " + (rssGrowth >> 10) + " KiB");
+        }
+    }
+
+    /**
+     * Runs {@code jcmd <pid> VM.native_memory <command>} and returns what it printed, or why it could not.
+     */
+    private static String nativeMemory(final long pid, final String command)
+    {
+        try
+        {
+            final Process jcmd = new ProcessBuilder(new File(System.getProperty("java.home"), "bin/jcmd").getPath(),
+                Long.toString(pid), "VM.native_memory", command).redirectErrorStream(true).start();
+            final String output = new String(jcmd.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+            if (!jcmd.waitFor(30, TimeUnit.SECONDS))
+            {
+                jcmd.destroyForcibly();
+                return "jcmd did not finish";
+            }
+            return output;
+        }
+        catch (final java.io.IOException ex)
+        {
+            return "jcmd failed: " + ex;
+        }
+        catch (final InterruptedException ex)
+        {
+            Thread.currentThread().interrupt();
+            return "interrupted";
         }
     }
 
