@@ -25,6 +25,7 @@ import io.droplet.transport.ThreadingProfile;
 import io.droplet.transport.Transport;
 import io.droplet.transport.TransportCounters;
 import io.droplet.transport.TransportContext;
+import org.HdrHistogram.SynchronizedHistogram;
 import org.agrona.DirectBuffer;
 import org.agrona.concurrent.UnsafeBuffer;
 import org.junit.jupiter.api.Test;
@@ -131,6 +132,7 @@ class BadInputTest
                 offer(publications.get("scheduler"), connect, MessageHeaderEncoder.ENCODED_LENGTH + connectEncoder.encodedLength());
                 Await.until(answers.connected::get, Duration.ofSeconds(30), () -> "the scheduler answered the fuzzer's Connect");
 
+                final LatencyProbe before = LatencyProbe.run("DAG call", i -> client.callDag("dag", i), i -> (i + 1) * (i + 1));
                 final ValidTraffic traffic = new ValidTraffic(client);
                 traffic.start();
 
@@ -178,8 +180,11 @@ class BadInputTest
                     code == ErrorCode.MALFORMED || code == ErrorCode.PAYLOAD_TOO_LARGE), "answers are MALFORMED or PAYLOAD_TOO_LARGE");
 
                 traffic.stopAndJoin();
-                System.out.println("BAD-INPUT valid calls during the run: " + traffic.results.get() + " results, " +
-                    traffic.failures.get() + " failures");
+                final LatencyProbe after = LatencyProbe.run("DAG call", i -> client.callDag("dag", i), i -> (i + 1) * (i + 1));
+                System.out.printf("BAD-INPUT valid calls during the run: %d results, %d failures (16 in flight, p99 %.1f us); " +
+                    "%s%n", traffic.results.get(), traffic.failures.get(), traffic.latency.getValueAtPercentile(99) / 1e3,
+                    LatencyProbe.compare(before, after));
+                assertEquals(0, before.errorCount() + after.errorCount(), "calls one at a time succeed");
                 assertTrue(traffic.results.get() > 0, "valid calls ran during the fuzzing");
                 assertEquals(0, traffic.failures.get(), "every valid call completed with the right result");
                 assertEquals(16L, call(client, 3), "still serving");
@@ -248,6 +253,8 @@ class BadInputTest
     {
         final AtomicLong results = new AtomicLong();
         final AtomicLong failures = new AtomicLong();
+        /** Recorded on the client's thread as each call completes; read after {@link #stopAndJoin()}. */
+        final SynchronizedHistogram latency = new SynchronizedHistogram(TimeUnit.SECONDS.toNanos(60), 3);
         private final DropletClient client;
         private volatile boolean running = true;
 
@@ -266,7 +273,9 @@ class BadInputTest
             {
                 if (running && window.size() < 16)
                 {
-                    window.add(client.callDagAsync("dag", x));
+                    final long issued = System.nanoTime();
+                    window.add(client.callDagAsync("dag", x).whenComplete((value, failure) ->
+                        latency.recordValue(Math.min(System.nanoTime() - issued, latency.getHighestTrackableValue()))));
                     expected.add((x + 1) * (x + 1));
                     x = (x + 1) & 0xFFFF;
                     continue;

@@ -64,6 +64,7 @@ class DriverRestartTest
                 client.registerFunction("square", Square.class);
                 client.registerDag("dag", List.of("increment", "square"), List.of(Connection.of("increment", "square")));
                 Await.until(() -> served(client), Duration.ofSeconds(60), () -> "served");
+                final LatencyProbe before = LatencyProbe.run("DAG call", i -> client.callDag("dag", i), i -> (i + 1) * (i + 1));
 
                 final List<CompletableFuture<Object>> calls = new ArrayList<>();
                 final List<Long> expected = new ArrayList<>();
@@ -128,15 +129,14 @@ class DriverRestartTest
                 deployment.restart("driver");
                 Await.until(() -> served(client), Duration.ofSeconds(90), () -> "served again after the driver restarted");
                 final double servedAfter = (System.nanoTime() - restartedAt) / 1e9;
-                for (long i = 0; i < 100; i++)
-                {
-                    assertEquals((i + 1) * (i + 1), client.callDag("dag", i), "calls succeed after the restart");
-                }
+                final LatencyProbe after = LatencyProbe.run("DAG call after the restart", i -> client.callDag("dag", i),
+                    i -> (i + 1) * (i + 1));
                 final String coreLog = java.nio.file.Files.readString(new File(deployment.logs(), "core.log").toPath());
                 System.out.printf("DRIVER-RESTART calls %d: results %d, errors %s, unexpected %d; client noticed the loss after " +
-                    "%.1f s (driver timeout %d s); served again %.1f s after the new driver started%n", calls.size(), results,
-                    errors, unexpected, noticedAfter, DRIVER_TIMEOUT.toSeconds(), servedAfter);
+                    "%.1f s (driver timeout %d s); served again %.1f s after the new driver started; %s%n", calls.size(), results,
+                    errors, unexpected, noticedAfter, DRIVER_TIMEOUT.toSeconds(), servedAfter, LatencyProbe.compare(before, after));
                 assertEquals(0, unexpected, "unexpected");
+                assertEquals(0, after.errorCount(), "calls succeed after the restart: " + LatencyProbe.compare(before, after));
                 assertEquals(calls.size(), results + errors.values().stream().mapToInt(Integer::intValue).sum(), "none lost");
                 assertTrue(errors.keySet().stream().allMatch(code -> code == ErrorCode.NOT_CONNECTED || code == ErrorCode.TIMEOUT),
                     "typed: " + errors);

@@ -5,6 +5,7 @@ import io.droplet.client.DropletClient;
 import io.droplet.client.DropletException;
 import io.droplet.codecs.sbe.ErrorCode;
 import io.droplet.scheduler.SchedulerCounters;
+import io.droplet.soak.functions.Increment;
 import io.droplet.soak.functions.Record;
 import io.droplet.soak.functions.Square;
 import io.droplet.store.lattice.Bytes;
@@ -75,6 +76,10 @@ class ExecKillTest
                 client.registerFunction("square", Square.class);
                 client.registerDag("audit", List.of("record", "square"), List.of(Connection.of("record", "square")));
                 Await.until(() -> Long.valueOf(0).equals(callQuietly(client)), Duration.ofSeconds(60), () -> "the DAG is served");
+                // Latency is probed with a DAG that writes nothing, before the first kill and after the last.
+                client.registerFunction("increment", Increment.class);
+                client.registerDag("plain", List.of("increment", "square"), List.of(Connection.of("increment", "square")));
+                final LatencyProbe before = LatencyProbe.run("plain DAG call", i -> client.callDag("plain", i), i -> (i + 1) * (i + 1));
 
                 final Killer killer = new Killer(deployment, new Random(seed));
                 killer.start();
@@ -130,6 +135,10 @@ class ExecKillTest
                     }
                 }
 
+                // Recovered: both executors serve again (the last one killed was restarted) and nothing is in flight.
+                Await.until(() -> liveExecutors(deployment) == 2, Duration.ofSeconds(120), () -> "both executors live again");
+                final LatencyProbe after = LatencyProbe.run("plain DAG call", i -> client.callDag("plain", i), i -> (i + 1) * (i + 1));
+
                 final Set<Long> recorded = new HashSet<>();
                 int entries = 0;
                 for (int s = 0; s < Record.SETS; s++)
@@ -148,10 +157,11 @@ class ExecKillTest
                 final Set<Long> missing = new HashSet<>(succeeded);
                 missing.removeAll(recorded);
                 System.out.printf("EXEC-KILL invocations %d, kills %d, results %d, errors %s, re-runs %d, lost %d, unexpected %d, " +
-                    "ids recorded %d (entries %d), succeeded but not recorded %d%n", calls.size(), killer.kills.get(), results,
-                    errors, reruns, lost, unexpected, recorded.size(), entries, missing.size());
+                    "ids recorded %d (entries %d), succeeded but not recorded %d; %s%n", calls.size(), killer.kills.get(), results,
+                    errors, reruns, lost, unexpected, recorded.size(), entries, missing.size(), LatencyProbe.compare(before, after));
 
                 assertEquals(0, lost, "lost");
+                assertEquals(0, after.errorCount(), "calls succeed once the executors are back: " + LatencyProbe.compare(before, after));
                 assertEquals(0, unexpected, "unexpected");
                 assertEquals(INVOCATIONS, results + errors.values().stream().mapToInt(Integer::intValue).sum());
                 assertTrue(errors.keySet().stream().allMatch(code -> code == ErrorCode.TIMEOUT || code == ErrorCode.NO_RESOURCES ||
@@ -174,6 +184,11 @@ class ExecKillTest
         {
             return ex;
         }
+    }
+
+    private static long liveExecutors(final Deployment deployment)
+    {
+        return deployment.sum(SchedulerCounters.TYPE_ID_BASE + 2, "");
     }
 
     /** Kills the executors in turn with SIGKILL every period and starts each again after the scheduler noticed. */
@@ -219,7 +234,7 @@ class ExecKillTest
 
         private long liveExecutors()
         {
-            return deployment.sum(SchedulerCounters.TYPE_ID_BASE + 2, "");
+            return ExecKillTest.liveExecutors(deployment);
         }
 
         void stopAndJoin() throws InterruptedException

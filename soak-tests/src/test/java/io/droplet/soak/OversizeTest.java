@@ -49,6 +49,7 @@ class OversizeTest
                 client.registerDag("echo-size", List.of("echo", "size"), List.of(Connection.of("echo", "size")));
                 Await.until(() -> Long.valueOf(3).equals(callQuietly(client)), Duration.ofSeconds(60), () -> "served");
 
+                final LatencyProbe before = LatencyProbe.run("small call", i -> client.call("size", (Object)new byte[3]), i -> 3L);
                 final int limit = client.maxPayloadLength();
                 final int atLimit = bytesFor(limit);
                 assertEquals(limit, Values.toBytes(List.of(new byte[atLimit]), new CodecRegistry()).length);
@@ -67,6 +68,9 @@ class OversizeTest
                 assertEquals(ErrorCode.PAYLOAD_TOO_LARGE, assertThrows(DropletException.class, () ->
                     client.call("grow", (long)(limit - resultHeader + 1))).code(), "a result one byte over");
                 assertEquals(3L, client.call("size", (Object)new byte[3]), "usable after a refused result");
+                final LatencyProbe after = LatencyProbe.run("small call", i -> client.call("size", (Object)new byte[3]), i -> 3L);
+                System.out.println("OVERSIZE small calls around the refusals: " + LatencyProbe.compare(before, after));
+                assertEquals(0, before.errorCount() + after.errorCount(), "small calls succeed");
             }
         }
     }

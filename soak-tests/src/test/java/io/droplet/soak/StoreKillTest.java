@@ -55,6 +55,12 @@ class StoreKillTest
             deployment.node("scheduler", "--roles", "scheduler");
             try (DropletClient client = deployment.client(Duration.ofSeconds(2)))
             {
+                final LatencyProbe.Operation probePut = i ->
+                {
+                    client.put("probe-" + i, MaxLattice.of(i));
+                    return i;
+                };
+                final LatencyProbe before = LatencyProbe.run("put", probePut, i -> i);
                 final List<Long> acknowledged = new ArrayList<>();
                 final Map<ErrorCode, Integer> failed = new EnumMap<>(ErrorCode.class);
                 final ArrayDeque<CompletableFuture<Object>> window = new ArrayDeque<>();
@@ -145,6 +151,8 @@ class StoreKillTest
                     TimeUnit.NANOSECONDS.toMillis(heldFrom) + " to " + TimeUnit.NANOSECONDS.toMillis(heldUntil) +
                     " ms after the kill");
 
+                final LatencyProbe after = LatencyProbe.run("put", probePut, i -> i);
+
                 int lost = 0;
                 for (final long id : acknowledged)
                 {
@@ -156,8 +164,10 @@ class StoreKillTest
                 }
                 final long reintroductions = deployment.sum(TransportCounters.TYPE_ID_BASE + 13, "");
                 System.out.printf("STORE-KILL puts %d, acknowledged %d, failed %s, kills %d, acknowledged but lost %d, " +
-                    "client re-introductions %d%n", next, acknowledged.size(), failed, kills, lost, reintroductions);
+                    "client re-introductions %d; %s%n", next, acknowledged.size(), failed, kills, lost, reintroductions,
+                    LatencyProbe.compare(before, after));
                 assertEquals(0, lost, "acknowledged puts lost");
+                assertEquals(0, after.errorCount(), "puts succeed once the storage node is back: " + LatencyProbe.compare(before, after));
                 assertEquals(KILLS, kills);
                 assertTrue(acknowledged.size() > next / 2, "most puts acknowledged: " + acknowledged.size() + " of " + next);
                 assertTrue(failed.keySet().stream().allMatch(code -> code == ErrorCode.TIMEOUT || code == ErrorCode.NOT_CONNECTED),

@@ -11,6 +11,7 @@ import io.droplet.soak.functions.Square;
 import io.droplet.test.Await;
 import io.droplet.test.SystemTestWatcher;
 import io.droplet.transport.Endpoint;
+import org.HdrHistogram.SynchronizedHistogram;
 import org.agrona.concurrent.UnsafeBuffer;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -81,6 +82,8 @@ class UdpLossTest
                 .scheduler(1, scheduler)
                 .callTimeoutNs(TimeUnit.SECONDS.toNanos(10)), Duration.ofSeconds(60)) };
             int results = 0;
+            double p50Us = 0;
+            double p99Us = 0;
             try (DropletClient client = holder[0])
             {
                 client.registerFunction("increment", Increment.class);
@@ -88,12 +91,16 @@ class UdpLossTest
                 client.registerDag("dag", List.of("increment", "square"), List.of(Connection.of("increment", "square")));
                 Await.until(() -> served(client), Duration.ofSeconds(60), () -> "the executor on the other host serves");
                 final ArrayDeque<CompletableFuture<Object>> window = new ArrayDeque<>();
+                // Recorded on the client's thread as each call completes, read here after all have.
+                final SynchronizedHistogram latency = new SynchronizedHistogram(TimeUnit.SECONDS.toNanos(60), 3);
                 final ArrayDeque<Long> expected = new ArrayDeque<>();
                 for (long x = 0; x < CALLS || !window.isEmpty(); )
                 {
                     if (x < CALLS && window.size() < 16)
                     {
-                        window.add(client.callDagAsync("dag", x));
+                        final long issued = System.nanoTime();
+                        window.add(client.callDagAsync("dag", x).whenComplete((value, failure) ->
+                            latency.recordValue(Math.min(System.nanoTime() - issued, latency.getHighestTrackableValue()))));
                         expected.add((x + 1) * (x + 1));
                         x++;
                         continue;
@@ -105,13 +112,16 @@ class UdpLossTest
                         break;
                     }
                 }
+                p50Us = latency.getValueAtPercentile(50) / 1e3;
+                p99Us = latency.getValueAtPercentile(99) / 1e3;
             }
             final long naks = Deployment.sumOn(deployment.dir(), SYSTEM_COUNTER_TYPE_ID, "NAKs sent") +
                 Deployment.sumOn(dirB, SYSTEM_COUNTER_TYPE_ID, "NAKs sent");
             final long retransmits = Deployment.sumOn(deployment.dir(), SYSTEM_COUNTER_TYPE_ID, "Retransmits sent") +
                 Deployment.sumOn(dirB, SYSTEM_COUNTER_TYPE_ID, "Retransmits sent");
-            System.out.printf("UDP-LOSS %s: %d sequenced messages in order, %d DAG calls across hosts all answered, " +
-                "NAKs sent %d, retransmits sent %d%n", label, sequenced, results, naks, retransmits);
+            System.out.printf("UDP-LOSS %s: %d sequenced messages in order, %d DAG calls across hosts all answered " +
+                "(16 in flight, p50 %.1f us, p99 %.1f us), NAKs sent %d, retransmits sent %d%n", label, sequenced, results,
+                p50Us, p99Us, naks, retransmits);
             assertEquals(MESSAGES, sequenced);
             assertEquals(CALLS, results);
             assertTrue(naks > 0 && retransmits > 0, "loss happened and was repaired: NAKs " + naks + ", retransmits " + retransmits);

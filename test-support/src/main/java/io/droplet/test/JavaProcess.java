@@ -63,6 +63,27 @@ public final class JavaProcess
         final List<String> launcher, final Class<?> mainClass, final File log, final List<String> jvmArgs, final String... args)
         throws IOException
     {
+        return start(launcher, mainClass, log, jvmArgs, java.util.Map.of(), args);
+    }
+
+    /**
+     * Starts a main class through a launcher with extra environment variables, as
+     * {@link #start(List, Class, File, List, String...)}.
+     *
+     * @param launcher    command words before {@code java}.
+     * @param mainClass   to run.
+     * @param log         file that gets its standard output and error.
+     * @param jvmArgs     extra JVM options.
+     * @param environment variables added to this process's environment.
+     * @param args        for its main.
+     * @return the started process.
+     * @throws IOException if it cannot start.
+     */
+    public static Process start(
+        final List<String> launcher, final Class<?> mainClass, final File log, final List<String> jvmArgs,
+        final java.util.Map<String, String> environment, final String... args)
+        throws IOException
+    {
         final List<String> command = new ArrayList<>(launcher);
         command.add(new File(System.getProperty("java.home"), "bin/java").getPath());
         for (final String argument : ManagementFactory.getRuntimeMXBean().getInputArguments())
@@ -78,6 +99,8 @@ public final class JavaProcess
         command.add(System.getProperty("java.class.path"));
         command.add(mainClass.getName());
         command.addAll(List.of(args));
-        return new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log).start();
+        final ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log);
+        builder.environment().putAll(environment);
+        return builder.start();
     }
 }

@@ -20,7 +20,9 @@ import java.util.ArrayDeque;
  * retry pass offers to a destination until its first refusal and skips the rest of its messages, so a
  * stalled peer costs one offer per duty cycle.
  * <p>
- * Keeping a message copies it (the rare path); the common path is one offer, allocation-free.
+ * Keeping a message copies it (the rare path); the common path is one offer, allocation-free. Counters
+ * count messages, not attempts: a message kept counts once as back-pressured (or not connected) when
+ * first refused, and once as a send failure if it is given up, however often it was offered between.
  * <p>
  * <b>Note:</b> not thread-safe; owned by one agent.
  */
@@ -93,8 +95,16 @@ public final class DeferredSends
         {
             return SendStatus.UNKNOWN_DESTINATION;
         }
-        final int status = waitingByDestination.get(destination) > 0 ? SendStatus.BACK_PRESSURED :
-            publisher.offer(buffer, offset, length, nowNs);
+        final int status;
+        if (waitingByDestination.get(destination) > 0)
+        {
+            status = SendStatus.BACK_PRESSURED; // behind messages already waiting: order per destination
+        }
+        else
+        {
+            status = publisher.tryOffer(buffer, offset, length);
+            countRefusal(status);
+        }
         if (status == SendStatus.NOT_CONNECTED || status == SendStatus.BACK_PRESSURED)
         {
             if (deferred.size() >= capacity || bytes + length > maxBytes ||
@@ -111,7 +121,27 @@ public final class DeferredSends
             bytes += length;
             return SendStatus.OK;
         }
+        if (status != SendStatus.OK)
+        {
+            counters.sendFailures.increment();
+        }
         return status;
+    }
+
+    private void countRefusal(final int status)
+    {
+        if (status == SendStatus.BACK_PRESSURED)
+        {
+            counters.backPressured.increment();
+        }
+        else if (status == SendStatus.NOT_CONNECTED)
+        {
+            counters.notConnected.increment();
+        }
+        else if (status == SendStatus.PAYLOAD_TOO_LARGE)
+        {
+            counters.payloadTooLarge.increment();
+        }
     }
 
     /**
@@ -137,7 +167,7 @@ public final class DeferredSends
             {
                 final MessagePublisher publisher = peers.publisher(destination);
                 view.wrap(message.frame());
-                status = null == publisher ? SendStatus.UNKNOWN_DESTINATION : publisher.offer(view, 0, message.frame().length, nowNs);
+                status = null == publisher ? SendStatus.UNKNOWN_DESTINATION : publisher.tryOffer(view, 0, message.frame().length);
             }
             if (status == SendStatus.OK)
             {
@@ -151,6 +181,7 @@ public final class DeferredSends
             }
             else
             {
+                // Given up, once: the refusals before this were retries, not failures.
                 counters.sendFailures.increment();
                 forget(message);
             }

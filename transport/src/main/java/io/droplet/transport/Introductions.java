@@ -94,8 +94,9 @@ public final class Introductions
             final boolean connected = null != publisher && publisher.isConnected();
             if (connected && (!entry.wasConnected || entry.due))
             {
-                // Back after a gap: the peer may be a new process. Until the offer succeeds, try again next check.
-                if (publisher.offer(entry.frame, 0, entry.frame.capacity(), nowNs) == SendStatus.OK)
+                // Back after a gap: the peer may be a new process. Until the offer succeeds, try again next check
+                // (a refusal here is a retry to come, not a send given up: not counted as one).
+                if (publisher.tryOffer(entry.frame, 0, entry.frame.capacity()) == SendStatus.OK)
                 {
                     entry.wasConnected = true;
                     entry.due = false;

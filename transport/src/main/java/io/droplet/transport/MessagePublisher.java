@@ -231,6 +231,51 @@ public final class MessagePublisher implements AutoCloseable
         }
     }
 
+    /**
+     * One attempt to send a message (copying it), for a caller that keeps refused messages and tries them
+     * again later ({@link DeferredSends}). A term rotation is retried at once; anything else is returned
+     * without waiting. Only a message sent is counted here: whether a refusal is a back-pressured send or a
+     * send given up is the caller's to say, and to count, once per message however often it is retried.
+     *
+     * @param buffer holding the message.
+     * @param offset of its first byte.
+     * @param length of the message.
+     * @return {@link SendStatus#OK}, {@link SendStatus#BACK_PRESSURED}, {@link SendStatus#NOT_CONNECTED},
+     * {@link SendStatus#CLOSED}, {@link SendStatus#MAX_POSITION_EXCEEDED} or {@link SendStatus#PAYLOAD_TOO_LARGE}.
+     */
+    int tryOffer(final DirectBuffer buffer, final int offset, final int length)
+    {
+        if (length > maxMessageLength || length < 0)
+        {
+            return SendStatus.PAYLOAD_TOO_LARGE;
+        }
+        while (true)
+        {
+            final long result = publication.offer(buffer, offset, length, reservedValueSupplier);
+            if (result > 0)
+            {
+                adminActions = 0;
+                counters.messagesSent.increment();
+                counters.bytesSent.getAndAdd(length);
+                return SendStatus.OK;
+            }
+            if (result == Publication.ADMIN_ACTION && ++adminActions <= MAX_IMMEDIATE_ADMIN_RETRIES)
+            {
+                continue;
+            }
+            adminActions = 0;
+            if (result == Publication.CLOSED)
+            {
+                return SendStatus.CLOSED;
+            }
+            if (result == Publication.MAX_POSITION_EXCEEDED)
+            {
+                return SendStatus.MAX_POSITION_EXCEEDED;
+            }
+            return result == Publication.NOT_CONNECTED ? SendStatus.NOT_CONNECTED : SendStatus.BACK_PRESSURED;
+        }
+    }
+
     private int onOfferFailure(
         final long result, final long deadlineNs, final boolean seenBackPressure, final boolean seenNotConnected)
     {

@@ -45,7 +45,10 @@ public final class TransportCounters implements AutoCloseable
     public final AtomicCounter backPressured;
     /** Sends that found their publication not connected at least once. */
     public final AtomicCounter notConnected;
-    /** Sends given up: deadline passed, publication closed or position exhausted. */
+    /**
+     * Messages given up: deadline or retry window passed, publication closed or position exhausted, or no
+     * room left to keep them; each message once, however often it was offered again before.
+     */
     public final AtomicCounter sendFailures;
     /** Sends refused because the message exceeded the configured maximum. */
     public final AtomicCounter payloadTooLarge;

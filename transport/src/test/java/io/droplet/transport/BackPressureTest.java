@@ -78,4 +78,48 @@ class BackPressureTest
             assertEquals(0, fixture.requester.inFlight());
         }
     }
+
+    @Test
+    @Timeout(value = 60, unit = TimeUnit.SECONDS)
+    void deferredSendsCountEachMessageOnceHoweverOftenRetried()
+    {
+        try (EchoFixture fixture = new EchoFixture(false, watcher::aeronDirectory, context -> context.maxMessageLength(4096)))
+        {
+            fixture.awaitConnected();
+            final TransportCounters counters = fixture.requesterChannels.counters();
+            final long sentBefore = counters.messagesSent.get();
+            final long failuresBefore = counters.sendFailures.get();
+            final long backPressuredBefore = counters.backPressured.get();
+            final DeferredSends sends = new DeferredSends(
+                fixture.requesterChannels.peers(), counters, TimeUnit.MILLISECONDS.toNanos(300), 64);
+            final UnsafeBuffer frame = new UnsafeBuffer(new byte[1000]);
+
+            // The responder never reads: the window fills, then messages are kept, up to the capacity.
+            int sendsOk = 0;
+            while (sends.size() < 10)
+            {
+                assertEquals(SendStatus.OK, sends.send(EchoFixture.RESPONDER_ID, frame, 0, frame.capacity(), System.nanoTime()));
+                sendsOk++;
+                assertTrue(sendsOk < 1000, "never back-pressured");
+            }
+            final int kept = sends.size();
+            final long offeredStraight = counters.messagesSent.get() - sentBefore;
+            assertEquals(sendsOk, offeredStraight + kept, "each message either sent or kept");
+
+            // Retried on every pass until the window passes, then given up.
+            int passes = 0;
+            while (sends.size() > 0)
+            {
+                fixture.requesterTransport.invoke();
+                sends.retry(System.nanoTime());
+                passes++;
+                assertTrue(passes < 100_000_000, "kept messages never given up");
+            }
+            assertTrue(passes > 1, "retried more than once before giving up: " + passes);
+            assertEquals(offeredStraight, counters.messagesSent.get() - sentBefore, "nothing more went out");
+            assertEquals(kept, counters.sendFailures.get() - failuresBefore, "one failure per message given up");
+            assertEquals(1, counters.backPressured.get() - backPressuredBefore,
+                "one back-pressured send: the messages after it queued behind it");
+        }
+    }
 }
