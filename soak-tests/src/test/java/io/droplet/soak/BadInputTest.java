@@ -132,7 +132,7 @@ class BadInputTest
                 offer(publications.get("scheduler"), connect, MessageHeaderEncoder.ENCODED_LENGTH + connectEncoder.encodedLength());
                 Await.until(answers.connected::get, Duration.ofSeconds(30), () -> "the scheduler answered the fuzzer's Connect");
 
-                final LatencyProbe before = LatencyProbe.run("DAG call", i -> client.callDag("dag", i), i -> (i + 1) * (i + 1));
+                final LatencyProbe before = LatencyProbe.warmThenRun("DAG call", i -> client.callDag("dag", i), i -> (i + 1) * (i + 1));
                 final ValidTraffic traffic = new ValidTraffic(client);
                 traffic.start();
 

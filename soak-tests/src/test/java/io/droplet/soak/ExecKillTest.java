@@ -79,7 +79,7 @@ class ExecKillTest
                 // Latency is probed with a DAG that writes nothing, before the first kill and after the last.
                 client.registerFunction("increment", Increment.class);
                 client.registerDag("plain", List.of("increment", "square"), List.of(Connection.of("increment", "square")));
-                final LatencyProbe before = LatencyProbe.run("plain DAG call", i -> client.callDag("plain", i), i -> (i + 1) * (i + 1));
+                final LatencyProbe before = LatencyProbe.warmThenRun("plain DAG call", i -> client.callDag("plain", i), i -> (i + 1) * (i + 1));
 
                 final Killer killer = new Killer(deployment, new Random(seed));
                 killer.start();

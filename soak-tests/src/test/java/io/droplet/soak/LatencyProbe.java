@@ -83,6 +83,21 @@ final class LatencyProbe
     }
 
     /**
+     * Runs the operations twice and keeps the second round: the figure before the faults is then of warm
+     * code, like the one after them, not of processes just started.
+     *
+     * @param what      the operations are, for a failure's message.
+     * @param operation to run.
+     * @param expected  value of each.
+     * @return the second round's figures.
+     */
+    static LatencyProbe warmThenRun(final String what, final Operation operation, final Expected expected)
+    {
+        run(what, operation, expected);
+        return run(what, operation, expected);
+    }
+
+    /**
      * @return operations that ended in a typed error.
      */
     int errorCount()

@@ -60,7 +60,7 @@ class StoreKillTest
                     client.put("probe-" + i, MaxLattice.of(i));
                     return i;
                 };
-                final LatencyProbe before = LatencyProbe.run("put", probePut, i -> i);
+                final LatencyProbe before = LatencyProbe.warmThenRun("put", probePut, i -> i);
                 final List<Long> acknowledged = new ArrayList<>();
                 final Map<ErrorCode, Integer> failed = new EnumMap<>(ErrorCode.class);
                 final ArrayDeque<CompletableFuture<Object>> window = new ArrayDeque<>();

@@ -213,12 +213,9 @@ public final class MessagePublisher implements AutoCloseable
         boolean notConnected = false;
         while (true)
         {
-            final long result = publication.offer(buffer, offset, length, reservedValueSupplier);
+            final long result = offerOnce(buffer, offset, length);
             if (result > 0)
             {
-                adminActions = 0;
-                counters.messagesSent.increment();
-                counters.bytesSent.getAndAdd(length);
                 return SendStatus.OK;
             }
             final int status = onOfferFailure(result, deadlineNs, backPressured, notConnected);
@@ -251,12 +248,9 @@ public final class MessagePublisher implements AutoCloseable
         }
         while (true)
         {
-            final long result = publication.offer(buffer, offset, length, reservedValueSupplier);
+            final long result = offerOnce(buffer, offset, length);
             if (result > 0)
             {
-                adminActions = 0;
-                counters.messagesSent.increment();
-                counters.bytesSent.getAndAdd(length);
                 return SendStatus.OK;
             }
             if (result == Publication.ADMIN_ACTION && ++adminActions <= MAX_IMMEDIATE_ADMIN_RETRIES)
@@ -274,6 +268,18 @@ public final class MessagePublisher implements AutoCloseable
             }
             return result == Publication.NOT_CONNECTED ? SendStatus.NOT_CONNECTED : SendStatus.BACK_PRESSURED;
         }
+    }
+
+    private long offerOnce(final DirectBuffer buffer, final int offset, final int length)
+    {
+        final long result = publication.offer(buffer, offset, length, reservedValueSupplier);
+        if (result > 0)
+        {
+            adminActions = 0;
+            counters.messagesSent.increment();
+            counters.bytesSent.getAndAdd(length);
+        }
+        return result;
     }
 
     private int onOfferFailure(
