@@ -196,12 +196,18 @@ class SoakTest
             }
             if (now - nextInterval >= 0)
             {
+                if (rows.size() + 1 == settledRow)
+                {
+                    // Heap after GC where growth is measured from is read after a collection made now, not
+                    // whenever the node last collected (a node that allocates little collects rarely).
+                    jcmd(deployment.pid("core"), "GC.run");
+                }
                 rows.add(Row.take(rows.size() + 1, deployment, recorder.getIntervalHistogram(), results.get(),
                     errorCount(errors), unexpected.get(), sent, kills));
                 System.out.println("SOAK " + rows.get(rows.size() - 1));
                 if (rows.size() == settledRow)
                 {
-                    nativeMemory(deployment.pid("core"), "baseline");
+                    jcmd(deployment.pid("core"), "VM.native_memory", "baseline");
                 }
                 nextInterval += intervalNs;
                 outstanding.removeIf(CompletableFuture::isDone);
@@ -293,6 +299,8 @@ class SoakTest
                 // Counted by its completion handler.
             }
         }
+        // Nothing is in flight any more: a collection now costs no operation its latency.
+        jcmd(deployment.pid("core"), "GC.run");
         rows.add(Row.take(rows.size() + 1, deployment, recorder.getIntervalHistogram(), results.get(), errorCount(errors),
             unexpected.get(), sent, kills));
 
@@ -324,8 +332,7 @@ class SoakTest
         // Runs of 30 minutes or more are measured over their second half: the JIT keeps compiling (new code paths
         // come with each kill's recovery) for some twenty minutes on a small machine, and code-cache growth is a
         // warm-up, not a leak. Shorter runs from a quarter in, with their looser bounds below.
-        final boolean longRun = DURATION.compareTo(Duration.ofMinutes(30)) >= 0;
-        final Row settled = rows.get(Math.min(longRun ? rows.size() / 2 : rows.size() / 4, rows.size() - 2));
+        final Row settled = rows.get(Math.min(settledRow - 1, rows.size() - 2));
         final double measuredHours = Math.max((last.index - settled.index) * INTERVAL.toSeconds() / 3600.0, 1e-9);
         final long heapGrowth = last.coreHeapAfterGc - settled.coreHeapAfterGc;
         // RSS steps up for a few seconds after each kill (the restarted executor's new log buffers are mapped
@@ -350,7 +357,7 @@ class SoakTest
             heapGrowth >> 10, rssGrowth >> 10, rssGrowth / 1e6 / measuredHours, first.coreFds, last.coreFds, first.coreThreads,
             last.coreThreads);
 
-        final String nativeDiff = nativeMemory(deployment.pid("core"), "summary.diff");
+        final String nativeDiff = jcmd(deployment.pid("core"), "VM.native_memory", "summary.diff");
         System.out.println("SOAK core native memory since the row RSS is measured from (NMT summary.diff):");
         System.out.println(nativeDiff);
         // Code the JIT compiles is RSS the JVM adds as new paths get hot: each kill's recovery runs code that
@@ -405,14 +412,16 @@ class SoakTest
     }
 
     /**
-     * Runs {@code jcmd <pid> VM.native_memory <command>} and returns what it printed, or why it could not.
+     * Runs {@code jcmd <pid> <command...>} and returns what it printed, or why it could not.
      */
-    private static String nativeMemory(final long pid, final String command)
+    private static String jcmd(final long pid, final String... command)
     {
         try
         {
-            final Process jcmd = new ProcessBuilder(new File(System.getProperty("java.home"), "bin/jcmd").getPath(),
-                Long.toString(pid), "VM.native_memory", command).redirectErrorStream(true).start();
+            final List<String> words = new ArrayList<>(List.of(
+                new File(System.getProperty("java.home"), "bin/jcmd").getPath(), Long.toString(pid)));
+            words.addAll(List.of(command));
+            final Process jcmd = new ProcessBuilder(words).redirectErrorStream(true).start();
             final String output = new String(jcmd.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
             if (!jcmd.waitFor(30, TimeUnit.SECONDS))
             {
