@@ -196,14 +196,11 @@ class SoakTest
             }
             if (now - nextInterval >= 0)
             {
-                if (rows.size() + 1 == settledRow)
-                {
-                    // Heap after GC where growth is measured from is read after a collection made now, not
-                    // whenever the node last collected (a node that allocates little collects rarely).
-                    jcmd(deployment.pid("core"), "GC.run");
-                }
+                // Heap after GC where growth is measured from is read after a full collection made now, to
+                // the KiB, not from the node's last young collection (a node that allocates little collects
+                // rarely, and its GC log rounds to MiB).
                 rows.add(Row.take(rows.size() + 1, deployment, recorder.getIntervalHistogram(), results.get(),
-                    errorCount(errors), unexpected.get(), sent, kills));
+                    errorCount(errors), unexpected.get(), sent, kills, rows.size() + 1 == settledRow));
                 System.out.println("SOAK " + rows.get(rows.size() - 1));
                 if (rows.size() == settledRow)
                 {
@@ -299,10 +296,9 @@ class SoakTest
                 // Counted by its completion handler.
             }
         }
-        // Nothing is in flight any more: a collection now costs no operation its latency.
-        jcmd(deployment.pid("core"), "GC.run");
+        // Nothing is in flight any more: the full collection the last row asks for costs no operation its latency.
         rows.add(Row.take(rows.size() + 1, deployment, recorder.getIntervalHistogram(), results.get(), errorCount(errors),
-            unexpected.get(), sent, kills));
+            unexpected.get(), sent, kills, true));
 
         final StringBuilder byKind = new StringBuilder();
         for (int k = 0; k < kinds.length; k++)
@@ -506,10 +502,10 @@ class SoakTest
         }
 
         static Row take(final int index, final Deployment deployment, final Histogram histogram, final long results,
-            final long errors, final long unexpected, final long sent, final int kills)
+            final long errors, final long unexpected, final long sent, final int kills, final boolean fullGc)
         {
             final long pid = deployment.pid("core");
-            return new Row(index, histogram, results, errors, unexpected, kills, heapAfterGc(pid),
+            return new Row(index, histogram, results, errors, unexpected, kills, fullGc ? heapAfterFullGc(pid) : heapAfterGc(pid),
                 deployment.residentBytes("core"), deployment.statusBytes("core", "RssAnon:"),
                 deployment.statusBytes("core", "RssShmem:"), fds(pid), threads(pid), selfRss());
         }
@@ -546,6 +542,18 @@ class SoakTest
             {
                 return -1;
             }
+        }
+
+        /**
+         * Asks the node for a full collection and reads the heap in use after it, to the KiB
+         * ({@code GC.heap_info}); falls back to the GC log if that cannot be read.
+         */
+        private static long heapAfterFullGc(final long pid)
+        {
+            jcmd(pid, "GC.run");
+            final java.util.regex.Matcher used = java.util.regex.Pattern.compile("heap\\s+total \\d+K, used (\\d+)K")
+                .matcher(jcmd(pid, "GC.heap_info"));
+            return used.find() ? Long.parseLong(used.group(1)) << 10 : heapAfterGc(pid);
         }
 
         private static long fds(final long pid)
