@@ -4,10 +4,7 @@ import io.droplet.codecs.lattice.LatticeType;
 import org.agrona.DirectBuffer;
 import org.agrona.MutableDirectBuffer;
 
-import static io.droplet.store.lattice.LatticeLayout.CLOCK_ENTRY_LENGTH;
 import static io.droplet.store.lattice.LatticeLayout.INT_LENGTH;
-import static io.droplet.store.lattice.LatticeLayout.LONG_LENGTH;
-import static io.droplet.store.lattice.LatticeLayout.LWW_HEADER_LENGTH;
 import static io.droplet.store.lattice.LatticeLayout.TAG_LENGTH;
 import static java.nio.ByteOrder.LITTLE_ENDIAN;
 
@@ -96,306 +93,32 @@ public final class LatticeMerger
         switch (LatticeType.ofTag(tag))
         {
             case LWW:
-                return copyWinner(compareLww(a, aOffset, aLength, b, bOffset, bLength) >= 0,
+                return WinnerMerges.copyWinner(WinnerMerges.compareLww(a, aOffset, aLength, b, bOffset, bLength) >= 0,
                     a, aOffset, aLength, b, bOffset, bLength, out, outOffset, outCapacity);
             case MAX:
-                return copyWinner(
+                return WinnerMerges.copyWinner(
                     a.getLong(aOffset + TAG_LENGTH, LITTLE_ENDIAN) >= b.getLong(bOffset + TAG_LENGTH, LITTLE_ENDIAN),
                     a, aOffset, aLength, b, bOffset, bLength, out, outOffset, outCapacity);
             case BOOL:
-                return copyWinner(a.getByte(aOffset + TAG_LENGTH) != 0,
+                return WinnerMerges.copyWinner(a.getByte(aOffset + TAG_LENGTH) != 0,
                     a, aOffset, aLength, b, bOffset, bLength, out, outOffset, outCapacity);
             case PRIORITY:
-                return copyWinner(comparePriority(a, aOffset, aLength, b, bOffset, bLength) >= 0,
+                return WinnerMerges.copyWinner(WinnerMerges.comparePriority(a, aOffset, aLength, b, bOffset, bLength) >= 0,
                     a, aOffset, aLength, b, bOffset, bLength, out, outOffset, outCapacity);
             case SET:
-                return mergeSet(a, aOffset, aLength, b, bOffset, bLength, out, outOffset, outCapacity);
+                return SortedMerges.mergeSet(a, aOffset, aLength, b, bOffset, bLength, out, outOffset, outCapacity);
             case ORDERED_SET:
-                return mergeOrderedSet(a, aOffset, aLength, b, bOffset, bLength, out, outOffset, outCapacity);
+                return SortedMerges.mergeOrderedSet(a, aOffset, aLength, b, bOffset, bLength, out, outOffset, outCapacity);
             case VECTOR_CLOCK:
-                return mergeClock(a, aOffset, aLength, b, bOffset, bLength, out, outOffset, outCapacity);
+                return SortedMerges.mergeClock(a, aOffset, aLength, b, bOffset, bLength, out, outOffset, outCapacity);
             case MAP:
                 return mergeMap(a, aOffset, aLength, b, bOffset, bLength, out, outOffset, outCapacity);
             case SINGLE_KEY_CAUSAL:
-                return mergeCausal(a, aOffset, aLength, b, bOffset, bLength, out, outOffset, outCapacity, false);
+                return CausalMerges.mergeCausal(a, aOffset, aLength, b, bOffset, bLength, out, outOffset, outCapacity, false);
             case MULTI_KEY_CAUSAL:
             default:
-                return mergeCausal(a, aOffset, aLength, b, bOffset, bLength, out, outOffset, outCapacity, true);
+                return CausalMerges.mergeCausal(a, aOffset, aLength, b, bOffset, bLength, out, outOffset, outCapacity, true);
         }
-    }
-
-    /**
-     * The winner of a lattice whose merge picks one side whole is copied whole: it is already
-     * canonical.
-     */
-    private static int copyWinner(
-        final boolean firstWins,
-        final DirectBuffer a,
-        final int aOffset,
-        final int aLength,
-        final DirectBuffer b,
-        final int bOffset,
-        final int bLength,
-        final MutableDirectBuffer out,
-        final int outOffset,
-        final int outCapacity)
-    {
-        final int length = firstWins ? aLength : bLength;
-        if (length > outCapacity)
-        {
-            return TOO_LARGE;
-        }
-        out.putBytes(outOffset, firstWins ? a : b, firstWins ? aOffset : bOffset, length);
-        return length;
-    }
-
-    /**
-     * @return the order of two LWW writes by (timestamp, node, value).
-     */
-    private static int compareLww(
-        final DirectBuffer a,
-        final int aOffset,
-        final int aLength,
-        final DirectBuffer b,
-        final int bOffset,
-        final int bLength)
-    {
-        final int aHeader = aOffset + TAG_LENGTH;
-        final int bHeader = bOffset + TAG_LENGTH;
-        int result = Long.compare(a.getLong(aHeader, LITTLE_ENDIAN), b.getLong(bHeader, LITTLE_ENDIAN));
-        if (0 == result)
-        {
-            result = Long.compare(
-                a.getLong(aHeader + LONG_LENGTH, LITTLE_ENDIAN), b.getLong(bHeader + LONG_LENGTH, LITTLE_ENDIAN));
-        }
-        if (0 == result)
-        {
-            // The value fills the rest of the encoding after its length field.
-            final int aValue = aHeader + LWW_HEADER_LENGTH + INT_LENGTH;
-            final int bValue = bHeader + LWW_HEADER_LENGTH + INT_LENGTH;
-            result = LatticeLayout.compareBytes(
-                a, aValue, aOffset + aLength - aValue, b, bValue, bOffset + bLength - bValue);
-        }
-        return result;
-    }
-
-    /**
-     * @return positive if {@code a} wins (lower priority, or equal priority and larger value),
-     * negative if {@code b} wins, 0 if they are equal.
-     */
-    private static int comparePriority(
-        final DirectBuffer a,
-        final int aOffset,
-        final int aLength,
-        final DirectBuffer b,
-        final int bOffset,
-        final int bLength)
-    {
-        final int aHeader = aOffset + TAG_LENGTH;
-        final int bHeader = bOffset + TAG_LENGTH;
-        // Reversed: the lower priority wins.
-        final int byPriority = Double.compare(
-            Double.longBitsToDouble(b.getLong(bHeader, LITTLE_ENDIAN)),
-            Double.longBitsToDouble(a.getLong(aHeader, LITTLE_ENDIAN)));
-        if (byPriority != 0)
-        {
-            return byPriority;
-        }
-        final int aValue = aHeader + LONG_LENGTH + INT_LENGTH;
-        final int bValue = bHeader + LONG_LENGTH + INT_LENGTH;
-        return LatticeLayout.compareBytes(a, aValue, aOffset + aLength - aValue, b, bValue, bOffset + bLength - bValue);
-    }
-
-    private static int mergeSet(
-        final DirectBuffer a,
-        final int aOffset,
-        final int aLength,
-        final DirectBuffer b,
-        final int bOffset,
-        final int bLength,
-        final MutableDirectBuffer out,
-        final int outOffset,
-        final int outCapacity)
-    {
-        final int header = TAG_LENGTH + INT_LENGTH;
-        if (outCapacity < header)
-        {
-            return TOO_LARGE;
-        }
-        final int aEnd = aOffset + aLength;
-        final int bEnd = bOffset + bLength;
-        final int limit = outOffset + outCapacity;
-        int aCursor = aOffset + header;
-        int bCursor = bOffset + header;
-        int position = outOffset + header;
-        int count = 0;
-        while (aCursor < aEnd || bCursor < bEnd)
-        {
-            final int order;
-            if (bCursor == bEnd)
-            {
-                order = -1;
-            }
-            else if (aCursor == aEnd)
-            {
-                order = 1;
-            }
-            else
-            {
-                order = LatticeLayout.compareBytes(
-                    a, aCursor + INT_LENGTH, a.getInt(aCursor, LITTLE_ENDIAN),
-                    b, bCursor + INT_LENGTH, b.getInt(bCursor, LITTLE_ENDIAN));
-            }
-            final DirectBuffer source = order <= 0 ? a : b;
-            final int from = order <= 0 ? aCursor : bCursor;
-            final int length = LatticeLayout.bytesEnd(source, from) - from;
-            if (limit - position < length)
-            {
-                return TOO_LARGE;
-            }
-            out.putBytes(position, source, from, length);
-            position += length;
-            count++;
-            if (order <= 0)
-            {
-                aCursor += length;
-            }
-            if (order >= 0)
-            {
-                bCursor = LatticeLayout.bytesEnd(b, bCursor);
-            }
-        }
-        out.putByte(outOffset, LatticeType.SET.tag());
-        out.putInt(outOffset + TAG_LENGTH, count, LITTLE_ENDIAN);
-        return position - outOffset;
-    }
-
-    private static int mergeOrderedSet(
-        final DirectBuffer a,
-        final int aOffset,
-        final int aLength,
-        final DirectBuffer b,
-        final int bOffset,
-        final int bLength,
-        final MutableDirectBuffer out,
-        final int outOffset,
-        final int outCapacity)
-    {
-        final int header = TAG_LENGTH + INT_LENGTH;
-        if (outCapacity < header)
-        {
-            return TOO_LARGE;
-        }
-        final int aEnd = aOffset + aLength;
-        final int bEnd = bOffset + bLength;
-        final int limit = outOffset + outCapacity;
-        int aCursor = aOffset + header;
-        int bCursor = bOffset + header;
-        int position = outOffset + header;
-        int count = 0;
-        while (aCursor < aEnd || bCursor < bEnd)
-        {
-            int order;
-            if (bCursor == bEnd)
-            {
-                order = -1;
-            }
-            else if (aCursor == aEnd)
-            {
-                order = 1;
-            }
-            else
-            {
-                order = Long.compare(a.getLong(aCursor, LITTLE_ENDIAN), b.getLong(bCursor, LITTLE_ENDIAN));
-                if (0 == order)
-                {
-                    final int aElement = aCursor + LONG_LENGTH;
-                    final int bElement = bCursor + LONG_LENGTH;
-                    order = LatticeLayout.compareBytes(
-                        a, aElement + INT_LENGTH, a.getInt(aElement, LITTLE_ENDIAN),
-                        b, bElement + INT_LENGTH, b.getInt(bElement, LITTLE_ENDIAN));
-                }
-            }
-            final DirectBuffer source = order <= 0 ? a : b;
-            final int from = order <= 0 ? aCursor : bCursor;
-            final int length = LatticeLayout.bytesEnd(source, from + LONG_LENGTH) - from;
-            if (limit - position < length)
-            {
-                return TOO_LARGE;
-            }
-            out.putBytes(position, source, from, length);
-            position += length;
-            count++;
-            if (order <= 0)
-            {
-                aCursor += length;
-            }
-            if (order >= 0)
-            {
-                bCursor = LatticeLayout.bytesEnd(b, bCursor + LONG_LENGTH);
-            }
-        }
-        out.putByte(outOffset, LatticeType.ORDERED_SET.tag());
-        out.putInt(outOffset + TAG_LENGTH, count, LITTLE_ENDIAN);
-        return position - outOffset;
-    }
-
-    private static int mergeClock(
-        final DirectBuffer a,
-        final int aOffset,
-        final int aLength,
-        final DirectBuffer b,
-        final int bOffset,
-        final int bLength,
-        final MutableDirectBuffer out,
-        final int outOffset,
-        final int outCapacity)
-    {
-        final int header = TAG_LENGTH + INT_LENGTH;
-        if (outCapacity < header)
-        {
-            return TOO_LARGE;
-        }
-        final int aEnd = aOffset + aLength;
-        final int bEnd = bOffset + bLength;
-        final int limit = outOffset + outCapacity;
-        int aCursor = aOffset + header;
-        int bCursor = bOffset + header;
-        int position = outOffset + header;
-        int count = 0;
-        while (aCursor < aEnd || bCursor < bEnd)
-        {
-            if (limit - position < CLOCK_ENTRY_LENGTH)
-            {
-                return TOO_LARGE;
-            }
-            final long aNode = aCursor < aEnd ? a.getLong(aCursor, LITTLE_ENDIAN) : 0;
-            final long bNode = bCursor < bEnd ? b.getLong(bCursor, LITTLE_ENDIAN) : 0;
-            if (bCursor == bEnd || (aCursor < aEnd && aNode < bNode))
-            {
-                out.putBytes(position, a, aCursor, CLOCK_ENTRY_LENGTH);
-                aCursor += CLOCK_ENTRY_LENGTH;
-            }
-            else if (aCursor == aEnd || bNode < aNode)
-            {
-                out.putBytes(position, b, bCursor, CLOCK_ENTRY_LENGTH);
-                bCursor += CLOCK_ENTRY_LENGTH;
-            }
-            else
-            {
-                final long aCounter = a.getLong(aCursor + LONG_LENGTH, LITTLE_ENDIAN);
-                final long bCounter = b.getLong(bCursor + LONG_LENGTH, LITTLE_ENDIAN);
-                out.putLong(position, aNode, LITTLE_ENDIAN);
-                out.putLong(position + LONG_LENGTH, Math.max(aCounter, bCounter), LITTLE_ENDIAN);
-                aCursor += CLOCK_ENTRY_LENGTH;
-                bCursor += CLOCK_ENTRY_LENGTH;
-            }
-            position += CLOCK_ENTRY_LENGTH;
-            count++;
-        }
-        out.putByte(outOffset, LatticeType.VECTOR_CLOCK.tag());
-        out.putInt(outOffset + TAG_LENGTH, count, LITTLE_ENDIAN);
-        return position - outOffset;
     }
 
     private int mergeMap(
@@ -490,119 +213,5 @@ public final class LatticeMerger
         out.putByte(outOffset, LatticeType.MAP.tag());
         out.putInt(outOffset + TAG_LENGTH, count, LITTLE_ENDIAN);
         return position - outOffset;
-    }
-
-    /**
-     * The causal types, streamed: the versions of both sides are merged in the order of their
-     * encodings (a version both sides hold is written once), and a version only one side holds is
-     * written unless the other side has a version whose clock strictly dominates it. Its own side
-     * cannot dominate it, being a valid antichain, and a version both sides hold is dominated by
-     * neither, so this keeps exactly the maximal versions of the union. Quadratic in the number of
-     * versions, like the validation that precedes it.
-     */
-    private static int mergeCausal(
-        final DirectBuffer a,
-        final int aOffset,
-        final int aLength,
-        final DirectBuffer b,
-        final int bOffset,
-        final int bLength,
-        final MutableDirectBuffer out,
-        final int outOffset,
-        final int outCapacity,
-        final boolean withDependencies)
-    {
-        final int header = TAG_LENGTH + INT_LENGTH;
-        if (outCapacity < header)
-        {
-            return TOO_LARGE;
-        }
-        final int aEnd = aOffset + aLength;
-        final int bEnd = bOffset + bLength;
-        final int aFirst = aOffset + header;
-        final int bFirst = bOffset + header;
-        final int limit = outOffset + outCapacity;
-        int aCursor = aFirst;
-        int bCursor = bFirst;
-        int position = outOffset + header;
-        int count = 0;
-        while (aCursor < aEnd || bCursor < bEnd)
-        {
-            final int aNext = aCursor < aEnd ? LatticeLayout.versionEnd(a, aCursor, withDependencies) : aEnd;
-            final int bNext = bCursor < bEnd ? LatticeLayout.versionEnd(b, bCursor, withDependencies) : bEnd;
-            final int order;
-            if (bCursor == bEnd)
-            {
-                order = -1;
-            }
-            else if (aCursor == aEnd)
-            {
-                order = 1;
-            }
-            else
-            {
-                order = LatticeLayout.compareBytes(a, aCursor, aNext - aCursor, b, bCursor, bNext - bCursor);
-            }
-            final DirectBuffer source = order <= 0 ? a : b;
-            final int from = order <= 0 ? aCursor : bCursor;
-            final int length = (order <= 0 ? aNext : bNext) - from;
-            final boolean kept;
-            if (order < 0)
-            {
-                kept = !dominated(a, aCursor, b, bFirst, bEnd, withDependencies);
-            }
-            else if (order > 0)
-            {
-                kept = !dominated(b, bCursor, a, aFirst, aEnd, withDependencies);
-            }
-            else
-            {
-                kept = true;
-            }
-            if (kept)
-            {
-                if (limit - position < length)
-                {
-                    return TOO_LARGE;
-                }
-                out.putBytes(position, source, from, length);
-                position += length;
-                count++;
-            }
-            if (order <= 0)
-            {
-                aCursor = aNext;
-            }
-            if (order >= 0)
-            {
-                bCursor = bNext;
-            }
-        }
-        final LatticeType type = withDependencies ? LatticeType.MULTI_KEY_CAUSAL : LatticeType.SINGLE_KEY_CAUSAL;
-        out.putByte(outOffset, type.tag());
-        out.putInt(outOffset + TAG_LENGTH, count, LITTLE_ENDIAN);
-        return position - outOffset;
-    }
-
-    /**
-     * @return true if a version in {@code [first, end)} of {@code others} has a clock strictly
-     * dominating the clock of the version at {@code version}.
-     */
-    private static boolean dominated(
-        final DirectBuffer buffer,
-        final int version,
-        final DirectBuffer others,
-        final int first,
-        final int end,
-        final boolean withDependencies)
-    {
-        for (int other = first; other < end; other = LatticeLayout.versionEnd(others, other, withDependencies))
-        {
-            if (LatticeLayout.compareClocks(buffer, version, others, other) == LatticeLayout.BEFORE)
-            {
-                return true;
-            }
-        }
-        return false;
     }
 }
