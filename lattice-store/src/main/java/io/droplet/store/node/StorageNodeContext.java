@@ -7,10 +7,17 @@ import io.droplet.transport.Endpoint;
 import io.droplet.transport.NodeChannels;
 import org.agrona.SystemUtil;
 import org.agrona.collections.Long2ObjectHashMap;
+import org.agrona.concurrent.EpochClock;
+import org.agrona.concurrent.NanoClock;
+import org.agrona.concurrent.SystemEpochClock;
 
 /**
  * Settings and parts of a {@link StorageNode}. Ring membership comes from configuration for now:
  * every storage node of the ring with its endpoint ({@link #peer(long, Endpoint)}).
+ * <p>
+ * Every clock, period, size and limit the node and its state machines use is read from here after
+ * {@link #conclude()} (the node calls it): settings left unset take the transport's values (clock, send
+ * timeout, message length, requests in flight) or the defaults below.
  * <p>
  * <b>Note:</b> not thread-safe; fill in, then hand to the node.
  */
@@ -30,6 +37,14 @@ public final class StorageNodeContext
     public static final String REPLICA_TIMEOUT_DEFAULT = "2s";
     /** Most keys in one gossip message. */
     public static final int GOSSIP_BATCH_DEFAULT = 256;
+    /** Most gossip messages to one peer in one round, by default. */
+    public static final int MAX_GOSSIP_BATCHES_PER_PEER_DEFAULT = 8;
+    /** Most fragments polled in one duty cycle, by default. */
+    public static final int FRAGMENT_LIMIT_DEFAULT = 64;
+    /** Most keys watched by subscribers at once. */
+    public static final String MAX_SUBSCRIBED_KEYS_PROP_NAME = "droplet.store.max.subscribed.keys";
+    /** Default most keys watched: 1,048,576. */
+    public static final int MAX_SUBSCRIBED_KEYS_DEFAULT = 1 << 20;
 
     private int replicationFactor = Integer.getInteger(REPLICATION_FACTOR_PROP_NAME, REPLICATION_FACTOR_DEFAULT);
     private long gossipPeriodNs = SystemUtil.parseDuration(GOSSIP_PERIOD_PROP_NAME,
@@ -38,6 +53,15 @@ public final class StorageNodeContext
         System.getProperty(REPLICA_TIMEOUT_PROP_NAME, REPLICA_TIMEOUT_DEFAULT));
     private int gossipBatch = GOSSIP_BATCH_DEFAULT;
     private int virtualNodes = HashRing.DEFAULT_VIRTUAL_NODES;
+    private int maxGossipBatchesPerPeer = MAX_GOSSIP_BATCHES_PER_PEER_DEFAULT;
+    private int fragmentLimit = FRAGMENT_LIMIT_DEFAULT;
+    private int maxSubscribedKeys = Integer.getInteger(MAX_SUBSCRIBED_KEYS_PROP_NAME, MAX_SUBSCRIBED_KEYS_DEFAULT);
+    private long sendTimeoutNs;
+    private int maxMessageLength;
+    private int maxPendingPuts;
+    private NanoClock nanoClock;
+    private EpochClock epochClock;
+    private boolean concluded;
     private final Long2ObjectHashMap<Endpoint> peers = new Long2ObjectHashMap<>();
     private NodeChannels channels;
     private LatticeStore store;
@@ -205,6 +229,196 @@ public final class StorageNodeContext
     public StorageNodeContext counters(final StoreCounters counters)
     {
         this.counters = counters;
+        return this;
+    }
+
+    /**
+     * Validates the settings and resolves the defaults; called by the node, idempotent.
+     *
+     * @return this context.
+     * @throws IllegalStateException if a part is missing or a setting is out of range.
+     */
+    public StorageNodeContext conclude()
+    {
+        if (concluded)
+        {
+            return this;
+        }
+        if (null == channels || null == store || null == counters)
+        {
+            throw new IllegalStateException("channels, store and counters are required");
+        }
+        if (replicationFactor < 1 || gossipPeriodNs <= 0 || replicaTimeoutNs <= 0 || gossipBatch < 1 ||
+            maxGossipBatchesPerPeer < 1 || fragmentLimit < 1 || maxSubscribedKeys < 0)
+        {
+            throw new IllegalStateException("storage node settings out of range");
+        }
+        final io.droplet.transport.TransportContext transport = channels.transport().context();
+        if (null == nanoClock)
+        {
+            nanoClock = transport.nanoClock();
+        }
+        if (null == epochClock)
+        {
+            epochClock = SystemEpochClock.INSTANCE;
+        }
+        if (0 == sendTimeoutNs)
+        {
+            sendTimeoutNs = transport.sendTimeoutNs();
+        }
+        if (0 == maxMessageLength)
+        {
+            maxMessageLength = transport.maxMessageLength();
+        }
+        if (0 == maxPendingPuts)
+        {
+            maxPendingPuts = transport.maxPendingRequests();
+        }
+        concluded = true;
+        return this;
+    }
+
+    /**
+     * @return most gossip messages to one peer in one round.
+     */
+    public int maxGossipBatchesPerPeer()
+    {
+        return maxGossipBatchesPerPeer;
+    }
+
+    /**
+     * @param maxGossipBatchesPerPeer most gossip messages to one peer in one round.
+     * @return this context.
+     */
+    public StorageNodeContext maxGossipBatchesPerPeer(final int maxGossipBatchesPerPeer)
+    {
+        this.maxGossipBatchesPerPeer = maxGossipBatchesPerPeer;
+        return this;
+    }
+
+    /**
+     * @return most fragments polled in one duty cycle.
+     */
+    public int fragmentLimit()
+    {
+        return fragmentLimit;
+    }
+
+    /**
+     * @param fragmentLimit most fragments polled in one duty cycle.
+     * @return this context.
+     */
+    public StorageNodeContext fragmentLimit(final int fragmentLimit)
+    {
+        this.fragmentLimit = fragmentLimit;
+        return this;
+    }
+
+    /**
+     * @return most keys watched by subscribers at once.
+     */
+    public int maxSubscribedKeys()
+    {
+        return maxSubscribedKeys;
+    }
+
+    /**
+     * @param maxSubscribedKeys most keys watched by subscribers at once.
+     * @return this context.
+     */
+    public StorageNodeContext maxSubscribedKeys(final int maxSubscribedKeys)
+    {
+        this.maxSubscribedKeys = maxSubscribedKeys;
+        return this;
+    }
+
+    /**
+     * @return how long a send may wait for its link, in nanoseconds (0 until concluded: the transport's).
+     */
+    public long sendTimeoutNs()
+    {
+        return sendTimeoutNs;
+    }
+
+    /**
+     * @param sendTimeoutNs how long a send may wait for its link; 0 for the transport's.
+     * @return this context.
+     */
+    public StorageNodeContext sendTimeoutNs(final long sendTimeoutNs)
+    {
+        this.sendTimeoutNs = sendTimeoutNs;
+        return this;
+    }
+
+    /**
+     * @return longest message sent or answered (0 until concluded: the transport's).
+     */
+    public int maxMessageLength()
+    {
+        return maxMessageLength;
+    }
+
+    /**
+     * @param maxMessageLength longest message; 0 for the transport's.
+     * @return this context.
+     */
+    public StorageNodeContext maxMessageLength(final int maxMessageLength)
+    {
+        this.maxMessageLength = maxMessageLength;
+        return this;
+    }
+
+    /**
+     * @return most forwarded puts awaiting acknowledgement (0 until concluded: the transport's requests in flight).
+     */
+    public int maxPendingPuts()
+    {
+        return maxPendingPuts;
+    }
+
+    /**
+     * @param maxPendingPuts most forwards awaiting acknowledgement; 0 for the transport's limit.
+     * @return this context.
+     */
+    public StorageNodeContext maxPendingPuts(final int maxPendingPuts)
+    {
+        this.maxPendingPuts = maxPendingPuts;
+        return this;
+    }
+
+    /**
+     * @return the clock of deadlines and gossip periods (null until concluded: the transport's).
+     */
+    public NanoClock nanoClock()
+    {
+        return nanoClock;
+    }
+
+    /**
+     * @param nanoClock of deadlines and gossip periods; null for the transport's.
+     * @return this context.
+     */
+    public StorageNodeContext nanoClock(final NanoClock nanoClock)
+    {
+        this.nanoClock = nanoClock;
+        return this;
+    }
+
+    /**
+     * @return the clock that stamps subscriber updates (null until concluded: the system's).
+     */
+    public EpochClock epochClock()
+    {
+        return epochClock;
+    }
+
+    /**
+     * @param epochClock stamps subscriber updates; null for the system's.
+     * @return this context.
+     */
+    public StorageNodeContext epochClock(final EpochClock epochClock)
+    {
+        this.epochClock = epochClock;
         return this;
     }
 }
