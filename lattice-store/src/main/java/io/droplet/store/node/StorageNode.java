@@ -4,6 +4,7 @@ import io.droplet.codecs.FrameRejection;
 import io.droplet.codecs.sbe.AckLevel;
 import io.droplet.codecs.sbe.ErrorCode;
 import io.droplet.store.ring.HashRing;
+import io.droplet.transport.DeferredSends;
 import io.droplet.transport.Endpoint;
 import io.droplet.transport.InboundAdapter;
 import io.droplet.transport.NodeChannels;
@@ -21,8 +22,8 @@ import org.agrona.concurrent.NanoClock;
  * A thin duty cycle: it reads the clock once, polls its {@link StorageNodeAdapter} (which decodes each
  * message and calls this node as the {@link StorageNodeListener}), hands each message to the state machine
  * whose job it is ({@link ShardReader}, {@link ReplicaCoordinator}, {@link AntiEntropy},
- * {@link KeySubscriptions}), then lets the coordinator expire its deadlines and anti-entropy run a gossip
- * round when one is due. Everything sent goes through a {@link StorageNodePublisher}. Settings come from
+ * {@link KeySubscriptions}), then lets the coordinator expire its deadlines, anti-entropy run a gossip
+ * round when one is due, and the publisher offer again the answers whose link was not ready. Everything sent goes through a {@link StorageNodePublisher}. Settings come from
  * the {@link StorageNodeContext}, concluded here.
  * <p>
  * <b>Note:</b> an agent: not thread-safe, run by one thread.
@@ -70,7 +71,8 @@ public final class StorageNode implements Agent, StorageNodeListener
             throw new IllegalArgumentException("node " + nodeId + " is not among the configured storage peers");
         }
 
-        this.publisher = new StorageNodePublisher(channels, clock, context.sendTimeoutNs());
+        this.publisher = new StorageNodePublisher(channels, clock, context.sendTimeoutNs(), new DeferredSends(
+            channels.peers(), channels.counters(), context.sendRetryWindowNs(), context.maxDeferredSends()));
         final LocalShard shard = new LocalShard(nodeId, context.store(), ring, context.replicationFactor());
         this.reader = new ShardReader(context.store(), publisher, context.counters().gets, context.maxMessageLength());
         this.coordinator = new ReplicaCoordinator(shard, publisher, cycleClock, context.replicaTimeoutNs(),
@@ -95,6 +97,7 @@ public final class StorageNode implements Agent, StorageNodeListener
         int work = inbound.poll(fragmentLimit);
         work += coordinator.doWork(nowNs);
         work += antiEntropy.doWork(nowNs);
+        work += publisher.retry(nowNs);
         return work;
     }
 

@@ -39,6 +39,12 @@ public final class StorageNodeContext
     public static final int GOSSIP_BATCH_DEFAULT = 256;
     /** Most gossip messages to one peer in one round, by default. */
     public static final int MAX_GOSSIP_BATCHES_PER_PEER_DEFAULT = 8;
+    /** How long an answer whose link is not ready is kept and offered again. */
+    public static final String SEND_RETRY_WINDOW_PROP_NAME = "droplet.store.send.retry.window";
+    /** Default send retry window: 2 s. */
+    public static final String SEND_RETRY_WINDOW_DEFAULT = "2s";
+    /** Most answers kept for another try at once, by default. */
+    public static final int MAX_DEFERRED_SENDS_DEFAULT = 4096;
     /** Most fragments polled in one duty cycle, by default. */
     public static final int FRAGMENT_LIMIT_DEFAULT = 64;
     /** Most keys watched by subscribers at once. */
@@ -56,7 +62,10 @@ public final class StorageNodeContext
     private int maxGossipBatchesPerPeer = MAX_GOSSIP_BATCHES_PER_PEER_DEFAULT;
     private int fragmentLimit = FRAGMENT_LIMIT_DEFAULT;
     private int maxSubscribedKeys = Integer.getInteger(MAX_SUBSCRIBED_KEYS_PROP_NAME, MAX_SUBSCRIBED_KEYS_DEFAULT);
-    private long sendTimeoutNs;
+    private long sendTimeoutNs = -1;
+    private long sendRetryWindowNs = SystemUtil.parseDuration(SEND_RETRY_WINDOW_PROP_NAME,
+        System.getProperty(SEND_RETRY_WINDOW_PROP_NAME, SEND_RETRY_WINDOW_DEFAULT));
+    private int maxDeferredSends = MAX_DEFERRED_SENDS_DEFAULT;
     private int maxMessageLength;
     private int maxPendingPuts;
     private NanoClock nanoClock;
@@ -249,7 +258,8 @@ public final class StorageNodeContext
             throw new IllegalStateException("channels, store and counters are required");
         }
         if (replicationFactor < 1 || gossipPeriodNs <= 0 || replicaTimeoutNs <= 0 || gossipBatch < 1 ||
-            maxGossipBatchesPerPeer < 1 || fragmentLimit < 1 || maxSubscribedKeys < 0)
+            maxGossipBatchesPerPeer < 1 || fragmentLimit < 1 || maxSubscribedKeys < 0 || sendRetryWindowNs < 0 ||
+            maxDeferredSends < 1)
         {
             throw new IllegalStateException("storage node settings out of range");
         }
@@ -262,7 +272,7 @@ public final class StorageNodeContext
         {
             epochClock = SystemEpochClock.INSTANCE;
         }
-        if (0 == sendTimeoutNs)
+        if (sendTimeoutNs < 0)
         {
             sendTimeoutNs = transport.sendTimeoutNs();
         }
@@ -333,7 +343,7 @@ public final class StorageNodeContext
     }
 
     /**
-     * @return how long a send may wait for its link, in nanoseconds (0 until concluded: the transport's).
+     * @return how long a gossip send may wait for its link, in nanoseconds (-1 until concluded: the transport's).
      */
     public long sendTimeoutNs()
     {
@@ -341,7 +351,7 @@ public final class StorageNodeContext
     }
 
     /**
-     * @param sendTimeoutNs how long a send may wait for its link; 0 for the transport's.
+     * @param sendTimeoutNs how long a gossip send may wait for its link; -1 for the transport's.
      * @return this context.
      */
     public StorageNodeContext sendTimeoutNs(final long sendTimeoutNs)
@@ -419,6 +429,42 @@ public final class StorageNodeContext
     public StorageNodeContext epochClock(final EpochClock epochClock)
     {
         this.epochClock = epochClock;
+        return this;
+    }
+
+    /**
+     * @return how long an answer whose link is not ready is kept and offered again, in nanoseconds.
+     */
+    public long sendRetryWindowNs()
+    {
+        return sendRetryWindowNs;
+    }
+
+    /**
+     * @param sendRetryWindowNs how long an answer whose link is not ready is kept and offered again.
+     * @return this context.
+     */
+    public StorageNodeContext sendRetryWindowNs(final long sendRetryWindowNs)
+    {
+        this.sendRetryWindowNs = sendRetryWindowNs;
+        return this;
+    }
+
+    /**
+     * @return most answers kept for another try at once.
+     */
+    public int maxDeferredSends()
+    {
+        return maxDeferredSends;
+    }
+
+    /**
+     * @param maxDeferredSends most answers kept for another try at once.
+     * @return this context.
+     */
+    public StorageNodeContext maxDeferredSends(final int maxDeferredSends)
+    {
+        this.maxDeferredSends = maxDeferredSends;
         return this;
     }
 }

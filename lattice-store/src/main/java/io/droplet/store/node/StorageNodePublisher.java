@@ -11,19 +11,26 @@ import io.droplet.codecs.sbe.KvsGetResponseEncoder;
 import io.droplet.codecs.sbe.KvsMergeEncoder;
 import io.droplet.codecs.sbe.KvsPutResponseEncoder;
 import io.droplet.codecs.sbe.MessageHeaderEncoder;
+import io.droplet.transport.DeferredSends;
 import io.droplet.transport.ErrorReplier;
 import io.droplet.transport.MessagePublisher;
 import io.droplet.transport.NodeChannels;
 import io.droplet.transport.SendStatus;
 import org.agrona.DirectBuffer;
+import org.agrona.MutableDirectBuffer;
 import org.agrona.concurrent.NanoClock;
 
 /**
- * Encodes a storage node's messages in place: each is sized first, claimed on the destination's
- * publication ({@code tryClaim} when it fits a frame), encoded with a reused flyweight at the claimed
- * offset and committed. A claim waits for the link up to the send timeout, as the node's sends always did;
- * a send that fails is counted in {@link #repliesUndeliverable()} and left to the caller (a forward's ack
- * times out, gossip keeps its keys for the next round).
+ * Encodes a storage node's messages in place: each is sized first, claimed, encoded with a reused
+ * flyweight at the claimed offset and committed.
+ * <p>
+ * Answers, forwards and pushes are claimed through the node's {@link DeferredSends}: in the publication's
+ * term when the link is ready and nothing waits for that destination, otherwise in a scratch buffer whose
+ * message is kept and offered again by {@link #retry(long)} (a client's first answer often goes out before
+ * its link has connected). Gossip is claimed on the publication directly, waiting no longer than the send
+ * timeout: a batch that cannot go now must stay with anti-entropy, which keeps its keys for the next round,
+ * rather than be kept here and possibly given up. A send that fails is counted in
+ * {@link #repliesUndeliverable()} and left to the caller (a forward's ack times out).
  * <p>
  * <b>Note:</b> not thread-safe; owned by the node's agent.
  */
@@ -34,6 +41,7 @@ public final class StorageNodePublisher implements StoragePublisher
     private final NodeChannels channels;
     private final NanoClock clock;
     private final long sendTimeoutNs;
+    private final DeferredSends deferredSends;
     private final ErrorReplier errorReplier;
     private final MessageHeaderEncoder headerEncoder = new MessageHeaderEncoder();
     private final ConnectedEncoder connectedEncoder = new ConnectedEncoder();
@@ -43,20 +51,36 @@ public final class StorageNodePublisher implements StoragePublisher
     private final AckEncoder ackEncoder = new AckEncoder();
     private final KeyUpdateEncoder keyUpdateEncoder = new KeyUpdateEncoder();
     private final GossipEncoder gossipEncoder = new GossipEncoder();
-    private MessagePublisher claimed;
+    private MessagePublisher claimedPublisher;
+    private MutableDirectBuffer claimedBuffer;
+    private int claimedOffset;
     private long repliesUndeliverable;
 
     /**
      * @param channels      of the node.
      * @param clock         the send deadlines are on (the transport's).
-     * @param sendTimeoutNs how long a send may wait for its link.
+     * @param sendTimeoutNs how long a gossip send may wait for its link.
+     * @param deferredSends keeps the answers whose link is not ready; {@link #retry(long)} offers them again.
      */
-    public StorageNodePublisher(final NodeChannels channels, final NanoClock clock, final long sendTimeoutNs)
+    public StorageNodePublisher(
+        final NodeChannels channels, final NanoClock clock, final long sendTimeoutNs, final DeferredSends deferredSends)
     {
         this.channels = channels;
         this.clock = clock;
         this.sendTimeoutNs = sendTimeoutNs;
-        this.errorReplier = new ErrorReplier(channels);
+        this.deferredSends = deferredSends;
+        this.errorReplier = new ErrorReplier(channels, deferredSends);
+    }
+
+    /**
+     * Offers the kept messages again; gives up those whose retry window passed.
+     *
+     * @param nowNs current time.
+     * @return messages sent.
+     */
+    public int retry(final long nowNs)
+    {
+        return deferredSends.size() > 0 ? deferredSends.retry(nowNs) : 0;
     }
 
     /**
@@ -77,7 +101,7 @@ public final class StorageNodePublisher implements StoragePublisher
         {
             return status;
         }
-        connectedEncoder.wrapAndApplyHeader(claimed.buffer(), claimed.offset(), headerEncoder)
+        connectedEncoder.wrapAndApplyHeader(claimedBuffer, claimedOffset, headerEncoder)
             .correlationId(correlationId)
             .sessionId(sessionId)
             .leaseTimeoutNs(0);
@@ -103,7 +127,7 @@ public final class StorageNodePublisher implements StoragePublisher
             return status;
         }
         final KvsGetResponseEncoder.EntriesEncoder encoder = getResponseEncoder
-            .wrapAndApplyHeader(claimed.buffer(), claimed.offset(), headerEncoder)
+            .wrapAndApplyHeader(claimedBuffer, claimedOffset, headerEncoder)
             .correlationId(correlationId)
             .code(code)
             .entriesCount(count);
@@ -130,7 +154,7 @@ public final class StorageNodePublisher implements StoragePublisher
         {
             return status;
         }
-        putResponseEncoder.wrapAndApplyHeader(claimed.buffer(), claimed.offset(), headerEncoder)
+        putResponseEncoder.wrapAndApplyHeader(claimedBuffer, claimedOffset, headerEncoder)
             .correlationId(correlationId)
             .code(code);
         return commit();
@@ -158,7 +182,7 @@ public final class StorageNodePublisher implements StoragePublisher
         {
             return status;
         }
-        mergeEncoder.wrapAndApplyHeader(claimed.buffer(), claimed.offset(), headerEncoder)
+        mergeEncoder.wrapAndApplyHeader(claimedBuffer, claimedOffset, headerEncoder)
             .correlationId(forwardId)
             .replyTo(replyTo)
             .putKey(buffer, keyOffset, keyLength)
@@ -176,7 +200,7 @@ public final class StorageNodePublisher implements StoragePublisher
         {
             return status;
         }
-        ackEncoder.wrapAndApplyHeader(claimed.buffer(), claimed.offset(), headerEncoder).correlationId(correlationId);
+        ackEncoder.wrapAndApplyHeader(claimedBuffer, claimedOffset, headerEncoder).correlationId(correlationId);
         return commit();
     }
 
@@ -194,7 +218,7 @@ public final class StorageNodePublisher implements StoragePublisher
         {
             return status;
         }
-        keyUpdateEncoder.wrapAndApplyHeader(claimed.buffer(), claimed.offset(), headerEncoder)
+        keyUpdateEncoder.wrapAndApplyHeader(claimedBuffer, claimedOffset, headerEncoder)
             .source(source)
             .timestamp(timestampNs)
             .putKey(key, keyOffset, keyLength)
@@ -215,13 +239,13 @@ public final class StorageNodePublisher implements StoragePublisher
                 GossipEncoder.EntriesEncoder.keyHeaderLength() + entries.keyLength(i) +
                 GossipEncoder.EntriesEncoder.valueHeaderLength() + Math.max(0, entries.valueLength(i));
         }
-        final int status = claim(peer, length);
+        final int status = claimNow(peer, length);
         if (status != SendStatus.OK)
         {
             return status;
         }
         final GossipEncoder.EntriesEncoder encoder = gossipEncoder
-            .wrapAndApplyHeader(claimed.buffer(), claimed.offset(), headerEncoder)
+            .wrapAndApplyHeader(claimedBuffer, claimedOffset, headerEncoder)
             .sender(sender)
             .round(round)
             .entriesCount(count);
@@ -255,6 +279,23 @@ public final class StorageNodePublisher implements StoragePublisher
 
     private int claim(final long destination, final int length)
     {
+        final int status = deferredSends.claim(destination, length, clock.nanoTime());
+        if (status != SendStatus.OK)
+        {
+            repliesUndeliverable++;
+            return status;
+        }
+        claimedPublisher = null;
+        claimedBuffer = deferredSends.buffer();
+        claimedOffset = deferredSends.offset();
+        return SendStatus.OK;
+    }
+
+    /**
+     * Claims on the destination's publication, waiting no longer than the send timeout, never kept.
+     */
+    private int claimNow(final long destination, final int length)
+    {
         final MessagePublisher publisher = channels.peers().publisher(destination);
         if (null == publisher)
         {
@@ -267,15 +308,18 @@ public final class StorageNodePublisher implements StoragePublisher
             repliesUndeliverable++;
             return status;
         }
-        claimed = publisher;
+        claimedPublisher = publisher;
+        claimedBuffer = publisher.buffer();
+        claimedOffset = publisher.offset();
         return SendStatus.OK;
     }
 
     private int commit()
     {
-        final MessagePublisher publisher = claimed;
-        claimed = null;
-        final int status = publisher.commit();
+        final MessagePublisher publisher = claimedPublisher;
+        claimedPublisher = null;
+        claimedBuffer = null;
+        final int status = null != publisher ? publisher.commit() : deferredSends.commit();
         if (status != SendStatus.OK)
         {
             repliesUndeliverable++;

@@ -19,5 +19,14 @@
  * <p>
  * Clients introduce themselves with {@code Connect} (their node id and endpoint) so replies can reach
  * them; authentication of that handshake comes with namespaces.
+ * <p>
+ * Inside the node, protocol first: {@link io.droplet.store.node.StorageNodeAdapter} decodes each message
+ * once and calls a {@link io.droplet.store.node.StorageNodeListener} method;
+ * {@link io.droplet.store.node.StorageNodePublisher} encodes every answer in place. The agent is a duty
+ * cycle over state machines with one job each: {@code ShardReader} (gets), {@code ReplicaCoordinator}
+ * (puts and ack levels), {@code AntiEntropy} (gossip, hello, catch-up), {@code KeySubscriptions}
+ * (subscribers and pushes), over a {@code LocalShard} that merges and tells who must hear of a change.
+ * Each is driven in unit tests through its methods with an injected clock and a recording
+ * {@link io.droplet.store.node.StoragePublisher}.
  */
 package io.droplet.store.node;
