@@ -18,7 +18,8 @@ import static java.nio.ByteOrder.LITTLE_ENDIAN;
  * merge their sorted entries in one linear pass straight into the output. MAP merges its sorted keys
  * the same way and merges the values of common keys recursively into the output. The causal types
  * merge their sorted versions the same way, dropping on the way each version the other side
- * dominates; that is quadratic in the number of versions. The object model ({@link Lattice}) is a
+ * dominates; that is quadratic in the number of versions ({@code WinnerMerges}, {@code SortedMerges} and
+ * {@code CausalMerges} hold those merges; MAP stays here, as it recurses through the dispatch). The object model ({@link Lattice}) is a
  * separate implementation of the same merges, and the tests hold the two to the same bytes.
  * <p>
  * Failures are return codes, never exceptions: {@link #TYPE_MISMATCH}, {@link #INVALID},

@@ -35,15 +35,21 @@ final class ShardReader
      * @param publisher        to answer with.
      * @param gets             counts keys read.
      * @param maxMessageLength longest answer.
+     * @param maxGroupCount    most keys in a multi-get, sizing the reused answer.
      */
-    ShardReader(final LatticeStore store, final StoragePublisher publisher, final AtomicCounter gets, final int maxMessageLength)
+    ShardReader(
+        final LatticeStore store,
+        final StoragePublisher publisher,
+        final AtomicCounter gets,
+        final int maxMessageLength,
+        final int maxGroupCount)
     {
         this.store = store;
         this.publisher = publisher;
         this.gets = gets;
         this.maxMessageLength = maxMessageLength;
         this.values = new UnsafeBuffer(ByteBuffer.allocateDirect(maxMessageLength));
-        this.answer = new EntryBatch(64);
+        this.answer = new EntryBatch(maxGroupCount);
     }
 
     /**

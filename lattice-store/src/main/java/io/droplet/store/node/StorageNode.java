@@ -74,7 +74,8 @@ public final class StorageNode implements Agent, StorageNodeListener
         this.publisher = new StorageNodePublisher(channels, clock, context.sendTimeoutNs(), new DeferredSends(
             channels.peers(), channels.counters(), context.sendRetryWindowNs(), context.maxDeferredSends()));
         final LocalShard shard = new LocalShard(nodeId, context.store(), ring, context.replicationFactor());
-        this.reader = new ShardReader(context.store(), publisher, context.counters().gets, context.maxMessageLength());
+        this.reader = new ShardReader(
+            context.store(), publisher, context.counters().gets, context.maxMessageLength(), context.maxGroupCount());
         this.coordinator = new ReplicaCoordinator(shard, publisher, cycleClock, context.replicaTimeoutNs(),
             new PendingRequests(context.maxPendingPuts(), nowNs, channels.counters()), context.counters().puts);
         this.antiEntropy = new AntiEntropy(shard, publisher, peers.toLongArray(), context.gossipPeriodNs(),
@@ -84,7 +85,7 @@ public final class StorageNode implements Agent, StorageNodeListener
             shard, publisher, context.epochClock(), context.maxSubscribedKeys(), context.maxMessageLength());
         shard.addChangeListener(antiEntropy);
         shard.addChangeListener(subscriptions);
-        this.inbound = channels.open(new StorageNodeAdapter(this, context.gossipBatch()));
+        this.inbound = channels.open(new StorageNodeAdapter(this, context.maxGroupCount()));
     }
 
     /**

@@ -68,6 +68,7 @@ public final class StorageNodeContext
     private int maxDeferredSends = MAX_DEFERRED_SENDS_DEFAULT;
     private int maxMessageLength;
     private int maxPendingPuts;
+    private int maxGroupCount;
     private NanoClock nanoClock;
     private EpochClock epochClock;
     private boolean concluded;
@@ -284,6 +285,10 @@ public final class StorageNodeContext
         {
             maxPendingPuts = transport.maxPendingRequests();
         }
+        if (0 == maxGroupCount)
+        {
+            maxGroupCount = transport.maxGroupCount();
+        }
         concluded = true;
         return this;
     }
@@ -465,6 +470,24 @@ public final class StorageNodeContext
     public StorageNodeContext maxDeferredSends(final int maxDeferredSends)
     {
         this.maxDeferredSends = maxDeferredSends;
+        return this;
+    }
+
+    /**
+     * @return most entries in a received group (0 until concluded: the transport's, which its validator enforces).
+     */
+    public int maxGroupCount()
+    {
+        return maxGroupCount;
+    }
+
+    /**
+     * @param maxGroupCount most entries in a received group, sizing the reused batches; 0 for the transport's.
+     * @return this context.
+     */
+    public StorageNodeContext maxGroupCount(final int maxGroupCount)
+    {
+        this.maxGroupCount = maxGroupCount;
         return this;
     }
 }
