@@ -113,21 +113,37 @@ public final class StorageNodePublisher implements StoragePublisher
      */
     public int getResponse(final long replyTo, final long correlationId, final ErrorCode code, final EntryBatch entries)
     {
-        final int count = entries.count();
+        final int status = claim(replyTo, getResponseLength(entries));
+        if (status != SendStatus.OK)
+        {
+            return status;
+        }
+        encodeGetResponse(claimedBuffer, claimedOffset, correlationId, code, entries);
+        return commit();
+    }
+
+    static int getResponseLength(final EntryBatch entries)
+    {
         int length = HEADER + KvsGetResponseEncoder.BLOCK_LENGTH + KvsGetResponseEncoder.EntriesEncoder.sbeHeaderSize();
-        for (int i = 0; i < count; i++)
+        for (int i = 0, count = entries.count(); i < count; i++)
         {
             length += KvsGetResponseEncoder.EntriesEncoder.sbeBlockLength() +
                 KvsGetResponseEncoder.EntriesEncoder.keyHeaderLength() + entries.keyLength(i) +
                 KvsGetResponseEncoder.EntriesEncoder.valueHeaderLength() + Math.max(0, entries.valueLength(i));
         }
-        final int status = claim(replyTo, length);
-        if (status != SendStatus.OK)
-        {
-            return status;
-        }
+        return length;
+    }
+
+    /**
+     * @return the encoded length, header included.
+     */
+    int encodeGetResponse(
+        final MutableDirectBuffer buffer, final int offset, final long correlationId, final ErrorCode code,
+        final EntryBatch entries)
+    {
+        final int count = entries.count();
         final KvsGetResponseEncoder.EntriesEncoder encoder = getResponseEncoder
-            .wrapAndApplyHeader(claimedBuffer, claimedOffset, headerEncoder)
+            .wrapAndApplyHeader(buffer, offset, headerEncoder)
             .correlationId(correlationId)
             .code(code)
             .entriesCount(count);
@@ -141,7 +157,7 @@ public final class StorageNodePublisher implements StoragePublisher
                 .putKey(keys, entries.keyOffset(i), entries.keyLength(i))
                 .putValue(values, entries.valueOffset(i), Math.max(0, valueLength));
         }
-        return commit();
+        return HEADER + getResponseEncoder.encodedLength();
     }
 
     /**
@@ -175,19 +191,34 @@ public final class StorageNodePublisher implements StoragePublisher
         final long replica, final long forwardId, final long replyTo, final DirectBuffer buffer,
         final int keyOffset, final int keyLength, final int valueOffset, final int valueLength)
     {
-        final int length = HEADER + KvsMergeEncoder.BLOCK_LENGTH + KvsMergeEncoder.keyHeaderLength() + keyLength +
-            KvsMergeEncoder.valueHeaderLength() + valueLength;
-        final int status = claim(replica, length);
+        final int status = claim(replica, mergeLength(keyLength, valueLength));
         if (status != SendStatus.OK)
         {
             return status;
         }
-        mergeEncoder.wrapAndApplyHeader(claimedBuffer, claimedOffset, headerEncoder)
+        encodeMerge(claimedBuffer, claimedOffset, forwardId, replyTo, buffer, keyOffset, keyLength, valueOffset, valueLength);
+        return commit();
+    }
+
+    static int mergeLength(final int keyLength, final int valueLength)
+    {
+        return HEADER + KvsMergeEncoder.BLOCK_LENGTH + KvsMergeEncoder.keyHeaderLength() + keyLength +
+            KvsMergeEncoder.valueHeaderLength() + valueLength;
+    }
+
+    /**
+     * @return the encoded length, header included.
+     */
+    int encodeMerge(
+        final MutableDirectBuffer out, final int offset, final long forwardId, final long replyTo, final DirectBuffer buffer,
+        final int keyOffset, final int keyLength, final int valueOffset, final int valueLength)
+    {
+        mergeEncoder.wrapAndApplyHeader(out, offset, headerEncoder)
             .correlationId(forwardId)
             .replyTo(replyTo)
             .putKey(buffer, keyOffset, keyLength)
             .putValue(buffer, valueOffset, valueLength);
-        return commit();
+        return HEADER + mergeEncoder.encodedLength();
     }
 
     /**
@@ -211,19 +242,35 @@ public final class StorageNodePublisher implements StoragePublisher
         final long subscriber, final long source, final long timestampNs, final DirectBuffer key, final int keyOffset,
         final int keyLength, final DirectBuffer value, final int valueOffset, final int valueLength)
     {
-        final int length = HEADER + KeyUpdateEncoder.BLOCK_LENGTH + KeyUpdateEncoder.keyHeaderLength() + keyLength +
-            KeyUpdateEncoder.valueHeaderLength() + valueLength;
-        final int status = claim(subscriber, length);
+        final int status = claim(subscriber, keyUpdateLength(keyLength, valueLength));
         if (status != SendStatus.OK)
         {
             return status;
         }
-        keyUpdateEncoder.wrapAndApplyHeader(claimedBuffer, claimedOffset, headerEncoder)
+        encodeKeyUpdate(claimedBuffer, claimedOffset, source, timestampNs, key, keyOffset, keyLength, value, valueOffset, valueLength);
+        return commit();
+    }
+
+    static int keyUpdateLength(final int keyLength, final int valueLength)
+    {
+        return HEADER + KeyUpdateEncoder.BLOCK_LENGTH + KeyUpdateEncoder.keyHeaderLength() + keyLength +
+            KeyUpdateEncoder.valueHeaderLength() + valueLength;
+    }
+
+    /**
+     * @return the encoded length, header included.
+     */
+    int encodeKeyUpdate(
+        final MutableDirectBuffer out, final int offset, final long source, final long timestampNs,
+        final DirectBuffer key, final int keyOffset, final int keyLength,
+        final DirectBuffer value, final int valueOffset, final int valueLength)
+    {
+        keyUpdateEncoder.wrapAndApplyHeader(out, offset, headerEncoder)
             .source(source)
             .timestamp(timestampNs)
             .putKey(key, keyOffset, keyLength)
             .putValue(value, valueOffset, valueLength);
-        return commit();
+        return HEADER + keyUpdateEncoder.encodedLength();
     }
 
     /**
@@ -231,21 +278,36 @@ public final class StorageNodePublisher implements StoragePublisher
      */
     public int gossip(final long peer, final long sender, final long round, final EntryBatch entries)
     {
-        final int count = entries.count();
+        final int status = claimNow(peer, gossipLength(entries));
+        if (status != SendStatus.OK)
+        {
+            return status;
+        }
+        encodeGossip(claimedBuffer, claimedOffset, sender, round, entries);
+        return commit();
+    }
+
+    static int gossipLength(final EntryBatch entries)
+    {
         int length = HEADER + GossipEncoder.BLOCK_LENGTH + GossipEncoder.EntriesEncoder.sbeHeaderSize();
-        for (int i = 0; i < count; i++)
+        for (int i = 0, count = entries.count(); i < count; i++)
         {
             length += GossipEncoder.EntriesEncoder.sbeBlockLength() +
                 GossipEncoder.EntriesEncoder.keyHeaderLength() + entries.keyLength(i) +
                 GossipEncoder.EntriesEncoder.valueHeaderLength() + Math.max(0, entries.valueLength(i));
         }
-        final int status = claimNow(peer, length);
-        if (status != SendStatus.OK)
-        {
-            return status;
-        }
+        return length;
+    }
+
+    /**
+     * @return the encoded length, header included.
+     */
+    int encodeGossip(
+        final MutableDirectBuffer out, final int offset, final long sender, final long round, final EntryBatch entries)
+    {
+        final int count = entries.count();
         final GossipEncoder.EntriesEncoder encoder = gossipEncoder
-            .wrapAndApplyHeader(claimedBuffer, claimedOffset, headerEncoder)
+            .wrapAndApplyHeader(out, offset, headerEncoder)
             .sender(sender)
             .round(round)
             .entriesCount(count);
@@ -257,7 +319,7 @@ public final class StorageNodePublisher implements StoragePublisher
                 .putKey(keys, entries.keyOffset(i), entries.keyLength(i))
                 .putValue(values, entries.valueOffset(i), Math.max(0, entries.valueLength(i)));
         }
-        return commit();
+        return HEADER + gossipEncoder.encodedLength();
     }
 
     /**
