@@ -102,7 +102,7 @@ final class AntiEntropy implements LocalShard.ChangeListener
             {
                 if (null == byteKey)
                 {
-                    byteKey = ByteKey.copyOf(key, keyOffset, keyLength);
+                    byteKey = shard.changedKey(key, keyOffset, keyLength);
                 }
                 dirtyByPeer.get(replica).add(byteKey);
             }

@@ -101,7 +101,7 @@ final class KeySubscriptions implements LocalShard.ChangeListener
         {
             return;
         }
-        final LongHashSet subscribers = subscribersByKey.get(ByteKey.copyOf(key, keyOffset, keyLength));
+        final LongHashSet subscribers = subscribersByKey.get(shard.changedKey(key, keyOffset, keyLength));
         if (null == subscribers || subscribers.isEmpty())
         {
             return;

@@ -32,6 +32,7 @@ final class LocalShard
     private final HashRing ring;
     private final int replicationFactor;
     private ChangeListener[] listeners = NO_LISTENERS;
+    private ByteKey changedKey;
 
     /**
      * @param nodeId            of this node, on the ring.
@@ -68,12 +69,28 @@ final class LocalShard
         final int status = store.merge(key, keyOffset, keyLength, value, valueOffset, valueLength);
         if (status == StoreStatus.CHANGED)
         {
+            changedKey = null;
             for (final ChangeListener listener : listeners)
             {
                 listener.onChanged(key, keyOffset, keyLength, source);
             }
+            changedKey = null;
         }
         return status;
+    }
+
+    /**
+     * The changed key as a hash-map key, copied at most once per change however many listeners need it.
+     *
+     * @return the key being told of, as a {@link ByteKey}; valid during a change listener call.
+     */
+    ByteKey changedKey(final DirectBuffer key, final int keyOffset, final int keyLength)
+    {
+        if (null == changedKey)
+        {
+            changedKey = ByteKey.copyOf(key, keyOffset, keyLength);
+        }
+        return changedKey;
     }
 
     /**
