@@ -172,12 +172,15 @@ final class PeriodicCalls implements DeadlineTimerWheel.TimerHandler
         }
         runs = 0;
         epochNow = epochClock.nanoTime();
-        // The wheel moves one tick per poll: catch up with now in one duty cycle.
+        // A poll expires the current tick's due timers, then moves one tick on if now is past it: poll again
+        // while it moved, so a duty cycle catches up with now and expires the tick now falls in.
+        long tickTime;
         do
         {
+            tickTime = wheel.currentTickTime();
             wheel.poll(nowNs, this, Integer.MAX_VALUE);
         }
-        while (wheel.timerCount() > 0 && wheel.currentTickTime() <= nowNs);
+        while (wheel.timerCount() > 0 && wheel.currentTickTime() != tickTime);
         return runs;
     }
 
