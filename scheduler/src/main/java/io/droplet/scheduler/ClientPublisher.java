@@ -11,16 +11,18 @@ import io.droplet.codecs.sbe.MessageHeaderEncoder;
 import io.droplet.transport.DeferredSends;
 import io.droplet.transport.ErrorReplier;
 import io.droplet.transport.security.Principal;
+import io.droplet.transport.SendStatus;
 import org.agrona.DirectBuffer;
-import org.agrona.MutableDirectBuffer;
 import org.agrona.concurrent.NanoClock;
 
+import java.nio.charset.StandardCharsets;
 import java.util.Map;
 
 /**
- * Encodes the scheduler's replies to callers with reused encoders, and sends them through the node's
- * {@link DeferredSends}, which keeps a message only while its link is not ready; errors go through the
- * node's {@link ErrorReplier}.
+ * Encodes the scheduler's replies to callers in place, with reused encoders: each is claimed from the
+ * node's {@link DeferredSends} (the publication's term when the link is ready, otherwise space whose
+ * message is kept and retried, as for a caller that just connected) and committed once encoded. Errors
+ * go through the node's {@link ErrorReplier}, which does the same.
  * <p>
  * <b>Note:</b> not thread-safe; used on the scheduler's thread.
  */
@@ -31,21 +33,18 @@ public final class ClientPublisher implements ClientReplies
     private final BroadcastStartedEncoder broadcastStartedEncoder = new BroadcastStartedEncoder();
     private final FunctionListEncoder functionListEncoder = new FunctionListEncoder();
     private final ConnectedEncoder connectedEncoder = new ConnectedEncoder();
-    private final MutableDirectBuffer message;
     private final DeferredSends sends;
     private final ErrorReplier errorReplier;
     private final NanoClock clock;
 
     /**
-     * @param message      scratch buffer of the transport's largest message.
      * @param sends        of the scheduler.
      * @param errorReplier of the scheduler.
      * @param clock        of send retry windows.
      */
     public ClientPublisher(
-        final MutableDirectBuffer message, final DeferredSends sends, final ErrorReplier errorReplier, final NanoClock clock)
+        final DeferredSends sends, final ErrorReplier errorReplier, final NanoClock clock)
     {
-        this.message = message;
         this.sends = sends;
         this.errorReplier = errorReplier;
         this.clock = clock;
@@ -56,8 +55,13 @@ public final class ClientPublisher implements ClientReplies
      */
     public int ack(final long caller, final long correlationId)
     {
-        ackEncoder.wrapAndApplyHeader(message, 0, headerEncoder).correlationId(correlationId);
-        return send(caller, MessageHeaderEncoder.ENCODED_LENGTH + AckEncoder.BLOCK_LENGTH);
+        final int status = claim(caller, MessageHeaderEncoder.ENCODED_LENGTH + AckEncoder.BLOCK_LENGTH);
+        if (status != SendStatus.OK)
+        {
+            return status;
+        }
+        ackEncoder.wrapAndApplyHeader(sends.buffer(), sends.offset(), headerEncoder).correlationId(correlationId);
+        return sends.commit();
     }
 
     /**
@@ -65,8 +69,15 @@ public final class ClientPublisher implements ClientReplies
      */
     public int broadcastStarted(final long caller, final long correlationId, final int executors)
     {
-        broadcastStartedEncoder.wrapAndApplyHeader(message, 0, headerEncoder).correlationId(correlationId).executors(executors);
-        return send(caller, MessageHeaderEncoder.ENCODED_LENGTH + BroadcastStartedEncoder.BLOCK_LENGTH);
+        final int status = claim(caller, MessageHeaderEncoder.ENCODED_LENGTH + BroadcastStartedEncoder.BLOCK_LENGTH);
+        if (status != SendStatus.OK)
+        {
+            return status;
+        }
+        broadcastStartedEncoder.wrapAndApplyHeader(sends.buffer(), sends.offset(), headerEncoder)
+            .correlationId(correlationId)
+            .executors(executors);
+        return sends.commit();
     }
 
     /**
@@ -75,12 +86,25 @@ public final class ClientPublisher implements ClientReplies
     public int functionList(
         final long caller, final long correlationId, final Map<String, FunctionKind> functions, final Principal principal)
     {
+        // Control path: names are encoded once to know the length.
         int visible = 0;
+        int length = MessageHeaderEncoder.ENCODED_LENGTH + FunctionListEncoder.BLOCK_LENGTH +
+            FunctionListEncoder.FunctionsEncoder.sbeHeaderSize();
         for (final String name : functions.keySet())
         {
-            visible += principal.owns(name) ? 1 : 0;
+            if (principal.owns(name))
+            {
+                visible++;
+                length += FunctionListEncoder.FunctionsEncoder.sbeBlockLength() +
+                    FunctionListEncoder.FunctionsEncoder.nameHeaderLength() + name.getBytes(StandardCharsets.UTF_8).length;
+            }
         }
-        functionListEncoder.wrapAndApplyHeader(message, 0, headerEncoder).correlationId(correlationId);
+        final int status = claim(caller, length);
+        if (status != SendStatus.OK)
+        {
+            return status;
+        }
+        functionListEncoder.wrapAndApplyHeader(sends.buffer(), sends.offset(), headerEncoder).correlationId(correlationId);
         final FunctionListEncoder.FunctionsEncoder group = functionListEncoder.functionsCount(visible);
         for (final Map.Entry<String, FunctionKind> entry : functions.entrySet())
         {
@@ -89,7 +113,13 @@ public final class ClientPublisher implements ClientReplies
                 group.next().version(0).kind(entry.getValue()).name(entry.getKey());
             }
         }
-        return send(caller, MessageHeaderEncoder.ENCODED_LENGTH + functionListEncoder.encodedLength());
+        if (MessageHeaderEncoder.ENCODED_LENGTH + functionListEncoder.encodedLength() != length)
+        {
+            // A length computed apart from its encoder went wrong: never send a torn message.
+            sends.abort();
+            throw new IllegalStateException("function list encoded apart from its claimed length " + length);
+        }
+        return sends.commit();
     }
 
     /**
@@ -97,11 +127,16 @@ public final class ClientPublisher implements ClientReplies
      */
     public int connected(final long client, final long correlationId, final long sessionId, final long leaseTimeoutNs)
     {
-        connectedEncoder.wrapAndApplyHeader(message, 0, headerEncoder)
+        final int status = claim(client, MessageHeaderEncoder.ENCODED_LENGTH + ConnectedEncoder.BLOCK_LENGTH);
+        if (status != SendStatus.OK)
+        {
+            return status;
+        }
+        connectedEncoder.wrapAndApplyHeader(sends.buffer(), sends.offset(), headerEncoder)
             .correlationId(correlationId)
             .sessionId(sessionId)
             .leaseTimeoutNs(leaseTimeoutNs);
-        return send(client, MessageHeaderEncoder.ENCODED_LENGTH + ConnectedEncoder.BLOCK_LENGTH);
+        return sends.commit();
     }
 
     /**
@@ -120,9 +155,9 @@ public final class ClientPublisher implements ClientReplies
         return errorReplier.replyToRejected(rejection, buffer, offset, length);
     }
 
-    private int send(final long destination, final int length)
+    private int claim(final long destination, final int length)
     {
-        // Never waits: a link that is not ready (a new caller) keeps the message for later tries.
-        return sends.send(destination, message, 0, length, clock.nanoTime());
+        // Never waits: a link that is not ready (a new caller) gets space whose message is kept for later tries.
+        return sends.claim(destination, length, clock.nanoTime());
     }
 }

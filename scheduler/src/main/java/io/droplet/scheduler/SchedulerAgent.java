@@ -9,9 +9,6 @@ import org.agrona.concurrent.Agent;
 import org.agrona.concurrent.CachedNanoClock;
 import org.agrona.concurrent.EpochNanoClock;
 import org.agrona.concurrent.NanoClock;
-import org.agrona.concurrent.UnsafeBuffer;
-
-import java.nio.ByteBuffer;
 
 /**
  * The scheduler agent (see the package documentation): a duty cycle over the scheduler's state
@@ -61,12 +58,9 @@ public final class SchedulerAgent implements Agent
         this.deferredSends = new DeferredSends(
             channels.peers(), channels.counters(), context.sendRetryWindowNs(), context.sendCapacity());
         this.counters = new SchedulerCounters(channels.transport().aeron()::addCounter, "scheduler-" + nodeId);
-        // One scratch buffer for both publishers: each message is encoded and sent before the next.
-        final UnsafeBuffer message = new UnsafeBuffer(
-            ByteBuffer.allocateDirect(channels.transport().context().maxMessageLength()));
         final ClientPublisher clientPublisher = new ClientPublisher(
-            message, deferredSends, new ErrorReplier(channels, deferredSends), cachedClock);
-        final ExecutorPublisher executorPublisher = new ExecutorPublisher(message, deferredSends, cachedClock);
+            deferredSends, new ErrorReplier(channels, deferredSends), cachedClock);
+        final ExecutorPublisher executorPublisher = new ExecutorPublisher(deferredSends, cachedClock);
 
         final CacheLocality locality = new CacheLocality();
         this.membership = new Membership(context.executorTimeoutNs(), cachedClock, epochClock, channels.peers()::register,
