@@ -92,27 +92,34 @@ public final class SourceArgs
 
     /**
      * A copy that owns its bytes, for a call kept past the frame that carried it (a registry miss, a
-     * periodic call). Allocates: miss and control path only.
+     * periodic call). The span the stages' arguments cover is copied once, so arguments shared by every
+     * source stage are not copied per stage. Allocates: miss and control path only.
      *
      * @return the copy.
      */
     public SourceArgs copy()
     {
-        int total = 0;
-        for (int s = 0; s < MAX_STAGES; s++)
-        {
-            total += Math.max(0, lengths[s]);
-        }
-        final UnsafeBuffer owned = new UnsafeBuffer(new byte[total]);
-        final SourceArgs copy = new SourceArgs().wrap(owned);
-        int at = 0;
+        int start = Integer.MAX_VALUE;
+        int end = 0;
         for (int s = 0; s < MAX_STAGES; s++)
         {
             if (lengths[s] >= 0)
             {
-                owned.putBytes(at, buffer, offsets[s], lengths[s]);
-                copy.stage(s, at, lengths[s]);
-                at += lengths[s];
+                start = Math.min(start, offsets[s]);
+                end = Math.max(end, offsets[s] + lengths[s]);
+            }
+        }
+        final UnsafeBuffer owned = new UnsafeBuffer(new byte[Math.max(0, end - start)]);
+        final SourceArgs copy = new SourceArgs().wrap(owned);
+        if (end > start)
+        {
+            owned.putBytes(0, buffer, start, end - start);
+        }
+        for (int s = 0; s < MAX_STAGES; s++)
+        {
+            if (lengths[s] >= 0)
+            {
+                copy.stage(s, offsets[s] - start, lengths[s]);
             }
         }
         return copy;
