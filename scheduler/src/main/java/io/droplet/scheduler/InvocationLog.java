@@ -1,6 +1,5 @@
 package io.droplet.scheduler;
 
-import org.agrona.DirectBuffer;
 import org.agrona.concurrent.UnsafeBuffer;
 
 /**
@@ -12,11 +11,17 @@ import org.agrona.concurrent.UnsafeBuffer;
  * wraps, so only the most recent {@code capacity} invocations can be re-run, and only those whose
  * arguments fit a slot's arena; the rest end with TIMEOUT at their deadline, still a typed outcome.
  * <p>
+ * The scheduler does not hear when an invocation completes (the sink's executor answers the caller
+ * directly), so "not completed" can only mean: still in the ring and its deadline not passed. An
+ * invocation without a deadline is not logged (nothing bounds how long it would be kept), nor is a
+ * BROADCAST leg (it belongs to its executor). A re-run may so run an invocation twice; the client
+ * delivers one outcome per correlation.
+ * <p>
  * <b>Note:</b> not thread-safe; owned by the scheduler's agent.
  */
 final class InvocationLog
 {
-    static final int MAX_STAGES = 64;
+    static final int MAX_STAGES = SourceArgs.MAX_STAGES;
 
     private final int capacity;
     private final int arenaPerSlot;
@@ -65,9 +70,9 @@ final class InvocationLog
      */
     int record(
         final long invocationId, final long correlationId, final long replyTo, final long caller, final long deadline,
-        final int attempt, final DagDefinition dag, final long[] stagePlacement, final DirectBuffer args,
-        final int[] sourceArgOffsets, final int[] sourceArgLengths)
+        final int attempt, final Schedule schedule, final SourceArgs args)
     {
+        final DagDefinition dag = schedule.dag();
         if (deadline == 0)
         {
             return -1;
@@ -79,17 +84,17 @@ final class InvocationLog
         for (int s = 0; s < stages; s++)
         {
             final int index = slot * MAX_STAGES + s;
-            placed[index] = stagePlacement[s];
+            placed[index] = schedule.executor(s);
             argLengths[index] = -1;
-            if (dag.isSource(s) && sourceArgLengths[s] >= 0)
+            if (dag.isSource(s) && args.length(s) >= 0)
             {
-                final int length = sourceArgLengths[s];
+                final int length = args.length(s);
                 if (used + length > arenaPerSlot)
                 {
                     dags[slot] = null;
                     return -1;
                 }
-                arena.putBytes(arenaStart + used, args, sourceArgOffsets[s], length);
+                arena.putBytes(arenaStart + used, args.buffer(), args.offset(s), length);
                 argOffsets[index] = arenaStart + used;
                 argLengths[index] = length;
                 used += length;

@@ -22,7 +22,8 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.concurrent.TimeUnit;
+import org.agrona.concurrent.EpochNanoClock;
+import org.agrona.concurrent.NanoClock;
 
 /**
  * The registry's durable home: every function and DAG registration is a last-writer-wins lattice in
@@ -38,7 +39,7 @@ import java.util.concurrent.TimeUnit;
  * <b>Note:</b> not thread-safe; driven by the scheduler agent's duty cycle ({@link #doWork()}), and its
  * completions run there.
  */
-final class RegistryStore implements StoreClientListener, AutoCloseable
+final class RegistryStore implements RegistryStorage, StoreClientListener
 {
     /** Key prefix of function registrations. */
     static final String FUNCTION_PREFIX = "droplet/registry/function/";
@@ -46,31 +47,6 @@ final class RegistryStore implements StoreClientListener, AutoCloseable
     static final String DAG_PREFIX = "droplet/registry/dag/";
     /** Key of the set of every registry key written. */
     static final String NAMES_KEY = "droplet/registry/names";
-    private static final long TIMEOUT_NS = TimeUnit.SECONDS.toNanos(5);
-
-    /**
-     * Told when an operation has completed.
-     */
-    interface Completion
-    {
-        /**
-         * @param code  NONE, or why the operation failed (TIMEOUT, NO_RESOURCES, ...).
-         * @param found the lattices read, by key (gets only; absent keys are missing).
-         */
-        void onComplete(ErrorCode code, Map<String, Lattice> found);
-    }
-
-    /**
-     * Told of an entry pushed by the KVS (written through any scheduler).
-     */
-    interface EntryListener
-    {
-        /**
-         * @param key   the registry key.
-         * @param frame the registration frame, or null for a deletion.
-         */
-        void onEntry(String key, byte[] frame);
-    }
 
     private static final class Operation
     {
@@ -87,7 +63,10 @@ final class RegistryStore implements StoreClientListener, AutoCloseable
 
     private final StoreClient client;
     private final long node;
-    private final EntryListener entries;
+    private final NanoClock clock;
+    private final EpochNanoClock epochClock;
+    private final long timeoutNs;
+    private EntryListener entries = (key, frame) -> {};
     private final Long2ObjectHashMap<Operation> operations = new Long2ObjectHashMap<>();
     private final Long2ObjectHashMap<String> keyByRequest = new Long2ObjectHashMap<>();
     private final Set<String> subscribed = new HashSet<>();
@@ -99,7 +78,9 @@ final class RegistryStore implements StoreClientListener, AutoCloseable
      * @param replicationFactor of the ring.
      * @param virtualNodes      of the ring.
      * @param node              the scheduler's node id, the LWW tie-breaker of its writes.
-     * @param entries           told of entries pushed by the KVS.
+     * @param clock             of request deadlines.
+     * @param epochClock        of LWW timestamps.
+     * @param timeoutNs         of each request.
      */
     RegistryStore(
         final NodeChannels channels,
@@ -107,18 +88,30 @@ final class RegistryStore implements StoreClientListener, AutoCloseable
         final int replicationFactor,
         final int virtualNodes,
         final long node,
-        final EntryListener entries)
+        final NanoClock clock,
+        final EpochNanoClock epochClock,
+        final long timeoutNs)
     {
         this.node = node;
-        this.entries = entries;
+        this.clock = clock;
+        this.epochClock = epochClock;
+        this.timeoutNs = timeoutNs;
         this.client = new StoreClient(channels, storageNodes, replicationFactor, virtualNodes, this);
-        storageNodes.forEach((storage, endpoint) -> client.connect(storage, System.nanoTime() + TIMEOUT_NS));
+        storageNodes.forEach((storage, endpoint) -> client.connect(storage, clock.nanoTime() + timeoutNs));
     }
 
     /**
-     * @return work done: replies and timeouts handled.
+     * {@inheritDoc}
      */
-    int doWork()
+    public void entryListener(final EntryListener listener)
+    {
+        this.entries = listener;
+    }
+
+    /**
+     * {@inheritDoc}
+     */
+    public int doWork()
     {
         return client.doWork();
     }
@@ -131,10 +124,10 @@ final class RegistryStore implements StoreClientListener, AutoCloseable
      * @param frame      the registration frame; empty for a deletion.
      * @param completion told once both writes are acknowledged, or of the first failure.
      */
-    void write(final String key, final byte[] frame, final Completion completion)
+    public void write(final String key, final byte[] frame, final Completion completion)
     {
         final Operation operation = new Operation(completion);
-        final long timestamp = Math.max(System.currentTimeMillis() * 1_000_000L, lastTimestamp + 1);
+        final long timestamp = Math.max(epochClock.nanoTime(), lastTimestamp + 1);
         lastTimestamp = timestamp;
         put(operation, key, new LwwLattice(timestamp, node, frame), AckLevel.ALL);
         put(operation, NAMES_KEY, SetLattice.of(key.getBytes(StandardCharsets.UTF_8)), AckLevel.ALL);
@@ -148,13 +141,13 @@ final class RegistryStore implements StoreClientListener, AutoCloseable
      * @param keys       to read.
      * @param completion told with what was found.
      */
-    void read(final List<String> keys, final Completion completion)
+    public void read(final List<String> keys, final Completion completion)
     {
         final Operation operation = new Operation(completion);
         for (final String key : keys)
         {
             final byte[] bytes = key.getBytes(StandardCharsets.UTF_8);
-            final long correlationId = client.get(new UnsafeBuffer(bytes), 0, bytes.length, System.nanoTime() + TIMEOUT_NS);
+            final long correlationId = client.get(new UnsafeBuffer(bytes), 0, bytes.length, clock.nanoTime() + timeoutNs);
             track(operation, correlationId, key);
         }
         finishIfDone(operation);
@@ -165,13 +158,13 @@ final class RegistryStore implements StoreClientListener, AutoCloseable
      *
      * @param key to follow.
      */
-    void subscribe(final String key)
+    public void subscribe(final String key)
     {
         if (subscribed.add(key))
         {
             final byte[] bytes = key.getBytes(StandardCharsets.UTF_8);
             final long primary = client.primaryOf(new UnsafeBuffer(bytes), 0, bytes.length);
-            final long correlationId = client.subscribe(primary, List.of(bytes), System.nanoTime() + TIMEOUT_NS);
+            final long correlationId = client.subscribe(primary, List.of(bytes), clock.nanoTime() + timeoutNs);
             if (correlationId < 0)
             {
                 subscribed.remove(key);
@@ -216,7 +209,7 @@ final class RegistryStore implements StoreClientListener, AutoCloseable
      * @param element    to add.
      * @param completion told when acknowledged or failed.
      */
-    void addToSet(final String key, final String element, final Completion completion)
+    public void addToSet(final String key, final String element, final Completion completion)
     {
         final Operation operation = new Operation(completion);
         put(operation, key, SetLattice.of(element.getBytes(StandardCharsets.UTF_8)), AckLevel.ONE);
@@ -228,7 +221,7 @@ final class RegistryStore implements StoreClientListener, AutoCloseable
         final byte[] keyBytes = key.getBytes(StandardCharsets.UTF_8);
         final byte[] value = LatticeCodec.toBytes(lattice);
         final long correlationId = client.put(new UnsafeBuffer(keyBytes), 0, keyBytes.length,
-            new UnsafeBuffer(value), 0, value.length, ack, System.nanoTime() + TIMEOUT_NS);
+            new UnsafeBuffer(value), 0, value.length, ack, clock.nanoTime() + timeoutNs);
         track(operation, correlationId, key);
     }
 

@@ -3,29 +3,336 @@ package io.droplet.scheduler;
 import io.droplet.store.ring.HashRing;
 import io.droplet.transport.Endpoint;
 import io.droplet.transport.NodeChannels;
-import org.agrona.SystemUtil;
 import org.agrona.collections.Long2ObjectHashMap;
+import org.agrona.concurrent.EpochNanoClock;
+import org.agrona.concurrent.NanoClock;
+import org.agrona.concurrent.SystemEpochNanoClock;
 
 /**
- * Parts and settings of a {@link SchedulerAgent}.
+ * Parts and settings of a {@link SchedulerAgent}: every clock, period, size and limit the scheduler's
+ * state machines use comes from here, resolved once by {@link #conclude()} (the agent calls it).
+ * <p>
+ * Each setting starts from its system property or default ({@link SchedulerConfiguration}); a setter
+ * overrides both.
  * <p>
  * <b>Note:</b> not thread-safe; fill in, then hand to the agent.
  */
 public final class SchedulerContext
 {
     /** How long an executor may stay silent before no more work is placed on it. */
-    public static final String EXECUTOR_TIMEOUT_PROP_NAME = "droplet.scheduler.executor.timeout";
+    public static final String EXECUTOR_TIMEOUT_PROP_NAME = SchedulerConfiguration.EXECUTOR_TIMEOUT_PROP_NAME;
     /** Default executor timeout: 1 s (ten heartbeats). */
-    public static final String EXECUTOR_TIMEOUT_DEFAULT = "1s";
+    public static final String EXECUTOR_TIMEOUT_DEFAULT = SchedulerConfiguration.EXECUTOR_TIMEOUT_DEFAULT;
+
+    /** Ticks per revolution of the periodic-call timer wheel. */
+    static final int TIMER_TICKS_PER_WHEEL = SchedulerConfiguration.TIMER_TICKS_PER_WHEEL;
 
     private NodeChannels channels;
     private PlacementPolicy placement = PlacementPolicy.leastLoaded();
-    private long executorTimeoutNs = SystemUtil.parseDuration(EXECUTOR_TIMEOUT_PROP_NAME,
-        System.getProperty(EXECUTOR_TIMEOUT_PROP_NAME, EXECUTOR_TIMEOUT_DEFAULT));
+    private long executorTimeoutNs = SchedulerConfiguration.executorTimeoutNs();
     private NodeChannels registryChannels;
     private Long2ObjectHashMap<Endpoint> storageNodes = new Long2ObjectHashMap<>();
     private int replicationFactor = 1;
     private int virtualNodes = HashRing.DEFAULT_VIRTUAL_NODES;
+    private NanoClock nanoClock;
+    private EpochNanoClock epochClock;
+    private long discoveryPeriodNs = SchedulerConfiguration.discoveryPeriodNs();
+    private long replayIntervalNs = SchedulerConfiguration.replayIntervalNs();
+    private long minTimedRunNs = SchedulerConfiguration.minTimedRunNs();
+    private long lastTimedRunNs = SchedulerConfiguration.lastTimedRunNs();
+    private int invocationLogCapacity = SchedulerConfiguration.invocationLogCapacity();
+    private int invocationLogArgsBytes = SchedulerConfiguration.invocationLogArgsBytes();
+    private long sendRetryWindowNs = SchedulerConfiguration.sendRetryWindowNs();
+    private int sendCapacity = SchedulerConfiguration.sendCapacity();
+    private long registryTimeoutNs = SchedulerConfiguration.registryTimeoutNs();
+    private long timerTickNs = SchedulerConfiguration.timerTickNs();
+    private int fragmentLimit = SchedulerConfiguration.fragmentLimit();
+    private boolean concluded;
+
+    /**
+     * Resolves defaults (clocks from the transport, or the system's when there are no channels) and
+     * validates every setting, once; later calls do nothing.
+     *
+     * @return this context.
+     * @throws IllegalArgumentException naming the first setting out of range.
+     */
+    public SchedulerContext conclude()
+    {
+        if (concluded)
+        {
+            return this;
+        }
+        if (null == nanoClock)
+        {
+            nanoClock = null != channels ? channels.transport().context().nanoClock() : System::nanoTime;
+        }
+        if (null == epochClock)
+        {
+            epochClock = new SystemEpochNanoClock();
+        }
+        positive(EXECUTOR_TIMEOUT_PROP_NAME, executorTimeoutNs);
+        positive(SchedulerConfiguration.DISCOVERY_PERIOD_PROP_NAME, discoveryPeriodNs);
+        positive(SchedulerConfiguration.REPLAY_INTERVAL_PROP_NAME, replayIntervalNs);
+        positive(SchedulerConfiguration.MIN_TIMED_RUN_PROP_NAME, minTimedRunNs);
+        positive(SchedulerConfiguration.LAST_TIMED_RUN_PROP_NAME, lastTimedRunNs);
+        positive(SchedulerConfiguration.SEND_RETRY_WINDOW_PROP_NAME, sendRetryWindowNs);
+        positive(SchedulerConfiguration.REGISTRY_TIMEOUT_PROP_NAME, registryTimeoutNs);
+        positive(SchedulerConfiguration.TIMER_TICK_PROP_NAME, timerTickNs);
+        positive(SchedulerConfiguration.SEND_CAPACITY_PROP_NAME, sendCapacity);
+        positive(SchedulerConfiguration.FRAGMENT_LIMIT_PROP_NAME, fragmentLimit);
+        positive(SchedulerConfiguration.INVOCATION_LOG_ARGS_PROP_NAME, invocationLogArgsBytes);
+        if (Integer.bitCount(invocationLogCapacity) != 1)
+        {
+            throw new IllegalArgumentException(
+                SchedulerConfiguration.INVOCATION_LOG_CAPACITY_PROP_NAME + " must be a power of two: " + invocationLogCapacity);
+        }
+        // The timer wheel needs a power-of-two tick: the next one up keeps the configured resolution or better.
+        timerTickNs = Long.highestOneBit(timerTickNs) == timerTickNs ? timerTickNs : Long.highestOneBit(timerTickNs) << 1;
+        concluded = true;
+        return this;
+    }
+
+    private static void positive(final String name, final long value)
+    {
+        if (value <= 0)
+        {
+            throw new IllegalArgumentException(name + " must be positive: " + value);
+        }
+    }
+
+    /**
+     * @return the monotonic clock of membership, periods and deadlines of sends.
+     */
+    public NanoClock nanoClock()
+    {
+        return nanoClock;
+    }
+
+    /**
+     * @param nanoClock monotonic clock; by default the transport's.
+     * @return this context.
+     */
+    public SchedulerContext nanoClock(final NanoClock nanoClock)
+    {
+        this.nanoClock = nanoClock;
+        return this;
+    }
+
+    /**
+     * @return the wall clock of call deadlines and given times (epoch ns).
+     */
+    public EpochNanoClock epochClock()
+    {
+        return epochClock;
+    }
+
+    /**
+     * @param epochClock wall clock in epoch nanoseconds; by default the system's.
+     * @return this context.
+     */
+    public SchedulerContext epochClock(final EpochNanoClock epochClock)
+    {
+        this.epochClock = epochClock;
+        return this;
+    }
+
+    /**
+     * @return period of scheduler discovery in the KVS.
+     */
+    public long discoveryPeriodNs()
+    {
+        return discoveryPeriodNs;
+    }
+
+    /**
+     * @param discoveryPeriodNs period of scheduler discovery in the KVS.
+     * @return this context.
+     */
+    public SchedulerContext discoveryPeriodNs(final long discoveryPeriodNs)
+    {
+        this.discoveryPeriodNs = discoveryPeriodNs;
+        return this;
+    }
+
+    /**
+     * @return least time between replays of shipped registrations to one executor.
+     */
+    public long replayIntervalNs()
+    {
+        return replayIntervalNs;
+    }
+
+    /**
+     * @param replayIntervalNs least time between replays of shipped registrations to one executor.
+     * @return this context.
+     */
+    public SchedulerContext replayIntervalNs(final long replayIntervalNs)
+    {
+        this.replayIntervalNs = replayIntervalNs;
+        return this;
+    }
+
+    /**
+     * @return shortest deadline of a run of a call at given times.
+     */
+    public long minTimedRunNs()
+    {
+        return minTimedRunNs;
+    }
+
+    /**
+     * @param minTimedRunNs shortest deadline of a run of a call at given times.
+     * @return this context.
+     */
+    public SchedulerContext minTimedRunNs(final long minTimedRunNs)
+    {
+        this.minTimedRunNs = minTimedRunNs;
+        return this;
+    }
+
+    /**
+     * @return deadline of the last run of a call at given times.
+     */
+    public long lastTimedRunNs()
+    {
+        return lastTimedRunNs;
+    }
+
+    /**
+     * @param lastTimedRunNs deadline of the last run of a call at given times.
+     * @return this context.
+     */
+    public SchedulerContext lastTimedRunNs(final long lastTimedRunNs)
+    {
+        this.lastTimedRunNs = lastTimedRunNs;
+        return this;
+    }
+
+    /**
+     * @return invocations kept for re-running (a power of two).
+     */
+    public int invocationLogCapacity()
+    {
+        return invocationLogCapacity;
+    }
+
+    /**
+     * @param invocationLogCapacity invocations kept for re-running (a power of two).
+     * @return this context.
+     */
+    public SchedulerContext invocationLogCapacity(final int invocationLogCapacity)
+    {
+        this.invocationLogCapacity = invocationLogCapacity;
+        return this;
+    }
+
+    /**
+     * @return bytes of source arguments kept per logged invocation.
+     */
+    public int invocationLogArgsBytes()
+    {
+        return invocationLogArgsBytes;
+    }
+
+    /**
+     * @param invocationLogArgsBytes bytes of source arguments kept per logged invocation.
+     * @return this context.
+     */
+    public SchedulerContext invocationLogArgsBytes(final int invocationLogArgsBytes)
+    {
+        this.invocationLogArgsBytes = invocationLogArgsBytes;
+        return this;
+    }
+
+    /**
+     * @return how long a message to a link that is not ready is kept trying.
+     */
+    public long sendRetryWindowNs()
+    {
+        return sendRetryWindowNs;
+    }
+
+    /**
+     * @param sendRetryWindowNs how long a message to a link that is not ready is kept trying.
+     * @return this context.
+     */
+    public SchedulerContext sendRetryWindowNs(final long sendRetryWindowNs)
+    {
+        this.sendRetryWindowNs = sendRetryWindowNs;
+        return this;
+    }
+
+    /**
+     * @return most messages kept for links that are not ready.
+     */
+    public int sendCapacity()
+    {
+        return sendCapacity;
+    }
+
+    /**
+     * @param sendCapacity most messages kept for links that are not ready.
+     * @return this context.
+     */
+    public SchedulerContext sendCapacity(final int sendCapacity)
+    {
+        this.sendCapacity = sendCapacity;
+        return this;
+    }
+
+    /**
+     * @return how long a registry read or write in the KVS may take.
+     */
+    public long registryTimeoutNs()
+    {
+        return registryTimeoutNs;
+    }
+
+    /**
+     * @param registryTimeoutNs how long a registry read or write in the KVS may take.
+     * @return this context.
+     */
+    public SchedulerContext registryTimeoutNs(final long registryTimeoutNs)
+    {
+        this.registryTimeoutNs = registryTimeoutNs;
+        return this;
+    }
+
+    /**
+     * @return tick of the periodic-call timer wheel (a power of two after {@link #conclude()}).
+     */
+    public long timerTickNs()
+    {
+        return timerTickNs;
+    }
+
+    /**
+     * @param timerTickNs tick of the periodic-call timer wheel.
+     * @return this context.
+     */
+    public SchedulerContext timerTickNs(final long timerTickNs)
+    {
+        this.timerTickNs = timerTickNs;
+        return this;
+    }
+
+    /**
+     * @return most frames polled per duty cycle.
+     */
+    public int fragmentLimit()
+    {
+        return fragmentLimit;
+    }
+
+    /**
+     * @param fragmentLimit most frames polled per duty cycle.
+     * @return this context.
+     */
+    public SchedulerContext fragmentLimit(final int fragmentLimit)
+    {
+        this.fragmentLimit = fragmentLimit;
+        return this;
+    }
 
     /**
      * @return the scheduler's channels.

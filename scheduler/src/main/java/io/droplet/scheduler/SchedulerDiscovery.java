@@ -33,7 +33,7 @@ final class SchedulerDiscovery
         void onScheduler(long node, String endpoint);
     }
 
-    private final RegistryStore registry;
+    private final RegistryStorage registry;
     private final long self;
     private final String selfEntry;
     private final long periodNs;
@@ -49,7 +49,7 @@ final class SchedulerDiscovery
      * @param periodNs between announcements.
      * @param listener told of each scheduler learned.
      */
-    SchedulerDiscovery(final RegistryStore registry, final long self, final String endpoint, final long periodNs,
+    SchedulerDiscovery(final RegistryStorage registry, final long self, final String endpoint, final long periodNs,
         final Listener listener)
     {
         this.registry = registry;
@@ -80,9 +80,9 @@ final class SchedulerDiscovery
     /**
      * @param action told of every scheduler known (this one excluded).
      */
-    void forEach(final java.util.function.BiConsumer<Long, String> action)
+    void forEach(final org.agrona.collections.LongObjConsumer<String> action)
     {
-        known.forEach(action);
+        known.forEachLong(action);
     }
 
     private void onSet(final ErrorCode code, final java.util.Map<String, Lattice> found)

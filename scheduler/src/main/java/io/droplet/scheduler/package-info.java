@@ -18,11 +18,22 @@
  * The registry lives in the lattice KVS ({@link io.droplet.scheduler.RegistryStore}): each function or
  * DAG registration is an LWW lattice holding the registration frame, written with ack ALL before the
  * caller is answered. A scheduler's in-memory tables are a cache of it: a miss (a call, delete or DAG
- * registration naming something not cached) parks the request, reads the entry from the KVS and handles
- * the request again, so any scheduler serves any call and registrations are read-your-writes. Cached
+ * registration naming something not cached) waits as a {@code PendingLookup}
+ * holding what the request needs while the entry is read from the KVS, then carries on, so any
+ * scheduler serves any call and registrations are read-your-writes. Cached
  * entries are subscribed to, so deletions and re-registrations through another scheduler arrive by push.
  * Two schedulers registering the same DAG name at the same moment both succeed; the later write wins.
  * A stateful function is pinned by rendezvous hashing of its name over the live executors, so
  * schedulers that agree on membership pin it to the same executor.
+ * <p>
+ * Shape (protocol first): the {@link io.droplet.scheduler.ClientRequestAdapter} and
+ * {@link io.droplet.scheduler.MembershipAdapter} decode each inbound template once and call typed
+ * listeners; the {@link io.droplet.scheduler.ClientPublisher} and
+ * {@link io.droplet.scheduler.ExecutorPublisher} encode what goes out. Between them, state machines with
+ * one job each: {@code Registry}, {@code Registrations}, {@code Calls},
+ * {@code InvocationLauncher}, {@code Broadcast}, {@code PeriodicCalls} (on a timer wheel),
+ * {@code Membership}, {@code CodeShipping}, {@code StatefulPins}. The
+ * {@link io.droplet.scheduler.SchedulerAgent} is only their duty cycle; every clock, period and size
+ * comes from the {@link io.droplet.scheduler.SchedulerContext}.
  */
 package io.droplet.scheduler;

@@ -1,0 +1,63 @@
+package io.droplet.scheduler;
+
+import io.droplet.codecs.sbe.HeartbeatDecoder;
+import io.droplet.codecs.sbe.MessageHeaderDecoder;
+import org.agrona.DirectBuffer;
+
+import java.util.HashSet;
+import java.util.Set;
+
+/**
+ * Decodes the membership protocol ({@code Heartbeat}) once and calls a {@link MembershipListener}.
+ * <p>
+ * <b>Note:</b> not thread-safe; used on the scheduler's thread.
+ */
+public final class MembershipAdapter
+{
+    private final MessageHeaderDecoder headerDecoder = new MessageHeaderDecoder();
+    private final HeartbeatDecoder heartbeatDecoder = new HeartbeatDecoder();
+    private final MembershipListener listener;
+
+    /**
+     * @param listener told of each message.
+     */
+    public MembershipAdapter(final MembershipListener listener)
+    {
+        this.listener = listener;
+    }
+
+    /**
+     * @param templateId of the frame.
+     * @param buffer     holding it.
+     * @param offset     of its header.
+     * @param length     of the frame.
+     * @return true if the template is of this protocol (and was handled).
+     */
+    public boolean onFrame(final int templateId, final DirectBuffer buffer, final int offset, final int length)
+    {
+        if (templateId != HeartbeatDecoder.TEMPLATE_ID)
+        {
+            return false;
+        }
+        final HeartbeatDecoder heartbeat = heartbeatDecoder.wrapAndApplyHeader(buffer, offset, headerDecoder);
+        final long node = heartbeat.node();
+        final short roles = heartbeat.roles();
+        final int queueDepth = heartbeat.queueDepth();
+        final long startedAt = heartbeat.startedAt();
+        final HeartbeatDecoder.FunctionsDecoder group = heartbeat.functions();
+        // The listener keeps the set as the executor's announced functions: a fresh one per heartbeat.
+        final Set<String> functions = group.count() == 0 ? Set.of() : new HashSet<>(group.count() * 2);
+        for (final HeartbeatDecoder.FunctionsDecoder function : group)
+        {
+            functions.add(function.name());
+        }
+        final int endpointLength = heartbeat.endpointLength();
+        final int endpointOffset = heartbeat.limit() + HeartbeatDecoder.endpointHeaderLength();
+        heartbeat.skipEndpoint();
+        final int summaryLength = heartbeat.cachedKeySummaryLength();
+        final int summaryOffset = heartbeat.limit() + HeartbeatDecoder.cachedKeySummaryHeaderLength();
+        listener.onHeartbeat(node, roles, queueDepth, startedAt, functions,
+            buffer, endpointOffset, endpointLength, buffer, summaryOffset, summaryLength);
+        return true;
+    }
+}

@@ -1,0 +1,33 @@
+package io.droplet.scheduler;
+
+import org.agrona.DirectBuffer;
+
+import java.util.Set;
+
+/**
+ * What a {@link MembershipAdapter} decodes from the membership protocol.
+ * <p>
+ * <b>Note:</b> called on the scheduler's thread only; buffers are valid only during the call.
+ */
+public interface MembershipListener
+{
+    /**
+     * {@code Heartbeat}: a node is alive.
+     *
+     * @param node           id.
+     * @param roles          bit set: 2 cache, 4 executor (see the schema).
+     * @param queueDepth     of an executor.
+     * @param startedAt      when this incarnation of the node started.
+     * @param functions      names an executor announces: a set the listener may keep.
+     * @param endpoint       buffer holding where the node receives.
+     * @param endpointOffset of the endpoint.
+     * @param endpointLength of the endpoint.
+     * @param summary        buffer holding a host cache's key summary.
+     * @param summaryOffset  of the summary.
+     * @param summaryLength  of the summary (0 if none).
+     */
+    void onHeartbeat(
+        long node, short roles, int queueDepth, long startedAt, Set<String> functions,
+        DirectBuffer endpoint, int endpointOffset, int endpointLength,
+        DirectBuffer summary, int summaryOffset, int summaryLength);
+}

@@ -1,0 +1,85 @@
+package io.droplet.scheduler;
+
+import org.agrona.concurrent.UnsafeBuffer;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+import java.util.List;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+@Timeout(10)
+class MembershipTest
+{
+    private static final long SECOND = 1_000_000_000L;
+
+    @Test
+    void introducesAJoiningExecutorBothWaysAndAConnectingCallerToEveryExecutor()
+    {
+        final SchedulerRig rig = new SchedulerRig(PlacementPolicy.leastLoaded(), false);
+        final UnsafeBuffer callerEndpoint = SchedulerRig.utf8("client-host:0/5100");
+        rig.membership.onConnect(3, 100, 0, callerEndpoint, 0, callerEndpoint.capacity());
+        assertEquals(1, rig.publisher.connected.size());
+        assertEquals(100, rig.publisher.connected.get(0)[2], "without a session token the session is the client id");
+        assertEquals(SECOND, rig.publisher.connected.get(0)[3], "the lease is the executor timeout");
+
+        rig.heartbeat(10, "host-a", 0);
+        rig.heartbeat(11, "host-b", 0);
+
+        // Order follows the endpoint table; what matters is that every pair can reach each other.
+        assertEquals(java.util.Set.of(
+            new RecordingPublisher.Introduction(10, 100, "client-host:0/5100", ""),
+            new RecordingPublisher.Introduction(11, 100, "client-host:0/5100", ""),
+            new RecordingPublisher.Introduction(11, 10, "host-a:0/5010", ""),
+            new RecordingPublisher.Introduction(10, 11, "host-b:0/5011", "")),
+            new java.util.HashSet<>(rig.publisher.introductions));
+        assertEquals(4, rig.publisher.introductions.size());
+        assertEquals(List.of(100L, 10L, 11L), rig.registeredPeers, "every endpoint is registered for sending");
+
+        rig.publisher.clear();
+        rig.heartbeat(10, "host-a", 2);
+        assertTrue(rig.publisher.introductions.isEmpty(), "a known executor is not introduced again");
+
+        final UnsafeBuffer secondCaller = SchedulerRig.utf8("other-host:0/5200");
+        rig.membership.onConnect(4, 200, 77, secondCaller, 0, secondCaller.capacity());
+        assertEquals(77, rig.publisher.connected.get(0)[2], "an authenticated caller gets its session token");
+        assertEquals(2, rig.publisher.introductions.size());
+    }
+
+    @Test
+    void expiresSilentExecutorsAndCountsThem()
+    {
+        final SchedulerRig rig = new SchedulerRig(PlacementPolicy.leastLoaded(), false);
+        rig.heartbeat(10, "host-a", 0);
+        rig.heartbeat(11, "host-b", 0);
+        assertEquals(2, rig.membership.liveExecutorCount());
+        assertEquals(2, rig.counters.liveExecutors.get());
+
+        rig.advance(SECOND / 2);
+        rig.heartbeat(11, "host-b", 0);
+        rig.membership.doWork(rig.clock.nanoTime());
+        assertEquals(2, rig.membership.liveExecutorCount(), "half a timeout of silence is fine");
+
+        rig.advance(SECOND / 2 + 1);
+        rig.membership.doWork(rig.clock.nanoTime());
+        assertEquals(1, rig.membership.liveExecutorCount());
+        assertEquals(11, rig.membership.liveExecutors().get(0).nodeId());
+        assertEquals(1, rig.counters.executorsExpired.get());
+        assertEquals(1, rig.counters.liveExecutors.get());
+
+        rig.heartbeat(10, "host-a", 0);
+        assertEquals(2, rig.membership.liveExecutorCount(), "it rejoins on its next heartbeat");
+    }
+
+    @Test
+    void aBadEndpointIsReportedAndTheNodeIgnored()
+    {
+        final SchedulerRig rig = new SchedulerRig(PlacementPolicy.leastLoaded(), false);
+        final UnsafeBuffer endpoint = SchedulerRig.utf8("not an endpoint");
+        rig.membership.onHeartbeat(10, (short)Membership.ROLE_EXECUTOR, 0, 1, java.util.Set.of(),
+            endpoint, 0, endpoint.capacity(), endpoint, 0, 0);
+        assertEquals(0, rig.membership.liveExecutorCount());
+        assertEquals(1, rig.errors.size());
+    }
+}

@@ -1,0 +1,170 @@
+package io.droplet.scheduler;
+
+import io.droplet.codecs.sbe.CallMode;
+import io.droplet.codecs.sbe.FunctionKind;
+import io.droplet.codecs.sbe.MessageHeaderEncoder;
+import io.droplet.codecs.sbe.RegisterDagEncoder;
+import io.droplet.codecs.sbe.RegisterFunctionEncoder;
+import io.droplet.store.lattice.LwwLattice;
+import io.droplet.transport.Endpoint;
+import org.agrona.ErrorHandler;
+import org.agrona.concurrent.CachedNanoClock;
+import org.agrona.concurrent.EpochNanoClock;
+import org.agrona.concurrent.UnsafeBuffer;
+import org.agrona.concurrent.status.CountersManager;
+
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+
+/**
+ * The scheduler's state machines wired as the agent wires them, with no media driver: an injected nano
+ * and epoch clock, a recording publisher, and (optionally) a fake KVS.
+ */
+final class SchedulerRig
+{
+    static final long SCHEDULER = 1;
+    static final long EPOCH_START = 1_700_000_000_000_000_000L;
+
+    final CachedNanoClock clock = new CachedNanoClock();
+    final long[] epochNow = { EPOCH_START };
+    final EpochNanoClock epochClock = () -> epochNow[0];
+    final RecordingPublisher publisher = new RecordingPublisher();
+    final List<Throwable> errors = new ArrayList<>();
+    final ErrorHandler errorHandler = errors::add;
+    final List<Long> registeredPeers = new ArrayList<>();
+    final SchedulerCounters counters;
+    final FakeRegistryStorage storage;
+    final Membership membership;
+    final StatefulPins pins;
+    final InvocationLauncher launcher;
+    final CodeShipping codeShipping;
+    final Registry registry;
+    final PeriodicCalls periodicCalls;
+    final Calls calls;
+    final Registrations registrations;
+    final long executorTimeoutNs;
+
+    SchedulerRig(final PlacementPolicy placement, final boolean withKvs)
+    {
+        this(placement, withKvs, 1_000_000_000L, 16);
+    }
+
+    SchedulerRig(final PlacementPolicy placement, final boolean withKvs, final long executorTimeoutNs, final int logCapacity)
+    {
+        this.executorTimeoutNs = executorTimeoutNs;
+        clock.update(1_000_000_000L);
+        final CountersManager countersManager = new CountersManager(
+            new UnsafeBuffer(new byte[64 * 1024]), new UnsafeBuffer(new byte[16 * 1024]));
+        counters = new SchedulerCounters((typeId, label) -> countersManager.newCounter(label, typeId), "test");
+        storage = withKvs ? new FakeRegistryStorage() : null;
+        final CacheLocality locality = new CacheLocality();
+        membership = new Membership(executorTimeoutNs, clock, epochClock,
+            (node, endpoint) -> registeredPeers.add(node), publisher, publisher, locality, errorHandler, counters);
+        pins = new StatefulPins(membership, publisher);
+        launcher = new InvocationLauncher(SCHEDULER, placement, membership, pins, locality,
+            new InvocationLog(logCapacity, 1024), publisher, publisher, counters, epochClock);
+        codeShipping = new CodeShipping(SCHEDULER, membership, pins, publisher, counters, 2_000_000_000L);
+        registry = new Registry(storage, ClientRequestAdapter.registrationReader(), codeShipping, errorHandler, counters);
+        membership.wire(new ExecutorEvents(codeShipping, launcher), null);
+        periodicCalls = new PeriodicCalls(clock, 1L << 20, 512, epochClock, 100_000_000L, 10_000_000_000L, launcher);
+        calls = new Calls(registry, launcher, new Broadcast(membership, launcher, publisher, counters), periodicCalls,
+            publisher, counters);
+        registrations = new Registrations(registry, membership, publisher);
+    }
+
+    /**
+     * Moves both clocks on.
+     */
+    void advance(final long ns)
+    {
+        clock.advance(ns);
+        epochNow[0] += ns;
+    }
+
+    void heartbeat(final long executor, final String host, final int queueDepth, final String... functions)
+    {
+        final UnsafeBuffer endpoint = utf8(host + ":0/" + (5000 + executor));
+        membership.onHeartbeat(executor, (short)Membership.ROLE_EXECUTOR, queueDepth, 7, new HashSet<>(Set.of(functions)),
+            endpoint, 0, endpoint.capacity(), endpoint, 0, 0);
+    }
+
+    void cacheHeartbeat(final long cache, final String host, final byte[] summary)
+    {
+        final UnsafeBuffer endpoint = utf8(host + ":0/" + (6000 + cache));
+        membership.onHeartbeat(cache, (short)Membership.ROLE_CACHE, 0, 7, Set.of(),
+            endpoint, 0, endpoint.capacity(), new UnsafeBuffer(summary), 0, summary.length);
+    }
+
+    void callFunction(final long correlationId, final String function, final long deadline, final byte[] args)
+    {
+        callFunction(correlationId, function, deadline, CallMode.FG, args);
+    }
+
+    void callFunction(final long correlationId, final String function, final long deadline, final CallMode mode,
+        final byte[] args)
+    {
+        final UnsafeBuffer name = utf8(function);
+        final UnsafeBuffer argsBuffer = new UnsafeBuffer(args);
+        calls.onCallFunction(correlationId, 99, deadline, mode, 0, new long[0], 0, name, 0, name.capacity(),
+            new SourceArgs().wrap(argsBuffer).stage(0, 0, args.length));
+    }
+
+    /** Registers a function through the registry's request path (no KVS: applied at once). */
+    void register(final String function, final FunctionKind kind)
+    {
+        final UnsafeBuffer frame = new UnsafeBuffer(registerFunctionFrame(function, kind));
+        final UnsafeBuffer name = utf8(function);
+        registrations.onRegisterFunction(1000, 99, kind, name, 0, name.capacity(), frame, 0, frame.capacity());
+    }
+
+    static UnsafeBuffer utf8(final String text)
+    {
+        return new UnsafeBuffer(text.getBytes(StandardCharsets.UTF_8));
+    }
+
+    static byte[] registerFunctionFrame(final String function, final FunctionKind kind)
+    {
+        final UnsafeBuffer buffer = new UnsafeBuffer(new byte[256]);
+        final RegisterFunctionEncoder encoder = new RegisterFunctionEncoder()
+            .wrapAndApplyHeader(buffer, 0, new MessageHeaderEncoder())
+            .correlationId(1).sessionId(99).version(0).kind(kind).name(function).entryPoint("");
+        encoder.putCode(new byte[0], 0, 0);
+        final byte[] frame = new byte[MessageHeaderEncoder.ENCODED_LENGTH + encoder.encodedLength()];
+        buffer.getBytes(0, frame);
+        return frame;
+    }
+
+    static byte[] registerDagFrame(final String dag, final String[] functions, final int[] from, final int[] to)
+    {
+        final UnsafeBuffer buffer = new UnsafeBuffer(new byte[512]);
+        final RegisterDagEncoder encoder = new RegisterDagEncoder()
+            .wrapAndApplyHeader(buffer, 0, new MessageHeaderEncoder()).correlationId(1).sessionId(99);
+        final RegisterDagEncoder.FunctionsEncoder group = encoder.functionsCount(functions.length);
+        for (final String function : functions)
+        {
+            group.next().function(function);
+        }
+        final RegisterDagEncoder.ConnectionsEncoder connections = encoder.connectionsCount(from.length);
+        for (int e = 0; e < from.length; e++)
+        {
+            connections.next().fromStage(from[e]).toStage(to[e]);
+        }
+        encoder.name(dag);
+        final byte[] frame = new byte[MessageHeaderEncoder.ENCODED_LENGTH + encoder.encodedLength()];
+        buffer.getBytes(0, frame);
+        return frame;
+    }
+
+    static LwwLattice entry(final byte[] frame)
+    {
+        return new LwwLattice(1, 1, frame);
+    }
+
+    static Endpoint endpointOf(final String host, final long node)
+    {
+        return Endpoint.parse(host + ":0/" + (5000 + node));
+    }
+}
