@@ -124,6 +124,7 @@ class OutputCommitTest
     }
 
     @Test
+    @Timeout(value = 60, unit = TimeUnit.SECONDS) // the first host cache a JVM opens generates its classes
     void aStageResultIsHeldUntilItsStatePutIsAcknowledged()
     {
         final HostCache cache = openCache();
@@ -159,6 +160,7 @@ class OutputCommitTest
     }
 
     @Test
+    @Timeout(value = 60, unit = TimeUnit.SECONDS) // the first host cache a JVM opens generates its classes
     void aStateWriteRefusedAtTheDoorFailsTheStage()
     {
         final HostCache cache = openCache();

@@ -13,7 +13,7 @@ import java.util.List;
 /**
  * An {@link ExecutorSends} that records what the state machines send instead of encoding it.
  */
-final class RecordingSends implements ExecutorSends
+class RecordingSends implements ExecutorSends
 {
     enum Kind
     {

@@ -26,7 +26,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * A trigger whose reference misses the host cache is parked, asks the cache agent, and runs when the
  * answer comes; it fails with the cache's error, or with TIMEOUT at its deadline.
  */
-@Timeout(value = 30, unit = TimeUnit.SECONDS)
+@Timeout(value = 60, unit = TimeUnit.SECONDS) // the first host cache a JVM opens generates its classes
 class ReferenceResolverTest
 {
     @TempDir

@@ -24,11 +24,11 @@ final class StageFixture
     final CountersManager countersManager = new CountersManager(
         new UnsafeBuffer(ByteBuffer.allocateDirect(64 * 1024)), new UnsafeBuffer(ByteBuffer.allocateDirect(16 * 1024)));
     final ExecutorCounters counters = new ExecutorCounters((typeId, label) -> countersManager.newCounter(label, typeId), "test");
-    final RecordingSends sends = new RecordingSends();
+    final RecordingSends sends;
     final LocalFunctions functions = new LocalFunctions();
     final FanIns fanIns = new FanIns();
-    final StageOutputs outputs = new StageOutputs(sends, counters);
-    final OutputCommit commit = new OutputCommit(outputs, counters);
+    final StageOutputs outputs;
+    final OutputCommit commit;
     final StageNamespace namespace = new StageNamespace(false, counters.keysRefused);
     final ReferenceResolver resolver;
     final StageRunner runner;
@@ -44,6 +44,18 @@ final class StageFixture
      */
     StageFixture(final HostCache cache)
     {
+        this(cache, new RecordingSends());
+    }
+
+    /**
+     * @param cache the host cache, or null for an executor without one.
+     * @param sends in place of the publisher.
+     */
+    StageFixture(final HostCache cache, final RecordingSends sends)
+    {
+        this.sends = sends;
+        outputs = new StageOutputs(sends, counters);
+        commit = new OutputCommit(outputs, counters);
         resolver = null == cache ? null : new ReferenceResolver(cache, sends, outputs, MAX_MESSAGE);
         final StageInvocation invocation = new StageInvocation();
         invocation.state(new StageState(cache, sends, commit, namespace, counters, clock, MAX_MESSAGE));
