@@ -12,12 +12,10 @@ import io.droplet.transport.PeerDirectory;
 import io.droplet.transport.SendStatus;
 import org.agrona.DirectBuffer;
 import org.agrona.concurrent.NanoClock;
-import org.agrona.concurrent.UnsafeBuffer;
-
-import java.nio.ByteBuffer;
 
 /**
- * Encodes what the host's cache agent sends with reused encoders: answers to executors' misses and
+ * Encodes what the host's cache agent sends with reused encoders, in place (a claim on the executor's
+ * or scheduler's publication, then commit): answers to executors' misses and
  * writes, errors, and its announcements (heartbeats carrying the summary of the keys it holds) to the
  * schedulers. Allocation-free in steady state (errors aside).
  * <p>
@@ -33,7 +31,6 @@ final class CachePublisher
     private final NanoClock clock;
     private final long sendTimeoutNs;
     private final long startedAt;
-    private final UnsafeBuffer message;
     private final MessageHeaderEncoder headerEncoder = new MessageHeaderEncoder();
     private final KvsGetResponseEncoder getResponseEncoder = new KvsGetResponseEncoder();
     private final KvsPutResponseEncoder putResponseEncoder = new KvsPutResponseEncoder();
@@ -51,7 +48,6 @@ final class CachePublisher
         this.clock = context.nanoClock();
         this.sendTimeoutNs = context.channels().transport().context().sendTimeoutNs();
         this.startedAt = context.startedAtNs();
-        this.message = new UnsafeBuffer(ByteBuffer.allocateDirect(context.channels().transport().context().maxMessageLength()));
     }
 
     /**
@@ -69,15 +65,20 @@ final class CachePublisher
         {
             return SendStatus.UNKNOWN_DESTINATION;
         }
-        getResponseEncoder.wrapAndApplyHeader(message, 0, headerEncoder)
+        final int valueBytes = Math.max(0, valueLength);
+        final int status = publisher.claim(getResponseLength(keyLength, valueBytes), clock.nanoTime() + sendTimeoutNs);
+        if (status != SendStatus.OK)
+        {
+            return status;
+        }
+        getResponseEncoder.wrapAndApplyHeader(publisher.buffer(), publisher.offset(), headerEncoder)
             .correlationId(correlationId)
             .code(valueLength >= 0 ? ErrorCode.NONE : ErrorCode.KEY_NOT_FOUND);
         getResponseEncoder.entriesCount(1).next()
             .found(valueLength >= 0 ? BooleanType.TRUE : BooleanType.FALSE)
             .putKey(key, keyOffset, keyLength)
-            .putValue(value, 0, Math.max(0, valueLength));
-        return publisher.offer(message, 0, MessageHeaderEncoder.ENCODED_LENGTH + getResponseEncoder.encodedLength(),
-            clock.nanoTime() + sendTimeoutNs);
+            .putValue(value, 0, valueBytes);
+        return publisher.commit();
     }
 
     /**
@@ -92,8 +93,15 @@ final class CachePublisher
         {
             return SendStatus.UNKNOWN_DESTINATION;
         }
-        putResponseEncoder.wrapAndApplyHeader(message, 0, headerEncoder).correlationId(correlationId).code(code);
-        return publisher.offer(message, 0, MessageHeaderEncoder.ENCODED_LENGTH + KvsPutResponseEncoder.BLOCK_LENGTH, clock.nanoTime());
+        final int status = publisher.claim(MessageHeaderEncoder.ENCODED_LENGTH + KvsPutResponseEncoder.BLOCK_LENGTH, clock.nanoTime());
+        if (status != SendStatus.OK)
+        {
+            return status;
+        }
+        putResponseEncoder.wrapAndApplyHeader(publisher.buffer(), publisher.offset(), headerEncoder)
+            .correlationId(correlationId)
+            .code(code);
+        return publisher.commit();
     }
 
     /**
@@ -115,23 +123,47 @@ final class CachePublisher
         final long[] schedulers, final int count, final byte[] endpoint, final long timestamp, final int queueDepth,
         final int inFlight, final byte[] summary)
     {
-        heartbeatEncoder.wrapAndApplyHeader(message, 0, headerEncoder)
-            .node(nodeId)
-            .timestamp(timestamp)
-            .roles((short)ROLE_CACHE)
-            .utilisationPerMille(0)
-            .queueDepth(queueDepth)
-            .inFlight(inFlight)
-            .startedAt(startedAt)
-            .functionsCount(0);
-        heartbeatEncoder.putEndpoint(endpoint, 0, endpoint.length).putCachedKeySummary(summary, 0, summary.length);
-        final int length = MessageHeaderEncoder.ENCODED_LENGTH + heartbeatEncoder.encodedLength();
+        final int length = announceLength(endpoint.length, summary.length);
         int sent = 0;
         for (int i = 0; i < count; i++)
         {
             final MessagePublisher publisher = peers.publisher(schedulers[i]);
-            sent += null != publisher && publisher.offer(message, 0, length, clock.nanoTime()) == SendStatus.OK ? 1 : 0;
+            if (null == publisher || publisher.claim(length, clock.nanoTime()) != SendStatus.OK)
+            {
+                continue;
+            }
+            heartbeatEncoder.wrapAndApplyHeader(publisher.buffer(), publisher.offset(), headerEncoder)
+                .node(nodeId)
+                .timestamp(timestamp)
+                .roles((short)ROLE_CACHE)
+                .utilisationPerMille(0)
+                .queueDepth(queueDepth)
+                .inFlight(inFlight)
+                .startedAt(startedAt)
+                .functionsCount(0);
+            heartbeatEncoder.putEndpoint(endpoint, 0, endpoint.length).putCachedKeySummary(summary, 0, summary.length);
+            sent += publisher.commit() == SendStatus.OK ? 1 : 0;
         }
         return sent;
+    }
+
+    /**
+     * @return the length of a {@code KvsGetResponse} with one entry.
+     */
+    static int getResponseLength(final int keyLength, final int valueLength)
+    {
+        return MessageHeaderEncoder.ENCODED_LENGTH + KvsGetResponseEncoder.BLOCK_LENGTH +
+            KvsGetResponseEncoder.EntriesEncoder.sbeHeaderSize() + KvsGetResponseEncoder.EntriesEncoder.sbeBlockLength() +
+            KvsGetResponseEncoder.EntriesEncoder.keyHeaderLength() + keyLength +
+            KvsGetResponseEncoder.EntriesEncoder.valueHeaderLength() + valueLength;
+    }
+
+    /**
+     * @return the length of the cache agent's {@code Heartbeat}: no functions, an endpoint and a key summary.
+     */
+    static int announceLength(final int endpointLength, final int summaryLength)
+    {
+        return MessageHeaderEncoder.ENCODED_LENGTH + HeartbeatEncoder.BLOCK_LENGTH + HeartbeatEncoder.FunctionsEncoder.sbeHeaderSize() +
+            HeartbeatEncoder.endpointHeaderLength() + endpointLength + HeartbeatEncoder.cachedKeySummaryHeaderLength() + summaryLength;
     }
 }

@@ -23,9 +23,12 @@ import java.nio.ByteBuffer;
 import java.util.List;
 
 /**
- * Encodes what an executor sends with reused encoders. Outputs never wait: a message whose link is not
- * ready is kept by the executor's {@link DeferredSends} and retried in order; heartbeats are offered
- * once. Allocation-free in steady state (errors aside: their detail is text).
+ * Encodes what an executor sends with reused encoders, in place: each message's length is computed
+ * first, then {@link DeferredSends#claim} hands out space in the publication's term when the link is
+ * ready (or a scratch buffer that {@link DeferredSends#commit} keeps and retries in order when it is
+ * not), the message is encoded there and committed. Outputs never wait. Heartbeats are claimed once,
+ * without waiting, and not kept: one that cannot go is superseded by the next. Allocation-free in steady
+ * state (errors aside: their detail is text).
  * <p>
  * <b>Note:</b> not thread-safe; owned by the executor agent.
  */
@@ -44,7 +47,6 @@ final class ExecutorPublisher implements ExecutorSends
     private final ExecutorCounters counters;
     private final byte[] endpoint;
     private final long startedAt;
-    private final UnsafeBuffer message;
     private final UnsafeBuffer lattice;
     private final UnsafeBuffer keyView = new UnsafeBuffer(0, 0);
     private final MessageHeaderEncoder headerEncoder = new MessageHeaderEncoder();
@@ -75,7 +77,6 @@ final class ExecutorPublisher implements ExecutorSends
         this.clock = context.nanoClock();
         this.endpoint = context.channels().self().toString().getBytes(java.nio.charset.StandardCharsets.US_ASCII);
         this.startedAt = context.startedAtNs();
-        this.message = new UnsafeBuffer(ByteBuffer.allocateDirect(context.maxMessageLength()));
         this.lattice = new UnsafeBuffer(ByteBuffer.allocateDirect(context.maxMessageLength() / 2));
     }
 
@@ -84,7 +85,12 @@ final class ExecutorPublisher implements ExecutorSends
         final int childStage, final int fromStage, final int attempt, final StageSchedule schedule,
         final DirectBuffer value, final int offset, final int length)
     {
-        final TriggerEncoder encoder = triggerEncoder.wrapAndApplyHeader(message, 0, headerEncoder)
+        final int status = claim(destination, triggerLength(schedule, length));
+        if (status != SendStatus.OK)
+        {
+            return status;
+        }
+        final TriggerEncoder encoder = triggerEncoder.wrapAndApplyHeader(deferredSends.buffer(), deferredSends.offset(), headerEncoder)
             .invocationId(invocationId)
             .correlationId(correlationId)
             .replyTo(replyTo)
@@ -107,19 +113,25 @@ final class ExecutorPublisher implements ExecutorSends
             edgesEncoder.next().fromStage(schedule.edgeFrom(e)).toStage(schedule.edgeTo(e));
         }
         encoder.putArgs(value, offset, length);
-        return send(destination, MessageHeaderEncoder.ENCODED_LENGTH + encoder.encodedLength());
+        return commit();
     }
 
     public int result(
         final long replyTo, final long correlationId, final long invocationId, final DirectBuffer value, final int offset,
         final int length)
     {
-        resultEncoder.wrapAndApplyHeader(message, 0, headerEncoder)
+        final int status = claim(replyTo, MessageHeaderEncoder.ENCODED_LENGTH + ResultEncoder.BLOCK_LENGTH +
+            ResultEncoder.valueHeaderLength() + length);
+        if (status != SendStatus.OK)
+        {
+            return status;
+        }
+        resultEncoder.wrapAndApplyHeader(deferredSends.buffer(), deferredSends.offset(), headerEncoder)
             .correlationId(correlationId)
             .invocationId(invocationId)
             .executor(nodeId)
             .putValue(value, offset, length);
-        return send(replyTo, MessageHeaderEncoder.ENCODED_LENGTH + resultEncoder.encodedLength());
+        return commit();
     }
 
     public int error(final long replyTo, final long correlationId, final ErrorCode code, final String detail)
@@ -129,26 +141,38 @@ final class ExecutorPublisher implements ExecutorSends
 
     public int cacheGet(final long correlationId, final DirectBuffer key, final int keyOffset, final int keyLength)
     {
+        final int status = claim(cacheNode, MessageHeaderEncoder.ENCODED_LENGTH + KvsGetEncoder.BLOCK_LENGTH +
+            KvsGetEncoder.keyHeaderLength() + keyLength);
+        if (status != SendStatus.OK)
+        {
+            return status;
+        }
         keyView.wrap(key, keyOffset, keyLength);
-        getEncoder.wrapAndApplyHeader(message, 0, headerEncoder)
+        getEncoder.wrapAndApplyHeader(deferredSends.buffer(), deferredSends.offset(), headerEncoder)
             .correlationId(correlationId)
             .replyTo(nodeId)
             .putKey(keyView, 0, keyLength);
-        return send(cacheNode, MessageHeaderEncoder.ENCODED_LENGTH + getEncoder.encodedLength());
+        return commit();
     }
 
     public int cachePut(
         final long correlationId, final DirectBuffer key, final int keyOffset, final int keyLength,
         final DirectBuffer lattice, final int latticeOffset, final int latticeLength)
     {
+        final int status = claim(cacheNode, MessageHeaderEncoder.ENCODED_LENGTH + KvsPutEncoder.BLOCK_LENGTH +
+            KvsPutEncoder.keyHeaderLength() + keyLength + KvsPutEncoder.valueHeaderLength() + latticeLength);
+        if (status != SendStatus.OK)
+        {
+            return status;
+        }
         keyView.wrap(key, keyOffset, keyLength);
-        putEncoder.wrapAndApplyHeader(message, 0, headerEncoder)
+        putEncoder.wrapAndApplyHeader(deferredSends.buffer(), deferredSends.offset(), headerEncoder)
             .correlationId(correlationId)
             .replyTo(nodeId)
             .ack(AckLevel.ONE)
             .putKey(keyView, 0, keyLength)
             .putValue(lattice, latticeOffset, latticeLength);
-        return send(cacheNode, MessageHeaderEncoder.ENCODED_LENGTH + putEncoder.encodedLength());
+        return commit();
     }
 
     public int cachePutLww(
@@ -169,22 +193,53 @@ final class ExecutorPublisher implements ExecutorSends
     {
         final int frameLength = MessageHeaderEncoder.ENCODED_LENGTH + FunctionMessageEncoder.BLOCK_LENGTH +
             FunctionMessageEncoder.payloadHeaderLength() + length;
-        if (length < 0 || frameLength > message.capacity())
+        if (length < 0)
         {
             return SendStatus.PAYLOAD_TOO_LARGE;
         }
-        functionMessageEncoder.wrapAndApplyHeader(message, 0, headerEncoder)
+        // A mailbox message that cannot go is counted as dropped by the mailbox, not as an undeliverable output.
+        final int status = deferredSends.claim(to, frameLength, clock.nanoTime());
+        if (status != SendStatus.OK)
+        {
+            return status;
+        }
+        functionMessageEncoder.wrapAndApplyHeader(deferredSends.buffer(), deferredSends.offset(), headerEncoder)
             .from(from)
             .to(to)
             .invocationId(invocationId)
             .putPayload(payload, offset, length);
-        return deferredSends.send(to, message, 0, frameLength, clock.nanoTime());
+        return deferredSends.commit();
     }
 
     public int heartbeat(
         final long[] schedulers, final int count, final long timestamp, final int queueDepth, final List<byte[]> functions)
     {
-        heartbeatEncoder.wrapAndApplyHeader(message, 0, headerEncoder)
+        final int length = heartbeatLength(functions, endpoint.length);
+        int sent = 0;
+        for (int i = 0; i < count; i++)
+        {
+            sent += heartbeatTo(schedulers[i], length, timestamp, queueDepth, functions);
+        }
+        if (hasCache)
+        {
+            // The host's cache agent learns where to answer this executor from its heartbeats.
+            sent += heartbeatTo(cacheNode, length, timestamp, queueDepth, functions);
+        }
+        return sent;
+    }
+
+    /**
+     * Encodes a heartbeat in place and offers it once, without waiting: the next one supersedes it.
+     */
+    private int heartbeatTo(
+        final long destination, final int length, final long timestamp, final int queueDepth, final List<byte[]> functions)
+    {
+        final MessagePublisher publisher = peers.publisher(destination);
+        if (null == publisher || publisher.claim(length, clock.nanoTime()) != SendStatus.OK)
+        {
+            return 0;
+        }
+        final HeartbeatEncoder encoder = heartbeatEncoder.wrapAndApplyHeader(publisher.buffer(), publisher.offset(), headerEncoder)
             .node(nodeId)
             .timestamp(timestamp)
             .roles((short)ROLE_EXECUTOR)
@@ -192,36 +247,58 @@ final class ExecutorPublisher implements ExecutorSends
             .queueDepth(queueDepth)
             .inFlight(0)
             .startedAt(startedAt);
-        final HeartbeatEncoder.FunctionsEncoder group = heartbeatEncoder.functionsCount(functions.size());
+        final HeartbeatEncoder.FunctionsEncoder group = encoder.functionsCount(functions.size());
         for (int i = 0; i < functions.size(); i++)
         {
             final byte[] name = functions.get(i);
             group.next().putName(name, 0, name.length);
         }
-        heartbeatEncoder.putEndpoint(endpoint, 0, endpoint.length).putCachedKeySummary(EMPTY_SUMMARY, 0, 0);
-        final int length = MessageHeaderEncoder.ENCODED_LENGTH + heartbeatEncoder.encodedLength();
-        int sent = 0;
-        for (int i = 0; i < count; i++)
-        {
-            sent += offerOnce(schedulers[i], length);
-        }
-        if (hasCache)
-        {
-            // The host's cache agent learns where to answer this executor from its heartbeats.
-            sent += offerOnce(cacheNode, length);
-        }
-        return sent;
+        encoder.putEndpoint(endpoint, 0, endpoint.length).putCachedKeySummary(EMPTY_SUMMARY, 0, 0);
+        return publisher.commit() == SendStatus.OK ? 1 : 0;
     }
 
-    private int offerOnce(final long destination, final int length)
+    /**
+     * @return the length of an executor's {@code Heartbeat} naming {@code functions}, with no key summary.
+     */
+    static int heartbeatLength(final List<byte[]> functions, final int endpointLength)
     {
-        final MessagePublisher publisher = peers.publisher(destination);
-        return null != publisher && publisher.offer(message, 0, length, clock.nanoTime()) == SendStatus.OK ? 1 : 0;
+        int length = MessageHeaderEncoder.ENCODED_LENGTH + HeartbeatEncoder.BLOCK_LENGTH +
+            HeartbeatEncoder.FunctionsEncoder.sbeHeaderSize() + HeartbeatEncoder.endpointHeaderLength() + endpointLength + HeartbeatEncoder.cachedKeySummaryHeaderLength();
+        for (int i = 0; i < functions.size(); i++)
+        {
+            length += HeartbeatEncoder.FunctionsEncoder.sbeBlockLength() + HeartbeatEncoder.FunctionsEncoder.nameHeaderLength() +
+                functions.get(i).length;
+        }
+        return length;
     }
 
-    private int send(final long destination, final int length)
+    /**
+     * @return the length of a {@code Trigger} carrying {@code schedule} and {@code argsLength} bytes of arguments.
+     */
+    static int triggerLength(final StageSchedule schedule, final int argsLength)
     {
-        final int status = deferredSends.send(destination, message, 0, length, clock.nanoTime());
+        return MessageHeaderEncoder.ENCODED_LENGTH + TriggerEncoder.BLOCK_LENGTH +
+            TriggerEncoder.ScheduleEncoder.sbeHeaderSize() +
+            schedule.stages() *
+            (TriggerEncoder.ScheduleEncoder.sbeBlockLength() + TriggerEncoder.ScheduleEncoder.functionHeaderLength()) +
+            schedule.namesLength() +
+            TriggerEncoder.EdgesEncoder.sbeHeaderSize() + schedule.edges() * TriggerEncoder.EdgesEncoder.sbeBlockLength() +
+            TriggerEncoder.argsHeaderLength() + argsLength;
+    }
+
+    private int claim(final long destination, final int length)
+    {
+        final int status = deferredSends.claim(destination, length, clock.nanoTime());
+        if (status != SendStatus.OK)
+        {
+            counters.undeliverable.incrementRelease();
+        }
+        return status;
+    }
+
+    private int commit()
+    {
+        final int status = deferredSends.commit();
         if (status != SendStatus.OK)
         {
             counters.undeliverable.incrementRelease();
