@@ -80,7 +80,7 @@ public final class ExecutorAgent implements Agent, ExecutorListener, AutoCloseab
         final HostCache cache = context.cache();
         this.resolver = null == cache ? null : new ReferenceResolver(cache, publisher, outputs, maxMessage);
         final StageNamespace namespace = new StageNamespace(namespaced, counters.keysRefused);
-        this.mailbox = new FunctionMailbox(nodeId, publisher, counters, maxMessage);
+        this.mailbox = new FunctionMailbox(nodeId, publisher, counters, maxMessage, context.mailboxCapacity());
         final StageInvocation invocation = new StageInvocation();
         invocation.state(new StageState(cache, publisher, commit, namespace, counters, epochClock, maxMessage));
         invocation.mailbox(mailbox);

@@ -34,6 +34,10 @@ public final class ExecutorContext
     public static final String PROCESS_TIMEOUT_DEFAULT = "10s";
     /** Most frames polled per duty cycle. */
     public static final int FRAGMENT_LIMIT_DEFAULT = 64;
+    /** Largest total of messages waiting in an executor's mailbox, in bytes, before new ones are dropped. */
+    public static final String MAILBOX_CAPACITY_PROP_NAME = "droplet.executor.mailbox.capacity";
+    /** Default mailbox capacity: 1 MiB. */
+    public static final String MAILBOX_CAPACITY_DEFAULT = "1m";
 
     private NodeChannels channels;
     private NanoClock nanoClock;
@@ -45,6 +49,8 @@ public final class ExecutorContext
         System.getProperty(PROCESS_TIMEOUT_PROP_NAME, PROCESS_TIMEOUT_DEFAULT));
     private long expiryCheckPeriodNs;
     private int fragmentLimit = FRAGMENT_LIMIT_DEFAULT;
+    private int mailboxCapacity = (int)SystemUtil.parseSize(MAILBOX_CAPACITY_PROP_NAME,
+        System.getProperty(MAILBOX_CAPACITY_PROP_NAME, MAILBOX_CAPACITY_DEFAULT));
     private int maxMessageLength;
     private int maxPayloadLength;
     private long startedAtNs;
@@ -190,7 +196,7 @@ public final class ExecutorContext
             throw new IllegalStateException("an executor needs channels and functions");
         }
         if (heartbeatPeriodNs <= 0 || sendRetryWindowNs <= 0 || deferredSendsCapacity <= 0 || processTimeoutNs <= 0 ||
-            fragmentLimit <= 0)
+            fragmentLimit <= 0 || mailboxCapacity <= 0)
         {
             throw new IllegalStateException("executor periods, capacities and limits must be positive");
         }
@@ -342,6 +348,24 @@ public final class ExecutorContext
     public ExecutorContext fragmentLimit(final int fragmentLimit)
     {
         this.fragmentLimit = fragmentLimit;
+        return this;
+    }
+
+    /**
+     * @return largest total of messages waiting in the mailbox, in bytes.
+     */
+    public int mailboxCapacity()
+    {
+        return mailboxCapacity;
+    }
+
+    /**
+     * @param mailboxCapacity largest total of messages waiting in the mailbox, in bytes.
+     * @return this context.
+     */
+    public ExecutorContext mailboxCapacity(final int mailboxCapacity)
+    {
+        this.mailboxCapacity = mailboxCapacity;
         return this;
     }
 

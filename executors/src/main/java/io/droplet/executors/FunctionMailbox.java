@@ -20,14 +20,12 @@ import java.nio.ByteBuffer;
  */
 final class FunctionMailbox implements Mailbox
 {
-    /** Largest total of waiting messages, in bytes, before new ones are dropped. */
-    static final int CAPACITY = 1024 * 1024;
     private static final int FROM_LENGTH = Long.BYTES;
 
     private final long address;
     private final ExecutorSends sends;
     private final ExecutorCounters counters;
-    private final ExpandableRingBuffer ring = new ExpandableRingBuffer(4096, CAPACITY, true);
+    private final ExpandableRingBuffer ring;
     private final UnsafeBuffer entry;
     private final ExpandableRingBuffer.MessageConsumer consumer = this::deliver;
     private MessageHandler handler;
@@ -38,9 +36,13 @@ final class FunctionMailbox implements Mailbox
      * @param sends          of the executor.
      * @param counters       of the executor.
      * @param maxMessageLength of the transport.
+     * @param capacity       largest total of waiting messages, in bytes, before new ones are dropped.
      */
-    FunctionMailbox(final long address, final ExecutorSends sends, final ExecutorCounters counters, final int maxMessageLength)
+    FunctionMailbox(
+        final long address, final ExecutorSends sends, final ExecutorCounters counters, final int maxMessageLength,
+        final int capacity)
     {
+        this.ring = new ExpandableRingBuffer(Math.min(4096, capacity), capacity, true);
         this.address = address;
         this.sends = sends;
         this.counters = counters;

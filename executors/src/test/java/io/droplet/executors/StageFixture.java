@@ -59,7 +59,7 @@ final class StageFixture
         resolver = null == cache ? null : new ReferenceResolver(cache, sends, outputs, MAX_MESSAGE);
         final StageInvocation invocation = new StageInvocation();
         invocation.state(new StageState(cache, sends, commit, namespace, counters, clock, MAX_MESSAGE));
-        final FunctionMailbox mailbox = new FunctionMailbox(EXECUTOR, sends, counters, MAX_MESSAGE);
+        final FunctionMailbox mailbox = new FunctionMailbox(EXECUTOR, sends, counters, MAX_MESSAGE, 1024 * 1024);
         invocation.mailbox(mailbox);
         runner = new StageRunner(functions, resolver, fanIns, commit, outputs, namespace, invocation, mailbox, counters, clock,
             EXECUTOR, MAX_MESSAGE, MAX_MESSAGE / 2);
