@@ -1,11 +1,8 @@
 package io.droplet.executors;
 
-import io.droplet.codecs.sbe.AckLevel;
 import io.droplet.codecs.sbe.ErrorCode;
-import io.droplet.store.lattice.LatticeMerger;
 import io.droplet.store.node.StoreClient;
 import io.droplet.store.node.StoreClientListener;
-import io.droplet.store.ring.HashRing;
 import io.droplet.store.ring.KeySummary;
 import io.droplet.transport.Endpoint;
 import io.droplet.transport.ErrorReplier;
@@ -17,54 +14,34 @@ import org.agrona.collections.Long2ObjectHashMap;
 import org.agrona.concurrent.Agent;
 import org.agrona.concurrent.EpochNanoClock;
 import org.agrona.concurrent.NanoClock;
-import org.agrona.concurrent.UnsafeBuffer;
 
-import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
-import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.HashMap;
-import java.util.HashSet;
-import java.util.List;
-import java.util.Map;
-import java.util.Set;
 
 /**
  * The host cache's single writer. Executors read the {@link HostCache} directly; on a miss they ask
  * this agent, which fetches the key from its primary storage node, stores it, answers every executor
  * waiting for it, and subscribes to the key so later merges reach the cache as they happen. A duty
- * cycle over its {@link CacheAdapter} (what executors and schedulers send), its storage client, and its
+ * cycle over its {@link CacheAdapter} (what executors and schedulers send) and its storage client,
+ * handing misses to {@link KeyFetches} and writes to {@link CacheWrites}, which answer through the
  * {@link CachePublisher}.
  * <p>
  * <b>Note:</b> an agent: not thread-safe, run by one thread.
  */
 public final class CacheAgent implements Agent, CacheListener, StoreClientListener
 {
-    /** An executor waiting for a key. */
-    private record Waiter(long executor, long correlationId)
-    {
-    }
-
     private final NodeChannels channels;
     private final StoreClient storage;
     private final HostCache cache;
     private final InboundAdapter inbound;
     private final CachePublisher publisher;
+    private final KeyFetches fetches;
+    private final CacheWrites writes;
     private final NanoClock clock;
     private final EpochNanoClock epochClock;
-    private final long storageTimeoutNs;
     private final long heartbeatPeriodNs;
     private final int fragmentLimit;
-    private final UnsafeBuffer keyView = new UnsafeBuffer(0, 0);
-    private final UnsafeBuffer valueView = new UnsafeBuffer(0, 0);
-    private final LatticeMerger merger = new LatticeMerger();
-    private final UnsafeBuffer merged;
-    private final UnsafeBuffer value;
-    private final Map<String, List<Waiter>> waitersByKey = new HashMap<>();
-    private final Long2ObjectHashMap<String> keyByFetch = new Long2ObjectHashMap<>();
-    private final Set<String> subscribed = new HashSet<>();
     private final byte[] summary = new byte[KeySummary.BYTES];
-    private final Long2ObjectHashMap<long[]> putWaiters = new Long2ObjectHashMap<>();
     private long[] schedulerNodes = new long[0];
     private byte[] endpointBytes = new byte[0];
     private long nextHeartbeatNs;
@@ -101,18 +78,19 @@ public final class CacheAgent implements Agent, CacheListener, StoreClientListen
         this.cache = context.cache();
         this.clock = context.nanoClock();
         this.epochClock = context.epochClock();
-        this.storageTimeoutNs = context.storageTimeoutNs();
         this.heartbeatPeriodNs = context.heartbeatPeriodNs();
         this.fragmentLimit = context.fragmentLimit();
         this.storage = new StoreClient(
             context.storageChannels(), context.storageNodes(), context.replicationFactor(), context.virtualNodes(), this);
         // Introduce the agent's storage client to every storage node; requests follow on the same streams.
+        final long storageTimeoutNs = context.storageTimeoutNs();
         context.storageNodes().forEach((node, endpoint) -> storage.connect(node, clock.nanoTime() + storageTimeoutNs));
         final int maxMessage = channels.transport().context().maxMessageLength();
-        this.value = new UnsafeBuffer(ByteBuffer.allocateDirect(maxMessage));
-        this.merged = new UnsafeBuffer(ByteBuffer.allocateDirect(context.mergeBufferLength()));
         final ErrorReplier errorReplier = new ErrorReplier(channels);
         this.publisher = new CachePublisher(context, errorReplier);
+        final StorageLink link = new StorageLink(storage, clock, storageTimeoutNs);
+        this.fetches = new KeyFetches(cache, link, publisher, summary, maxMessage);
+        this.writes = new CacheWrites(cache, link, publisher, summary, maxMessage, context.mergeBufferLength());
         this.nextHeartbeatNs = clock.nanoTime();
         this.inbound = channels.open(new CacheAdapter(this, errorReplier));
     }
@@ -145,7 +123,7 @@ public final class CacheAgent implements Agent, CacheListener, StoreClientListen
         {
             nextHeartbeatNs = now + heartbeatPeriodNs;
             work += publisher.announce(schedulerNodes, schedulerNodes.length, endpointBytes, epochClock.nanoTime(),
-                waitersByKey.size(), keyByFetch.size(), summary);
+                fetches.waiting(), fetches.fetching(), summary);
         }
         return work;
     }
@@ -189,26 +167,7 @@ public final class CacheAgent implements Agent, CacheListener, StoreClientListen
      */
     public void onGet(final long correlationId, final long executor, final DirectBuffer buffer, final int keyOffset, final int keyLength)
     {
-        keyView.wrap(buffer, keyOffset, keyLength);
-        final int found = cache.get(keyView, 0, keyLength, value, 0);
-        if (found >= 0)
-        {
-            publisher.answerGet(executor, correlationId, keyView, 0, keyLength, value, found);
-            return;
-        }
-        final String key = new String(keyBytes(), StandardCharsets.ISO_8859_1);
-        final List<Waiter> waiters = waitersByKey.computeIfAbsent(key, k -> new ArrayList<>());
-        waiters.add(new Waiter(executor, correlationId));
-        if (waiters.size() == 1)
-        {
-            final long fetch = storage.get(keyView, 0, keyLength, clock.nanoTime() + storageTimeoutNs);
-            if (fetch < 0)
-            {
-                failWaiters(key, ErrorCode.NOT_CONNECTED);
-                return;
-            }
-            keyByFetch.put(fetch, key);
-        }
+        fetches.onMiss(executor, correlationId, buffer, keyOffset, keyLength);
     }
 
     /**
@@ -238,41 +197,7 @@ public final class CacheAgent implements Agent, CacheListener, StoreClientListen
         final long executorPut, final long executor, final DirectBuffer buffer, final int keyOffset, final int keyLength,
         final int valueOffset, final int valueLength)
     {
-        keyView.wrap(buffer, keyOffset, keyLength);
-        valueView.wrap(buffer, valueOffset, valueLength);
-        final byte[] keyBytes = keyBytes();
-        final int cachedLength = cache.get(keyView, 0, keyLength, value, 0);
-        final int mergedLength = cachedLength >= 0 ?
-            merger.merge(value, 0, cachedLength, valueView, 0, valueLength, merged, 0, merged.capacity()) :
-            merger.merge(valueView, 0, valueLength, valueView, 0, valueLength, merged, 0, merged.capacity());
-        if (mergedLength >= 0)
-        {
-            cache.put(keyView, 0, keyLength, merged, 0, mergedLength);
-            KeySummary.add(summary, HashRing.hash(keyView, 0, keyLength));
-        }
-        final long storagePut = storage.put(keyView, 0, keyLength, valueView, 0, valueLength, AckLevel.ONE,
-            clock.nanoTime() + storageTimeoutNs);
-        if (executorPut != 0 && executor != 0)
-        {
-            // The executor holds its stage's output until the primary replica has the write.
-            if (mergedLength < 0)
-            {
-                publisher.answerPut(executor, executorPut, ErrorCode.INVALID_ARGUMENT);
-            }
-            else if (storagePut < 0)
-            {
-                publisher.answerPut(executor, executorPut, ErrorCode.NOT_CONNECTED);
-            }
-            else
-            {
-                putWaiters.put(storagePut, new long[]{ executor, executorPut });
-            }
-        }
-        final String key = new String(keyBytes, StandardCharsets.ISO_8859_1);
-        if (subscribed.add(key))
-        {
-            storage.subscribe(storage.primaryOf(keyView, 0, keyLength), List.of(keyBytes), clock.nanoTime() + storageTimeoutNs);
-        }
+        writes.onPut(executorPut, executor, buffer, keyOffset, keyLength, valueOffset, valueLength);
     }
 
     /**
@@ -283,33 +208,7 @@ public final class CacheAgent implements Agent, CacheListener, StoreClientListen
         final long correlationId, final int index, final boolean found, final DirectBuffer buffer,
         final int keyOffset, final int keyLength, final int valueOffset, final int valueLength)
     {
-        final String key = keyByFetch.remove(correlationId);
-        if (null == key)
-        {
-            return;
-        }
-        final byte[] keyBytes = key.getBytes(StandardCharsets.ISO_8859_1);
-        final UnsafeBuffer keyBuffer = new UnsafeBuffer(keyBytes);
-        if (found)
-        {
-            cache.put(keyBuffer, 0, keyBytes.length, buffer, valueOffset, valueLength);
-            KeySummary.add(summary, HashRing.hash(keyBuffer, 0, keyBytes.length));
-            value.putBytes(0, buffer, valueOffset, valueLength);
-        }
-        if (subscribed.add(key))
-        {
-            final long primary = storage.primaryOf(keyBuffer, 0, keyBytes.length);
-            storage.subscribe(primary, List.of(keyBytes), clock.nanoTime() + storageTimeoutNs);
-        }
-        final List<Waiter> waiters = waitersByKey.remove(key);
-        if (null != waiters)
-        {
-            for (final Waiter waiter : waiters)
-            {
-                publisher.answerGet(
-                    waiter.executor(), waiter.correlationId(), keyBuffer, 0, keyBytes.length, value, found ? valueLength : -1);
-            }
-        }
+        fetches.onFetched(correlationId, found, buffer, valueOffset, valueLength);
     }
 
     /**
@@ -328,11 +227,7 @@ public final class CacheAgent implements Agent, CacheListener, StoreClientListen
      */
     public void onPutAcknowledged(final long correlationId)
     {
-        final long[] waiter = putWaiters.remove(correlationId);
-        if (null != waiter)
-        {
-            publisher.answerPut(waiter[0], waiter[1], ErrorCode.NONE);
-        }
+        writes.onAcknowledged(correlationId);
     }
 
     /**
@@ -340,35 +235,9 @@ public final class CacheAgent implements Agent, CacheListener, StoreClientListen
      */
     public void onError(final long correlationId, final ErrorCode code)
     {
-        final long[] putWaiter = putWaiters.remove(correlationId);
-        if (null != putWaiter)
+        if (!writes.onFailed(correlationId, code))
         {
-            publisher.answerPut(putWaiter[0], putWaiter[1], code);
-            return;
+            fetches.onFetchFailed(correlationId, code);
         }
-        final String key = keyByFetch.remove(correlationId);
-        if (null != key)
-        {
-            failWaiters(key, code);
-        }
-    }
-
-    private void failWaiters(final String key, final ErrorCode code)
-    {
-        final List<Waiter> waiters = waitersByKey.remove(key);
-        if (null != waiters)
-        {
-            for (final Waiter waiter : waiters)
-            {
-                publisher.error(waiter.executor(), waiter.correlationId(), code, "cache could not fetch a referenced key");
-            }
-        }
-    }
-
-    private byte[] keyBytes()
-    {
-        final byte[] bytes = new byte[keyView.capacity()];
-        keyView.getBytes(0, bytes);
-        return bytes;
     }
 }

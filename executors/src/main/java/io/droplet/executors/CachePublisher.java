@@ -21,7 +21,7 @@ import org.agrona.concurrent.NanoClock;
  * <p>
  * <b>Note:</b> not thread-safe; owned by the cache agent.
  */
-final class CachePublisher
+final class CachePublisher implements CacheAnswers
 {
     private static final int ROLE_CACHE = 2;
 
@@ -56,7 +56,7 @@ final class CachePublisher
      * @param valueLength of the value in {@code value}, or negative if the key is absent.
      * @return a {@code SendStatus}.
      */
-    int answerGet(
+    public int answerGet(
         final long executor, final long correlationId, final DirectBuffer key, final int keyOffset, final int keyLength,
         final DirectBuffer value, final int valueLength)
     {
@@ -86,7 +86,7 @@ final class CachePublisher
      *
      * @return a {@code SendStatus}.
      */
-    int answerPut(final long executor, final long correlationId, final ErrorCode code)
+    public int answerPut(final long executor, final long correlationId, final ErrorCode code)
     {
         final MessagePublisher publisher = peers.publisher(executor);
         if (null == publisher)
@@ -109,7 +109,7 @@ final class CachePublisher
      *
      * @return a {@code SendStatus}.
      */
-    int error(final long executor, final long correlationId, final ErrorCode code, final String detail)
+    public int error(final long executor, final long correlationId, final ErrorCode code, final String detail)
     {
         return errorReplier.reply(executor, correlationId, code, detail);
     }
