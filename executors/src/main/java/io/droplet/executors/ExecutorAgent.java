@@ -19,7 +19,7 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * Runs DAG stages (DESIGN.md section 4, hops 3 and 4), as a duty cycle over the executor's protocol and
- * state machines: the {@link ExecutorAdapter} decodes what arrives and calls this agent as its
+ * state machines: the {@link ExecutorAdapter} decodes what arrives and calls the agent's
  * {@link ExecutorListener}, which hands each message to the state machine whose job it is
  * ({@link StageRunner}, {@link ReferenceResolver}, {@link FanIns}, {@link OutputCommit},
  * {@link Heartbeats}, {@link ShippedFunctions}, {@link FunctionMailbox}); everything leaves through the
@@ -29,7 +29,7 @@ import java.util.concurrent.TimeUnit;
  * <p>
  * <b>Note:</b> an agent: not thread-safe, run by one thread.
  */
-public final class ExecutorAgent implements Agent, ExecutorListener, AutoCloseable
+public final class ExecutorAgent implements Agent, AutoCloseable
 {
     /** Most stages in one DAG. */
     public static final int MAX_STAGES = StageSchedule.MAX_STAGES;
@@ -99,7 +99,7 @@ public final class ExecutorAgent implements Agent, ExecutorListener, AutoCloseab
         {
             channels.peers().register(context.cacheNode(), context.cacheEndpoint());
         }
-        this.inbound = channels.open(new ExecutorAdapter(this, errorReplier));
+        this.inbound = channels.open(new ExecutorAdapter(new Listener(), errorReplier));
     }
 
     /**
@@ -187,94 +187,101 @@ public final class ExecutorAgent implements Agent, ExecutorListener, AutoCloseab
     }
 
     /**
-     * {@inheritDoc}
+     * Hands each decoded message to the state machine whose job it is: the agent's side of its adapter,
+     * kept off the agent's public surface.
      */
-    public void onTrigger(
-        final long invocationId, final long correlationId, final long replyTo, final long deadline, final int targetStage,
-        final int fromStage, final int attempt, final StageSchedule schedule, final DirectBuffer buffer,
-        final int argsOffset, final int argsLength)
+    private final class Listener implements ExecutorListener
     {
-        runner.onTrigger(invocationId, correlationId, replyTo, deadline, targetStage, fromStage, attempt, schedule,
-            buffer, argsOffset, argsLength, false);
-    }
-
-    /**
-     * {@inheritDoc}
-     */
-    public void onMalformedTrigger(final long replyTo, final long correlationId, final String reason)
-    {
-        outputs.fail(replyTo, correlationId, ErrorCode.MALFORMED, reason);
-    }
-
-    /**
-     * {@inheritDoc}
-     */
-    public void onCacheAnswer(final long correlationId, final ErrorCode code)
-    {
-        runner.onCacheAnswer(correlationId, code);
-    }
-
-    /**
-     * {@inheritDoc}
-     */
-    public void onCacheError(final long correlationId, final ErrorCode code)
-    {
-        runner.onCacheError(correlationId, code);
-    }
-
-    /**
-     * {@inheritDoc}
-     */
-    public void onPutResponse(final long correlationId, final ErrorCode code)
-    {
-        commit.onPutResponse(correlationId, code);
-    }
-
-    /**
-     * {@inheritDoc}
-     */
-    public void onFunctionMessage(
-        final long from, final long to, final long invocationId, final DirectBuffer buffer, final int offset, final int length)
-    {
-        mailbox.onMessage(from, to, buffer, offset, length);
-    }
-
-    /**
-     * The scheduler introduces the nodes an executor must be able to reach: callers, other executors, and
-     * the other schedulers of the deployment (heartbeated to as well).
-     */
-    public void onIntroduction(final long node, final String identity, final String replyEndpoint)
-    {
-        try
+        /**
+         * {@inheritDoc}
+         */
+        public void onTrigger(
+            final long invocationId, final long correlationId, final long replyTo, final long deadline, final int targetStage,
+            final int fromStage, final int attempt, final StageSchedule schedule, final DirectBuffer buffer,
+            final int argsOffset, final int argsLength)
         {
-            channels.peers().register(node, Endpoint.parse(replyEndpoint));
+            runner.onTrigger(invocationId, correlationId, replyTo, deadline, targetStage, fromStage, attempt, schedule,
+                buffer, argsOffset, argsLength, false);
         }
-        catch (final IllegalArgumentException ex)
-        {
-            channels.transport().errorHandler().onError(ex);
-            return;
-        }
-        if (Introductions.SCHEDULER_IDENTITY.equals(identity))
-        {
-            heartbeats.addScheduler(node);
-        }
-    }
 
-    /**
-     * {@inheritDoc}
-     */
-    public void onRegisterFunction(
-        final String name, final long sessionId, final long correlationId, final long version, final FunctionKind kind,
-        final String entryPoint, final DirectBuffer code, final int codeOffset, final int codeLength)
-    {
-        shippedFunctions.register(name, sessionId, correlationId, version, kind, entryPoint, code, codeOffset, codeLength);
-    }
+        /**
+         * {@inheritDoc}
+         */
+        public void onMalformedTrigger(final long replyTo, final long correlationId, final String reason)
+        {
+            outputs.fail(replyTo, correlationId, ErrorCode.MALFORMED, reason);
+        }
 
-    /**
-     * {@inheritDoc}
-     */
-    public void onDeleteFunction(final String name)
-    {
-        shippedFunctions.delete(name);
+        /**
+         * {@inheritDoc}
+         */
+        public void onCacheAnswer(final long correlationId, final ErrorCode code)
+        {
+            runner.onCacheAnswer(correlationId, code);
+        }
+
+        /**
+         * {@inheritDoc}
+         */
+        public void onCacheError(final long correlationId, final ErrorCode code)
+        {
+            runner.onCacheError(correlationId, code);
+        }
+
+        /**
+         * {@inheritDoc}
+         */
+        public void onPutResponse(final long correlationId, final ErrorCode code)
+        {
+            commit.onPutResponse(correlationId, code);
+        }
+
+        /**
+         * {@inheritDoc}
+         */
+        public void onFunctionMessage(
+            final long from, final long to, final long invocationId, final DirectBuffer buffer, final int offset, final int length)
+        {
+            mailbox.onMessage(from, to, buffer, offset, length);
+        }
+
+        /**
+         * The scheduler introduces the nodes an executor must be able to reach: callers, other executors, and
+         * the other schedulers of the deployment (heartbeated to as well).
+         */
+        public void onIntroduction(final long node, final String identity, final String replyEndpoint)
+        {
+            try
+            {
+                channels.peers().register(node, Endpoint.parse(replyEndpoint));
+            }
+            catch (final IllegalArgumentException ex)
+            {
+                channels.transport().errorHandler().onError(ex);
+                return;
+            }
+            if (Introductions.SCHEDULER_IDENTITY.equals(identity))
+            {
+                heartbeats.addScheduler(node);
+            }
+        }
+
+        /**
+         * {@inheritDoc}
+         */
+        public void onRegisterFunction(
+            final String name, final long sessionId, final long correlationId, final long version, final FunctionKind kind,
+            final String entryPoint, final DirectBuffer code, final int codeOffset, final int codeLength)
+        {
+            shippedFunctions.register(name, sessionId, correlationId, version, kind, entryPoint, code, codeOffset, codeLength);
+        }
+
+        /**
+         * {@inheritDoc}
+         */
+        public void onDeleteFunction(final String name)
+        {
+            shippedFunctions.delete(name);
+        }
     }
 }

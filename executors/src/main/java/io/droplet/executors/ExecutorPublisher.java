@@ -263,7 +263,8 @@ final class ExecutorPublisher implements ExecutorSends
     static int heartbeatLength(final List<byte[]> functions, final int endpointLength)
     {
         int length = MessageHeaderEncoder.ENCODED_LENGTH + HeartbeatEncoder.BLOCK_LENGTH +
-            HeartbeatEncoder.FunctionsEncoder.sbeHeaderSize() + HeartbeatEncoder.endpointHeaderLength() + endpointLength + HeartbeatEncoder.cachedKeySummaryHeaderLength();
+            HeartbeatEncoder.FunctionsEncoder.sbeHeaderSize() + HeartbeatEncoder.endpointHeaderLength() + endpointLength +
+            HeartbeatEncoder.cachedKeySummaryHeaderLength();
         for (int i = 0; i < functions.size(); i++)
         {
             length += HeartbeatEncoder.FunctionsEncoder.sbeBlockLength() + HeartbeatEncoder.FunctionsEncoder.nameHeaderLength() +

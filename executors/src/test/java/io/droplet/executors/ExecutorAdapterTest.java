@@ -132,7 +132,8 @@ class ExecutorAdapterTest
     void aPutAcknowledgementReachesTheListener()
     {
         new KvsPutResponseEncoder().wrapAndApplyHeader(frame, 0, headerEncoder).correlationId(17).code(ErrorCode.NOT_CONNECTED);
-        adapter.onFrame(KvsPutResponseEncoder.TEMPLATE_ID, frame, 0, MessageHeaderEncoder.ENCODED_LENGTH + KvsPutResponseEncoder.BLOCK_LENGTH);
+        adapter.onFrame(
+            KvsPutResponseEncoder.TEMPLATE_ID, frame, 0, MessageHeaderEncoder.ENCODED_LENGTH + KvsPutResponseEncoder.BLOCK_LENGTH);
 
         assertEquals(List.of("put response 17 NOT_CONNECTED"), calls);
     }
