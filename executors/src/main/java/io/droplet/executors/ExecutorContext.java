@@ -3,9 +3,13 @@ package io.droplet.executors;
 import io.droplet.transport.Endpoint;
 import io.droplet.transport.NodeChannels;
 import org.agrona.SystemUtil;
+import org.agrona.concurrent.EpochNanoClock;
+import org.agrona.concurrent.NanoClock;
+import org.agrona.concurrent.SystemEpochNanoClock;
 
 /**
- * Parts and settings of an {@link ExecutorAgent}.
+ * Parts and settings of an {@link ExecutorAgent}: every clock, period, size and limit the agent and its
+ * state machines use, resolved once by {@link #conclude()} (the agent concludes its context).
  * <p>
  * <b>Note:</b> not thread-safe; fill in, then hand to the agent.
  */
@@ -16,7 +20,41 @@ public final class ExecutorContext
     /** Default heartbeat period: 100 ms. */
     public static final String HEARTBEAT_PERIOD_DEFAULT = "100ms";
 
+    /** How long an output whose link is not ready is kept trying. */
+    public static final String SEND_RETRY_WINDOW_PROP_NAME = "droplet.executor.send.retry.window";
+    /** Default send retry window: 2 s. */
+    public static final String SEND_RETRY_WINDOW_DEFAULT = "2s";
+    /** Most outputs kept for links that are not ready. */
+    public static final String DEFERRED_SENDS_CAPACITY_PROP_NAME = "droplet.executor.deferred.sends.capacity";
+    /** Default capacity of kept outputs: 4096 messages. */
+    public static final int DEFERRED_SENDS_CAPACITY_DEFAULT = 4096;
+    /** Longest run of a process function. */
+    public static final String PROCESS_TIMEOUT_PROP_NAME = "droplet.executor.process.timeout";
+    /** Default process function timeout: 10 s. */
+    public static final String PROCESS_TIMEOUT_DEFAULT = "10s";
+    /** Most frames polled per duty cycle. */
+    public static final int FRAGMENT_LIMIT_DEFAULT = 64;
+    /** Largest total of messages waiting in an executor's mailbox, in bytes, before new ones are dropped. */
+    public static final String MAILBOX_CAPACITY_PROP_NAME = "droplet.executor.mailbox.capacity";
+    /** Default mailbox capacity: 1 MiB. */
+    public static final String MAILBOX_CAPACITY_DEFAULT = "1m";
+
     private NodeChannels channels;
+    private NanoClock nanoClock;
+    private EpochNanoClock epochClock;
+    private long sendRetryWindowNs = SystemUtil.parseDuration(SEND_RETRY_WINDOW_PROP_NAME,
+        System.getProperty(SEND_RETRY_WINDOW_PROP_NAME, SEND_RETRY_WINDOW_DEFAULT));
+    private int deferredSendsCapacity = Integer.getInteger(DEFERRED_SENDS_CAPACITY_PROP_NAME, DEFERRED_SENDS_CAPACITY_DEFAULT);
+    private long processTimeoutNs = SystemUtil.parseDuration(PROCESS_TIMEOUT_PROP_NAME,
+        System.getProperty(PROCESS_TIMEOUT_PROP_NAME, PROCESS_TIMEOUT_DEFAULT));
+    private long expiryCheckPeriodNs;
+    private int fragmentLimit = FRAGMENT_LIMIT_DEFAULT;
+    private int mailboxCapacity = (int)SystemUtil.parseSize(MAILBOX_CAPACITY_PROP_NAME,
+        System.getProperty(MAILBOX_CAPACITY_PROP_NAME, MAILBOX_CAPACITY_DEFAULT));
+    private int maxMessageLength;
+    private int maxPayloadLength;
+    private long startedAtNs;
+    private boolean concluded;
     private HostCache cache;
     private long cacheNode;
     private Endpoint cacheEndpoint;
@@ -138,6 +176,230 @@ public final class ExecutorContext
     public ExecutorContext heartbeatPeriodNs(final long heartbeatPeriodNs)
     {
         this.heartbeatPeriodNs = heartbeatPeriodNs;
+        return this;
+    }
+
+    /**
+     * Resolves defaults and checks the settings; idempotent.
+     *
+     * @return this context.
+     * @throws IllegalStateException if no channels or functions were given, or a setting is out of range.
+     */
+    public ExecutorContext conclude()
+    {
+        if (concluded)
+        {
+            return this;
+        }
+        if (null == channels || null == functions)
+        {
+            throw new IllegalStateException("an executor needs channels and functions");
+        }
+        if (heartbeatPeriodNs <= 0 || sendRetryWindowNs <= 0 || deferredSendsCapacity <= 0 || processTimeoutNs <= 0 ||
+            fragmentLimit <= 0 || mailboxCapacity <= 0)
+        {
+            throw new IllegalStateException("executor periods, capacities and limits must be positive");
+        }
+        if (null == nanoClock)
+        {
+            nanoClock = channels.transport().context().nanoClock();
+        }
+        if (null == epochClock)
+        {
+            epochClock = new SystemEpochNanoClock();
+        }
+        if (0 == expiryCheckPeriodNs)
+        {
+            // Expired fan-ins, parked triggers and held outputs are looked for as often as heartbeats go.
+            expiryCheckPeriodNs = heartbeatPeriodNs;
+        }
+        maxMessageLength = channels.transport().context().maxMessageLength();
+        maxPayloadLength = channels.transport().context().maxPayloadLength();
+        if (0 == startedAtNs)
+        {
+            // Tells this incarnation from an earlier one with the same node id (a restart).
+            startedAtNs = epochClock.nanoTime();
+        }
+        concluded = true;
+        return this;
+    }
+
+    /**
+     * @return the clock duty cycles, heartbeats and send retries run on (default: the transport's).
+     */
+    public NanoClock nanoClock()
+    {
+        return nanoClock;
+    }
+
+    /**
+     * @param nanoClock the clock duty cycles, heartbeats and send retries run on.
+     * @return this context.
+     */
+    public ExecutorContext nanoClock(final NanoClock nanoClock)
+    {
+        this.nanoClock = nanoClock;
+        return this;
+    }
+
+    /**
+     * @return the clock deadlines are read against and writes stamped with (default: the system's).
+     */
+    public EpochNanoClock epochClock()
+    {
+        return epochClock;
+    }
+
+    /**
+     * @param epochClock deadlines are read against and writes stamped with.
+     * @return this context.
+     */
+    public ExecutorContext epochClock(final EpochNanoClock epochClock)
+    {
+        this.epochClock = epochClock;
+        return this;
+    }
+
+    /**
+     * @return how long an output whose link is not ready is kept trying, in nanoseconds.
+     */
+    public long sendRetryWindowNs()
+    {
+        return sendRetryWindowNs;
+    }
+
+    /**
+     * @param sendRetryWindowNs how long an output whose link is not ready is kept trying.
+     * @return this context.
+     */
+    public ExecutorContext sendRetryWindowNs(final long sendRetryWindowNs)
+    {
+        this.sendRetryWindowNs = sendRetryWindowNs;
+        return this;
+    }
+
+    /**
+     * @return most outputs kept for links that are not ready.
+     */
+    public int deferredSendsCapacity()
+    {
+        return deferredSendsCapacity;
+    }
+
+    /**
+     * @param deferredSendsCapacity most outputs kept for links that are not ready.
+     * @return this context.
+     */
+    public ExecutorContext deferredSendsCapacity(final int deferredSendsCapacity)
+    {
+        this.deferredSendsCapacity = deferredSendsCapacity;
+        return this;
+    }
+
+    /**
+     * @return longest run of a process function, in nanoseconds.
+     */
+    public long processTimeoutNs()
+    {
+        return processTimeoutNs;
+    }
+
+    /**
+     * @param processTimeoutNs longest run of a process function.
+     * @return this context.
+     */
+    public ExecutorContext processTimeoutNs(final long processTimeoutNs)
+    {
+        this.processTimeoutNs = processTimeoutNs;
+        return this;
+    }
+
+    /**
+     * @return how often expired fan-ins, parked triggers and held outputs are looked for (default: the
+     * heartbeat period).
+     */
+    public long expiryCheckPeriodNs()
+    {
+        return expiryCheckPeriodNs;
+    }
+
+    /**
+     * @param expiryCheckPeriodNs how often expired fan-ins, parked triggers and held outputs are looked for.
+     * @return this context.
+     */
+    public ExecutorContext expiryCheckPeriodNs(final long expiryCheckPeriodNs)
+    {
+        this.expiryCheckPeriodNs = expiryCheckPeriodNs;
+        return this;
+    }
+
+    /**
+     * @return most frames polled per duty cycle.
+     */
+    public int fragmentLimit()
+    {
+        return fragmentLimit;
+    }
+
+    /**
+     * @param fragmentLimit most frames polled per duty cycle.
+     * @return this context.
+     */
+    public ExecutorContext fragmentLimit(final int fragmentLimit)
+    {
+        this.fragmentLimit = fragmentLimit;
+        return this;
+    }
+
+    /**
+     * @return largest total of messages waiting in the mailbox, in bytes.
+     */
+    public int mailboxCapacity()
+    {
+        return mailboxCapacity;
+    }
+
+    /**
+     * @param mailboxCapacity largest total of messages waiting in the mailbox, in bytes.
+     * @return this context.
+     */
+    public ExecutorContext mailboxCapacity(final int mailboxCapacity)
+    {
+        this.mailboxCapacity = mailboxCapacity;
+        return this;
+    }
+
+    /**
+     * @return the transport's longest message, after {@link #conclude()}.
+     */
+    public int maxMessageLength()
+    {
+        return maxMessageLength;
+    }
+
+    /**
+     * @return the transport's longest payload (a result's limit), after {@link #conclude()}.
+     */
+    public int maxPayloadLength()
+    {
+        return maxPayloadLength;
+    }
+
+    /**
+     * @return when this incarnation started, epoch nanoseconds, after {@link #conclude()}.
+     */
+    public long startedAtNs()
+    {
+        return startedAtNs;
+    }
+
+    /**
+     * @param startedAtNs when this incarnation started (default: the epoch clock at {@link #conclude()}).
+     * @return this context.
+     */
+    public ExecutorContext startedAtNs(final long startedAtNs)
+    {
+        this.startedAtNs = startedAtNs;
         return this;
     }
 }

@@ -1,16 +1,10 @@
 package io.droplet.executors;
 
 import io.droplet.codecs.function.Mailbox;
-import io.droplet.codecs.sbe.FunctionMessageDecoder;
-import io.droplet.codecs.sbe.FunctionMessageEncoder;
-import io.droplet.codecs.sbe.MessageHeaderDecoder;
-import io.droplet.codecs.sbe.MessageHeaderEncoder;
-import io.droplet.transport.DeferredSends;
 import io.droplet.transport.SendStatus;
 import org.agrona.DirectBuffer;
 import org.agrona.ExpandableRingBuffer;
 import org.agrona.MutableDirectBuffer;
-import org.agrona.concurrent.NanoClock;
 import org.agrona.concurrent.UnsafeBuffer;
 
 import java.nio.ByteBuffer;
@@ -18,49 +12,40 @@ import java.nio.ByteBuffer;
 /**
  * One executor's {@link Mailbox}: messages from running functions wait here, in arrival order, in a
  * bounded ring (each entry: the sender's address, then the payload) until a function running on this
- * executor takes them. A message arriving at a full mailbox is dropped and counted. Sending encodes a
- * {@code FunctionMessage} in place and hands it to the executor's {@link DeferredSends}, so a link that
- * is still connecting keeps it briefly. Allocation-free in steady state.
+ * executor takes them. A message arriving at a full mailbox is dropped and counted. Sending goes through
+ * the executor's {@link ExecutorSends} as a {@code FunctionMessage}, kept briefly for a link that is
+ * still connecting. Allocation-free in steady state.
  * <p>
  * <b>Note:</b> not thread-safe; owned by the executor agent and used on its thread only.
  */
 final class FunctionMailbox implements Mailbox
 {
-    /** Largest total of waiting messages, in bytes, before new ones are dropped. */
-    static final int CAPACITY = 1024 * 1024;
     private static final int FROM_LENGTH = Long.BYTES;
 
     private final long address;
-    private final DeferredSends sends;
-    private final NanoClock clock;
+    private final ExecutorSends sends;
     private final ExecutorCounters counters;
-    private final ExpandableRingBuffer ring = new ExpandableRingBuffer(4096, CAPACITY, true);
-    private final UnsafeBuffer frame;
+    private final ExpandableRingBuffer ring;
     private final UnsafeBuffer entry;
-    private final MessageHeaderEncoder headerEncoder = new MessageHeaderEncoder();
-    private final MessageHeaderDecoder headerDecoder = new MessageHeaderDecoder();
-    private final FunctionMessageEncoder encoder = new FunctionMessageEncoder();
-    private final FunctionMessageDecoder decoder = new FunctionMessageDecoder();
     private final ExpandableRingBuffer.MessageConsumer consumer = this::deliver;
     private MessageHandler handler;
     private long invocationId;
 
     /**
      * @param address        of this mailbox: the executor's node id.
-     * @param sends          the executor's deferred sends.
-     * @param clock          of the executor.
+     * @param sends          of the executor.
      * @param counters       of the executor.
      * @param maxMessageLength of the transport.
+     * @param capacity       largest total of waiting messages, in bytes, before new ones are dropped.
      */
     FunctionMailbox(
-        final long address, final DeferredSends sends, final NanoClock clock, final ExecutorCounters counters,
-        final int maxMessageLength)
+        final long address, final ExecutorSends sends, final ExecutorCounters counters, final int maxMessageLength,
+        final int capacity)
     {
+        this.ring = new ExpandableRingBuffer(Math.min(4096, capacity), capacity, true);
         this.address = address;
         this.sends = sends;
-        this.clock = clock;
         this.counters = counters;
-        this.frame = new UnsafeBuffer(ByteBuffer.allocateDirect(maxMessageLength));
         this.entry = new UnsafeBuffer(ByteBuffer.allocateDirect(maxMessageLength));
     }
 
@@ -91,19 +76,7 @@ final class FunctionMailbox implements Mailbox
         {
             return store(address, payload, offset, length);
         }
-        final int frameLength = MessageHeaderEncoder.ENCODED_LENGTH + FunctionMessageEncoder.BLOCK_LENGTH +
-            FunctionMessageEncoder.payloadHeaderLength() + length;
-        if (length < 0 || frameLength > frame.capacity())
-        {
-            counters.messagesDropped.incrementRelease();
-            return false;
-        }
-        encoder.wrapAndApplyHeader(frame, 0, headerEncoder)
-            .from(address)
-            .to(to)
-            .invocationId(invocationId)
-            .putPayload(payload, offset, length);
-        final int status = sends.send(to, frame, 0, frameLength, clock.nanoTime());
+        final int status = sends.functionMessage(to, address, invocationId, payload, offset, length);
         if (status != SendStatus.OK)
         {
             counters.messagesDropped.incrementRelease();
@@ -133,20 +106,20 @@ final class FunctionMailbox implements Mailbox
     /**
      * A {@code FunctionMessage} arrived: keep it for the functions of this executor.
      *
-     * @param buffer holding the frame.
-     * @param offset of the frame.
+     * @param from   sender's address.
+     * @param to     addressee: a message for another address is dropped.
+     * @param buffer holding the payload.
+     * @param offset of the payload.
+     * @param length of the payload.
      */
-    void onMessage(final DirectBuffer buffer, final int offset)
+    void onMessage(final long from, final long to, final DirectBuffer buffer, final int offset, final int length)
     {
-        decoder.wrapAndApplyHeader(buffer, offset, headerDecoder);
-        if (decoder.to() != address)
+        if (to != address)
         {
             counters.messagesDropped.incrementRelease();
             return;
         }
-        final long from = decoder.from();
-        final int length = decoder.payloadLength();
-        store(from, buffer, decoder.limit() + FunctionMessageDecoder.payloadHeaderLength(), length);
+        store(from, buffer, offset, length);
     }
 
     private boolean store(final long from, final DirectBuffer payload, final int offset, final int length)

@@ -1,11 +1,23 @@
 /**
- * The executor role: {@link io.droplet.executors.ExecutorAgent} receives {@code Trigger}s, runs the
- * stage's function with its arguments, and sends the output straight to the executor of each next
- * stage, or to the caller for the DAG's sink (DESIGN.md section 4). A stage with several parents waits
- * for all of them and gets their outputs in stage order. Executors announce themselves, their
- * functions and their load to the scheduler by heartbeat.
+ * The executor role and the host cache (DESIGN.md section 4, hops 3 and 4).
  * <p>
- * Functions come from {@link io.droplet.executors.LocalFunctions} (registered in-process); shipping
- * code to remote executors, stateful classes, process functions and the host cache are later work.
+ * {@link io.droplet.executors.ExecutorAgent} is a duty cycle over the executor's protocol and its state
+ * machines. {@code ExecutorAdapter} decodes what arrives (triggers from schedulers and other executors,
+ * the host cache's answers and acknowledgements, mailbox messages, the schedulers' introductions and
+ * function registrations) once each and calls the agent as its {@code ExecutorListener};
+ * {@code ExecutorPublisher} encodes what leaves (triggers, results, errors, cache requests, state puts,
+ * mailbox messages, heartbeats) in place. Between them, one job each: {@code StageRunner} runs a stage's
+ * function over its arguments; {@code ReferenceResolver} resolves KVS references through the host cache
+ * and parks a trigger whose reference misses until the cache agent answers or its deadline passes;
+ * {@code FanIns} makes a stage with several parents wait for all of them and hands it their outputs in
+ * stage order; {@code OutputCommit} holds a stage's output until the writes it made are acknowledged;
+ * {@code Heartbeats} announces the executor to its schedulers on a period; {@code ShippedFunctions}
+ * loads the functions the schedulers forward. Clocks, periods and sizes come from
+ * {@link io.droplet.executors.ExecutorContext}.
+ * <p>
+ * {@link io.droplet.executors.HostCache} is the host's cache of lattice values, read directly by every
+ * executor of the host and written only by {@link io.droplet.executors.CacheAgent}, which fetches what
+ * executors miss from the storage nodes and follows the keys it holds ({@code CacheAdapter} in,
+ * {@code CachePublisher} out, settings from {@link io.droplet.executors.CacheContext}).
  */
 package io.droplet.executors;

@@ -72,6 +72,47 @@ public final class LatticeCodec
     }
 
     /**
+     * @param valueLength bytes of an LWW lattice's value.
+     * @return the length of the LWW lattice's encoding.
+     */
+    public static int lwwLength(final int valueLength)
+    {
+        return TAG_LENGTH + 2 * LONG_LENGTH + INT_LENGTH + valueLength;
+    }
+
+    /**
+     * Encodes an LWW lattice whose value is in a buffer: the bytes {@link #encode} writes for
+     * {@code new LwwLattice(timestamp, node, value)}, without building one (allocation-free, for writers
+     * on a hot path).
+     *
+     * @param timestamp   of the write.
+     * @param node        id of the writer.
+     * @param value       buffer holding the value.
+     * @param valueOffset of the value.
+     * @param valueLength of the value.
+     * @param buffer      to write into.
+     * @param offset      of the tag.
+     * @param capacity    bytes available from {@code offset}.
+     * @return the length written, or -1 if the encoding does not fit (nothing is written then).
+     */
+    public static int encodeLww(
+        final long timestamp, final long node, final DirectBuffer value, final int valueOffset, final int valueLength,
+        final MutableDirectBuffer buffer, final int offset, final int capacity)
+    {
+        final int length = lwwLength(valueLength);
+        if (valueLength < 0 || length > capacity)
+        {
+            return -1;
+        }
+        buffer.putByte(offset, LatticeType.LWW.tag());
+        buffer.putLong(offset + TAG_LENGTH, timestamp, LITTLE_ENDIAN);
+        buffer.putLong(offset + TAG_LENGTH + LONG_LENGTH, node, LITTLE_ENDIAN);
+        buffer.putInt(offset + TAG_LENGTH + 2 * LONG_LENGTH, valueLength, LITTLE_ENDIAN);
+        buffer.putBytes(offset + TAG_LENGTH + 2 * LONG_LENGTH + INT_LENGTH, value, valueOffset, valueLength);
+        return length;
+    }
+
+    /**
      * @param lattice to encode.
      * @return its encoding, in an array of exactly its length.
      */

@@ -1,0 +1,77 @@
+package io.droplet.executors;
+
+import io.droplet.codecs.sbe.ErrorCode;
+import io.droplet.transport.SendStatus;
+import org.agrona.DirectBuffer;
+
+/**
+ * Where a stage's output goes: a {@code Trigger} to the executor of each child stage, carrying the
+ * schedule on, or a {@code Result} to the caller when the stage is the DAG's sink; and where a failure
+ * goes: a typed {@code Error} to the caller, counted as a failed stage.
+ * <p>
+ * <b>Note:</b> not thread-safe; owned by one executor agent. Allocation-free on the output path.
+ */
+final class StageOutputs
+{
+    private final ExecutorSends sends;
+    private final ExecutorCounters counters;
+
+    /**
+     * @param sends    to encode with.
+     * @param counters of the executor.
+     */
+    StageOutputs(final ExecutorSends sends, final ExecutorCounters counters)
+    {
+        this.sends = sends;
+        this.counters = counters;
+    }
+
+    /**
+     * Sends a stage's output on.
+     *
+     * @param stage  that produced the output.
+     * @param output buffer holding it.
+     * @param offset of the output.
+     * @param length of the output.
+     */
+    void send(
+        final long invocationId, final long correlationId, final long replyTo, final long deadline, final int stage,
+        final int attempt, final StageSchedule schedule, final DirectBuffer output, final int offset, final int length)
+    {
+        boolean sink = true;
+        for (int e = 0, edges = schedule.edges(); e < edges; e++)
+        {
+            if (schedule.edgeFrom(e) == stage)
+            {
+                sink = false;
+                final int child = schedule.edgeTo(e);
+                final int status = sends.trigger(schedule.executor(child), invocationId, correlationId, replyTo, deadline,
+                    child, stage, attempt, schedule, output, offset, length);
+                if (status == SendStatus.PAYLOAD_TOO_LARGE)
+                {
+                    fail(replyTo, correlationId, ErrorCode.PAYLOAD_TOO_LARGE,
+                        "the output of stage " + stage + " exceeds the message limit");
+                }
+                // Any other failure means the next executor is unreachable, most likely dead: the scheduler
+                // re-runs the invocation when that executor stops heartbeating, or the caller's deadline
+                // answers TIMEOUT. Answering an error here would pre-empt the re-run's result.
+            }
+        }
+        if (sink && replyTo != 0)
+        {
+            sends.result(replyTo, correlationId, invocationId, output, offset, length);
+        }
+    }
+
+    /**
+     * Answers the caller with a failure; a stage that fails never stops the agent.
+     */
+    void fail(final long replyTo, final long correlationId, final ErrorCode code, final String detail)
+    {
+        counters.stagesFailed.incrementRelease();
+        if (replyTo != 0 && sends.error(replyTo, correlationId, code, detail) != SendStatus.OK)
+        {
+            counters.undeliverable.incrementRelease();
+        }
+    }
+}

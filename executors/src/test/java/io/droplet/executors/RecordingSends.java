@@ -1,0 +1,139 @@
+package io.droplet.executors;
+
+import io.droplet.codecs.sbe.ErrorCode;
+import io.droplet.codecs.value.ValueReader;
+import io.droplet.transport.SendStatus;
+import org.agrona.DirectBuffer;
+import org.agrona.concurrent.UnsafeBuffer;
+
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * An {@link ExecutorSends} that records what the state machines send instead of encoding it.
+ */
+class RecordingSends implements ExecutorSends
+{
+    enum Kind
+    {
+        TRIGGER, RESULT, ERROR, CACHE_GET, CACHE_PUT, FUNCTION_MESSAGE, HEARTBEAT
+    }
+
+    /** One message sent. */
+    record Sent(
+        Kind kind, long destination, long correlationId, long invocationId, int stage, int fromStage, ErrorCode code,
+        String detail, String key, long timestamp, byte[] value)
+    {
+        /** @return the value as a long value encoding. */
+        long longValue()
+        {
+            return new ValueReader().wrap(new UnsafeBuffer(value), 0, value.length).readLong();
+        }
+
+        /** @return the value as a string value encoding. */
+        String stringValue()
+        {
+            return new ValueReader().wrap(new UnsafeBuffer(value), 0, value.length).readString();
+        }
+    }
+
+    final List<Sent> sent = new ArrayList<>();
+    /** What {@link #cachePut} and {@link #cachePutLww} answer. */
+    int putStatus = SendStatus.OK;
+    /** What {@link #trigger} answers. */
+    int triggerStatus = SendStatus.OK;
+
+    List<Sent> of(final Kind kind)
+    {
+        final List<Sent> matching = new ArrayList<>();
+        for (final Sent message : sent)
+        {
+            if (message.kind() == kind)
+            {
+                matching.add(message);
+            }
+        }
+        return matching;
+    }
+
+    private static byte[] copy(final DirectBuffer buffer, final int offset, final int length)
+    {
+        final byte[] bytes = new byte[length];
+        buffer.getBytes(offset, bytes);
+        return bytes;
+    }
+
+    private static String text(final DirectBuffer buffer, final int offset, final int length)
+    {
+        return new String(copy(buffer, offset, length), StandardCharsets.UTF_8);
+    }
+
+    public int trigger(
+        final long destination, final long invocationId, final long correlationId, final long replyTo, final long deadline,
+        final int childStage, final int fromStage, final int attempt, final StageSchedule schedule,
+        final DirectBuffer value, final int offset, final int length)
+    {
+        sent.add(new Sent(Kind.TRIGGER, destination, correlationId, invocationId, childStage, fromStage, ErrorCode.NONE, null,
+            null, 0, copy(value, offset, length)));
+        return triggerStatus;
+    }
+
+    public int result(
+        final long replyTo, final long correlationId, final long invocationId, final DirectBuffer value, final int offset,
+        final int length)
+    {
+        sent.add(new Sent(Kind.RESULT, replyTo, correlationId, invocationId, -1, -1, ErrorCode.NONE, null, null, 0,
+            copy(value, offset, length)));
+        return SendStatus.OK;
+    }
+
+    public int error(final long replyTo, final long correlationId, final ErrorCode code, final String detail)
+    {
+        sent.add(new Sent(Kind.ERROR, replyTo, correlationId, 0, -1, -1, code, detail, null, 0, new byte[0]));
+        return SendStatus.OK;
+    }
+
+    public int cacheGet(final long correlationId, final DirectBuffer key, final int keyOffset, final int keyLength)
+    {
+        sent.add(new Sent(Kind.CACHE_GET, 0, correlationId, 0, -1, -1, ErrorCode.NONE, null, text(key, keyOffset, keyLength), 0,
+            new byte[0]));
+        return SendStatus.OK;
+    }
+
+    public int cachePut(
+        final long correlationId, final DirectBuffer key, final int keyOffset, final int keyLength,
+        final DirectBuffer lattice, final int latticeOffset, final int latticeLength)
+    {
+        sent.add(new Sent(Kind.CACHE_PUT, 0, correlationId, 0, -1, -1, ErrorCode.NONE, null, text(key, keyOffset, keyLength), 0,
+            copy(lattice, latticeOffset, latticeLength)));
+        return putStatus;
+    }
+
+    public int cachePutLww(
+        final long correlationId, final DirectBuffer key, final int keyOffset, final int keyLength, final long timestamp,
+        final DirectBuffer value, final int valueOffset, final int valueLength)
+    {
+        sent.add(new Sent(Kind.CACHE_PUT, 0, correlationId, 0, -1, -1, ErrorCode.NONE, null, text(key, keyOffset, keyLength),
+            timestamp, copy(value, valueOffset, valueLength)));
+        return putStatus;
+    }
+
+    public int functionMessage(
+        final long to, final long from, final long invocationId, final DirectBuffer payload, final int offset, final int length)
+    {
+        sent.add(new Sent(Kind.FUNCTION_MESSAGE, to, 0, invocationId, -1, -1, ErrorCode.NONE, null, null, 0,
+            copy(payload, offset, length)));
+        return SendStatus.OK;
+    }
+
+    public int heartbeat(
+        final long[] schedulers, final int count, final long timestamp, final int queueDepth, final List<byte[]> functions)
+    {
+        for (int i = 0; i < count; i++)
+        {
+            sent.add(new Sent(Kind.HEARTBEAT, schedulers[i], 0, 0, -1, -1, ErrorCode.NONE, null, null, timestamp, new byte[0]));
+        }
+        return count;
+    }
+}

@@ -1,0 +1,96 @@
+package io.droplet.executors;
+
+import io.droplet.codecs.value.ValueWriter;
+import org.agrona.concurrent.EpochNanoClock;
+import org.agrona.concurrent.UnsafeBuffer;
+import org.agrona.concurrent.status.CountersManager;
+
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.util.function.Consumer;
+
+/**
+ * An executor's state machines wired as {@link ExecutorAgent} wires them, with no transport: a clock the
+ * test moves, and a {@link RecordingSends} in place of the publisher.
+ */
+final class StageFixture
+{
+    static final long CALLER = 1000;
+    static final long EXECUTOR = 10;
+    static final int MAX_MESSAGE = 64 * 1024;
+
+    long nowNs = 1_000_000_000_000L;
+    final EpochNanoClock clock = () -> nowNs;
+    final CountersManager countersManager = new CountersManager(
+        new UnsafeBuffer(ByteBuffer.allocateDirect(64 * 1024)), new UnsafeBuffer(ByteBuffer.allocateDirect(16 * 1024)));
+    final ExecutorCounters counters = new ExecutorCounters((typeId, label) -> countersManager.newCounter(label, typeId), "test");
+    final RecordingSends sends;
+    final LocalFunctions functions = new LocalFunctions();
+    final FanIns fanIns = new FanIns();
+    final StageOutputs outputs;
+    final OutputCommit commit;
+    final StageNamespace namespace = new StageNamespace(false, counters.keysRefused);
+    final ReferenceResolver resolver;
+    final StageRunner runner;
+
+    final StageSchedule schedule = new StageSchedule();
+    private final UnsafeBuffer names = new UnsafeBuffer(new byte[1024]);
+    private int namesLength;
+    private final UnsafeBuffer value = new UnsafeBuffer(new byte[1024]);
+    private final ValueWriter writer = new ValueWriter();
+
+    /**
+     * @param cache the host cache, or null for an executor without one.
+     */
+    StageFixture(final HostCache cache)
+    {
+        this(cache, new RecordingSends());
+    }
+
+    /**
+     * @param cache the host cache, or null for an executor without one.
+     * @param sends in place of the publisher.
+     */
+    StageFixture(final HostCache cache, final RecordingSends sends)
+    {
+        this.sends = sends;
+        outputs = new StageOutputs(sends, counters);
+        commit = new OutputCommit(outputs, counters);
+        resolver = null == cache ? null : new ReferenceResolver(cache, sends, outputs, MAX_MESSAGE);
+        final StageInvocation invocation = new StageInvocation();
+        invocation.state(new StageState(cache, sends, commit, namespace, counters, clock, MAX_MESSAGE));
+        final FunctionMailbox mailbox = new FunctionMailbox(EXECUTOR, sends, counters, MAX_MESSAGE, 1024 * 1024);
+        invocation.mailbox(mailbox);
+        runner = new StageRunner(functions, resolver, fanIns, commit, outputs, namespace, invocation, mailbox, counters, clock,
+            EXECUTOR, MAX_MESSAGE, MAX_MESSAGE / 2);
+        schedule.reset(names);
+    }
+
+    /**
+     * Adds a stage running {@code function} on this executor.
+     */
+    StageFixture stage(final String function)
+    {
+        final byte[] bytes = function.getBytes(StandardCharsets.UTF_8);
+        names.putBytes(namesLength, bytes);
+        schedule.addStage(EXECUTOR, namesLength, bytes.length);
+        namesLength += bytes.length;
+        return this;
+    }
+
+    StageFixture edge(final int from, final int to)
+    {
+        schedule.addEdge(from, to);
+        return this;
+    }
+
+    /**
+     * Delivers a trigger for {@code target} carrying the value {@code write} writes.
+     */
+    void trigger(final long invocationId, final int target, final int from, final long deadline, final Consumer<ValueWriter> write)
+    {
+        write.accept(writer.wrap(value, 0, value.capacity()));
+        runner.onTrigger(invocationId, invocationId, CALLER, deadline, target, from, 0, schedule, value, 0,
+            writer.encodedLength(), false);
+    }
+}
