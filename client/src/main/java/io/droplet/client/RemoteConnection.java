@@ -86,7 +86,10 @@ final class RemoteConnection implements Runnable
         try
         {
             channels = new NodeChannels(transport, context.clientNode(), context.clientEndpoint(), "client");
-            conductor = new ClientConductor(channels, context.schedulerNode(), context.schedulerEndpoint(), context.codecs(), 65_536);
+            conductor = new ClientConductor(new ClientContext()
+                .channels(channels)
+                .scheduler(context.schedulerNode(), context.schedulerEndpoint())
+                .codecs(context.codecs()));
             conductor.credentials(context.credentials());
         }
         catch (final RuntimeException ex)
