@@ -3,6 +3,7 @@ package io.droplet.client;
 import io.droplet.codecs.sbe.CallMode;
 import io.droplet.codecs.sbe.ErrorCode;
 
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Arrays;
@@ -37,7 +38,7 @@ final class Calls
 
     CompletableFuture<Object> callFunction(final String function, final Object[] args, final CallMode mode, final long timeoutNs)
     {
-        final FunctionCallMessage message = new FunctionCallMessage(session.qualify(function),
+        final FunctionCallMessage message = new FunctionCallMessage(wireName(function),
             session.encodeArgs(Arrays.asList(args)), mode, session.epochNanos() + timeoutNs, 0, NO_TIMES);
         final long id = session.nextCorrelationId();
         final long deadlineNs = session.deadlineNs(timeoutNs);
@@ -78,13 +79,13 @@ final class Calls
             }
         }
         final DagCallMessage message = new DagCallMessage(
-            session.qualify(dag), stages, args, mode, session.epochNanos() + timeoutNs);
+            wireName(dag), stages, args, mode, session.epochNanos() + timeoutNs);
         return session.enqueue(new OneShotCall(session.nextCorrelationId(), 0, session.deadlineNs(timeoutNs), message));
     }
 
     PeriodicCall callPeriodic(final String function, final Duration period, final Consumer<Object> onOutcome, final Object[] args)
     {
-        final FunctionCallMessage message = new FunctionCallMessage(session.qualify(function),
+        final FunctionCallMessage message = new FunctionCallMessage(wireName(function),
             session.encodeArgs(Arrays.asList(args)), CallMode.PERIOD, 0, period.toNanos(), NO_TIMES);
         return startPeriodic(message, onOutcome, 0);
     }
@@ -102,9 +103,17 @@ final class Calls
             at[i] = times.get(i).getEpochSecond() * 1_000_000_000L + times.get(i).getNano();
         }
         Arrays.sort(at);
-        final FunctionCallMessage message = new FunctionCallMessage(session.qualify(function),
+        final FunctionCallMessage message = new FunctionCallMessage(wireName(function),
             session.encodeArgs(Arrays.asList(args)), CallMode.PERIOD, 0, 0, at);
         return startPeriodic(message, onOutcome, at.length);
+    }
+
+    /**
+     * @return the name in the client's namespace, UTF-8: encoded on the caller's thread, not the agent's.
+     */
+    private byte[] wireName(final String name)
+    {
+        return session.qualify(name).getBytes(StandardCharsets.UTF_8);
     }
 
     /**

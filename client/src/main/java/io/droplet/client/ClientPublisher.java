@@ -105,7 +105,7 @@ final class ClientPublisher implements RequestPublisher
 
     public int callFunction(
         final long correlationId, final long deadline, final CallMode mode, final long periodNs, final long[] times,
-        final String function, final byte[] args)
+        final byte[] function, final byte[] args)
     {
         callFunctionEncoder.wrapAndApplyHeader(buffer, 0, headerEncoder)
             .correlationId(correlationId)
@@ -119,12 +119,12 @@ final class ClientPublisher implements RequestPublisher
         {
             group.next().at(time);
         }
-        callFunctionEncoder.function(function).putArgs(args, 0, args.length);
+        callFunctionEncoder.putFunction(function, 0, function.length).putArgs(args, 0, args.length);
         return offer(schedulerNode, callFunctionEncoder.encodedLength());
     }
 
     public int callDag(
-        final long correlationId, final long deadline, final CallMode mode, final String dag, final int[] stages,
+        final long correlationId, final long deadline, final CallMode mode, final byte[] dag, final int[] stages,
         final byte[][] args)
     {
         callDagEncoder.wrapAndApplyHeader(buffer, 0, headerEncoder)
@@ -139,7 +139,7 @@ final class ClientPublisher implements RequestPublisher
         {
             sources.next().stage(stages[i]).putArgs(args[i], 0, args[i].length);
         }
-        callDagEncoder.dag(dag);
+        callDagEncoder.putDag(dag, 0, dag.length);
         return offer(schedulerNode, callDagEncoder.encodedLength());
     }
 

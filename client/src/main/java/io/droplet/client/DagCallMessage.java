@@ -8,13 +8,13 @@ import io.droplet.codecs.sbe.CallMode;
  * <p>
  * <b>Note:</b> immutable once made (the arrays are not shared).
  *
- * @param dag      name on the wire.
+ * @param dag      name on the wire, UTF-8.
  * @param stages   of the sources given arguments.
  * @param args     encoded argument list of each of those sources.
  * @param mode     call mode.
  * @param deadline epoch time after which the result is of no use.
  */
-record DagCallMessage(String dag, int[] stages, byte[][] args, CallMode mode, long deadline) implements CallMessage
+record DagCallMessage(byte[] dag, int[] stages, byte[][] args, CallMode mode, long deadline) implements CallMessage
 {
     /**
      * @param publisher     to send with.

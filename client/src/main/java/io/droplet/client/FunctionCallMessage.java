@@ -8,14 +8,14 @@ import io.droplet.codecs.sbe.CallMode;
  * <p>
  * <b>Note:</b> immutable once made (the arrays are not shared).
  *
- * @param function name on the wire.
+ * @param function name on the wire, UTF-8.
  * @param args     encoded argument list.
  * @param mode     call mode.
  * @param deadline epoch time after which the result is of no use (0 for none).
  * @param periodNs between runs of a PERIOD call, else 0.
  * @param times    epoch times of a PERIOD call at given times, else empty.
  */
-record FunctionCallMessage(String function, byte[] args, CallMode mode, long deadline, long periodNs, long[] times) implements CallMessage
+record FunctionCallMessage(byte[] function, byte[] args, CallMode mode, long deadline, long periodNs, long[] times) implements CallMessage
 {
     /**
      * @param publisher     to send with.

@@ -52,22 +52,22 @@ interface RequestPublisher
      * @param mode          call mode.
      * @param periodNs      between runs of a PERIOD call, else 0.
      * @param times         epoch times of a PERIOD call at given times, else empty.
-     * @param function      name on the wire.
+     * @param function      name on the wire, UTF-8 (encoded by the caller's thread, not the agent's).
      * @param args          encoded argument list.
      * @return a send status.
      */
-    int callFunction(long correlationId, long deadline, CallMode mode, long periodNs, long[] times, String function, byte[] args);
+    int callFunction(long correlationId, long deadline, CallMode mode, long periodNs, long[] times, byte[] function, byte[] args);
 
     /**
      * @param correlationId of the call.
      * @param deadline      epoch time after which its result is of no use.
      * @param mode          call mode.
-     * @param dag           name on the wire.
+     * @param dag           name on the wire, UTF-8 (encoded by the caller's thread, not the agent's).
      * @param stages        of the sources given arguments.
      * @param args          encoded argument list of each of those sources.
      * @return a send status.
      */
-    int callDag(long correlationId, long deadline, CallMode mode, String dag, int[] stages, byte[][] args);
+    int callDag(long correlationId, long deadline, CallMode mode, byte[] dag, int[] stages, byte[][] args);
 
     /**
      * @param correlationId of the PERIOD call to stop.

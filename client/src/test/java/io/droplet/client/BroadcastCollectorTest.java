@@ -5,6 +5,7 @@ import io.droplet.codecs.sbe.ErrorCode;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
+import java.nio.charset.StandardCharsets;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
@@ -25,7 +26,7 @@ class BroadcastCollectorTest
     private BroadcastCollector broadcast()
     {
         return f.send(new BroadcastCollector(f.nextId(), 0, f.deadline(),
-            new FunctionCallMessage("whoami", new byte[0], CallMode.BROADCAST, 0, 0, new long[0])));
+            new FunctionCallMessage("whoami".getBytes(StandardCharsets.UTF_8), new byte[0], CallMode.BROADCAST, 0, 0, new long[0])));
     }
 
     @Test

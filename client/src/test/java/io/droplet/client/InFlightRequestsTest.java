@@ -33,7 +33,7 @@ class InFlightRequestsTest
     private OneShotCall call(final CallMode mode)
     {
         return new OneShotCall(f.nextId(), 0, f.deadline(),
-            new FunctionCallMessage("increment", new byte[0], mode, 0, 0, new long[0]));
+            new FunctionCallMessage("increment".getBytes(StandardCharsets.UTF_8), new byte[0], mode, 0, 0, new long[0]));
     }
 
     @Test
@@ -54,7 +54,7 @@ class InFlightRequestsTest
     void dagCallFailsWithTheRuntimesTypedError()
     {
         final OneShotCall call = f.send(new OneShotCall(f.nextId(), 0, f.deadline(),
-            new DagCallMessage("pipeline", new int[]{65534}, new byte[][]{new byte[0]}, CallMode.BG, 0)));
+            new DagCallMessage("pipeline".getBytes(StandardCharsets.UTF_8), new int[]{65534}, new byte[][]{new byte[0]}, CallMode.BG, 0)));
         assertEquals(List.of("callDag 1 " + call.correlationId), f.publisher.sent);
         f.error(call.correlationId, ErrorCode.FUNCTION_NOT_FOUND, "no such function");
         assertEquals(ErrorCode.FUNCTION_NOT_FOUND, failure(call.future));

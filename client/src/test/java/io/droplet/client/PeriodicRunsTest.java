@@ -5,6 +5,7 @@ import io.droplet.codecs.sbe.ErrorCode;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
@@ -27,7 +28,7 @@ class PeriodicRunsTest
     private PeriodicRuns periodic(final int runs)
     {
         return f.send(new PeriodicRuns(f.nextId(), 0, f.deadline(),
-            new FunctionCallMessage("tick", new byte[0], CallMode.PERIOD, 0, 1_000_000, new long[0]), outcomes::add, runs));
+            new FunctionCallMessage("tick".getBytes(StandardCharsets.UTF_8), new byte[0], CallMode.PERIOD, 0, 1_000_000, new long[0]), outcomes::add, runs));
     }
 
     @Test

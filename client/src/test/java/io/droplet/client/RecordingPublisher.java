@@ -63,13 +63,13 @@ final class RecordingPublisher implements RequestPublisher
 
     public int callFunction(
         final long correlationId, final long deadline, final CallMode mode, final long periodNs, final long[] times,
-        final String function, final byte[] args)
+        final byte[] function, final byte[] args)
     {
         return record("callFunction", SCHEDULER, correlationId);
     }
 
     public int callDag(
-        final long correlationId, final long deadline, final CallMode mode, final String dag, final int[] stages,
+        final long correlationId, final long deadline, final CallMode mode, final byte[] dag, final int[] stages,
         final byte[][] args)
     {
         return record("callDag", SCHEDULER, correlationId);
