@@ -22,7 +22,6 @@ public final class ErrorReplier
 
     private final NodeChannels channels;
     private final DeferredSends deferredSends;
-    private final org.agrona.concurrent.UnsafeBuffer scratch;
     private final MessageHeaderEncoder headerEncoder = new MessageHeaderEncoder();
     private final ErrorEncoder errorEncoder = new ErrorEncoder();
 
@@ -47,8 +46,6 @@ public final class ErrorReplier
     {
         this.channels = channels;
         this.deferredSends = deferredSends;
-        this.scratch = null == deferredSends ? null :
-            new org.agrona.concurrent.UnsafeBuffer(java.nio.ByteBuffer.allocateDirect(channels.transport().context().maxMessageLength()));
     }
 
     /**
@@ -76,11 +73,16 @@ public final class ErrorReplier
             ErrorEncoder.detailHeaderLength() + text.length;
         if (null != deferredSends)
         {
-            errorEncoder.wrapAndApplyHeader(scratch, 0, headerEncoder)
+            final int claimed = deferredSends.claim(replyTo, length, channels.transport().context().nanoClock().nanoTime());
+            if (claimed != SendStatus.OK)
+            {
+                return claimed;
+            }
+            errorEncoder.wrapAndApplyHeader(deferredSends.buffer(), deferredSends.offset(), headerEncoder)
                 .correlationId(correlationId)
                 .code(code)
                 .putDetail(text, 0, text.length);
-            return deferredSends.send(replyTo, scratch, 0, length, channels.transport().context().nanoClock().nanoTime());
+            return deferredSends.commit();
         }
         final int status = publisher.claim(length);
         if (status != SendStatus.OK)
