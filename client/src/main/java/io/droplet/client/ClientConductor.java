@@ -79,7 +79,7 @@ public final class ClientConductor implements Agent, FrameHandler, PendingReques
         this.introductions = new Introductions(channels.peers(), channels.counters());
         this.handshake = new ClientHandshake(channels.nodeId());
         final ClientPublisher publisher = new ClientPublisher(channels.peers(), channels.nodeId(), schedulerNode,
-            channels.self().toString(), clock, context.handshakeSendNs(), introductions, context.maxMessageLength());
+            channels.self().toString(), clock, context.handshakeSendNs(), introductions);
         this.nowNs = clock.nanoTime();
         this.requests = new InFlightRequests(publisher, schedulerNode, context.codecs(), handshake,
             context.maxPendingRequests(), nowNs, channels.counters());

@@ -18,18 +18,19 @@ import io.droplet.transport.Introductions;
 import io.droplet.transport.MessagePublisher;
 import io.droplet.transport.PeerDirectory;
 import io.droplet.transport.SendStatus;
-import org.agrona.ExpandableArrayBuffer;
 import org.agrona.concurrent.NanoClock;
 import org.agrona.concurrent.UnsafeBuffer;
 
+import java.nio.charset.StandardCharsets;
 import java.util.List;
 
 /**
- * Encodes the client protocol's requests on the client's agent thread and offers each once to its node
- * (the scheduler unless named): a refusal is returned for the caller to try again later, never waited out.
- * Connect and the storage requests are encoded by the storage protocol's {@link StoreRequestPublisher},
- * shared with every storage client. Messages are encoded into one reused buffer that grows to the largest
- * request (a shipped jar); one larger than the transport carries is refused as PAYLOAD_TOO_LARGE.
+ * Encodes the client protocol's requests in place on the client's agent thread (space claimed in the node's
+ * publication, or the publisher's own buffer for a message longer than a frame) and sends each once to its
+ * node (the scheduler unless named): a refusal is returned for the caller to try again later, never waited
+ * out, and the request, not a copy of its frame, is what is kept. Connect and the storage requests are
+ * encoded by the storage protocol's {@link StoreRequestPublisher}, shared with every storage client. A
+ * message longer than the transport carries is refused as PAYLOAD_TOO_LARGE before it is encoded.
  * <p>
  * <b>Note:</b> not thread-safe; owned by the client's agent thread.
  */
@@ -43,7 +44,6 @@ final class ClientPublisher implements RequestPublisher
     private final long handshakeSendNs;
     private final Introductions introductions;
     private final StoreRequestPublisher storage;
-    private final ExpandableArrayBuffer buffer = new ExpandableArrayBuffer(4096);
     private final UnsafeBuffer keyView = new UnsafeBuffer(0, 0);
     private final UnsafeBuffer valueView = new UnsafeBuffer(0, 0);
     private final MessageHeaderEncoder headerEncoder = new MessageHeaderEncoder();
@@ -56,20 +56,20 @@ final class ClientPublisher implements RequestPublisher
     private final ListFunctionsEncoder listFunctionsEncoder = new ListFunctionsEncoder();
     private final RegisterDagEncoder registerDagEncoder = new RegisterDagEncoder();
     private final DeleteDagEncoder deleteDagEncoder = new DeleteDagEncoder();
+    private MessagePublisher claimed;
 
     /**
-     * @param peers            of the client node.
-     * @param clientNode       node id of the client: its session and where answers go.
-     * @param schedulerNode    where requests without a node go.
-     * @param replyEndpoint    where the client receives, as a Connect names it.
-     * @param clock            whose now is the send deadline (one attempt).
-     * @param handshakeSendNs  how long an Authenticate may wait for its link (a refused one costs a Connect timeout).
-     * @param introductions    keeps the Connects to send again.
-     * @param maxMessageLength largest message the transport carries.
+     * @param peers           of the client node.
+     * @param clientNode      node id of the client: its session and where answers go.
+     * @param schedulerNode   where requests without a node go.
+     * @param replyEndpoint   where the client receives, as a Connect names it.
+     * @param clock           whose now is the send deadline (one attempt).
+     * @param handshakeSendNs how long an Authenticate may wait for its link (a refused one costs a Connect timeout).
+     * @param introductions   keeps the Connects to send again.
      */
     ClientPublisher(
         final PeerDirectory peers, final long clientNode, final long schedulerNode, final String replyEndpoint,
-        final NanoClock clock, final long handshakeSendNs, final Introductions introductions, final int maxMessageLength)
+        final NanoClock clock, final long handshakeSendNs, final Introductions introductions)
     {
         this.peers = peers;
         this.clientNode = clientNode;
@@ -78,7 +78,7 @@ final class ClientPublisher implements RequestPublisher
         this.clock = clock;
         this.handshakeSendNs = handshakeSendNs;
         this.introductions = introductions;
-        this.storage = new StoreRequestPublisher(peers, clientNode, maxMessageLength);
+        this.storage = new StoreRequestPublisher(peers, clientNode);
     }
 
     public int connect(
@@ -91,11 +91,18 @@ final class ClientPublisher implements RequestPublisher
 
     public int authenticate(final long node, final long correlationId, final byte[] proof)
     {
-        authenticateEncoder.wrapAndApplyHeader(buffer, 0, headerEncoder)
+        final int length = MessageHeaderEncoder.ENCODED_LENGTH + AuthenticateEncoder.BLOCK_LENGTH +
+            AuthenticateEncoder.proofHeaderLength() + proof.length;
+        final int status = claim(node, length, clock.nanoTime() + handshakeSendNs);
+        if (status != SendStatus.OK)
+        {
+            return status;
+        }
+        authenticateEncoder.wrapAndApplyHeader(claimed.buffer(), claimed.offset(), headerEncoder)
             .correlationId(correlationId)
             .clientNode(clientNode)
             .putProof(proof, 0, proof.length);
-        return offer(node, authenticateEncoder.encodedLength(), clock.nanoTime() + handshakeSendNs);
+        return commit();
     }
 
     public void session(final long node, final long sessionId)
@@ -107,7 +114,15 @@ final class ClientPublisher implements RequestPublisher
         final long correlationId, final long deadline, final CallMode mode, final long periodNs, final long[] times,
         final byte[] function, final byte[] args)
     {
-        callFunctionEncoder.wrapAndApplyHeader(buffer, 0, headerEncoder)
+        final int length = MessageHeaderEncoder.ENCODED_LENGTH + CallFunctionEncoder.BLOCK_LENGTH +
+            CallFunctionEncoder.TimesEncoder.sbeHeaderSize() + times.length * CallFunctionEncoder.TimesEncoder.sbeBlockLength() +
+            CallFunctionEncoder.functionHeaderLength() + function.length + CallFunctionEncoder.argsHeaderLength() + args.length;
+        final int status = claim(schedulerNode, length, clock.nanoTime());
+        if (status != SendStatus.OK)
+        {
+            return status;
+        }
+        callFunctionEncoder.wrapAndApplyHeader(claimed.buffer(), claimed.offset(), headerEncoder)
             .correlationId(correlationId)
             .sessionId(clientNode)
             .replyTo(clientNode)
@@ -120,14 +135,27 @@ final class ClientPublisher implements RequestPublisher
             group.next().at(time);
         }
         callFunctionEncoder.putFunction(function, 0, function.length).putArgs(args, 0, args.length);
-        return offer(schedulerNode, callFunctionEncoder.encodedLength());
+        assert MessageHeaderEncoder.ENCODED_LENGTH + callFunctionEncoder.encodedLength() == length;
+        return commit();
     }
 
     public int callDag(
         final long correlationId, final long deadline, final CallMode mode, final byte[] dag, final int[] stages,
         final byte[][] args)
     {
-        callDagEncoder.wrapAndApplyHeader(buffer, 0, headerEncoder)
+        int length = MessageHeaderEncoder.ENCODED_LENGTH + CallDagEncoder.BLOCK_LENGTH +
+            CallDagEncoder.SourceArgsEncoder.sbeHeaderSize() + CallDagEncoder.dagHeaderLength() + dag.length;
+        for (final byte[] sourceArgs : args)
+        {
+            length += CallDagEncoder.SourceArgsEncoder.sbeBlockLength() + CallDagEncoder.SourceArgsEncoder.argsHeaderLength() +
+                sourceArgs.length;
+        }
+        final int status = claim(schedulerNode, length, clock.nanoTime());
+        if (status != SendStatus.OK)
+        {
+            return status;
+        }
+        callDagEncoder.wrapAndApplyHeader(claimed.buffer(), claimed.offset(), headerEncoder)
             .correlationId(correlationId)
             .sessionId(clientNode)
             .replyTo(clientNode)
@@ -140,65 +168,132 @@ final class ClientPublisher implements RequestPublisher
             sources.next().stage(stages[i]).putArgs(args[i], 0, args[i].length);
         }
         callDagEncoder.putDag(dag, 0, dag.length);
-        return offer(schedulerNode, callDagEncoder.encodedLength());
+        assert MessageHeaderEncoder.ENCODED_LENGTH + callDagEncoder.encodedLength() == length;
+        return commit();
     }
 
     public int cancel(final long correlationId)
     {
-        cancelEncoder.wrapAndApplyHeader(buffer, 0, headerEncoder).correlationId(correlationId).sessionId(clientNode);
-        return offer(schedulerNode, cancelEncoder.encodedLength());
+        final int status = claim(schedulerNode, MessageHeaderEncoder.ENCODED_LENGTH + CancelEncoder.BLOCK_LENGTH, clock.nanoTime());
+        if (status != SendStatus.OK)
+        {
+            return status;
+        }
+        cancelEncoder.wrapAndApplyHeader(claimed.buffer(), claimed.offset(), headerEncoder)
+            .correlationId(correlationId)
+            .sessionId(clientNode);
+        return commit();
     }
 
     public int registerFunction(
         final long correlationId, final long version, final FunctionKind kind, final String name, final String entryPoint,
         final byte[] code)
     {
-        registerFunctionEncoder.wrapAndApplyHeader(buffer, 0, headerEncoder)
+        // Registry requests are the control path: names are made bytes here to know the length before claiming.
+        final byte[] nameBytes = name.getBytes(StandardCharsets.UTF_8);
+        final byte[] entryPointBytes = entryPoint.getBytes(StandardCharsets.UTF_8);
+        final int length = MessageHeaderEncoder.ENCODED_LENGTH + RegisterFunctionEncoder.BLOCK_LENGTH +
+            RegisterFunctionEncoder.nameHeaderLength() + nameBytes.length +
+            RegisterFunctionEncoder.entryPointHeaderLength() + entryPointBytes.length +
+            RegisterFunctionEncoder.codeHeaderLength() + code.length;
+        final int status = claim(schedulerNode, length, clock.nanoTime());
+        if (status != SendStatus.OK)
+        {
+            return status;
+        }
+        registerFunctionEncoder.wrapAndApplyHeader(claimed.buffer(), claimed.offset(), headerEncoder)
             .correlationId(correlationId)
             .sessionId(clientNode)
             .version(version)
             .kind(kind)
-            .name(name)
-            .entryPoint(entryPoint)
+            .putName(nameBytes, 0, nameBytes.length)
+            .putEntryPoint(entryPointBytes, 0, entryPointBytes.length)
             .putCode(code, 0, code.length);
-        return offer(schedulerNode, registerFunctionEncoder.encodedLength());
+        return commit();
     }
 
     public int deleteFunction(final long correlationId, final String name)
     {
-        deleteFunctionEncoder.wrapAndApplyHeader(buffer, 0, headerEncoder)
-            .correlationId(correlationId).sessionId(clientNode).name(name);
-        return offer(schedulerNode, deleteFunctionEncoder.encodedLength());
+        final byte[] nameBytes = name.getBytes(StandardCharsets.UTF_8);
+        final int status = claim(schedulerNode, MessageHeaderEncoder.ENCODED_LENGTH + DeleteFunctionEncoder.BLOCK_LENGTH +
+            DeleteFunctionEncoder.nameHeaderLength() + nameBytes.length, clock.nanoTime());
+        if (status != SendStatus.OK)
+        {
+            return status;
+        }
+        deleteFunctionEncoder.wrapAndApplyHeader(claimed.buffer(), claimed.offset(), headerEncoder)
+            .correlationId(correlationId)
+            .sessionId(clientNode)
+            .putName(nameBytes, 0, nameBytes.length);
+        return commit();
     }
 
     public int listFunctions(final long correlationId)
     {
-        listFunctionsEncoder.wrapAndApplyHeader(buffer, 0, headerEncoder).correlationId(correlationId).sessionId(clientNode);
-        return offer(schedulerNode, listFunctionsEncoder.encodedLength());
+        final int status = claim(
+            schedulerNode, MessageHeaderEncoder.ENCODED_LENGTH + ListFunctionsEncoder.BLOCK_LENGTH, clock.nanoTime());
+        if (status != SendStatus.OK)
+        {
+            return status;
+        }
+        listFunctionsEncoder.wrapAndApplyHeader(claimed.buffer(), claimed.offset(), headerEncoder)
+            .correlationId(correlationId)
+            .sessionId(clientNode);
+        return commit();
     }
 
     public int registerDag(
         final long correlationId, final String name, final List<String> functions, final int[] fromStages, final int[] toStages)
     {
-        registerDagEncoder.wrapAndApplyHeader(buffer, 0, headerEncoder).correlationId(correlationId).sessionId(clientNode);
-        final RegisterDagEncoder.FunctionsEncoder stages = registerDagEncoder.functionsCount(functions.size());
-        for (final String function : functions)
+        final byte[] nameBytes = name.getBytes(StandardCharsets.UTF_8);
+        final byte[][] functionBytes = new byte[functions.size()][];
+        int length = MessageHeaderEncoder.ENCODED_LENGTH + RegisterDagEncoder.BLOCK_LENGTH +
+            RegisterDagEncoder.FunctionsEncoder.sbeHeaderSize() + RegisterDagEncoder.ConnectionsEncoder.sbeHeaderSize() +
+            fromStages.length * RegisterDagEncoder.ConnectionsEncoder.sbeBlockLength() +
+            RegisterDagEncoder.nameHeaderLength() + nameBytes.length;
+        for (int i = 0; i < functionBytes.length; i++)
         {
-            stages.next().function(function);
+            functionBytes[i] = functions.get(i).getBytes(StandardCharsets.UTF_8);
+            length += RegisterDagEncoder.FunctionsEncoder.sbeBlockLength() + RegisterDagEncoder.FunctionsEncoder.functionHeaderLength() +
+                functionBytes[i].length;
+        }
+        final int status = claim(schedulerNode, length, clock.nanoTime());
+        if (status != SendStatus.OK)
+        {
+            return status;
+        }
+        registerDagEncoder.wrapAndApplyHeader(claimed.buffer(), claimed.offset(), headerEncoder)
+            .correlationId(correlationId)
+            .sessionId(clientNode);
+        final RegisterDagEncoder.FunctionsEncoder stages = registerDagEncoder.functionsCount(functionBytes.length);
+        for (final byte[] function : functionBytes)
+        {
+            stages.next().putFunction(function, 0, function.length);
         }
         final RegisterDagEncoder.ConnectionsEncoder edges = registerDagEncoder.connectionsCount(fromStages.length);
         for (int i = 0; i < fromStages.length; i++)
         {
             edges.next().fromStage(fromStages[i]).toStage(toStages[i]);
         }
-        registerDagEncoder.name(name);
-        return offer(schedulerNode, registerDagEncoder.encodedLength());
+        registerDagEncoder.putName(nameBytes, 0, nameBytes.length);
+        assert MessageHeaderEncoder.ENCODED_LENGTH + registerDagEncoder.encodedLength() == length;
+        return commit();
     }
 
     public int deleteDag(final long correlationId, final String name)
     {
-        deleteDagEncoder.wrapAndApplyHeader(buffer, 0, headerEncoder).correlationId(correlationId).sessionId(clientNode).name(name);
-        return offer(schedulerNode, deleteDagEncoder.encodedLength());
+        final byte[] nameBytes = name.getBytes(StandardCharsets.UTF_8);
+        final int status = claim(schedulerNode, MessageHeaderEncoder.ENCODED_LENGTH + DeleteDagEncoder.BLOCK_LENGTH +
+            DeleteDagEncoder.nameHeaderLength() + nameBytes.length, clock.nanoTime());
+        if (status != SendStatus.OK)
+        {
+            return status;
+        }
+        deleteDagEncoder.wrapAndApplyHeader(claimed.buffer(), claimed.offset(), headerEncoder)
+            .correlationId(correlationId)
+            .sessionId(clientNode)
+            .putName(nameBytes, 0, nameBytes.length);
+        return commit();
     }
 
     public int put(final long node, final long correlationId, final AckLevel ack, final byte[] key, final byte[] value)
@@ -214,19 +309,29 @@ final class ClientPublisher implements RequestPublisher
         return storage.get(node, correlationId, keyView, 0, key.length, clock.nanoTime());
     }
 
-    private int offer(final long node, final int bodyLength)
-    {
-        // One attempt: a back-pressured request is retried on a later duty cycle, until its deadline.
-        return offer(node, bodyLength, clock.nanoTime());
-    }
-
-    private int offer(final long node, final int bodyLength, final long sendDeadlineNs)
+    /**
+     * Claims space for one message to a node; one attempt when the deadline is now (a back-pressured request
+     * is retried on a later duty cycle, until its own deadline).
+     */
+    private int claim(final long node, final int length, final long sendDeadlineNs)
     {
         final MessagePublisher publisher = peers.publisher(node);
         if (null == publisher)
         {
             return SendStatus.UNKNOWN_DESTINATION;
         }
-        return publisher.offer(buffer, 0, MessageHeaderEncoder.ENCODED_LENGTH + bodyLength, sendDeadlineNs);
+        final int status = publisher.claim(length, sendDeadlineNs);
+        if (status == SendStatus.OK)
+        {
+            claimed = publisher;
+        }
+        return status;
+    }
+
+    private int commit()
+    {
+        final MessagePublisher publisher = claimed;
+        claimed = null;
+        return publisher.commit();
     }
 }

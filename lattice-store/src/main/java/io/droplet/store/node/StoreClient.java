@@ -75,8 +75,7 @@ public final class StoreClient implements Agent, FrameHandler, PendingRequests.T
             channels.transport().context().maxPendingRequests(), clock.nanoTime(), channels.counters(),
             new ReplicaFailover(ring, replicationFactor, ReplicaFailover.DEFAULT_SUSPECT_NS, clock));
         this.introductions = new Introductions(channels.peers(), channels.counters());
-        this.publisher = new StoreRequestPublisher(
-            channels.peers(), channels.nodeId(), channels.transport().context().maxMessageLength());
+        this.publisher = new StoreRequestPublisher(channels.peers(), channels.nodeId());
         this.adapter = new StoreResponseAdapter(new Answers());
         this.inbound = channels.open(adapter);
     }

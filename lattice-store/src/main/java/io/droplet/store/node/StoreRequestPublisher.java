@@ -13,9 +13,8 @@ import io.droplet.transport.MessagePublisher;
 import io.droplet.transport.PeerDirectory;
 import io.droplet.transport.SendStatus;
 import org.agrona.DirectBuffer;
-import org.agrona.concurrent.UnsafeBuffer;
 
-import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
 import java.util.List;
 
 /**
@@ -24,7 +23,8 @@ import java.util.List;
  * every role that talks to storage (host cache, registry, the public client), so the protocol is encoded
  * in one place.
  * <p>
- * Each message is encoded into one reused buffer and offered with the caller's send deadline: the caller
+ * Each message is encoded in place: space is claimed in the node's publication ({@code tryClaim}, or the
+ * publisher's own buffer for a message longer than a frame) with the caller's send deadline, so the caller
  * decides whether a refused send waits (control path) or is tried once and retried on a later duty cycle.
  * <p>
  * <b>Note:</b> not thread-safe; owned by the client's agent thread.
@@ -33,7 +33,6 @@ public final class StoreRequestPublisher
 {
     private final PeerDirectory peers;
     private final long replyTo;
-    private final UnsafeBuffer buffer;
     private final MessageHeaderEncoder headerEncoder = new MessageHeaderEncoder();
     private final ConnectEncoder connectEncoder = new ConnectEncoder();
     private final KvsPutEncoder putEncoder = new KvsPutEncoder();
@@ -41,17 +40,16 @@ public final class StoreRequestPublisher
     private final KvsMultiGetEncoder multiGetEncoder = new KvsMultiGetEncoder();
     private final SubscribeEncoder subscribeEncoder = new SubscribeEncoder();
     private final UnsubscribeEncoder unsubscribeEncoder = new UnsubscribeEncoder();
+    private MessagePublisher claimed;
 
     /**
-     * @param peers            where the storage nodes' publishers are.
-     * @param replyTo          node id of this client, where answers go.
-     * @param maxMessageLength largest message the transport carries.
+     * @param peers   where the storage nodes' publishers are.
+     * @param replyTo node id of this client, where answers go.
      */
-    public StoreRequestPublisher(final PeerDirectory peers, final long replyTo, final int maxMessageLength)
+    public StoreRequestPublisher(final PeerDirectory peers, final long replyTo)
     {
         this.peers = peers;
         this.replyTo = replyTo;
-        this.buffer = new UnsafeBuffer(ByteBuffer.allocateDirect(maxMessageLength));
     }
 
     /**
@@ -65,29 +63,42 @@ public final class StoreRequestPublisher
      * @param identity      of the client ("" on an open deployment).
      * @param replyEndpoint where this client receives.
      * @param introductions to remember the frame in, or null to send it only once.
-     * @param deadlineNs    by which the offer must succeed.
+     * @param deadlineNs    by which the claim must succeed.
      * @return a {@link SendStatus}.
      */
     public int connect(
         final long node, final long correlationId, final long timestampNs, final String namespace, final String identity,
         final String replyEndpoint, final Introductions introductions, final long deadlineNs)
     {
-        connectEncoder.wrapAndApplyHeader(buffer, 0, headerEncoder)
+        // Control path: the strings are made bytes to know the length before claiming.
+        final byte[] namespaceBytes = namespace.getBytes(StandardCharsets.UTF_8);
+        final byte[] identityBytes = identity.getBytes(StandardCharsets.UTF_8);
+        final byte[] endpointBytes = replyEndpoint.getBytes(StandardCharsets.UTF_8);
+        final int length = MessageHeaderEncoder.ENCODED_LENGTH + ConnectEncoder.BLOCK_LENGTH +
+            ConnectEncoder.namespaceNameHeaderLength() + namespaceBytes.length +
+            ConnectEncoder.identityHeaderLength() + identityBytes.length +
+            ConnectEncoder.replyEndpointHeaderLength() + endpointBytes.length;
+        final int status = claim(node, length, deadlineNs);
+        if (status != SendStatus.OK)
+        {
+            return status;
+        }
+        connectEncoder.wrapAndApplyHeader(claimed.buffer(), claimed.offset(), headerEncoder)
             .correlationId(correlationId)
             .clientNode(replyTo)
             .timestamp(timestampNs)
-            .namespaceName(namespace)
-            .identity(identity)
-            .replyEndpoint(replyEndpoint);
-        final int length = MessageHeaderEncoder.ENCODED_LENGTH + connectEncoder.encodedLength();
+            .putNamespaceName(namespaceBytes, 0, namespaceBytes.length)
+            .putIdentity(identityBytes, 0, identityBytes.length)
+            .putReplyEndpoint(endpointBytes, 0, endpointBytes.length);
+        assert MessageHeaderEncoder.ENCODED_LENGTH + connectEncoder.encodedLength() == length;
         if (null != introductions)
         {
-            // Control path: the introduction is kept as a frame to send again after the link comes back.
+            // The introduction is kept as a frame to send again after the link comes back.
             final byte[] frame = new byte[length];
-            buffer.getBytes(0, frame);
+            claimed.buffer().getBytes(claimed.offset(), frame);
             introductions.remember(node, frame);
         }
-        return offer(node, length, deadlineNs);
+        return commit();
     }
 
     /**
@@ -102,7 +113,7 @@ public final class StoreRequestPublisher
      * @param value         buffer holding the encoded lattice.
      * @param valueOffset   of the value.
      * @param valueLength   of the value.
-     * @param deadlineNs    by which the offer must succeed.
+     * @param deadlineNs    by which the claim must succeed.
      * @return a {@link SendStatus}.
      */
     public int put(
@@ -112,17 +123,18 @@ public final class StoreRequestPublisher
     {
         final int length = MessageHeaderEncoder.ENCODED_LENGTH + KvsPutEncoder.BLOCK_LENGTH +
             KvsPutEncoder.keyHeaderLength() + keyLength + KvsPutEncoder.valueHeaderLength() + valueLength;
-        if (length > buffer.capacity())
+        final int status = claim(node, length, deadlineNs);
+        if (status != SendStatus.OK)
         {
-            return SendStatus.PAYLOAD_TOO_LARGE;
+            return status;
         }
-        putEncoder.wrapAndApplyHeader(buffer, 0, headerEncoder)
+        putEncoder.wrapAndApplyHeader(claimed.buffer(), claimed.offset(), headerEncoder)
             .correlationId(correlationId)
             .replyTo(replyTo)
             .ack(ack)
             .putKey(key, keyOffset, keyLength)
             .putValue(value, valueOffset, valueLength);
-        return offer(node, length, deadlineNs);
+        return commit();
     }
 
     /**
@@ -133,7 +145,7 @@ public final class StoreRequestPublisher
      * @param key           buffer holding the key.
      * @param keyOffset     of the key.
      * @param keyLength     of the key.
-     * @param deadlineNs    by which the offer must succeed.
+     * @param deadlineNs    by which the claim must succeed.
      * @return a {@link SendStatus}.
      */
     public int get(
@@ -142,15 +154,16 @@ public final class StoreRequestPublisher
     {
         final int length = MessageHeaderEncoder.ENCODED_LENGTH + KvsGetEncoder.BLOCK_LENGTH +
             KvsGetEncoder.keyHeaderLength() + keyLength;
-        if (length > buffer.capacity())
+        final int status = claim(node, length, deadlineNs);
+        if (status != SendStatus.OK)
         {
-            return SendStatus.PAYLOAD_TOO_LARGE;
+            return status;
         }
-        getEncoder.wrapAndApplyHeader(buffer, 0, headerEncoder)
+        getEncoder.wrapAndApplyHeader(claimed.buffer(), claimed.offset(), headerEncoder)
             .correlationId(correlationId)
             .replyTo(replyTo)
             .putKey(key, keyOffset, keyLength);
-        return offer(node, length, deadlineNs);
+        return commit();
     }
 
     /**
@@ -159,12 +172,20 @@ public final class StoreRequestPublisher
      * @param node          storage node.
      * @param correlationId of the request.
      * @param keys          to get.
-     * @param deadlineNs    by which the offer must succeed.
+     * @param deadlineNs    by which the claim must succeed.
      * @return a {@link SendStatus}.
      */
     public int multiGet(final long node, final long correlationId, final List<byte[]> keys, final long deadlineNs)
     {
-        multiGetEncoder.wrapAndApplyHeader(buffer, 0, headerEncoder)
+        final int length = MessageHeaderEncoder.ENCODED_LENGTH + KvsMultiGetEncoder.BLOCK_LENGTH +
+            keysLength(keys, KvsMultiGetEncoder.KeysEncoder.sbeHeaderSize(), KvsMultiGetEncoder.KeysEncoder.sbeBlockLength(),
+            KvsMultiGetEncoder.KeysEncoder.keyHeaderLength());
+        final int status = claim(node, length, deadlineNs);
+        if (status != SendStatus.OK)
+        {
+            return status;
+        }
+        multiGetEncoder.wrapAndApplyHeader(claimed.buffer(), claimed.offset(), headerEncoder)
             .correlationId(correlationId)
             .replyTo(replyTo);
         final KvsMultiGetEncoder.KeysEncoder group = multiGetEncoder.keysCount(keys.size());
@@ -172,7 +193,8 @@ public final class StoreRequestPublisher
         {
             group.next().putKey(key, 0, key.length);
         }
-        return offer(node, MessageHeaderEncoder.ENCODED_LENGTH + multiGetEncoder.encodedLength(), deadlineNs);
+        assert MessageHeaderEncoder.ENCODED_LENGTH + multiGetEncoder.encodedLength() == length;
+        return commit();
     }
 
     /**
@@ -181,12 +203,20 @@ public final class StoreRequestPublisher
      * @param node          storage node.
      * @param correlationId of the request.
      * @param keys          to follow.
-     * @param deadlineNs    by which the offer must succeed.
+     * @param deadlineNs    by which the claim must succeed.
      * @return a {@link SendStatus}.
      */
     public int subscribe(final long node, final long correlationId, final List<byte[]> keys, final long deadlineNs)
     {
-        subscribeEncoder.wrapAndApplyHeader(buffer, 0, headerEncoder)
+        final int length = MessageHeaderEncoder.ENCODED_LENGTH + SubscribeEncoder.BLOCK_LENGTH +
+            keysLength(keys, SubscribeEncoder.KeysEncoder.sbeHeaderSize(), SubscribeEncoder.KeysEncoder.sbeBlockLength(),
+            SubscribeEncoder.KeysEncoder.keyHeaderLength());
+        final int status = claim(node, length, deadlineNs);
+        if (status != SendStatus.OK)
+        {
+            return status;
+        }
+        subscribeEncoder.wrapAndApplyHeader(claimed.buffer(), claimed.offset(), headerEncoder)
             .correlationId(correlationId)
             .subscriber(replyTo);
         final SubscribeEncoder.KeysEncoder group = subscribeEncoder.keysCount(keys.size());
@@ -194,7 +224,8 @@ public final class StoreRequestPublisher
         {
             group.next().putKey(key, 0, key.length);
         }
-        return offer(node, MessageHeaderEncoder.ENCODED_LENGTH + subscribeEncoder.encodedLength(), deadlineNs);
+        assert MessageHeaderEncoder.ENCODED_LENGTH + subscribeEncoder.encodedLength() == length;
+        return commit();
     }
 
     /**
@@ -203,12 +234,20 @@ public final class StoreRequestPublisher
      * @param node          storage node.
      * @param correlationId of the request.
      * @param keys          to stop following.
-     * @param deadlineNs    by which the offer must succeed.
+     * @param deadlineNs    by which the claim must succeed.
      * @return a {@link SendStatus}.
      */
     public int unsubscribe(final long node, final long correlationId, final List<byte[]> keys, final long deadlineNs)
     {
-        unsubscribeEncoder.wrapAndApplyHeader(buffer, 0, headerEncoder)
+        final int length = MessageHeaderEncoder.ENCODED_LENGTH + UnsubscribeEncoder.BLOCK_LENGTH +
+            keysLength(keys, UnsubscribeEncoder.KeysEncoder.sbeHeaderSize(), UnsubscribeEncoder.KeysEncoder.sbeBlockLength(),
+            UnsubscribeEncoder.KeysEncoder.keyHeaderLength());
+        final int status = claim(node, length, deadlineNs);
+        if (status != SendStatus.OK)
+        {
+            return status;
+        }
+        unsubscribeEncoder.wrapAndApplyHeader(claimed.buffer(), claimed.offset(), headerEncoder)
             .correlationId(correlationId)
             .subscriber(replyTo);
         final UnsubscribeEncoder.KeysEncoder group = unsubscribeEncoder.keysCount(keys.size());
@@ -216,16 +255,39 @@ public final class StoreRequestPublisher
         {
             group.next().putKey(key, 0, key.length);
         }
-        return offer(node, MessageHeaderEncoder.ENCODED_LENGTH + unsubscribeEncoder.encodedLength(), deadlineNs);
+        assert MessageHeaderEncoder.ENCODED_LENGTH + unsubscribeEncoder.encodedLength() == length;
+        return commit();
     }
 
-    private int offer(final long node, final int length, final long deadlineNs)
+    private static int keysLength(final List<byte[]> keys, final int groupHeader, final int blockLength, final int keyHeader)
+    {
+        int length = groupHeader;
+        for (final byte[] key : keys)
+        {
+            length += blockLength + keyHeader + key.length;
+        }
+        return length;
+    }
+
+    private int claim(final long node, final int length, final long deadlineNs)
     {
         final MessagePublisher publisher = peers.publisher(node);
         if (null == publisher)
         {
             return SendStatus.UNKNOWN_DESTINATION;
         }
-        return publisher.offer(buffer, 0, length, deadlineNs);
+        final int status = publisher.claim(length, deadlineNs);
+        if (status == SendStatus.OK)
+        {
+            claimed = publisher;
+        }
+        return status;
+    }
+
+    private int commit()
+    {
+        final MessagePublisher publisher = claimed;
+        claimed = null;
+        return publisher.commit();
     }
 }
