@@ -8,8 +8,8 @@ import java.util.Map;
 /**
  * A BROADCAST call: collects each executor's result (or typed error) until as many answered as the
  * scheduler announced, then completes with them. An executor may answer before the announcement, so the
- * count is awaited before deciding. An Error before any executor was announced is the scheduler refusing
- * the call, and fails it. At the deadline the call completes with the answers it has if the executors were
+ * count is awaited before deciding. An Error after an announcement of zero executors is the scheduler
+ * refusing the call, and fails it. At the deadline the call completes with the answers it has if the executors were
  * announced (a slow or lost executor leaves out its answer), and with TIMEOUT if they never were.
  * <p>
  * <b>Note:</b> see {@link PendingRequest}.
@@ -52,9 +52,10 @@ final class BroadcastCollector extends PendingRequest
 
     boolean onError(final DropletException error)
     {
-        if (expected <= 0)
+        if (expected == 0)
         {
-            // No executor announced: the scheduler refused the call, and this is why.
+            // Announced with zero executors: the scheduler refused the call, and this is why. (An executor's
+            // error may arrive before the announcement: it is collected like a result.)
             future.completeExceptionally(error);
             return true;
         }

@@ -4,7 +4,6 @@ import io.droplet.codecs.sbe.ErrorCode;
 import io.droplet.store.lattice.LatticeCodec;
 import io.droplet.store.node.PendingStoreRequests;
 import org.agrona.DirectBuffer;
-import org.agrona.concurrent.UnsafeBuffer;
 
 /**
  * A get of a key's lattice value from the first of its replicas not suspected down: completes with the
@@ -32,7 +31,7 @@ final class KvsGetRequest extends PendingRequest
 
     long route(final PendingStoreRequests storage)
     {
-        return storage.nodeFor(new UnsafeBuffer(key), 0, key.length);
+        return storage.nodeFor(key);
     }
 
     int send(final RequestPublisher publisher)

@@ -3,7 +3,6 @@ package io.droplet.client;
 import io.droplet.codecs.sbe.AckLevel;
 import io.droplet.codecs.sbe.ErrorCode;
 import io.droplet.store.node.PendingStoreRequests;
-import org.agrona.concurrent.UnsafeBuffer;
 
 /**
  * A put of a lattice value, through the first of its key's replicas not suspected down: completes when that
@@ -35,7 +34,7 @@ final class KvsPutRequest extends PendingRequest
 
     long route(final PendingStoreRequests storage)
     {
-        return storage.nodeFor(new UnsafeBuffer(key), 0, key.length);
+        return storage.nodeFor(key);
     }
 
     int send(final RequestPublisher publisher)

@@ -73,7 +73,20 @@ class BroadcastCollectorTest
     }
 
     @Test
-    void anErrorBeforeAnyExecutorWasAnnouncedIsTheSchedulerRefusingTheCall()
+    void anExecutorsErrorBeforeTheAnnouncementIsCollectedNotFatal()
+    {
+        final BroadcastCollector call = broadcast();
+        f.error(call.correlationId, ErrorCode.EXECUTION_ERROR, "bad input");
+        f.error(call.correlationId, ErrorCode.EXECUTION_ERROR, "bad input");
+        assertFalse(call.future.isDone());
+        f.requests.onBroadcastStarted(call.correlationId, 2);
+        final BroadcastResult result = assertInstanceOf(BroadcastResult.class, value(call.future));
+        assertEquals(2, result.errors().size());
+        assertEquals(Map.of(), result.resultsByExecutor());
+    }
+
+    @Test
+    void anErrorAfterAnAnnouncementOfNoExecutorsIsTheSchedulerRefusingTheCall()
     {
         final BroadcastCollector call = broadcast();
         f.requests.onBroadcastStarted(call.correlationId, 0);

@@ -6,6 +6,7 @@ import io.droplet.transport.SendStatus;
 import io.droplet.transport.TransportCounters;
 import org.agrona.DirectBuffer;
 import org.agrona.collections.Long2LongHashMap;
+import org.agrona.concurrent.UnsafeBuffer;
 
 /**
  * The storage requests of one client in flight: the node each went to and its deadline, by correlation id,
@@ -25,6 +26,7 @@ public final class PendingStoreRequests implements PendingRequests.TimeoutListen
 
     private final PendingRequests pending;
     private final Long2LongHashMap nodeByCorrelation = new Long2LongHashMap(NO_NODE);
+    private final UnsafeBuffer keyView = new UnsafeBuffer(0, 0);
     private volatile ReplicaFailover failover;
     private PendingRequests.TimeoutListener timeoutListener;
 
@@ -72,6 +74,17 @@ public final class PendingStoreRequests implements PendingRequests.TimeoutListen
             throw new IllegalStateException("no storage nodes known");
         }
         return current.choose(key, offset, length);
+    }
+
+    /**
+     * @param key a key, as bytes.
+     * @return the node to send the key's request to: its primary, or its next replica not suspected down.
+     * @throws IllegalStateException if no storage nodes are known.
+     */
+    public long nodeFor(final byte[] key)
+    {
+        keyView.wrap(key);
+        return nodeFor(keyView, 0, key.length);
     }
 
     /**

@@ -19,5 +19,12 @@
  * <p>
  * Clients introduce themselves with {@code Connect} (their node id and endpoint) so replies can reach
  * them; authentication of that handshake comes with namespaces.
+ * <p>
+ * The client side of the storage protocol exists once, for every role that talks to storage (host cache,
+ * registry, the public client): {@link io.droplet.store.node.StoreRequestPublisher} encodes the requests in
+ * place, {@link io.droplet.store.node.StoreResponseAdapter} decodes the answers for a
+ * {@link io.droplet.store.node.StoreResponseListener}, and {@link io.droplet.store.node.PendingStoreRequests}
+ * tracks each request's node and deadline and fails a key over to its next replica.
+ * {@link io.droplet.store.node.StoreClient} composes them into an agent.
  */
 package io.droplet.store.node;
