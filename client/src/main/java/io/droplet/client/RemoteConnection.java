@@ -8,7 +8,6 @@ import io.droplet.transport.ThreadingProfile;
 import io.droplet.transport.Transport;
 import io.droplet.transport.TransportContext;
 import org.agrona.CloseHelper;
-import org.agrona.concurrent.BackoffIdleStrategy;
 import org.agrona.concurrent.IdleStrategy;
 
 import java.util.concurrent.TimeUnit;
@@ -26,10 +25,8 @@ import java.util.concurrent.TimeUnit;
  */
 final class RemoteConnection implements Runnable
 {
-    private static final long DRIVER_POLL_NS = TimeUnit.MILLISECONDS.toNanos(100);
-
     private final RemoteContext context;
-    private final IdleStrategy idle = new BackoffIdleStrategy(100, 10, 1_000, 100_000);
+    private final IdleStrategy idle;
     private volatile boolean closed;
     private Transport transport;
     private NodeChannels channels;
@@ -39,7 +36,8 @@ final class RemoteConnection implements Runnable
 
     private RemoteConnection(final RemoteContext context)
     {
-        this.context = context;
+        this.context = context.conclude();
+        this.idle = context.idleStrategy();
     }
 
     /**
@@ -86,7 +84,10 @@ final class RemoteConnection implements Runnable
         try
         {
             channels = new NodeChannels(transport, context.clientNode(), context.clientEndpoint(), "client");
-            conductor = new ClientConductor(channels, context.schedulerNode(), context.schedulerEndpoint(), context.codecs(), 65_536);
+            conductor = new ClientConductor(new ClientContext()
+                .channels(channels)
+                .scheduler(context.schedulerNode(), context.schedulerEndpoint())
+                .codecs(context.codecs()));
             conductor.credentials(context.credentials());
         }
         catch (final RuntimeException ex)
@@ -155,7 +156,7 @@ final class RemoteConnection implements Runnable
                     System.err.println("droplet client " + context.clientNode() + ": reconnecting failed, retrying: " + ex);
                 }
             }
-            java.util.concurrent.locks.LockSupport.parkNanos(DRIVER_POLL_NS);
+            java.util.concurrent.locks.LockSupport.parkNanos(context.driverPollNs());
         }
     }
 
@@ -166,7 +167,7 @@ final class RemoteConnection implements Runnable
         {
             try
             {
-                thread.join(5_000);
+                thread.join(TimeUnit.NANOSECONDS.toMillis(context.closeTimeoutNs()));
             }
             catch (final InterruptedException ex)
             {

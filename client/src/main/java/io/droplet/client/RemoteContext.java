@@ -2,6 +2,8 @@ package io.droplet.client;
 
 import io.droplet.codecs.value.CodecRegistry;
 import io.droplet.transport.Endpoint;
+import org.agrona.concurrent.BackoffIdleStrategy;
+import org.agrona.concurrent.IdleStrategy;
 
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
@@ -25,6 +27,86 @@ public final class RemoteContext
     private CodecRegistry codecs = new CodecRegistry();
     private final java.util.Map<Long, Endpoint> storageNodes = new java.util.TreeMap<>();
     private int replicationFactor = 3;
+    private long driverPollNs = TimeUnit.MILLISECONDS.toNanos(100);
+    private long closeTimeoutNs = TimeUnit.SECONDS.toNanos(5);
+    private IdleStrategy idleStrategy;
+    private boolean concluded;
+
+    /**
+     * Checks what was set and resolves the rest; once. {@link DropletClient#connect(RemoteContext)} calls it.
+     *
+     * @return this context.
+     * @throws IllegalStateException if a timeout or period is not positive.
+     */
+    public RemoteContext conclude()
+    {
+        if (concluded)
+        {
+            return this;
+        }
+        if (callTimeoutNs <= 0 || driverTimeoutNs <= 0 || driverPollNs <= 0 || closeTimeoutNs <= 0 || replicationFactor <= 0)
+        {
+            throw new IllegalStateException("timeouts, the driver poll period and the replication factor must be positive");
+        }
+        // Back-off idling: a client that waits for answers must not take a core from the node it waits for.
+        idleStrategy = null == idleStrategy ? new BackoffIdleStrategy(100, 10, 1_000, 100_000) : idleStrategy;
+        concluded = true;
+        return this;
+    }
+
+    /**
+     * @return how the client's thread idles when it has no work.
+     */
+    public IdleStrategy idleStrategy()
+    {
+        return idleStrategy;
+    }
+
+    /**
+     * @param idleStrategy how the client's thread idles when it has no work.
+     * @return this context.
+     */
+    public RemoteContext idleStrategy(final IdleStrategy idleStrategy)
+    {
+        this.idleStrategy = idleStrategy;
+        return this;
+    }
+
+    /**
+     * @return how often a client whose media driver was lost looks for a new one.
+     */
+    public long driverPollNs()
+    {
+        return driverPollNs;
+    }
+
+    /**
+     * @param driverPollNs how often a client whose media driver was lost looks for a new one.
+     * @return this context.
+     */
+    public RemoteContext driverPollNs(final long driverPollNs)
+    {
+        this.driverPollNs = driverPollNs;
+        return this;
+    }
+
+    /**
+     * @return how long closing the client waits for its thread to stop.
+     */
+    public long closeTimeoutNs()
+    {
+        return closeTimeoutNs;
+    }
+
+    /**
+     * @param closeTimeoutNs how long closing the client waits for its thread to stop.
+     * @return this context.
+     */
+    public RemoteContext closeTimeoutNs(final long closeTimeoutNs)
+    {
+        this.closeTimeoutNs = closeTimeoutNs;
+        return this;
+    }
 
     /**
      * @return the host driver's Aeron directory.

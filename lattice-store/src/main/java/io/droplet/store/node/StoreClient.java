@@ -1,22 +1,7 @@
 package io.droplet.store.node;
 
-import io.droplet.codecs.sbe.AckDecoder;
 import io.droplet.codecs.sbe.AckLevel;
-import io.droplet.codecs.sbe.BooleanType;
-import io.droplet.codecs.sbe.ConnectEncoder;
-import io.droplet.codecs.sbe.ConnectedDecoder;
 import io.droplet.codecs.sbe.ErrorCode;
-import io.droplet.codecs.sbe.ErrorDecoder;
-import io.droplet.codecs.sbe.KeyUpdateDecoder;
-import io.droplet.codecs.sbe.KvsGetEncoder;
-import io.droplet.codecs.sbe.KvsGetResponseDecoder;
-import io.droplet.codecs.sbe.KvsMultiGetEncoder;
-import io.droplet.codecs.sbe.KvsPutEncoder;
-import io.droplet.codecs.sbe.KvsPutResponseDecoder;
-import io.droplet.codecs.sbe.MessageHeaderDecoder;
-import io.droplet.codecs.sbe.MessageHeaderEncoder;
-import io.droplet.codecs.sbe.SubscribeEncoder;
-import io.droplet.codecs.sbe.UnsubscribeEncoder;
 import io.droplet.store.ring.HashRing;
 import io.droplet.store.ring.ReplicaFailover;
 import io.droplet.transport.Endpoint;
@@ -31,9 +16,7 @@ import org.agrona.DirectBuffer;
 import org.agrona.collections.Long2ObjectHashMap;
 import org.agrona.concurrent.Agent;
 import org.agrona.concurrent.NanoClock;
-import org.agrona.concurrent.UnsafeBuffer;
 
-import java.nio.ByteBuffer;
 import java.util.List;
 
 /**
@@ -41,6 +24,11 @@ import java.util.List;
  * subscribe. Requests for a key go to its primary replica unless a node is named. Each request gets
  * a correlation id and a deadline; its outcome reaches the {@link StoreClientListener} once, or as
  * TIMEOUT when the deadline passes first.
+ * <p>
+ * A thin duty cycle over the storage protocol's parts: a {@link StoreRequestPublisher} encodes the
+ * requests, a {@link StoreResponseAdapter} decodes the answers, and {@link PendingStoreRequests} tracks
+ * each request's node and deadline and fails a key over to its next replica (the public client uses the
+ * same three).
  * <p>
  * <b>Note:</b> an agent: not thread-safe; requests and {@link #doWork()} run on one thread.
  */
@@ -50,31 +38,13 @@ public final class StoreClient implements Agent, FrameHandler, PendingRequests.T
 
     private final NodeChannels channels;
     private final StoreClientListener listener;
-    private final HashRing ring;
-    /** Sends a key's requests to its first replica not suspected down. */
-    private final ReplicaFailover failover;
-    /** The node each keyed request went to, so an unanswered one can make it suspected. */
-    private final org.agrona.collections.Long2LongHashMap nodeByCorrelation = new org.agrona.collections.Long2LongHashMap(-1);
-    private final int replicationFactor;
     private final NanoClock clock;
+    private final long sendTimeoutNs;
     private final InboundAdapter inbound;
-    private final PendingRequests pending;
+    private final PendingStoreRequests pending;
     private final Introductions introductions;
-    private final UnsafeBuffer message;
-    private final MessageHeaderDecoder headerDecoder = new MessageHeaderDecoder();
-    private final MessageHeaderEncoder headerEncoder = new MessageHeaderEncoder();
-    private final ConnectEncoder connectEncoder = new ConnectEncoder();
-    private final ConnectedDecoder connectedDecoder = new ConnectedDecoder();
-    private final KvsPutEncoder putEncoder = new KvsPutEncoder();
-    private final KvsPutResponseDecoder putResponseDecoder = new KvsPutResponseDecoder();
-    private final KvsGetEncoder getEncoder = new KvsGetEncoder();
-    private final KvsMultiGetEncoder multiGetEncoder = new KvsMultiGetEncoder();
-    private final KvsGetResponseDecoder getResponseDecoder = new KvsGetResponseDecoder();
-    private final SubscribeEncoder subscribeEncoder = new SubscribeEncoder();
-    private final UnsubscribeEncoder unsubscribeEncoder = new UnsubscribeEncoder();
-    private final AckDecoder ackDecoder = new AckDecoder();
-    private final KeyUpdateDecoder keyUpdateDecoder = new KeyUpdateDecoder();
-    private final ErrorDecoder errorDecoder = new ErrorDecoder();
+    private final StoreRequestPublisher publisher;
+    private final StoreResponseAdapter adapter;
     private long nextCorrelationId = 1;
 
     /**
@@ -93,20 +63,21 @@ public final class StoreClient implements Agent, FrameHandler, PendingRequests.T
     {
         this.channels = channels;
         this.listener = listener;
-        this.replicationFactor = replicationFactor;
-        this.ring = new HashRing(virtualNodes);
+        final HashRing ring = new HashRing(virtualNodes);
         storageNodes.forEach((node, endpoint) ->
         {
             ring.add(node);
             channels.peers().register(node, endpoint);
         });
         this.clock = channels.transport().context().nanoClock();
-        this.failover = new ReplicaFailover(ring, replicationFactor, ReplicaFailover.DEFAULT_SUSPECT_NS, clock);
-        this.message = new UnsafeBuffer(ByteBuffer.allocateDirect(channels.transport().context().maxMessageLength()));
-        this.pending = new PendingRequests(
-            channels.transport().context().maxPendingRequests(), clock.nanoTime(), channels.counters());
+        this.sendTimeoutNs = channels.transport().context().sendTimeoutNs();
+        this.pending = new PendingStoreRequests(
+            channels.transport().context().maxPendingRequests(), clock.nanoTime(), channels.counters(),
+            new ReplicaFailover(ring, replicationFactor, ReplicaFailover.DEFAULT_SUSPECT_NS, clock));
         this.introductions = new Introductions(channels.peers(), channels.counters());
-        this.inbound = channels.open(this);
+        this.publisher = new StoreRequestPublisher(channels.peers(), channels.nodeId());
+        this.adapter = new StoreResponseAdapter(new Answers());
+        this.inbound = channels.open(adapter);
     }
 
     /**
@@ -117,7 +88,7 @@ public final class StoreClient implements Agent, FrameHandler, PendingRequests.T
      */
     public long primaryOf(final DirectBuffer key, final int offset, final int length)
     {
-        return failover.choose(key, offset, length);
+        return pending.nodeFor(key, offset, length);
     }
 
     /**
@@ -130,20 +101,19 @@ public final class StoreClient implements Agent, FrameHandler, PendingRequests.T
     public long connect(final long node, final long deadlineNs)
     {
         final long correlationId = nextCorrelationId++;
-        connectEncoder.wrapAndApplyHeader(message, 0, headerEncoder)
-            .correlationId(correlationId)
-            .clientNode(channels.nodeId())
-            .timestamp(System.currentTimeMillis() * 1_000_000L)
-            .namespaceName("")
-            .identity("")
-            .replyEndpoint(channels.self().toString());
-        final int length = MessageHeaderEncoder.ENCODED_LENGTH + connectEncoder.encodedLength();
-        final byte[] frame = new byte[length];
-        message.getBytes(0, frame);
-        // Sent again whenever the link comes back: a restarted storage node must learn where to answer.
-        introductions.remember(node, frame);
-        // Control path (before the client's agent runs): may wait for the link within the deadline.
-        return send(node, correlationId, length, deadlineNs, true);
+        if (null == channels.peers().publisher(node))
+        {
+            return SendStatus.UNKNOWN_DESTINATION;
+        }
+        if (!pending.track(correlationId, node, deadlineNs))
+        {
+            return SendStatus.NO_RESOURCES;
+        }
+        // Control path (before the client's agent runs): may wait for the link within the deadline. The frame is
+        // kept and sent again whenever the link comes back: a restarted storage node must learn where to answer.
+        final int status = publisher.connect(node, correlationId, System.currentTimeMillis() * 1_000_000L, "", "",
+            channels.self().toString(), introductions, deadlineNs);
+        return sent(correlationId, status);
     }
 
     /**
@@ -189,19 +159,13 @@ public final class StoreClient implements Agent, FrameHandler, PendingRequests.T
         final AckLevel ack, final long deadlineNs)
     {
         final long correlationId = nextCorrelationId++;
-        final int length = MessageHeaderEncoder.ENCODED_LENGTH + KvsPutEncoder.BLOCK_LENGTH +
-            KvsPutEncoder.keyHeaderLength() + keyLength + KvsPutEncoder.valueHeaderLength() + valueLength;
-        if (length > message.capacity())
+        final int tracked = track(correlationId, node, deadlineNs);
+        if (tracked != SendStatus.OK)
         {
-            return SendStatus.PAYLOAD_TOO_LARGE;
+            return tracked;
         }
-        putEncoder.wrapAndApplyHeader(message, 0, headerEncoder)
-            .correlationId(correlationId)
-            .replyTo(channels.nodeId())
-            .ack(ack)
-            .putKey(key, keyOffset, keyLength)
-            .putValue(value, valueOffset, valueLength);
-        return send(node, correlationId, length, deadlineNs);
+        return sent(correlationId, publisher.put(node, correlationId, ack, key, keyOffset, keyLength,
+            value, valueOffset, valueLength, sendDeadline(deadlineNs)));
     }
 
     /**
@@ -231,11 +195,12 @@ public final class StoreClient implements Agent, FrameHandler, PendingRequests.T
     public long getFrom(final long node, final DirectBuffer key, final int keyOffset, final int keyLength, final long deadlineNs)
     {
         final long correlationId = nextCorrelationId++;
-        getEncoder.wrapAndApplyHeader(message, 0, headerEncoder)
-            .correlationId(correlationId)
-            .replyTo(channels.nodeId())
-            .putKey(key, keyOffset, keyLength);
-        return send(node, correlationId, MessageHeaderEncoder.ENCODED_LENGTH + getEncoder.encodedLength(), deadlineNs);
+        final int tracked = track(correlationId, node, deadlineNs);
+        if (tracked != SendStatus.OK)
+        {
+            return tracked;
+        }
+        return sent(correlationId, publisher.get(node, correlationId, key, keyOffset, keyLength, sendDeadline(deadlineNs)));
     }
 
     /**
@@ -249,15 +214,12 @@ public final class StoreClient implements Agent, FrameHandler, PendingRequests.T
     public long multiGet(final long node, final List<byte[]> keys, final long deadlineNs)
     {
         final long correlationId = nextCorrelationId++;
-        multiGetEncoder.wrapAndApplyHeader(message, 0, headerEncoder)
-            .correlationId(correlationId)
-            .replyTo(channels.nodeId());
-        final KvsMultiGetEncoder.KeysEncoder group = multiGetEncoder.keysCount(keys.size());
-        for (final byte[] key : keys)
+        final int tracked = track(correlationId, node, deadlineNs);
+        if (tracked != SendStatus.OK)
         {
-            group.next().putKey(key, 0, key.length);
+            return tracked;
         }
-        return send(node, correlationId, MessageHeaderEncoder.ENCODED_LENGTH + multiGetEncoder.encodedLength(), deadlineNs);
+        return sent(correlationId, publisher.multiGet(node, correlationId, keys, sendDeadline(deadlineNs)));
     }
 
     /**
@@ -271,15 +233,12 @@ public final class StoreClient implements Agent, FrameHandler, PendingRequests.T
     public long subscribe(final long node, final List<byte[]> keys, final long deadlineNs)
     {
         final long correlationId = nextCorrelationId++;
-        subscribeEncoder.wrapAndApplyHeader(message, 0, headerEncoder)
-            .correlationId(correlationId)
-            .subscriber(channels.nodeId());
-        final SubscribeEncoder.KeysEncoder group = subscribeEncoder.keysCount(keys.size());
-        for (final byte[] key : keys)
+        final int tracked = track(correlationId, node, deadlineNs);
+        if (tracked != SendStatus.OK)
         {
-            group.next().putKey(key, 0, key.length);
+            return tracked;
         }
-        return send(node, correlationId, MessageHeaderEncoder.ENCODED_LENGTH + subscribeEncoder.encodedLength(), deadlineNs);
+        return sent(correlationId, publisher.subscribe(node, correlationId, keys, sendDeadline(deadlineNs)));
     }
 
     /**
@@ -293,49 +252,40 @@ public final class StoreClient implements Agent, FrameHandler, PendingRequests.T
     public long unsubscribe(final long node, final List<byte[]> keys, final long deadlineNs)
     {
         final long correlationId = nextCorrelationId++;
-        unsubscribeEncoder.wrapAndApplyHeader(message, 0, headerEncoder)
-            .correlationId(correlationId)
-            .subscriber(channels.nodeId());
-        final UnsubscribeEncoder.KeysEncoder group = unsubscribeEncoder.keysCount(keys.size());
-        for (final byte[] key : keys)
+        final int tracked = track(correlationId, node, deadlineNs);
+        if (tracked != SendStatus.OK)
         {
-            group.next().putKey(key, 0, key.length);
+            return tracked;
         }
-        return send(node, correlationId, MessageHeaderEncoder.ENCODED_LENGTH + unsubscribeEncoder.encodedLength(), deadlineNs);
+        return sent(correlationId, publisher.unsubscribe(node, correlationId, keys, sendDeadline(deadlineNs)));
     }
 
-    private long send(final long node, final long correlationId, final int length, final long deadlineNs)
+    private int track(final long correlationId, final long node, final long deadlineNs)
     {
-        return send(node, correlationId, length, deadlineNs, false);
-    }
-
-    private long send(final long node, final long correlationId, final int length, final long deadlineNs, final boolean mayWait)
-    {
-        final MessagePublisher publisher = channels.peers().publisher(node);
-        if (null == publisher)
+        if (null == channels.peers().publisher(node))
         {
             return SendStatus.UNKNOWN_DESTINATION;
         }
-        if (!pending.track(correlationId, deadlineNs))
-        {
-            return SendStatus.NO_RESOURCES;
-        }
-        // Never wait out the request's deadline here: this runs on a node's duty cycle, and a peer that takes
-        // nothing (partitioned away, or held by a dead subscriber) would stall every role of the node with it.
-        // A refused offer fails the request at once, and the node is passed over for a while.
-        final long now = clock.nanoTime();
-        final int status = publisher.offer(message, 0, length,
-            mayWait ? deadlineNs : Math.min(deadlineNs, now + channels.transport().context().sendTimeoutNs()));
+        return pending.track(correlationId, node, deadlineNs) ? SendStatus.OK : SendStatus.NO_RESOURCES;
+    }
+
+    /**
+     * Never wait out the request's deadline when sending: this runs on a node's duty cycle, and a peer that takes
+     * nothing (partitioned away, or held by a dead subscriber) would stall every role of the node with it. A
+     * refused offer fails the request at once, and the node is passed over for a while.
+     */
+    private long sendDeadline(final long deadlineNs)
+    {
+        return Math.min(deadlineNs, clock.nanoTime() + sendTimeoutNs);
+    }
+
+    private long sent(final long correlationId, final int status)
+    {
         if (status != SendStatus.OK)
         {
-            pending.cancel(correlationId);
-            if (status == SendStatus.NOT_CONNECTED || status == SendStatus.BACK_PRESSURED)
-            {
-                failover.suspect(node);
-            }
+            pending.onSendFailed(correlationId, status);
             return status;
         }
-        nodeByCorrelation.put(correlationId, node);
         return correlationId;
     }
 
@@ -345,8 +295,8 @@ public final class StoreClient implements Agent, FrameHandler, PendingRequests.T
      */
     public boolean isConnectedTo(final long node)
     {
-        final MessagePublisher publisher = channels.peers().publisher(node);
-        return null != publisher && publisher.isConnected();
+        final MessagePublisher nodePublisher = channels.peers().publisher(node);
+        return null != nodePublisher && nodePublisher.isConnected();
     }
 
     /**
@@ -380,11 +330,6 @@ public final class StoreClient implements Agent, FrameHandler, PendingRequests.T
     public void onTimeout(final long correlationId)
     {
         introductions.onTimeout();
-        final long node = nodeByCorrelation.remove(correlationId);
-        if (node != -1)
-        {
-            failover.suspect(node);
-        }
         listener.onError(correlationId, ErrorCode.TIMEOUT);
     }
 
@@ -393,109 +338,78 @@ public final class StoreClient implements Agent, FrameHandler, PendingRequests.T
      */
     public void onFrame(final int templateId, final DirectBuffer buffer, final int offset, final int length)
     {
-        switch (templateId)
-        {
-            case KvsPutResponseDecoder.TEMPLATE_ID:
-            {
-                putResponseDecoder.wrapAndApplyHeader(buffer, offset, headerDecoder);
-                final long correlationId = putResponseDecoder.correlationId();
-                if (answered(correlationId))
-                {
-                    final ErrorCode code = putResponseDecoder.code();
-                    if (code == ErrorCode.NONE)
-                    {
-                        listener.onPutAcknowledged(correlationId);
-                    }
-                    else
-                    {
-                        listener.onError(correlationId, code);
-                    }
-                }
-                break;
-            }
-            case KvsGetResponseDecoder.TEMPLATE_ID:
-                onGetResponse(buffer, offset);
-                break;
-            case ConnectedDecoder.TEMPLATE_ID:
-            {
-                connectedDecoder.wrapAndApplyHeader(buffer, offset, headerDecoder);
-                final long correlationId = connectedDecoder.correlationId();
-                if (answered(correlationId))
-                {
-                    listener.onConnected(correlationId);
-                }
-                break;
-            }
-            case AckDecoder.TEMPLATE_ID:
-            {
-                ackDecoder.wrapAndApplyHeader(buffer, offset, headerDecoder);
-                final long correlationId = ackDecoder.correlationId();
-                if (answered(correlationId))
-                {
-                    listener.onAck(correlationId);
-                }
-                break;
-            }
-            case KeyUpdateDecoder.TEMPLATE_ID:
-            {
-                keyUpdateDecoder.wrapAndApplyHeader(buffer, offset, headerDecoder);
-                final long source = keyUpdateDecoder.source();
-                final int keyLength = keyUpdateDecoder.keyLength();
-                final int keyOffset = keyUpdateDecoder.limit() + KeyUpdateDecoder.keyHeaderLength();
-                keyUpdateDecoder.skipKey();
-                final int valueLength = keyUpdateDecoder.valueLength();
-                final int valueOffset = keyUpdateDecoder.limit() + KeyUpdateDecoder.valueHeaderLength();
-                listener.onKeyUpdate(source, buffer, keyOffset, keyLength, valueOffset, valueLength);
-                break;
-            }
-            case ErrorDecoder.TEMPLATE_ID:
-            {
-                errorDecoder.wrapAndApplyHeader(buffer, offset, headerDecoder);
-                final long correlationId = errorDecoder.correlationId();
-                if (answered(correlationId))
-                {
-                    listener.onError(correlationId, errorDecoder.code());
-                }
-                break;
-            }
-            default:
-                break;
-        }
+        adapter.onFrame(templateId, buffer, offset, length);
     }
 
     /**
-     * @return true if the answer is to a request still pending (then its node is known to be up).
+     * Answers from the adapter: each reaches the {@link StoreClientListener} only if its request is still in
+     * flight (a late or duplicate answer is counted and dropped).
      */
-    private boolean answered(final long correlationId)
+    private final class Answers implements StoreResponseListener
     {
-        final long node = nodeByCorrelation.remove(correlationId);
-        if (node != -1)
+        public void onConnected(final long correlationId, final long sessionId)
         {
-            failover.clear(node);
+            if (pending.onAnswer(correlationId))
+            {
+                listener.onConnected(correlationId);
+            }
         }
-        return pending.complete(correlationId);
-    }
 
-    private void onGetResponse(final DirectBuffer buffer, final int offset)
-    {
-        getResponseDecoder.wrapAndApplyHeader(buffer, offset, headerDecoder);
-        final long correlationId = getResponseDecoder.correlationId();
-        if (!answered(correlationId))
+        public void onPutResponse(final long correlationId, final ErrorCode code)
         {
-            return;
+            if (pending.onAnswer(correlationId))
+            {
+                if (code == ErrorCode.NONE)
+                {
+                    listener.onPutAcknowledged(correlationId);
+                }
+                else
+                {
+                    listener.onError(correlationId, code);
+                }
+            }
         }
-        int index = 0;
-        for (final KvsGetResponseDecoder.EntriesDecoder entry : getResponseDecoder.entries())
+
+        public boolean onGetResponse(final long correlationId, final ErrorCode code)
         {
-            final boolean found = entry.found() == BooleanType.TRUE;
-            final int keyLength = entry.keyLength();
-            final int keyOffset = getResponseDecoder.limit() + KvsGetResponseDecoder.EntriesDecoder.keyHeaderLength();
-            entry.skipKey();
-            final int valueLength = entry.valueLength();
-            final int valueOffset = getResponseDecoder.limit() + KvsGetResponseDecoder.EntriesDecoder.valueHeaderLength();
-            entry.skipValue();
-            listener.onGetEntry(correlationId, index++, found, buffer, keyOffset, keyLength, valueOffset, valueLength);
+            return pending.onAnswer(correlationId);
         }
-        listener.onGetComplete(correlationId);
+
+        public void onGetEntry(
+            final long correlationId, final int index, final boolean found, final DirectBuffer buffer,
+            final int keyOffset, final int keyLength, final int valueOffset, final int valueLength)
+        {
+            listener.onGetEntry(correlationId, index, found, buffer, keyOffset, keyLength, valueOffset, valueLength);
+        }
+
+        public void onGetComplete(final long correlationId)
+        {
+            listener.onGetComplete(correlationId);
+        }
+
+        public void onAck(final long correlationId)
+        {
+            if (pending.onAnswer(correlationId))
+            {
+                listener.onAck(correlationId);
+            }
+        }
+
+        public void onKeyUpdate(
+            final long source, final DirectBuffer buffer, final int keyOffset, final int keyLength,
+            final int valueOffset, final int valueLength)
+        {
+            listener.onKeyUpdate(source, buffer, keyOffset, keyLength, valueOffset, valueLength);
+        }
+
+        public void onError(
+            final long correlationId, final ErrorCode code, final DirectBuffer buffer, final int detailOffset,
+            final int detailLength)
+        {
+            if (pending.onAnswer(correlationId))
+            {
+                listener.onError(correlationId, code);
+            }
+        }
     }
 }

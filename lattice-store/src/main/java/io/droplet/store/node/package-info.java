@@ -28,5 +28,12 @@
  * (subscribers and pushes), over a {@code LocalShard} that merges and tells who must hear of a change.
  * Each is driven in unit tests through its methods with an injected clock and a recording
  * {@link io.droplet.store.node.StoragePublisher}.
+ * <p>
+ * The client side of the storage protocol exists once, for every role that talks to storage (host cache,
+ * registry, the public client): {@link io.droplet.store.node.StoreRequestPublisher} encodes the requests in
+ * place, {@link io.droplet.store.node.StoreResponseAdapter} decodes the answers for a
+ * {@link io.droplet.store.node.StoreResponseListener}, and {@link io.droplet.store.node.PendingStoreRequests}
+ * tracks each request's node and deadline and fails a key over to its next replica.
+ * {@link io.droplet.store.node.StoreClient} composes them into an agent.
  */
 package io.droplet.store.node;
