@@ -9,7 +9,8 @@ import org.agrona.DirectBuffer;
 import java.nio.charset.StandardCharsets;
 
 /**
- * Encodes a node's typed {@code Error} replies (the error protocol every role answers with), in place, never waiting on the peer beyond
+ * Encodes a node's typed {@code Error} replies (the error protocol every role answers with) in place,
+ * never waiting on the peer beyond
  * the node's send timeout. Also answers rejected frames whose correlation id and reply node can still
  * be read, so a caller that sent garbage learns it at once instead of at its deadline.
  * <p>
@@ -22,7 +23,6 @@ public final class ErrorPublisher
 
     private final NodeChannels channels;
     private final DeferredSends deferredSends;
-    private final org.agrona.concurrent.UnsafeBuffer scratch;
     private final MessageHeaderEncoder headerEncoder = new MessageHeaderEncoder();
     private final ErrorEncoder errorEncoder = new ErrorEncoder();
 
@@ -47,8 +47,6 @@ public final class ErrorPublisher
     {
         this.channels = channels;
         this.deferredSends = deferredSends;
-        this.scratch = null == deferredSends ? null :
-            new org.agrona.concurrent.UnsafeBuffer(java.nio.ByteBuffer.allocateDirect(channels.transport().context().maxMessageLength()));
     }
 
     /**
@@ -76,11 +74,16 @@ public final class ErrorPublisher
             ErrorEncoder.detailHeaderLength() + text.length;
         if (null != deferredSends)
         {
-            errorEncoder.wrapAndApplyHeader(scratch, 0, headerEncoder)
+            final int claimed = deferredSends.claim(replyTo, length, channels.transport().context().nanoClock().nanoTime());
+            if (claimed != SendStatus.OK)
+            {
+                return claimed;
+            }
+            errorEncoder.wrapAndApplyHeader(deferredSends.buffer(), deferredSends.offset(), headerEncoder)
                 .correlationId(correlationId)
                 .code(code)
                 .putDetail(text, 0, text.length);
-            return deferredSends.send(replyTo, scratch, 0, length, channels.transport().context().nanoClock().nanoTime());
+            return deferredSends.commit();
         }
         final int status = publisher.claim(length);
         if (status != SendStatus.OK)

@@ -141,6 +141,49 @@ public final class MessagePublisher implements AutoCloseable
     }
 
     /**
+     * One attempt to claim space in the publication's term for a message that fits one frame, for a
+     * caller that never waits ({@link DeferredSends#claim}): a term rotation is retried at once, anything
+     * else is returned without waiting and without counting (the caller counts refusals once per message).
+     *
+     * @param length of the message, header included, at most {@link #maxPayloadLength()}.
+     * @return {@link SendStatus#OK} and the space is at {@link #buffer()}/{@link #offset()} until
+     * {@link #commit()} or {@link #abort()}; or {@link SendStatus#BACK_PRESSURED},
+     * {@link SendStatus#NOT_CONNECTED}, {@link SendStatus#CLOSED}, {@link SendStatus#MAX_POSITION_EXCEEDED}.
+     */
+    int tryClaim(final int length)
+    {
+        if (state != NONE)
+        {
+            throw new IllegalStateException("previous claim neither committed nor aborted");
+        }
+        while (true)
+        {
+            final long result = publication.tryClaim(length, bufferClaim);
+            if (result > 0)
+            {
+                adminActions = 0;
+                bufferClaim.reservedValue(reservedValue);
+                state = CLAIMED;
+                return SendStatus.OK;
+            }
+            if (result == Publication.ADMIN_ACTION && ++adminActions <= MAX_IMMEDIATE_ADMIN_RETRIES)
+            {
+                continue;
+            }
+            adminActions = 0;
+            if (result == Publication.CLOSED)
+            {
+                return SendStatus.CLOSED;
+            }
+            if (result == Publication.MAX_POSITION_EXCEEDED)
+            {
+                return SendStatus.MAX_POSITION_EXCEEDED;
+            }
+            return result == Publication.NOT_CONNECTED ? SendStatus.NOT_CONNECTED : SendStatus.BACK_PRESSURED;
+        }
+    }
+
+    /**
      * @return the buffer to encode the claimed message into.
      */
     public MutableDirectBuffer buffer()
@@ -347,6 +390,14 @@ public final class MessagePublisher implements AutoCloseable
     public boolean isConnected()
     {
         return publication.isConnected();
+    }
+
+    /**
+     * @return the longest message this publisher sends (the transport's configured maximum).
+     */
+    public int maxMessageLength()
+    {
+        return maxMessageLength;
     }
 
     /**

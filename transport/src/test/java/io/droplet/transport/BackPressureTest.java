@@ -122,4 +122,61 @@ class BackPressureTest
                 "one back-pressured send: the messages after it queued behind it");
         }
     }
+
+    @Test
+    @Timeout(value = 60, unit = TimeUnit.SECONDS)
+    void claimEncodesInPlaceWhileTheLinkIsReadyAndKeepsMessagesWhenItIsNot()
+    {
+        try (EchoFixture fixture = new EchoFixture(false, watcher::aeronDirectory, context -> context.maxMessageLength(4096)))
+        {
+            fixture.awaitConnected();
+            final TransportCounters counters = fixture.requesterChannels.counters();
+            final DeferredSends sends = new DeferredSends(
+                fixture.requesterChannels.peers(), counters, TimeUnit.MILLISECONDS.toNanos(300), 64);
+            final MessagePublisher publisher = fixture.requesterChannels.peers().publisher(EchoFixture.RESPONDER_ID);
+
+            // Nothing waits and the link is ready: the space is the publication's own term buffer.
+            long sentBefore = counters.messagesSent.get();
+            assertEquals(SendStatus.OK, sends.claim(EchoFixture.RESPONDER_ID, 100, System.nanoTime()));
+            assertTrue(sends.buffer() == publisher.buffer(), "claimed in the term, not in a scratch buffer");
+            sends.buffer().setMemory(sends.offset(), 100, (byte)7);
+            assertEquals(SendStatus.OK, sends.commit());
+            assertEquals(1, counters.messagesSent.get() - sentBefore, "sent on commit");
+            assertEquals(0, sends.size());
+
+            // An aborted claim sends nothing and leaves the sender ready for the next one.
+            sentBefore = counters.messagesSent.get();
+            assertEquals(SendStatus.OK, sends.claim(EchoFixture.RESPONDER_ID, 100, System.nanoTime()));
+            sends.abort();
+            assertEquals(0, counters.messagesSent.get() - sentBefore, "nothing sent for an aborted claim");
+
+            // Longer than one frame: encoded in a scratch buffer and offered (fragmented) on commit.
+            final int large = publisher.maxPayloadLength() + 500;
+            sentBefore = counters.messagesSent.get();
+            assertEquals(SendStatus.OK, sends.claim(EchoFixture.RESPONDER_ID, large, System.nanoTime()));
+            assertTrue(sends.buffer() != publisher.buffer(), "a message longer than a frame is encoded aside");
+            assertEquals(SendStatus.OK, sends.commit());
+            assertEquals(1, counters.messagesSent.get() - sentBefore, "the large message was offered");
+
+            // The responder never reads: claims succeed in place until the window is full, then the
+            // messages are kept (in order) and given up once the retry window passes.
+            int claims = 0;
+            while (sends.size() < 10)
+            {
+                assertEquals(SendStatus.OK, sends.claim(EchoFixture.RESPONDER_ID, 1000, System.nanoTime()));
+                sends.buffer().setMemory(sends.offset(), 1000, (byte)1);
+                assertEquals(SendStatus.OK, sends.commit());
+                assertTrue(++claims < 10_000, "never back-pressured");
+            }
+            final long failuresBefore = counters.sendFailures.get();
+            final int kept = sends.size();
+            while (sends.size() > 0)
+            {
+                fixture.requesterTransport.invoke();
+                sends.retry(System.nanoTime());
+            }
+            assertEquals(kept, counters.sendFailures.get() - failuresBefore, "one failure per kept message given up");
+            assertEquals(SendStatus.UNKNOWN_DESTINATION, sends.claim(424242L, 100, System.nanoTime()));
+        }
+    }
 }
