@@ -10,9 +10,9 @@ import java.nio.charset.StandardCharsets;
 
 /**
  * Encodes a node's typed {@code Error} replies (the error protocol every role answers with) in place,
- * never waiting on the peer beyond
- * the node's send timeout. Also answers rejected frames whose correlation id and reply node can still
- * be read, so a caller that sent garbage learns it at once instead of at its deadline.
+ * never waiting on the peer beyond the node's send timeout. Also answers rejected frames whose correlation
+ * id and reply node can still be read, so a caller that sent garbage learns it at once instead of at its
+ * deadline.
  * <p>
  * <b>Note:</b> not thread-safe; owned by the node's agent.
  */
