@@ -22,8 +22,9 @@ import java.util.concurrent.Callable;
 /**
  * {@code droplet node}: runs the chosen roles against the host's media driver until SIGINT or SIGTERM,
  * started by {@link NodeLauncher} as an in-process node is: composed into one duty cycle on one thread
- * ({@code --threading shared}, the default), or a busy-spinning thread per role ({@code dedicated}). Functions registered by class are loaded from this
- * process's class path (or from the jar a client ships).
+ * ({@code --threading shared}, the default), or a busy-spinning thread per role ({@code dedicated}).
+ * Functions registered by class are loaded from this process's class path (or from the jar a client
+ * ships).
  * <p>
  * Roles: {@code storage} (a storage node of the lattice KVS, data under {@code --data}), {@code cache}
  * (the host cache and its agent, in a mapped file executors of this host read directly),
