@@ -55,7 +55,15 @@ public final class NodeContext
     private static final long REGISTRY_CLIENT_OFFSET = 1000;
     private static final long CACHE_STORAGE_CLIENT_OFFSET = 1;
 
-    /** A role this process runs: its node id, where it receives, and its name in counter labels. */
+    /**
+     * A role this process runs: its node id, where it receives, and its name in counter labels.
+     * <p>
+     * <b>Note:</b> immutable, thread-safe.
+     *
+     * @param id       node id.
+     * @param endpoint where it receives.
+     * @param name     in counter labels.
+     */
     public record Role(long id, Endpoint endpoint, String name)
     {
     }
