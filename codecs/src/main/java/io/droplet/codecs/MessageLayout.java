@@ -68,7 +68,8 @@ final class MessageLayout
                     sessionOffset = type.offset();
                 }
 
-                if (type.signal() == Signal.BEGIN_ENUM)
+                // A constant field (a schema-level constant such as CallDag.allSources) is not on the wire.
+                if (type.signal() == Signal.BEGIN_ENUM && !field.isConstantEncoding() && !type.isConstantEncoding())
                 {
                     final long[] valid = validValues(fields, f + 1);
                     enums.add(new int[]{ type.offset(), type.encodedLength() });

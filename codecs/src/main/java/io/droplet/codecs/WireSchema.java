@@ -15,6 +15,12 @@ import java.io.OutputStream;
  * The wire schema as data: its id, version and intermediate representation (IR), parsed once from
  * the same XML the flyweights are generated from, so validation can never drift from the codecs.
  * <p>
+ * Wire constants live in the schema too, as generated enums: {@link io.droplet.codecs.sbe.StageSelector}
+ * ({@code ALL_SOURCES}, the {@code CallDag} stage that feeds every source stage) and
+ * {@link io.droplet.codecs.sbe.Role} (the bits of {@code Heartbeat.roles}). SBE generates an enum only when
+ * a message names it, so each is named by a constant field ({@code CallDag.allSources},
+ * {@code Heartbeat.roleValues}) that takes no room on the wire.
+ * <p>
  * <b>Note:</b> thread-safe; the IR is parsed lazily on first use and shared.
  */
 public final class WireSchema

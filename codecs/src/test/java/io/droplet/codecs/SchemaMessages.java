@@ -58,6 +58,12 @@ final class SchemaMessages
         while (i < body.size())
         {
             final Token token = body.get(i);
+            if (token.signal() == Signal.BEGIN_FIELD && (token.isConstantEncoding() || body.get(i + 1).isConstantEncoding()))
+            {
+                // A schema-level constant (CallDag.allSources, Heartbeat.roleValues): not on the wire, nothing to set.
+                i += token.componentTokenCount();
+                continue;
+            }
             if (token.signal() == Signal.BEGIN_FIELD)
             {
                 final Token type = body.get(i + 1);

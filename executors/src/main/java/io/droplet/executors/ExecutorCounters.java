@@ -1,5 +1,6 @@
 package io.droplet.executors;
 
+import io.droplet.transport.CounterDescriptor;
 import io.droplet.transport.TransportCounters;
 import org.agrona.CloseHelper;
 import org.agrona.concurrent.status.AtomicCounter;
@@ -12,7 +13,7 @@ import org.agrona.concurrent.status.AtomicCounter;
 public final class ExecutorCounters implements AutoCloseable
 {
     /** Type id of the first executor counter. */
-    public static final int TYPE_ID_BASE = 7160;
+    public static final int TYPE_ID_BASE = CounterDescriptor.EXECUTOR_STAGES_RUN.typeId();
 
     /** Stages run to completion. */
     public final AtomicCounter stagesRun;
@@ -37,14 +38,14 @@ public final class ExecutorCounters implements AutoCloseable
      */
     public ExecutorCounters(final TransportCounters.Allocator allocator, final String name)
     {
-        stagesRun = allocator.allocate(TYPE_ID_BASE, "droplet " + name + ": executor stages run");
-        stagesFailed = allocator.allocate(TYPE_ID_BASE + 1, "droplet " + name + ": executor stages failed");
-        undeliverable = allocator.allocate(TYPE_ID_BASE + 2, "droplet " + name + ": executor outputs undeliverable");
-        fanInsWaiting = allocator.allocate(TYPE_ID_BASE + 3, "droplet " + name + ": executor fan-ins waiting");
-        messagesSent = allocator.allocate(TYPE_ID_BASE + 4, "droplet " + name + ": executor messages sent");
-        messagesReceived = allocator.allocate(TYPE_ID_BASE + 5, "droplet " + name + ": executor messages received");
-        messagesDropped = allocator.allocate(TYPE_ID_BASE + 6, "droplet " + name + ": executor messages dropped");
-        keysRefused = allocator.allocate(TYPE_ID_BASE + 7, "droplet " + name + ": executor keys refused (other namespace)");
+        stagesRun = CounterDescriptor.EXECUTOR_STAGES_RUN.allocate(allocator, name);
+        stagesFailed = CounterDescriptor.EXECUTOR_STAGES_FAILED.allocate(allocator, name);
+        undeliverable = CounterDescriptor.EXECUTOR_UNDELIVERABLE.allocate(allocator, name);
+        fanInsWaiting = CounterDescriptor.EXECUTOR_FAN_INS_WAITING.allocate(allocator, name);
+        messagesSent = CounterDescriptor.EXECUTOR_MESSAGES_SENT.allocate(allocator, name);
+        messagesReceived = CounterDescriptor.EXECUTOR_MESSAGES_RECEIVED.allocate(allocator, name);
+        messagesDropped = CounterDescriptor.EXECUTOR_MESSAGES_DROPPED.allocate(allocator, name);
+        keysRefused = CounterDescriptor.EXECUTOR_KEYS_REFUSED.allocate(allocator, name);
     }
 
     /**

@@ -29,9 +29,11 @@ public final class LocalContext
     }
 
     /**
-     * @param threading SHARED (default: one node thread with back-off idling), DEDICATED (that thread
-     *                  busy-spins: the low-latency profile, needs a free core) or INVOKER (no thread: the
-     *                  caller's blocking calls drive the node; use the client from that one thread only).
+     * @param threading SHARED (default: the roles composed on one node thread with back-off idling), DEDICATED
+     *                  (a busy-spinning thread per role, and the transport's conductors and embedded driver on
+     *                  threads of their own: the low-latency profile, needs a free core per thread) or INVOKER
+     *                  (no thread: the caller's blocking calls drive the node; use the client from that one
+     *                  thread only).
      * @return this context.
      */
     public LocalContext threading(final ThreadingProfile threading)

@@ -1,5 +1,6 @@
 package io.droplet.scheduler;
 
+import io.droplet.transport.CounterDescriptor;
 import io.droplet.transport.TransportCounters;
 import org.agrona.CloseHelper;
 import org.agrona.concurrent.status.AtomicCounter;
@@ -12,7 +13,7 @@ import org.agrona.concurrent.status.AtomicCounter;
 public final class SchedulerCounters implements AutoCloseable
 {
     /** Type id of the first scheduler counter. */
-    public static final int TYPE_ID_BASE = 7170;
+    public static final int TYPE_ID_BASE = CounterDescriptor.SCHEDULER_INVOCATIONS_STARTED.typeId();
 
     /** Invocations started (calls and DAG calls). */
     public final AtomicCounter invocationsStarted;
@@ -35,13 +36,13 @@ public final class SchedulerCounters implements AutoCloseable
      */
     public SchedulerCounters(final TransportCounters.Allocator allocator, final String name)
     {
-        invocationsStarted = allocator.allocate(TYPE_ID_BASE, "droplet " + name + ": invocations started");
-        callsRefused = allocator.allocate(TYPE_ID_BASE + 1, "droplet " + name + ": calls refused");
-        liveExecutors = allocator.allocate(TYPE_ID_BASE + 2, "droplet " + name + ": live executors");
-        executorsExpired = allocator.allocate(TYPE_ID_BASE + 3, "droplet " + name + ": executors expired");
-        reruns = allocator.allocate(TYPE_ID_BASE + 4, "droplet " + name + ": invocations re-run");
-        registryLookups = allocator.allocate(TYPE_ID_BASE + 5, "droplet " + name + ": registry lookups");
-        registrationReplays = allocator.allocate(TYPE_ID_BASE + 6, "droplet " + name + ": registrations replayed");
+        invocationsStarted = CounterDescriptor.SCHEDULER_INVOCATIONS_STARTED.allocate(allocator, name);
+        callsRefused = CounterDescriptor.SCHEDULER_CALLS_REFUSED.allocate(allocator, name);
+        liveExecutors = CounterDescriptor.SCHEDULER_LIVE_EXECUTORS.allocate(allocator, name);
+        executorsExpired = CounterDescriptor.SCHEDULER_EXECUTORS_EXPIRED.allocate(allocator, name);
+        reruns = CounterDescriptor.SCHEDULER_RERUNS.allocate(allocator, name);
+        registryLookups = CounterDescriptor.SCHEDULER_REGISTRY_LOOKUPS.allocate(allocator, name);
+        registrationReplays = CounterDescriptor.SCHEDULER_REGISTRATION_REPLAYS.allocate(allocator, name);
     }
 
     /**

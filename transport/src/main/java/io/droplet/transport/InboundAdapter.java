@@ -177,7 +177,7 @@ public final class InboundAdapter implements FragmentHandler, AutoCloseable
         }
         counters.framesReceived.increment();
         counters.bytesReceived.getAndAdd(length);
-        final byte[] connect = gate.onHandshake(templateId, buffer, offset, length, header, clock.nanoTime());
+        final byte[] connect = gate.onHandshake(templateId, buffer, offset, length, header);
         if (null != connect)
         {
             // Authenticated: now the role sees the client's Connect (and answers it with the session token).

@@ -16,14 +16,16 @@ public enum ThreadingProfile
     INVOKER,
 
     /**
-     * The driver's agents share one thread, and so do the node's, both idling with back-off. The
-     * default for a standalone per-host driver and for small hosts.
+     * The driver's agents share one thread, and so do the node's (composed into one duty cycle), both
+     * idling with back-off. The default for a standalone per-host driver, for a node's roles and for small
+     * hosts.
      */
     SHARED,
 
     /**
-     * A thread per agent, busy-spinning: the explicit low-latency profile for hosts with a free core
-     * per spinning thread.
+     * A thread per agent, busy-spinning: each role's agent, the Aeron client's conductor and an embedded
+     * driver's agents each run on a thread of their own. The explicit low-latency profile for hosts with a
+     * free core per spinning thread.
      */
     DEDICATED
 }

@@ -1,6 +1,12 @@
 package io.droplet.transport;
 
 import org.agrona.SystemUtil;
+import org.agrona.concurrent.BackoffIdleStrategy;
+import org.agrona.concurrent.BusySpinIdleStrategy;
+import org.agrona.concurrent.IdleStrategy;
+
+import java.io.File;
+import java.util.UUID;
 
 /**
  * Property names and defaults for {@link TransportContext}. Each {@code *_PROP_NAME} is a system
@@ -89,6 +95,16 @@ public final class TransportConfiguration
 
     /** Capacity of the distinct error log file. */
     public static final String ERROR_LOG_LENGTH_PROP_NAME = "droplet.error.log.length";
+    /** How long a client has to answer a node's Challenge. */
+    public static final String HANDSHAKE_TIMEOUT_PROP_NAME = "droplet.handshake.timeout";
+    /** Default handshake timeout: 5 s. */
+    public static final String HANDSHAKE_TIMEOUT_DEFAULT = "5s";
+
+    /** Smallest term length publications get, whatever the message limit. */
+    static final int MIN_TERM_LENGTH = 64 * 1024;
+    /** Largest message limit accepted. */
+    static final int MAX_MESSAGE_LENGTH_LIMIT = 16 * 1024 * 1024;
+
     /** Default error log capacity: 1 MiB. */
     public static final String ERROR_LOG_LENGTH_DEFAULT = "1m";
 
@@ -246,5 +262,78 @@ public final class TransportConfiguration
     {
         return (int)SystemUtil.parseSize(ERROR_LOG_LENGTH_PROP_NAME,
             System.getProperty(ERROR_LOG_LENGTH_PROP_NAME, ERROR_LOG_LENGTH_DEFAULT));
+    }
+
+    /**
+     * @return configured handshake timeout in nanoseconds.
+     */
+    public static long handshakeTimeoutNs()
+    {
+        return SystemUtil.parseDuration(HANDSHAKE_TIMEOUT_PROP_NAME,
+            System.getProperty(HANDSHAKE_TIMEOUT_PROP_NAME, HANDSHAKE_TIMEOUT_DEFAULT));
+    }
+
+    /**
+     * Aeron's largest message is a term's eighth: terms are sized to carry the configured maximum.
+     *
+     * @param maxMessageLength largest message, header included.
+     * @return the term length publications use.
+     */
+    public static int termLength(final int maxMessageLength)
+    {
+        return Math.max(MIN_TERM_LENGTH, Integer.highestOneBit(maxMessageLength - 1) << 4);
+    }
+
+    /**
+     * @param embeddedDriver     true if the driver runs inside the process.
+     * @param aeronDirectoryName as configured, or null.
+     * @return the directory to use: as configured, or a unique one for an embedded driver.
+     * @throws IllegalArgumentException for an external driver without a directory.
+     */
+    public static String resolveAeronDirectory(final boolean embeddedDriver, final String aeronDirectoryName)
+    {
+        if (null != aeronDirectoryName)
+        {
+            return aeronDirectoryName;
+        }
+        if (!embeddedDriver)
+        {
+            throw new IllegalArgumentException("an external driver needs its Aeron directory: set " + AERON_DIR_PROP_NAME);
+        }
+        return defaultEmbeddedDirectory();
+    }
+
+    /**
+     * @return a unique directory for an embedded driver: under /dev/shm where it can be written, else the
+     * temporary directory.
+     */
+    public static String defaultEmbeddedDirectory()
+    {
+        final File shm = new File("/dev/shm");
+        final String parent = shm.isDirectory() && shm.canWrite() ? shm.getPath() : System.getProperty("java.io.tmpdir");
+        return new File(parent, "droplet-" + UUID.randomUUID()).getPath();
+    }
+
+    /**
+     * @param maxMessageLength largest message, header included.
+     * @throws IllegalArgumentException if it is outside [64, 16 MiB].
+     */
+    public static void validateMaxMessageLength(final int maxMessageLength)
+    {
+        if (maxMessageLength < 64 || maxMessageLength > MAX_MESSAGE_LENGTH_LIMIT)
+        {
+            throw new IllegalArgumentException(
+                "maxMessageLength must be in [64, " + MAX_MESSAGE_LENGTH_LIMIT + "]: " + maxMessageLength);
+        }
+    }
+
+    /**
+     * @param profile of the process.
+     * @return how an agent (or a waiting sender) of that profile idles: busy-spin when dedicated, else a
+     * back-off that spins and yields for a bounded window before it parks.
+     */
+    public static IdleStrategy idleStrategy(final ThreadingProfile profile)
+    {
+        return profile == ThreadingProfile.DEDICATED ? new BusySpinIdleStrategy() : new BackoffIdleStrategy(100, 10, 1_000, 100_000);
     }
 }

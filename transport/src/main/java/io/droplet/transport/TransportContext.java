@@ -1,15 +1,12 @@
 package io.droplet.transport;
 
 import io.droplet.codecs.FrameLimits;
+import io.droplet.transport.security.CredentialsFile;
+import io.droplet.transport.security.Proofs;
 import org.agrona.ErrorHandler;
-import org.agrona.concurrent.BackoffIdleStrategy;
-import org.agrona.concurrent.BusySpinIdleStrategy;
 import org.agrona.concurrent.IdleStrategy;
 import org.agrona.concurrent.NanoClock;
 import org.agrona.concurrent.SystemNanoClock;
-
-import java.io.File;
-import java.util.UUID;
 
 /**
  * Settings of a {@link Transport}, defaulted from {@link TransportConfiguration} and validated once
@@ -21,9 +18,6 @@ public final class TransportContext
 {
     /** Bytes of a message kept for everything but its payload: see {@link #maxPayloadLength()}. */
     public static final int PAYLOAD_RESERVE = 16 * 1024;
-
-    private static final int MIN_TERM_LENGTH = 64 * 1024;
-    private static final int MAX_MESSAGE_LENGTH_LIMIT = 16 * 1024 * 1024;
 
     private boolean concluded;
     private String aeronDirectoryName = TransportConfiguration.aeronDirectoryName();
@@ -45,8 +39,8 @@ public final class TransportContext
     private IdleStrategy idleStrategy;
     private int termLength;
     private FrameLimits frameLimits;
-    private io.droplet.transport.security.CredentialsFile credentials = TransportConfiguration.credentials();
-    private long handshakeTimeoutNs = 5_000_000_000L;
+    private CredentialsFile credentials = TransportConfiguration.credentials();
+    private long handshakeTimeoutNs = TransportConfiguration.handshakeTimeoutNs();
     private long nodeToken;
     private boolean preTouchMappedMemory = TransportConfiguration.preTouchMappedMemory();
 
@@ -65,11 +59,7 @@ public final class TransportContext
         }
         concluded = true;
 
-        if (maxMessageLength < 64 || maxMessageLength > MAX_MESSAGE_LENGTH_LIMIT)
-        {
-            throw new IllegalArgumentException(
-                "maxMessageLength must be in [64, " + MAX_MESSAGE_LENGTH_LIMIT + "]: " + maxMessageLength);
-        }
+        TransportConfiguration.validateMaxMessageLength(maxMessageLength);
         if (maxPendingRequests < 1)
         {
             throw new IllegalArgumentException("maxPendingRequests must be positive: " + maxPendingRequests);
@@ -78,38 +68,21 @@ public final class TransportContext
         {
             throw new IllegalArgumentException("timeouts must be positive (send and conductor standby may be 0)");
         }
-        if (!embeddedDriver && null == aeronDirectoryName)
-        {
-            throw new IllegalArgumentException(
-                "an external driver needs its Aeron directory: set " + TransportConfiguration.AERON_DIR_PROP_NAME);
-        }
-        if (embeddedDriver && null == aeronDirectoryName)
-        {
-            aeronDirectoryName = defaultEmbeddedDirectory();
-        }
+        aeronDirectoryName = TransportConfiguration.resolveAeronDirectory(embeddedDriver, aeronDirectoryName);
 
-        // Aeron's largest message is a term's eighth: size terms to carry the configured maximum.
-        termLength = Math.max(MIN_TERM_LENGTH, Integer.highestOneBit(maxMessageLength - 1) << 4);
+        termLength = TransportConfiguration.termLength(maxMessageLength);
         frameLimits = new FrameLimits(maxMessageLength, maxGroupCount, maxMessageLength);
 
         if (null != credentials && null != credentials.deploymentKey())
         {
-            nodeToken = io.droplet.transport.security.Proofs.nodeToken(credentials.deploymentKey());
+            nodeToken = Proofs.nodeToken(credentials.deploymentKey());
         }
 
         if (null == idleStrategy)
         {
-            idleStrategy = threadingProfile == ThreadingProfile.DEDICATED ?
-                new BusySpinIdleStrategy() : new BackoffIdleStrategy(100, 10, 1_000, 100_000);
+            idleStrategy = TransportConfiguration.idleStrategy(threadingProfile);
         }
         return this;
-    }
-
-    private static String defaultEmbeddedDirectory()
-    {
-        final File shm = new File("/dev/shm");
-        final String parent = shm.isDirectory() && shm.canWrite() ? shm.getPath() : System.getProperty("java.io.tmpdir");
-        return new File(parent, "droplet-" + UUID.randomUUID()).getPath();
     }
 
     /**
@@ -457,7 +430,7 @@ public final class TransportContext
     /**
      * @return the deployment's credentials (nodes only), or null: then nodes admit every frame.
      */
-    public io.droplet.transport.security.CredentialsFile credentials()
+    public CredentialsFile credentials()
     {
         return credentials;
     }
@@ -470,7 +443,7 @@ public final class TransportContext
      * @param credentials with a deployment key; null to admit every frame (a trusted, single-team setup).
      * @return this context.
      */
-    public TransportContext credentials(final io.droplet.transport.security.CredentialsFile credentials)
+    public TransportContext credentials(final CredentialsFile credentials)
     {
         this.credentials = credentials;
         return this;

@@ -10,8 +10,8 @@ import java.util.Locale;
 
 /**
  * The transport counters of one node, allocated in Aeron's CnC file so that they can be read from
- * outside the process ({@code droplet stat}, or Aeron's own AeronStat). Each has a stable type id;
- * labels carry the node's name.
+ * outside the process ({@code droplet stat}, or Aeron's own AeronStat). Type ids and labels come from
+ * {@link CounterDescriptor}; labels carry the node's name.
  * <p>
  * <b>Note:</b> the counters are single-writer (the node's agent thread) and safe to read from any
  * thread or process.
@@ -19,9 +19,9 @@ import java.util.Locale;
 public final class TransportCounters implements AutoCloseable
 {
     /** Type id of the first transport counter; the rest follow in declaration order. */
-    public static final int TYPE_ID_BASE = 7100;
+    public static final int TYPE_ID_BASE = CounterDescriptor.MESSAGES_SENT.typeId();
     /** Type id of the per-reason rejected-frame counters. */
-    public static final int REJECTED_BY_REASON_TYPE_ID = 7120;
+    public static final int REJECTED_BY_REASON_TYPE_ID = CounterDescriptor.FRAMES_REJECTED_BY_REASON.typeId();
 
     /** Allocates a counter; Aeron's {@code addCounter} or a test's in-memory counters manager. */
     @FunctionalInterface
@@ -79,34 +79,35 @@ public final class TransportCounters implements AutoCloseable
      */
     public TransportCounters(final Allocator allocator, final String name)
     {
-        int typeId = TYPE_ID_BASE;
-        messagesSent = add(allocator, typeId++, name, "messages sent");
-        bytesSent = add(allocator, typeId++, name, "bytes sent");
-        backPressured = add(allocator, typeId++, name, "sends back-pressured");
-        notConnected = add(allocator, typeId++, name, "sends not connected");
-        sendFailures = add(allocator, typeId++, name, "sends failed");
-        payloadTooLarge = add(allocator, typeId++, name, "payloads too large");
-        framesReceived = add(allocator, typeId++, name, "frames received");
-        bytesReceived = add(allocator, typeId++, name, "bytes received");
-        framesRejected = add(allocator, typeId++, name, "frames rejected");
-        requestsTimedOut = add(allocator, typeId++, name, "requests timed out");
-        unknownCorrelations = add(allocator, typeId++, name, "responses to unknown correlation");
-        requestsRefused = add(allocator, typeId++, name, "requests refused (too many in flight)");
-        handlerErrors = add(allocator, typeId++, name, "frame handler errors");
-        reintroductions = add(allocator, typeId++, name, "introductions sent again");
-        sessionsAuthenticated = add(allocator, typeId, name, "client sessions authenticated");
+        messagesSent = add(allocator, CounterDescriptor.MESSAGES_SENT, name);
+        bytesSent = add(allocator, CounterDescriptor.BYTES_SENT, name);
+        backPressured = add(allocator, CounterDescriptor.SENDS_BACK_PRESSURED, name);
+        notConnected = add(allocator, CounterDescriptor.SENDS_NOT_CONNECTED, name);
+        sendFailures = add(allocator, CounterDescriptor.SENDS_FAILED, name);
+        payloadTooLarge = add(allocator, CounterDescriptor.PAYLOADS_TOO_LARGE, name);
+        framesReceived = add(allocator, CounterDescriptor.FRAMES_RECEIVED, name);
+        bytesReceived = add(allocator, CounterDescriptor.BYTES_RECEIVED, name);
+        framesRejected = add(allocator, CounterDescriptor.FRAMES_REJECTED, name);
+        requestsTimedOut = add(allocator, CounterDescriptor.REQUESTS_TIMED_OUT, name);
+        unknownCorrelations = add(allocator, CounterDescriptor.UNKNOWN_CORRELATIONS, name);
+        requestsRefused = add(allocator, CounterDescriptor.REQUESTS_REFUSED, name);
+        handlerErrors = add(allocator, CounterDescriptor.HANDLER_ERRORS, name);
+        reintroductions = add(allocator, CounterDescriptor.REINTRODUCTIONS, name);
+        sessionsAuthenticated = add(allocator, CounterDescriptor.SESSIONS_AUTHENTICATED, name);
 
         rejectedByReason = new AtomicCounter[FrameRejection.count()];
         for (int i = 1; i < rejectedByReason.length; i++)
         {
             final String reason = FrameRejection.get(i).name().toLowerCase(Locale.ROOT).replace('_', ' ');
-            rejectedByReason[i] = add(allocator, REJECTED_BY_REASON_TYPE_ID, name, "frames rejected: " + reason);
+            final CounterDescriptor descriptor = CounterDescriptor.FRAMES_REJECTED_BY_REASON;
+            rejectedByReason[i] = allocator.allocate(descriptor.typeId(), descriptor.label(name, reason));
+            all.add(rejectedByReason[i]);
         }
     }
 
-    private AtomicCounter add(final Allocator allocator, final int typeId, final String name, final String what)
+    private AtomicCounter add(final Allocator allocator, final CounterDescriptor descriptor, final String name)
     {
-        final AtomicCounter counter = allocator.allocate(typeId, "droplet " + name + ": " + what);
+        final AtomicCounter counter = descriptor.allocate(allocator, name);
         all.add(counter);
         return counter;
     }

@@ -1,5 +1,6 @@
 package io.droplet.store.storage;
 
+import io.droplet.transport.CounterDescriptor;
 import io.droplet.transport.TransportCounters;
 import org.agrona.CloseHelper;
 import org.agrona.concurrent.status.AtomicCounter;
@@ -17,7 +18,7 @@ import java.util.List;
 public final class StoreCounters implements AutoCloseable
 {
     /** Type id of the first store counter. */
-    public static final int TYPE_ID_BASE = 7140;
+    public static final int TYPE_ID_BASE = CounterDescriptor.STORE_GETS.typeId();
 
     private final List<AtomicCounter> all = new ArrayList<>();
 
@@ -42,19 +43,18 @@ public final class StoreCounters implements AutoCloseable
      */
     public StoreCounters(final TransportCounters.Allocator allocator, final String name)
     {
-        int typeId = TYPE_ID_BASE;
-        gets = add(allocator, typeId++, name, "store gets");
-        puts = add(allocator, typeId++, name, "store puts");
-        merges = add(allocator, typeId++, name, "store merges that changed a value");
-        gossipRounds = add(allocator, typeId++, name, "store gossip rounds");
-        bytesStored = add(allocator, typeId++, name, "store bytes stored");
-        recoveries = add(allocator, typeId++, name, "store recoveries");
-        droppedCorrupt = add(allocator, typeId, name, "store entries dropped as corrupt");
+        gets = add(allocator, CounterDescriptor.STORE_GETS, name);
+        puts = add(allocator, CounterDescriptor.STORE_PUTS, name);
+        merges = add(allocator, CounterDescriptor.STORE_MERGES, name);
+        gossipRounds = add(allocator, CounterDescriptor.STORE_GOSSIP_ROUNDS, name);
+        bytesStored = add(allocator, CounterDescriptor.STORE_BYTES_STORED, name);
+        recoveries = add(allocator, CounterDescriptor.STORE_RECOVERIES, name);
+        droppedCorrupt = add(allocator, CounterDescriptor.STORE_DROPPED_CORRUPT, name);
     }
 
-    private AtomicCounter add(final TransportCounters.Allocator allocator, final int typeId, final String name, final String what)
+    private AtomicCounter add(final TransportCounters.Allocator allocator, final CounterDescriptor descriptor, final String name)
     {
-        final AtomicCounter counter = allocator.allocate(typeId, "droplet " + name + ": " + what);
+        final AtomicCounter counter = descriptor.allocate(allocator, name);
         all.add(counter);
         return counter;
     }

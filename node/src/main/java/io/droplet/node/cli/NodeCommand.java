@@ -1,31 +1,11 @@
 package io.droplet.node.cli;
 
-import io.droplet.executors.CacheAgent;
-import io.droplet.executors.ExecutorAgent;
-import io.droplet.executors.ExecutorContext;
-import io.droplet.executors.HostCache;
-import io.droplet.executors.LocalFunctions;
-import io.droplet.scheduler.SchedulerAgent;
-import io.droplet.scheduler.SchedulerContext;
-import io.droplet.store.lattice.LatticeMerger;
-import io.droplet.store.node.StorageNode;
-import io.droplet.store.node.StorageNodeContext;
-import io.droplet.store.ring.HashRing;
-import io.droplet.store.storage.LatticeStore;
-import io.droplet.store.storage.StoreContext;
-import io.droplet.store.storage.StoreCounters;
+import io.droplet.node.NodeContext;
+import io.droplet.node.NodeLauncher;
 import io.droplet.transport.Endpoint;
-import io.droplet.transport.NodeChannels;
 import io.droplet.transport.ThreadingProfile;
-import io.droplet.transport.Transport;
 import io.droplet.transport.TransportConfiguration;
 import io.droplet.transport.TransportContext;
-import org.agrona.CloseHelper;
-import org.agrona.concurrent.Agent;
-import org.agrona.concurrent.AgentRunner;
-import org.agrona.concurrent.BackoffIdleStrategy;
-import org.agrona.concurrent.BusySpinIdleStrategy;
-import org.agrona.concurrent.CompositeAgent;
 import org.agrona.collections.Long2ObjectHashMap;
 import org.agrona.concurrent.ShutdownSignalBarrier;
 import picocli.CommandLine.Command;
@@ -40,9 +20,11 @@ import java.util.TreeSet;
 import java.util.concurrent.Callable;
 
 /**
- * {@code droplet node}: runs the chosen roles against the host's media driver, composed into one duty
- * cycle on one thread, until SIGINT or SIGTERM. Functions registered by class are loaded from this
- * process's class path (or from the jar a client ships).
+ * {@code droplet node}: runs the chosen roles against the host's media driver until SIGINT or SIGTERM,
+ * started by {@link NodeLauncher} as an in-process node is: composed into one duty cycle on one thread
+ * ({@code --threading shared}, the default), or a busy-spinning thread per role ({@code dedicated}).
+ * Functions registered by class are loaded from this process's class path (or from the jar a client
+ * ships).
  * <p>
  * Roles: {@code storage} (a storage node of the lattice KVS, data under {@code --data}), {@code cache}
  * (the host cache and its agent, in a mapped file executors of this host read directly),
@@ -50,9 +32,10 @@ import java.util.concurrent.Callable;
  * schedulers may serve one deployment: executors and caches heartbeat to every one named by
  * {@code --scheduler} and {@code --other-scheduler}.
  * <p>
- * Ids and streams of the helper clients are derived so a host needs no more settings: the scheduler's
- * registry client is node {@code scheduler-id + 1000} on stream {@code scheduler stream + 1000}, the
- * cache's storage client is {@code cache-id + 1} on stream {@code cache stream + 1}.
+ * Ids and streams of the helper clients are derived so a host needs no more settings (see
+ * {@link NodeContext}): the scheduler's registry client is node {@code scheduler-id + 1000} on stream
+ * {@code scheduler stream + 1000}, the cache's storage client is {@code cache-id + 1} on stream
+ * {@code cache stream + 1}.
  */
 @Command(name = "node", mixinStandardHelpOptions = true,
     description = "Run Droplet roles (storage, cache, scheduler, executor) against the host's media driver until SIGINT/SIGTERM.")
@@ -111,7 +94,7 @@ public final class NodeCommand implements Callable<Integer>
 
     private io.droplet.transport.security.CredentialsFile deployment;
 
-    @Option(names = "--threading", description = "shared (default: back-off idling) or dedicated (busy-spin).")
+    @Option(names = "--threading", description = "shared (default: one thread, back-off idling) or dedicated (a busy-spinning thread per role).")
     private String threading = "shared";
 
     /**
@@ -150,9 +133,6 @@ public final class NodeCommand implements Callable<Integer>
             putNode(storageNodes, node);
         }
 
-        // Before the transport: the first Chronicle Map of a JVM is slow to create, and nothing may keep the
-        // invoker-profile Aeron client waiting that long.
-        io.droplet.node.ChronicleWarmUp.run();
         final java.util.concurrent.atomic.AtomicBoolean stopping = new java.util.concurrent.atomic.AtomicBoolean();
         final ShutdownSignalBarrier barrier = new ShutdownSignalBarrier();
         final Thread signals = new Thread(() ->
@@ -202,117 +182,68 @@ public final class NodeCommand implements Callable<Integer>
         final Long2ObjectHashMap<Endpoint> schedulers, final Long2ObjectHashMap<Endpoint> storageNodes,
         final java.util.concurrent.atomic.AtomicBoolean stopping)
     {
-        final Transport transport = Transport.launch(new TransportContext()
-            .embeddedDriver(false)
-            .aeronDirectoryName(dir)
-            // The Aeron client's conductor runs in the roles' duty cycle: if the driver is lost, the client closes
-            // (unmapping its files) on this very thread, which then stops before any agent touches them. While a
-            // function holds the thread, the transport's conductor standby keeps the client heart-beating, so the
-            // driver's short client liveness timeout does not reap it; a hold longer than the standby covers
-            // (droplet.conductor.standby, 10 s) plus that timeout costs a reconnect, not a crash.
-            .threadingProfile(ThreadingProfile.INVOKER)
-            .localHost(host)
-            .credentials(null != deployment ? deployment : TransportConfiguration.credentials())
-            .name("node-" + String.join("-", chosen)));
-        final List<AutoCloseable> resources = new ArrayList<>();
-        final List<Agent> agents = new ArrayList<>();
-        agents.add(transport.conductorAgent());
-        try
+        try (NodeLauncher launcher = NodeLauncher.launch(nodeContext(chosen, profile, scheduler, schedulers, storageNodes)))
         {
-            if (chosen.contains("storage"))
+            launcher.start();
+            System.out.println("droplet node running: roles=" + chosen + " dir=" + dir);
+            System.out.flush();
+            while (!stopping.get() && launcher.isRunning())
             {
-                final Endpoint self = storageNodes.get(storageId);
-                if (null == self)
-                {
-                    throw new IllegalArgumentException("--storage-id " + storageId + " is not one of the --storage nodes");
-                }
-                final StoreCounters storeCounters = new StoreCounters(transport.aeron()::addCounter, "storage-" + storageId);
-                resources.add(storeCounters);
-                final LatticeStore store = LatticeStore.open(new StoreContext()
-                    .dataDirectory(data)
-                    .mergeFunctionSupplier(() -> new LatticeMerger()::merge)
-                    .counters(storeCounters)
-                    .errorHandler(transport.errorHandler()));
-                resources.add(store);
-                final NodeChannels channels = new NodeChannels(transport, storageId, self, "storage");
-                resources.add(channels);
-                final StorageNodeContext storageContext = new StorageNodeContext()
-                    .channels(channels).store(store).counters(storeCounters).replicationFactor(replicationFactor);
-                storageNodes.forEach(storageContext::peer);
-                agents.add(new StorageNode(storageContext));
+                java.util.concurrent.locks.LockSupport.parkNanos(50_000_000L);
             }
-            if (chosen.contains("scheduler"))
-            {
-                final NodeChannels channels = new NodeChannels(transport, schedulerId, scheduler, "scheduler");
-                resources.add(channels);
-                final NodeChannels registryChannels = new NodeChannels(transport, schedulerId + 1000,
-                    new Endpoint(scheduler.host(), scheduler.port(), scheduler.streamId() + 1000), "registry-client");
-                resources.add(registryChannels);
-                agents.add(new SchedulerAgent(new SchedulerContext()
-                    .channels(channels)
-                    .registryStorage(registryChannels, storageNodes, replicationFactor, HashRing.DEFAULT_VIRTUAL_NODES)));
-            }
-            HostCache cache = null;
-            final Endpoint cacheSelf = Endpoint.parse(cacheEndpoint);
-            if (chosen.contains("cache"))
-            {
-                final File file = null != cacheFile ? cacheFile : new File("/dev/shm", "droplet-cache-" + cacheId + ".dat");
-                // A cache starts empty: a file left by a previous run (perhaps killed mid-write) is replaced.
-                org.agrona.IoUtil.deleteIfExists(file);
-                cache = new HostCache(file, 100_000);
-                resources.add(() -> org.agrona.IoUtil.deleteIfExists(file));
-                resources.add(cache);
-                final NodeChannels channels = new NodeChannels(transport, cacheId, cacheSelf, "cache");
-                resources.add(channels);
-                final NodeChannels storageClientChannels = new NodeChannels(transport, cacheId + 1,
-                    new Endpoint(cacheSelf.host(), cacheSelf.port(), cacheSelf.streamId() + 1), "cache-storage-client");
-                resources.add(storageClientChannels);
-                final CacheAgent cacheAgent = new CacheAgent(channels, storageClientChannels, storageNodes, replicationFactor,
-                    HashRing.DEFAULT_VIRTUAL_NODES, cache);
-                schedulers.forEach(cacheAgent::announceTo);
-                agents.add(cacheAgent);
-            }
-            else if (chosen.contains("executor") && null != cacheFile)
-            {
-                cache = new HostCache(cacheFile, 100_000);
-                resources.add(cache);
-            }
-            if (chosen.contains("executor"))
-            {
-                final NodeChannels channels = new NodeChannels(transport, executorId, Endpoint.parse(executorEndpoint), "executor");
-                resources.add(channels);
-                final ExecutorContext executorContext = new ExecutorContext()
-                    .channels(channels)
-                    .functions(new LocalFunctions());
-                schedulers.forEach(executorContext::scheduler);
-                if (null != cache)
-                {
-                    executorContext.cache(cache, cacheId, cacheSelf);
-                }
-                final ExecutorAgent executor = new ExecutorAgent(executorContext);
-                resources.add(executor);
-                agents.add(executor);
-            }
+            return !stopping.get();
+        }
+    }
 
-            try (AgentRunner runner = new AgentRunner(
-                    profile == ThreadingProfile.DEDICATED ? new BusySpinIdleStrategy() : new BackoffIdleStrategy(100, 10, 1_000, 100_000),
-                    transport.errorHandler(), null, new CompositeAgent(agents)))
-            {
-                AgentRunner.startOnThread(runner);
-                System.out.println("droplet node running: roles=" + chosen + " dir=" + dir);
-                System.out.flush();
-                while (!stopping.get() && !transport.aeron().isClosed() && !runner.isClosed())
-                {
-                    java.util.concurrent.locks.LockSupport.parkNanos(50_000_000L);
-                }
-                return !stopping.get();
-            }
-        }
-        finally
+    private NodeContext nodeContext(
+        final Set<String> chosen, final ThreadingProfile profile, final Endpoint scheduler,
+        final Long2ObjectHashMap<Endpoint> schedulers, final Long2ObjectHashMap<Endpoint> storageNodes)
+    {
+        final NodeContext node = new NodeContext()
+            .transportContext(new TransportContext()
+                .embeddedDriver(false)
+                .aeronDirectoryName(dir)
+                // In the shared profile the Aeron client's conductor runs in the roles' duty cycle: if the driver is
+                // lost, the client closes (unmapping its files) on this very thread, which then stops before any
+                // agent touches them. While a function holds the thread, the transport's conductor standby keeps the
+                // client heart-beating, so the driver's short client liveness timeout does not reap it; a hold longer
+                // than the standby covers (droplet.conductor.standby, 10 s) plus that timeout costs a reconnect, not
+                // a crash.
+                .localHost(host)
+                .credentials(null != deployment ? deployment : TransportConfiguration.credentials())
+                .name("node-" + String.join("-", chosen)))
+            // A node needs a thread of its own: the invoker profile (no thread) runs as shared here.
+            .threading(profile == ThreadingProfile.INVOKER ? ThreadingProfile.SHARED : profile)
+            .replicationFactor(replicationFactor);
+        schedulers.forEach(node::scheduler);
+        storageNodes.forEach(node::storageNode);
+        if (chosen.contains("storage"))
         {
-            CloseHelper.quietCloseAll(resources);
-            CloseHelper.quietClose(transport);
+            if (null == storageNodes.get(storageId))
+            {
+                throw new IllegalArgumentException("--storage-id " + storageId + " is not one of the --storage nodes");
+            }
+            node.runStorage(storageId, "storage-" + storageId, data, 0);
         }
+        if (chosen.contains("scheduler"))
+        {
+            node.runScheduler(schedulerId, scheduler, "scheduler");
+        }
+        final Endpoint cacheSelf = Endpoint.parse(cacheEndpoint);
+        if (chosen.contains("cache"))
+        {
+            node.runCache(cacheId, cacheSelf,
+                null != cacheFile ? cacheFile : new File("/dev/shm", "droplet-cache-" + cacheId + ".dat"));
+        }
+        else if (null != cacheFile)
+        {
+            node.readCache(cacheId, cacheSelf, cacheFile);
+        }
+        if (chosen.contains("executor"))
+        {
+            node.runExecutor(executorId, Endpoint.parse(executorEndpoint), "executor");
+        }
+        return node;
     }
 
     private static void putNode(final Long2ObjectHashMap<Endpoint> nodes, final String spec)

@@ -1,7 +1,7 @@
 package io.droplet.node.cli;
 
 import io.aeron.CncFileDescriptor;
-import io.droplet.transport.TransportCounters;
+import io.droplet.transport.CounterDescriptor;
 import org.agrona.DirectBuffer;
 import org.agrona.IoUtil;
 import org.agrona.concurrent.status.CountersReader;
@@ -10,11 +10,14 @@ import picocli.CommandLine.Option;
 
 import java.io.File;
 import java.nio.MappedByteBuffer;
+import java.util.Locale;
 import java.util.concurrent.Callable;
 
 /**
  * {@code droplet stat}: prints the counters of every Droplet node using a media driver, read from
- * outside those processes through the driver's CnC file.
+ * outside those processes through the driver's CnC file. A counter is a Droplet one if its type id is in
+ * {@link CounterDescriptor}'s block; each line ends with the descriptor's name, the same in every process
+ * (the label before it carries the node's name).
  */
 @Command(name = "stat", mixinStandardHelpOptions = true,
     description = "Print Droplet counters (and with --all, the driver's) from an Aeron directory.")
@@ -48,8 +51,13 @@ public final class StatCommand implements Callable<Integer>
                 CncFileDescriptor.createCountersValuesBuffer(cnc, metaData));
             counters.forEach((counterId, typeId, keyBuffer, label) ->
             {
-                final boolean droplet = typeId >= TransportCounters.TYPE_ID_BASE && typeId < TransportCounters.TYPE_ID_BASE + 100;
-                if (all || droplet)
+                final CounterDescriptor descriptor = CounterDescriptor.get(typeId);
+                if (null != descriptor)
+                {
+                    System.out.printf("%3d: %,20d - %s [%s]%n", counterId, counters.getCounterValue(counterId), label,
+                        descriptor.name().toLowerCase(Locale.ROOT));
+                }
+                else if (all || CounterDescriptor.isDroplet(typeId))
                 {
                     System.out.printf("%3d: %,20d - %s%n", counterId, counters.getCounterValue(counterId), label);
                 }

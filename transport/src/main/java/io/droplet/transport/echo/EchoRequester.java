@@ -1,12 +1,6 @@
 package io.droplet.transport.echo;
 
 import io.droplet.codecs.sbe.ErrorCode;
-import io.droplet.codecs.sbe.ErrorDecoder;
-import io.droplet.codecs.sbe.MessageHeaderDecoder;
-import io.droplet.codecs.sbe.MessageHeaderEncoder;
-import io.droplet.codecs.sbe.PingEncoder;
-import io.droplet.codecs.sbe.PongDecoder;
-import io.droplet.transport.FrameHandler;
 import io.droplet.transport.InboundAdapter;
 import io.droplet.transport.MessagePublisher;
 import io.droplet.transport.NodeChannels;
@@ -23,7 +17,7 @@ import org.agrona.concurrent.NanoClock;
  * <p>
  * <b>Note:</b> an agent: not thread-safe; {@link #ping} and {@link #doWork()} run on one thread.
  */
-public final class EchoRequester implements Agent, FrameHandler, PendingRequests.TimeoutListener
+public final class EchoRequester implements Agent, PingPongListener, PendingRequests.TimeoutListener
 {
     private static final int FRAGMENT_LIMIT = 64;
 
@@ -33,11 +27,7 @@ public final class EchoRequester implements Agent, FrameHandler, PendingRequests
     private final NanoClock clock;
     private final InboundAdapter inbound;
     private final PendingRequests pending;
-    private final MessageHeaderDecoder headerDecoder = new MessageHeaderDecoder();
-    private final MessageHeaderEncoder headerEncoder = new MessageHeaderEncoder();
-    private final PingEncoder pingEncoder = new PingEncoder();
-    private final PongDecoder pongDecoder = new PongDecoder();
-    private final ErrorDecoder errorDecoder = new ErrorDecoder();
+    private final EchoPublisher publisher;
     private long nextCorrelationId = 1;
 
     /**
@@ -51,7 +41,8 @@ public final class EchoRequester implements Agent, FrameHandler, PendingRequests
         this.responder = responder;
         this.listener = listener;
         this.clock = channels.transport().context().nanoClock();
-        this.inbound = channels.open(this);
+        this.publisher = new EchoPublisher(clock);
+        this.inbound = channels.open(new EchoAdapter(this));
         this.pending = new PendingRequests(
             channels.transport().context().maxPendingRequests(), clock.nanoTime(), channels.counters());
     }
@@ -78,18 +69,7 @@ public final class EchoRequester implements Agent, FrameHandler, PendingRequests
             return SendStatus.NO_RESOURCES;
         }
 
-        final int messageLength = MessageHeaderEncoder.ENCODED_LENGTH + PingEncoder.BLOCK_LENGTH +
-            PingEncoder.payloadHeaderLength() + length;
-        int status = publisher.claim(messageLength, deadlineNs);
-        if (status == SendStatus.OK)
-        {
-            pingEncoder.wrapAndApplyHeader(publisher.buffer(), publisher.offset(), headerEncoder)
-                .correlationId(correlationId)
-                .replyTo(channels.nodeId())
-                .sentTime(clock.nanoTime())
-                .putPayload(payload, offset, length);
-            status = publisher.commit();
-        }
+        final int status = this.publisher.ping(publisher, correlationId, channels.nodeId(), payload, offset, length, deadlineNs);
         if (status != SendStatus.OK)
         {
             pending.cancel(correlationId);
@@ -110,28 +90,23 @@ public final class EchoRequester implements Agent, FrameHandler, PendingRequests
     /**
      * {@inheritDoc}
      */
-    public void onFrame(final int templateId, final DirectBuffer buffer, final int offset, final int length)
+    public void onPong(final long correlationId, final long sentTimeNs, final DirectBuffer buffer, final int offset, final int length)
     {
-        if (templateId == PongDecoder.TEMPLATE_ID)
+        // Only the first answer to a ping still pending counts: late and duplicate ones are dropped.
+        if (pending.complete(correlationId))
         {
-            pongDecoder.wrapAndApplyHeader(buffer, offset, headerDecoder);
-            final long correlationId = pongDecoder.correlationId();
-            if (pending.complete(correlationId))
-            {
-                final long sentTime = pongDecoder.sentTime();
-                final int payloadLength = pongDecoder.payloadLength();
-                final int payloadOffset = pongDecoder.limit() + PongDecoder.payloadHeaderLength();
-                listener.onPong(correlationId, sentTime, buffer, payloadOffset, payloadLength);
-            }
+            listener.onPong(correlationId, sentTimeNs, buffer, offset, length);
         }
-        else if (templateId == ErrorDecoder.TEMPLATE_ID)
+    }
+
+    /**
+     * {@inheritDoc}
+     */
+    public void onError(final long correlationId, final ErrorCode code)
+    {
+        if (pending.complete(correlationId))
         {
-            errorDecoder.wrapAndApplyHeader(buffer, offset, headerDecoder);
-            final long correlationId = errorDecoder.correlationId();
-            if (pending.complete(correlationId))
-            {
-                listener.onError(correlationId, errorDecoder.code());
-            }
+            listener.onError(correlationId, code);
         }
     }
 

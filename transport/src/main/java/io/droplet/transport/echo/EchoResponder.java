@@ -1,12 +1,7 @@
 package io.droplet.transport.echo;
 
 import io.droplet.codecs.FrameRejection;
-import io.droplet.codecs.sbe.MessageHeaderDecoder;
-import io.droplet.codecs.sbe.MessageHeaderEncoder;
-import io.droplet.codecs.sbe.PingDecoder;
-import io.droplet.codecs.sbe.PongEncoder;
 import io.droplet.transport.ErrorReplier;
-import io.droplet.transport.FrameHandler;
 import io.droplet.transport.InboundAdapter;
 import io.droplet.transport.MessagePublisher;
 import io.droplet.transport.NodeChannels;
@@ -26,16 +21,13 @@ import org.agrona.concurrent.Agent;
  * <p>
  * <b>Note:</b> an agent: not thread-safe, run by one thread.
  */
-public final class EchoResponder implements Agent, FrameHandler
+public final class EchoResponder implements Agent, PingPongListener
 {
     private static final int FRAGMENT_LIMIT = 64;
 
     private final NodeChannels channels;
     private final InboundAdapter inbound;
-    private final MessageHeaderDecoder headerDecoder = new MessageHeaderDecoder();
-    private final MessageHeaderEncoder headerEncoder = new MessageHeaderEncoder();
-    private final PingDecoder pingDecoder = new PingDecoder();
-    private final PongEncoder pongEncoder = new PongEncoder();
+    private final EchoPublisher publisher;
     private final ErrorReplier errorReplier;
     private long pongsSent;
     private long pongsDropped;
@@ -47,7 +39,8 @@ public final class EchoResponder implements Agent, FrameHandler
     {
         this.channels = channels;
         this.errorReplier = new ErrorReplier(channels);
-        this.inbound = channels.open(this);
+        this.publisher = new EchoPublisher(channels.transport().context().nanoClock());
+        this.inbound = channels.open(new EchoAdapter(this));
     }
 
     /**
@@ -61,34 +54,16 @@ public final class EchoResponder implements Agent, FrameHandler
     /**
      * {@inheritDoc}
      */
-    public void onFrame(final int templateId, final DirectBuffer buffer, final int offset, final int length)
+    public void onPing(
+        final long correlationId,
+        final long replyTo,
+        final long sentTimeNs,
+        final DirectBuffer buffer,
+        final int offset,
+        final int length)
     {
-        if (templateId != PingDecoder.TEMPLATE_ID)
-        {
-            return;
-        }
-        pingDecoder.wrapAndApplyHeader(buffer, offset, headerDecoder);
-        final long correlationId = pingDecoder.correlationId();
-        final long replyTo = pingDecoder.replyTo();
-        final long sentTime = pingDecoder.sentTime();
-        final int payloadLength = pingDecoder.payloadLength();
-        final int payloadOffset = pingDecoder.limit() + PingDecoder.payloadHeaderLength();
-
-        final MessagePublisher publisher = channels.peers().publisher(replyTo);
-        final int pongLength = MessageHeaderEncoder.ENCODED_LENGTH + PongEncoder.BLOCK_LENGTH +
-            PongEncoder.payloadHeaderLength() + payloadLength;
-        if (null == publisher || publisher.claim(pongLength) != SendStatus.OK)
-        {
-            pongsDropped++;
-            return;
-        }
-        pongEncoder.wrapAndApplyHeader(publisher.buffer(), publisher.offset(), headerEncoder)
-            .correlationId(correlationId)
-            .responder(channels.nodeId())
-            .sentTime(sentTime);
-        // Copies the payload straight from the inbound term to the outbound one: no intermediate buffer.
-        pongEncoder.putPayload(buffer, payloadOffset, payloadLength);
-        if (publisher.commit() == SendStatus.OK)
+        final MessagePublisher link = channels.peers().publisher(replyTo);
+        if (null != link && publisher.pong(link, correlationId, channels.nodeId(), sentTimeNs, buffer, offset, length) == SendStatus.OK)
         {
             pongsSent++;
         }

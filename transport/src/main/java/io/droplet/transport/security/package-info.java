@@ -7,7 +7,8 @@
  *   node tokens (JDK cryptography only);</li>
  *   <li>{@link io.droplet.transport.security.Principal}: the sender of the frame being handled, a node or a
  *   client in its namespace;</li>
- *   <li>{@link io.droplet.transport.security.NameCheck} and {@link io.droplet.transport.security.Namespaces}:
+ *   <li>{@link io.droplet.transport.security.NameCheck} (over the names {@link io.droplet.transport.security.RequestNamesAdapter}
+ *   reads) and {@link io.droplet.transport.security.Namespaces}:
  *   every name a client's request carries must lie in its namespace, checked in place without allocation.</li>
  * </ul>
  * The gate that applies them to every inbound frame is {@link io.droplet.transport.SessionGate}, run by a

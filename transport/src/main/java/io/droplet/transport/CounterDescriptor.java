@@ -1,0 +1,199 @@
+package io.droplet.transport;
+
+import org.agrona.concurrent.status.AtomicCounter;
+
+/**
+ * Every counter a Droplet process allocates in Aeron's CnC file, with its stable type id and what its
+ * label says: the one place type ids are given out, so {@code droplet stat} (or Aeron's own AeronStat)
+ * can name any counter from outside the process, and no two roles' ids can collide. Type ids are part of
+ * the observable interface: never renumber one, add new ones at the end of their role's block.
+ * <pre>
+ *   7100..7119  transport, per node             7140..7159  storage node
+ *   7120        transport, rejected by reason   7160..7169  executor
+ *                                               7170..7199  scheduler
+ * </pre>
+ * A label reads {@code "droplet <node name>: <what>"}, e.g. {@code "droplet scheduler-1: live executors"}.
+ * <p>
+ * <b>Note:</b> immutable, thread-safe.
+ */
+public enum CounterDescriptor
+{
+    /** Messages handed to a publication. */
+    MESSAGES_SENT(7100, "messages sent"),
+    /** Bytes handed to a publication. */
+    BYTES_SENT(7101, "bytes sent"),
+    /** Sends that met back-pressure at least once. */
+    SENDS_BACK_PRESSURED(7102, "sends back-pressured"),
+    /** Sends that found their publication not connected at least once. */
+    SENDS_NOT_CONNECTED(7103, "sends not connected"),
+    /** Messages given up. */
+    SENDS_FAILED(7104, "sends failed"),
+    /** Sends refused because the message exceeded the configured maximum. */
+    PAYLOADS_TOO_LARGE(7105, "payloads too large"),
+    /** Valid frames received and dispatched. */
+    FRAMES_RECEIVED(7106, "frames received"),
+    /** Bytes of valid frames received. */
+    BYTES_RECEIVED(7107, "bytes received"),
+    /** Frames rejected, all reasons. */
+    FRAMES_REJECTED(7108, "frames rejected"),
+    /** Requests that reached their deadline unanswered. */
+    REQUESTS_TIMED_OUT(7109, "requests timed out"),
+    /** Responses whose correlation id was unknown or already expired. */
+    UNKNOWN_CORRELATIONS(7110, "responses to unknown correlation"),
+    /** Requests refused because too many were in flight. */
+    REQUESTS_REFUSED(7111, "requests refused (too many in flight)"),
+    /** Valid frames whose handler threw. */
+    HANDLER_ERRORS(7112, "frame handler errors"),
+    /** Introductions sent again because the link to a peer came back. */
+    REINTRODUCTIONS(7113, "introductions sent again"),
+    /** Clients that proved their secret to this node. */
+    SESSIONS_AUTHENTICATED(7114, "client sessions authenticated"),
+    /** Frames rejected for one reason; one counter per reason, the reason after the colon. */
+    FRAMES_REJECTED_BY_REASON(7120, "frames rejected"),
+
+    /** Client gets served. */
+    STORE_GETS(7140, "store gets"),
+    /** Puts received from clients. */
+    STORE_PUTS(7141, "store puts"),
+    /** Merges that changed a stored value. */
+    STORE_MERGES(7142, "store merges that changed a value"),
+    /** Gossip rounds run. */
+    STORE_GOSSIP_ROUNDS(7143, "store gossip rounds"),
+    /** Bytes of keys and values stored. */
+    STORE_BYTES_STORED(7144, "store bytes stored"),
+    /** Times the store was recovered after an unclean stop. */
+    STORE_RECOVERIES(7145, "store recoveries"),
+    /** Entries dropped because they failed their checksum. */
+    STORE_DROPPED_CORRUPT(7146, "store entries dropped as corrupt"),
+
+    /** Stages run to completion. */
+    EXECUTOR_STAGES_RUN(7160, "executor stages run"),
+    /** Stages that ended in an error sent to the caller. */
+    EXECUTOR_STAGES_FAILED(7161, "executor stages failed"),
+    /** Outputs that could not be delivered. */
+    EXECUTOR_UNDELIVERABLE(7162, "executor outputs undeliverable"),
+    /** Fan-in stages waiting for parents. */
+    EXECUTOR_FAN_INS_WAITING(7163, "executor fan-ins waiting"),
+    /** Messages functions sent to other executors' mailboxes. */
+    EXECUTOR_MESSAGES_SENT(7164, "executor messages sent"),
+    /** Messages stored in this executor's mailbox. */
+    EXECUTOR_MESSAGES_RECEIVED(7165, "executor messages received"),
+    /** Messages dropped. */
+    EXECUTOR_MESSAGES_DROPPED(7166, "executor messages dropped"),
+    /** Key accesses refused: a name outside the function's namespace. */
+    EXECUTOR_KEYS_REFUSED(7167, "executor keys refused (other namespace)"),
+
+    /** Invocations started (calls and DAG calls). */
+    SCHEDULER_INVOCATIONS_STARTED(7170, "invocations started"),
+    /** Calls refused. */
+    SCHEDULER_CALLS_REFUSED(7171, "calls refused"),
+    /** Executors heard from within the timeout. */
+    SCHEDULER_LIVE_EXECUTORS(7172, "live executors"),
+    /** Executors dropped for missing heartbeats. */
+    SCHEDULER_EXECUTORS_EXPIRED(7173, "executors expired"),
+    /** Invocations run again because their executor died. */
+    SCHEDULER_RERUNS(7174, "invocations re-run"),
+    /** Registry reads from the KVS after a miss in the scheduler's cache. */
+    SCHEDULER_REGISTRY_LOOKUPS(7175, "registry lookups"),
+    /** Shipped registrations sent again to an executor. */
+    SCHEDULER_REGISTRATION_REPLAYS(7176, "registrations replayed");
+
+    /** Smallest type id of a Droplet counter. */
+    public static final int FIRST_TYPE_ID = 7100;
+    /** Largest type id reserved for Droplet counters. */
+    public static final int LAST_TYPE_ID = 7199;
+
+    private static final CounterDescriptor[] BY_TYPE_ID = new CounterDescriptor[LAST_TYPE_ID - FIRST_TYPE_ID + 1];
+
+    static
+    {
+        for (final CounterDescriptor descriptor : values())
+        {
+            final int index = descriptor.typeId - FIRST_TYPE_ID;
+            if (null != BY_TYPE_ID[index])
+            {
+                throw new IllegalStateException("type id " + descriptor.typeId + " given twice: " + descriptor + ", " +
+                    BY_TYPE_ID[index]);
+            }
+            BY_TYPE_ID[index] = descriptor;
+        }
+    }
+
+    private final int typeId;
+    private final String what;
+
+    CounterDescriptor(final int typeId, final String what)
+    {
+        if (typeId < FIRST_TYPE_ID || typeId > LAST_TYPE_ID)
+        {
+            throw new IllegalArgumentException("type id outside Droplet's block: " + typeId);
+        }
+        this.typeId = typeId;
+        this.what = what;
+    }
+
+    /**
+     * @return the counter's stable type id.
+     */
+    public int typeId()
+    {
+        return typeId;
+    }
+
+    /**
+     * @return what the counter counts, as its label says after the node's name.
+     */
+    public String what()
+    {
+        return what;
+    }
+
+    /**
+     * @param nodeName of the node (or role) the counter belongs to.
+     * @return the counter's label.
+     */
+    public String label(final String nodeName)
+    {
+        return "droplet " + nodeName + ": " + what;
+    }
+
+    /**
+     * @param nodeName of the node the counter belongs to.
+     * @param detail   one of several counters of this type (a rejection reason, say).
+     * @return the label of that counter.
+     */
+    public String label(final String nodeName, final String detail)
+    {
+        return label(nodeName) + ": " + detail;
+    }
+
+    /**
+     * Allocates this counter for a node.
+     *
+     * @param allocator of counters (Aeron's {@code addCounter}, or a test's in-memory manager).
+     * @param nodeName  for the label.
+     * @return the counter.
+     */
+    public AtomicCounter allocate(final TransportCounters.Allocator allocator, final String nodeName)
+    {
+        return allocator.allocate(typeId, label(nodeName));
+    }
+
+    /**
+     * @param typeId of a counter.
+     * @return its descriptor, or null if it is not a Droplet counter.
+     */
+    public static CounterDescriptor get(final int typeId)
+    {
+        return isDroplet(typeId) ? BY_TYPE_ID[typeId - FIRST_TYPE_ID] : null;
+    }
+
+    /**
+     * @param typeId of a counter.
+     * @return true if it lies in the block reserved for Droplet.
+     */
+    public static boolean isDroplet(final int typeId)
+    {
+        return typeId >= FIRST_TYPE_ID && typeId <= LAST_TYPE_ID;
+    }
+}
