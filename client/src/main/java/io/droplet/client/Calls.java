@@ -1,5 +1,6 @@
 package io.droplet.client;
 
+import io.droplet.codecs.sbe.StageSelector;
 import io.droplet.codecs.sbe.CallMode;
 import io.droplet.codecs.sbe.ErrorCode;
 
@@ -21,7 +22,7 @@ import java.util.function.Consumer;
 final class Calls
 {
     private static final long[] NO_TIMES = new long[0];
-    private static final int ALL_SOURCES = 65534;
+    private static final int ALL_SOURCES = StageSelector.ALL_SOURCES.value();
 
     private final ClientSession session;
     private final Registrations registrations;

@@ -1,5 +1,6 @@
 package io.droplet.executors;
 
+import io.droplet.codecs.sbe.Role;
 import io.droplet.codecs.sbe.BooleanType;
 import io.droplet.codecs.sbe.ErrorCode;
 import io.droplet.codecs.sbe.HeartbeatEncoder;
@@ -23,7 +24,6 @@ import org.agrona.concurrent.NanoClock;
  */
 final class CachePublisher implements CacheAnswers
 {
-    private static final int ROLE_CACHE = 2;
 
     private final long nodeId;
     private final PeerDirectory peers;
@@ -135,7 +135,7 @@ final class CachePublisher implements CacheAnswers
             heartbeatEncoder.wrapAndApplyHeader(publisher.buffer(), publisher.offset(), headerEncoder)
                 .node(nodeId)
                 .timestamp(timestamp)
-                .roles((short)ROLE_CACHE)
+                .roles(Role.CACHE.value())
                 .utilisationPerMille(0)
                 .queueDepth(queueDepth)
                 .inFlight(inFlight)

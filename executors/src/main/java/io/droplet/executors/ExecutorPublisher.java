@@ -1,5 +1,6 @@
 package io.droplet.executors;
 
+import io.droplet.codecs.sbe.Role;
 import io.droplet.codecs.sbe.AckLevel;
 import io.droplet.codecs.sbe.ErrorCode;
 import io.droplet.codecs.sbe.FunctionMessageEncoder;
@@ -34,7 +35,6 @@ import java.util.List;
  */
 final class ExecutorPublisher implements ExecutorSends
 {
-    private static final int ROLE_EXECUTOR = 4;
     private static final byte[] EMPTY_SUMMARY = new byte[0];
 
     private final long nodeId;
@@ -242,7 +242,7 @@ final class ExecutorPublisher implements ExecutorSends
         final HeartbeatEncoder encoder = heartbeatEncoder.wrapAndApplyHeader(publisher.buffer(), publisher.offset(), headerEncoder)
             .node(nodeId)
             .timestamp(timestamp)
-            .roles((short)ROLE_EXECUTOR)
+            .roles(Role.EXECUTOR.value())
             .utilisationPerMille(0)
             .queueDepth(queueDepth)
             .inFlight(0)

@@ -1,5 +1,6 @@
 package io.droplet.scheduler;
 
+import io.droplet.codecs.sbe.StageSelector;
 import io.droplet.codecs.FrameRejection;
 import io.droplet.codecs.sbe.CallDagDecoder;
 import io.droplet.codecs.sbe.CallFunctionDecoder;
@@ -32,7 +33,7 @@ import java.util.List;
 public final class ClientRequestAdapter implements FrameHandler, RegistrationReader
 {
     /** A {@code CallDag} source-args entry with this stage gives its args to every source stage. */
-    public static final int ALL_SOURCES = 65534;
+    public static final int ALL_SOURCES = StageSelector.ALL_SOURCES.value();
 
     private final MessageHeaderDecoder headerDecoder = new MessageHeaderDecoder();
     private final CallDagDecoder callDagDecoder = new CallDagDecoder();

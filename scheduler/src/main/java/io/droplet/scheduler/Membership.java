@@ -1,5 +1,6 @@
 package io.droplet.scheduler;
 
+import io.droplet.codecs.sbe.Role;
 import io.droplet.transport.Endpoint;
 import org.agrona.DirectBuffer;
 import org.agrona.ErrorHandler;
@@ -23,11 +24,6 @@ import java.util.Set;
  */
 final class Membership implements MembershipListener
 {
-    /** Heartbeat role bit of a host cache. */
-    static final int ROLE_CACHE = 2;
-    /** Heartbeat role bit of an executor. */
-    static final int ROLE_EXECUTOR = 4;
-
     /** Told of executors joining, heartbeating and expiring. */
     interface Listener
     {
@@ -164,9 +160,9 @@ final class Membership implements MembershipListener
         final DirectBuffer endpointBuffer, final int endpointOffset, final int endpointLength,
         final DirectBuffer summary, final int summaryOffset, final int summaryLength)
     {
-        if ((roles & ROLE_EXECUTOR) == 0)
+        if ((roles & Role.EXECUTOR.value()) == 0)
         {
-            if ((roles & ROLE_CACHE) != 0)
+            if ((roles & Role.CACHE.value()) != 0)
             {
                 onCacheHeartbeat(node, endpointBuffer.getStringWithoutLengthUtf8(endpointOffset, endpointLength),
                     summary, summaryOffset, summaryLength);

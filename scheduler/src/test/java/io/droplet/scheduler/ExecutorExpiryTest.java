@@ -1,5 +1,6 @@
 package io.droplet.scheduler;
 
+import io.droplet.codecs.sbe.Role;
 import io.droplet.codecs.sbe.CallMode;
 import io.droplet.codecs.sbe.FunctionKind;
 import org.junit.jupiter.api.Test;
@@ -78,7 +79,7 @@ class ExecutorExpiryTest
 
         // Same node id, new incarnation (startedAt differs): what the old one had is lost.
         final org.agrona.concurrent.UnsafeBuffer endpoint = SchedulerRig.utf8("host-a:0/5010");
-        rig.membership.onHeartbeat(10, (short)Membership.ROLE_EXECUTOR, 0, 8, java.util.Set.of("f"),
+        rig.membership.onHeartbeat(10, Role.EXECUTOR.value(), 0, 8, java.util.Set.of("f"),
             endpoint, 0, endpoint.capacity(), endpoint, 0, 0);
 
         assertEquals(1, rig.counters.executorsExpired.get());

@@ -1,5 +1,6 @@
 package io.droplet.scheduler;
 
+import io.droplet.codecs.sbe.Role;
 import org.agrona.concurrent.UnsafeBuffer;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -77,7 +78,7 @@ class MembershipTest
     {
         final SchedulerRig rig = new SchedulerRig(PlacementPolicy.leastLoaded(), false);
         final UnsafeBuffer endpoint = SchedulerRig.utf8("not an endpoint");
-        rig.membership.onHeartbeat(10, (short)Membership.ROLE_EXECUTOR, 0, 1, java.util.Set.of(),
+        rig.membership.onHeartbeat(10, Role.EXECUTOR.value(), 0, 1, java.util.Set.of(),
             endpoint, 0, endpoint.capacity(), endpoint, 0, 0);
         assertEquals(0, rig.membership.liveExecutorCount());
         assertEquals(1, rig.errors.size());

@@ -1,5 +1,6 @@
 package io.droplet.scheduler;
 
+import io.droplet.codecs.sbe.Role;
 import io.droplet.codecs.sbe.CallMode;
 import io.droplet.codecs.sbe.FunctionKind;
 import io.droplet.codecs.sbe.MessageHeaderEncoder;
@@ -87,14 +88,14 @@ final class SchedulerRig
     void heartbeat(final long executor, final String host, final int queueDepth, final String... functions)
     {
         final UnsafeBuffer endpoint = utf8(host + ":0/" + (5000 + executor));
-        membership.onHeartbeat(executor, (short)Membership.ROLE_EXECUTOR, queueDepth, 7, new HashSet<>(Set.of(functions)),
+        membership.onHeartbeat(executor, Role.EXECUTOR.value(), queueDepth, 7, new HashSet<>(Set.of(functions)),
             endpoint, 0, endpoint.capacity(), endpoint, 0, 0);
     }
 
     void cacheHeartbeat(final long cache, final String host, final byte[] summary)
     {
         final UnsafeBuffer endpoint = utf8(host + ":0/" + (6000 + cache));
-        membership.onHeartbeat(cache, (short)Membership.ROLE_CACHE, 0, 7, Set.of(),
+        membership.onHeartbeat(cache, Role.CACHE.value(), 0, 7, Set.of(),
             endpoint, 0, endpoint.capacity(), new UnsafeBuffer(summary), 0, summary.length);
     }
 

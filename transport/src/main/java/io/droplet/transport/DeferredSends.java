@@ -27,7 +27,7 @@ import java.util.ArrayDeque;
  * already encoded elsewhere (a copy).
  * <pre>
  *   if (sends.claim(destination, length, nowNs) == SendStatus.OK) {
- *       encoder.wrapAndApplyHeader(sends.buffer(), sends.offset(), header)...;
+ *       encodeMessage(sends.buffer(), sends.offset());   // a publisher's SBE encoder, in place
  *       status = sends.commit();
  *   }
  * </pre>

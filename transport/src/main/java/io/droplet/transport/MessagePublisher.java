@@ -26,7 +26,7 @@ import java.nio.ByteBuffer;
  * counted in {@link TransportCounters}.
  * <pre>
  *   if (publisher.claim(length, deadline) == SendStatus.OK) {
- *       encoder.wrapAndApplyHeader(publisher.buffer(), publisher.offset(), header)...;
+ *       encodeMessage(publisher.buffer(), publisher.offset());   // a publisher's SBE encoder, in place
  *       status = publisher.commit();
  *   }
  * </pre>
