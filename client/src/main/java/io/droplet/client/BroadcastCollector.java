@@ -1,5 +1,8 @@
 package io.droplet.client;
 
+import io.droplet.api.BroadcastResult;
+import io.droplet.api.DropletException;
+
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;

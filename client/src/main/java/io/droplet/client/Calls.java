@@ -1,5 +1,8 @@
 package io.droplet.client;
 
+import io.droplet.api.DropletException;
+import io.droplet.api.PeriodicCall;
+
 import io.droplet.codecs.sbe.StageSelector;
 import io.droplet.codecs.sbe.CallMode;
 import io.droplet.codecs.sbe.ErrorCode;

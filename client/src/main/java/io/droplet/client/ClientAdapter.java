@@ -6,7 +6,7 @@ import io.droplet.codecs.sbe.ChallengeDecoder;
 import io.droplet.codecs.sbe.FunctionListDecoder;
 import io.droplet.codecs.sbe.MessageHeaderDecoder;
 import io.droplet.codecs.sbe.ResultDecoder;
-import io.droplet.store.node.StoreResponseAdapter;
+import io.droplet.store.client.StoreResponseAdapter;
 import io.droplet.transport.FrameHandler;
 import org.agrona.DirectBuffer;
 

@@ -1,6 +1,6 @@
 package io.droplet.client;
 
-import io.droplet.store.node.StoreResponseListener;
+import io.droplet.store.client.StoreResponseListener;
 import org.agrona.DirectBuffer;
 
 /**

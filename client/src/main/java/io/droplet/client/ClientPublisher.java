@@ -13,7 +13,7 @@ import io.droplet.codecs.sbe.ListFunctionsEncoder;
 import io.droplet.codecs.sbe.MessageHeaderEncoder;
 import io.droplet.codecs.sbe.RegisterDagEncoder;
 import io.droplet.codecs.sbe.RegisterFunctionEncoder;
-import io.droplet.store.node.StoreRequestPublisher;
+import io.droplet.store.client.StoreRequestPublisher;
 import io.droplet.transport.Introductions;
 import io.droplet.transport.MessagePublisher;
 import io.droplet.transport.PeerDirectory;

@@ -1,5 +1,7 @@
 package io.droplet.client;
 
+import io.droplet.api.DropletException;
+
 import io.droplet.codecs.sbe.ErrorCode;
 import io.droplet.codecs.value.CodecRegistry;
 import io.droplet.codecs.value.Reference;

@@ -1,15 +1,20 @@
 package io.droplet.client;
 
-import io.droplet.codecs.function.DropletFunction;
-import io.droplet.codecs.function.StatefulFunction;
+import io.droplet.api.BroadcastResult;
+import io.droplet.api.Connection;
+import io.droplet.api.DropletException;
+import io.droplet.api.PeriodicCall;
+
+import io.droplet.api.DropletFunction;
+import io.droplet.api.StatefulFunction;
 import io.droplet.codecs.sbe.AckLevel;
 import io.droplet.codecs.sbe.CallMode;
 import io.droplet.codecs.sbe.FunctionKind;
 import io.droplet.codecs.value.CodecRegistry;
 import io.droplet.codecs.value.JsonValues;
 import io.droplet.codecs.value.Values;
-import io.droplet.store.lattice.Lattice;
-import io.droplet.store.lattice.LwwLattice;
+import io.droplet.api.lattice.Lattice;
+import io.droplet.api.lattice.LwwLattice;
 import io.droplet.transport.Endpoint;
 
 import java.time.Duration;

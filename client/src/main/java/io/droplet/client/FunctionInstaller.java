@@ -1,6 +1,6 @@
 package io.droplet.client;
 
-import io.droplet.codecs.function.DropletFunction;
+import io.droplet.api.DropletFunction;
 
 /**
  * Installs a function object into the executors of the caller's own process; provided by

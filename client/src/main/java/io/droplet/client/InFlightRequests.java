@@ -1,9 +1,11 @@
 package io.droplet.client;
 
+import io.droplet.api.DropletException;
+
 import io.droplet.codecs.sbe.ErrorCode;
 import io.droplet.codecs.value.CodecRegistry;
 import io.droplet.codecs.value.Values;
-import io.droplet.store.node.PendingStoreRequests;
+import io.droplet.store.client.PendingStoreRequests;
 import io.droplet.transport.PendingRequests;
 import io.droplet.transport.SendStatus;
 import io.droplet.transport.TransportCounters;

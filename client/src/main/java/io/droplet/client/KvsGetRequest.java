@@ -1,8 +1,10 @@
 package io.droplet.client;
 
+import io.droplet.api.DropletException;
+
 import io.droplet.codecs.sbe.ErrorCode;
-import io.droplet.store.lattice.LatticeCodec;
-import io.droplet.store.node.PendingStoreRequests;
+import io.droplet.api.lattice.LatticeCodec;
+import io.droplet.store.client.PendingStoreRequests;
 import org.agrona.DirectBuffer;
 
 /**

@@ -1,8 +1,10 @@
 package io.droplet.client;
 
+import io.droplet.api.DropletException;
+
 import io.droplet.codecs.sbe.AckLevel;
 import io.droplet.codecs.sbe.ErrorCode;
-import io.droplet.store.node.PendingStoreRequests;
+import io.droplet.store.client.PendingStoreRequests;
 
 /**
  * A put of a lattice value, through the first of its key's replicas not suspected down: completes when that

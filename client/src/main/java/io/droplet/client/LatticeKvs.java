@@ -1,9 +1,11 @@
 package io.droplet.client;
 
+import io.droplet.api.DropletException;
+
 import io.droplet.codecs.sbe.AckLevel;
 import io.droplet.codecs.sbe.ErrorCode;
-import io.droplet.store.lattice.Lattice;
-import io.droplet.store.lattice.LatticeCodec;
+import io.droplet.api.lattice.Lattice;
+import io.droplet.api.lattice.LatticeCodec;
 import io.droplet.store.ring.HashRing;
 import io.droplet.store.ring.ReplicaFailover;
 import io.droplet.transport.Endpoint;
@@ -16,7 +18,7 @@ import java.util.concurrent.CompletableFuture;
  * The lattice KVS part of a {@link DropletClient}: knows the storage ring, introduces the client to its
  * nodes, and makes gets and puts into pending requests. Which replica a request goes to, and when a node
  * that left one unanswered is passed over, is the storage protocol's shared logic
- * ({@link io.droplet.store.node.PendingStoreRequests}, on the conductor's thread).
+ * ({@link io.droplet.store.client.PendingStoreRequests}, on the conductor's thread).
  * <p>
  * <b>Note:</b> thread-safe.
  */

@@ -1,7 +1,9 @@
 package io.droplet.client;
 
+import io.droplet.api.DropletException;
+
 import io.droplet.codecs.sbe.ErrorCode;
-import io.droplet.store.node.PendingStoreRequests;
+import io.droplet.store.client.PendingStoreRequests;
 import org.agrona.DirectBuffer;
 
 import java.util.concurrent.CompletableFuture;

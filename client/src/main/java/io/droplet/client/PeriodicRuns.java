@@ -1,5 +1,7 @@
 package io.droplet.client;
 
+import io.droplet.api.DropletException;
+
 import java.util.function.Consumer;
 
 /**

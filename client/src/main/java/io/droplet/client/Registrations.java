@@ -1,6 +1,9 @@
 package io.droplet.client;
 
-import io.droplet.codecs.function.DropletFunction;
+import io.droplet.api.Connection;
+import io.droplet.api.DropletException;
+
+import io.droplet.api.DropletFunction;
 import io.droplet.codecs.sbe.ErrorCode;
 import io.droplet.codecs.sbe.FunctionKind;
 

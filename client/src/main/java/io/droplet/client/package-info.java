@@ -1,7 +1,7 @@
 /**
  * The public client API that services link: {@link io.droplet.client.DropletClient} registers functions
  * and DAGs and calls them (FG: block with a deadline; BG: a {@code CompletableFuture}; NO_RETURN: fire
- * and forget). Every failure is a {@link io.droplet.client.DropletException} carrying a typed
+ * and forget). Every failure is a {@link io.droplet.api.DropletException} carrying a typed
  * {@link io.droplet.codecs.sbe.ErrorCode}; no call waits past its deadline.
  * <p>
  * The client is an agent ({@link io.droplet.client.ClientConductor}) on the node's duty cycle, fed by a

@@ -1,5 +1,7 @@
 package io.droplet.client;
 
+import io.droplet.api.BroadcastResult;
+
 import io.droplet.codecs.sbe.CallMode;
 import io.droplet.codecs.sbe.ErrorCode;
 import org.junit.jupiter.api.Test;

@@ -2,8 +2,8 @@ package io.droplet.client;
 
 import io.droplet.codecs.sbe.AckLevel;
 import io.droplet.codecs.sbe.ErrorCode;
-import io.droplet.store.lattice.LatticeCodec;
-import io.droplet.store.lattice.LwwLattice;
+import io.droplet.api.lattice.LatticeCodec;
+import io.droplet.api.lattice.LwwLattice;
 import io.droplet.store.ring.HashRing;
 import io.droplet.store.ring.ReplicaFailover;
 import io.droplet.transport.SendStatus;

@@ -1,8 +1,8 @@
 package io.droplet.executors;
 
 import io.droplet.codecs.sbe.ErrorCode;
-import io.droplet.store.node.StoreClient;
-import io.droplet.store.node.StoreClientListener;
+import io.droplet.store.client.StoreClient;
+import io.droplet.store.client.StoreClientListener;
 import io.droplet.store.ring.KeySummary;
 import io.droplet.transport.Endpoint;
 import io.droplet.transport.ErrorReplier;

@@ -1,7 +1,7 @@
 package io.droplet.executors;
 
 import io.droplet.codecs.sbe.ErrorCode;
-import io.droplet.store.lattice.LatticeMerger;
+import io.droplet.api.lattice.LatticeMerger;
 import io.droplet.store.ring.HashRing;
 import io.droplet.store.ring.KeySummary;
 import org.agrona.DirectBuffer;

@@ -10,7 +10,7 @@ import io.droplet.codecs.sbe.KvsPutEncoder;
 import io.droplet.codecs.sbe.MessageHeaderEncoder;
 import io.droplet.codecs.sbe.ResultEncoder;
 import io.droplet.codecs.sbe.TriggerEncoder;
-import io.droplet.store.lattice.LatticeCodec;
+import io.droplet.api.lattice.LatticeCodec;
 import io.droplet.transport.DeferredSends;
 import io.droplet.transport.ErrorReplier;
 import io.droplet.transport.MessagePublisher;

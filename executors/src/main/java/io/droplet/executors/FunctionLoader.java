@@ -1,6 +1,6 @@
 package io.droplet.executors;
 
-import io.droplet.codecs.function.DropletFunction;
+import io.droplet.api.DropletFunction;
 import org.agrona.CloseHelper;
 
 import java.io.IOException;

@@ -1,6 +1,6 @@
 package io.droplet.executors;
 
-import io.droplet.codecs.function.Mailbox;
+import io.droplet.api.Mailbox;
 import io.droplet.transport.SendStatus;
 import org.agrona.DirectBuffer;
 import org.agrona.ExpandableRingBuffer;

@@ -1,7 +1,7 @@
 package io.droplet.executors;
 
 import io.droplet.codecs.NameTable;
-import io.droplet.codecs.function.DropletFunction;
+import io.droplet.api.DropletFunction;
 import org.agrona.DirectBuffer;
 
 import java.util.List;

@@ -1,7 +1,7 @@
 package io.droplet.executors;
 
-import io.droplet.codecs.function.DropletFunction;
-import io.droplet.codecs.function.Invocation;
+import io.droplet.api.DropletFunction;
+import io.droplet.api.Invocation;
 import io.droplet.codecs.value.CodecRegistry;
 import io.droplet.codecs.value.JsonValues;
 import io.droplet.codecs.value.Values;

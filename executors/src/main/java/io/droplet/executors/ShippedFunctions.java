@@ -1,7 +1,7 @@
 package io.droplet.executors;
 
-import io.droplet.codecs.function.DropletFunction;
-import io.droplet.codecs.function.StatefulFunction;
+import io.droplet.api.DropletFunction;
+import io.droplet.api.StatefulFunction;
 import io.droplet.codecs.sbe.FunctionKind;
 import org.agrona.CloseHelper;
 import org.agrona.DirectBuffer;

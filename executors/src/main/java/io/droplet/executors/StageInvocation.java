@@ -1,8 +1,8 @@
 package io.droplet.executors;
 
-import io.droplet.codecs.function.FunctionState;
-import io.droplet.codecs.function.Invocation;
-import io.droplet.codecs.function.Mailbox;
+import io.droplet.api.FunctionState;
+import io.droplet.api.Invocation;
+import io.droplet.api.Mailbox;
 import io.droplet.codecs.value.ValueReader;
 import io.droplet.codecs.value.ValueWriter;
 import org.agrona.DirectBuffer;

@@ -1,6 +1,6 @@
 package io.droplet.executors;
 
-import io.droplet.codecs.function.DropletFunction;
+import io.droplet.api.DropletFunction;
 import io.droplet.codecs.sbe.ErrorCode;
 import io.droplet.codecs.value.ValueRejection;
 import io.droplet.codecs.value.ValueType;

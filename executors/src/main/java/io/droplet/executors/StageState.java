@@ -1,8 +1,8 @@
 package io.droplet.executors;
 
-import io.droplet.codecs.function.FunctionState;
+import io.droplet.api.FunctionState;
 import io.droplet.codecs.value.ValueWriter;
-import io.droplet.store.lattice.LatticeCodec;
+import io.droplet.api.lattice.LatticeCodec;
 import io.droplet.transport.SendStatus;
 import org.agrona.DirectBuffer;
 import org.agrona.concurrent.EpochNanoClock;

@@ -1,7 +1,7 @@
 package io.droplet.executors;
 
 import io.droplet.codecs.sbe.AckLevel;
-import io.droplet.store.node.StoreClient;
+import io.droplet.store.client.StoreClient;
 import org.agrona.DirectBuffer;
 import org.agrona.concurrent.NanoClock;
 

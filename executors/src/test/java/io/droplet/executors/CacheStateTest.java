@@ -1,8 +1,8 @@
 package io.droplet.executors;
 
 import io.droplet.codecs.sbe.ErrorCode;
-import io.droplet.store.lattice.LatticeCodec;
-import io.droplet.store.lattice.LwwLattice;
+import io.droplet.api.lattice.LatticeCodec;
+import io.droplet.api.lattice.LwwLattice;
 import io.droplet.store.ring.KeySummary;
 import org.agrona.DirectBuffer;
 import org.agrona.concurrent.UnsafeBuffer;

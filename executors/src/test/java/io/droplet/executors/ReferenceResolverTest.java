@@ -5,7 +5,7 @@ import io.droplet.codecs.value.ValueType;
 import io.droplet.codecs.value.ValueWriter;
 import io.droplet.executors.RecordingSends.Kind;
 import io.droplet.executors.RecordingSends.Sent;
-import io.droplet.store.lattice.LatticeCodec;
+import io.droplet.api.lattice.LatticeCodec;
 import org.agrona.concurrent.UnsafeBuffer;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;

@@ -1,13 +1,13 @@
 /**
- * The lattice key-value store (Anna-style): every value is a lattice and every write is a merge, so
- * replicas and caches converge without coordination.
+ * The lattice key-value store's server side (Anna-style): every value is a lattice and every write is a
+ * merge, so replicas and caches converge without coordination.
  * <ul>
- *   <li>{@link io.droplet.store.lattice}: the lattice types, their canonical encodings, validation and
- *   merge laws, with an allocation-free merger over encoded values;</li>
  *   <li>{@link io.droplet.store.storage}: the off-heap, persisted, crash-recoverable store;</li>
- *   <li>{@link io.droplet.store.ring}: the consistent hash ring that places keys on replicas;</li>
  *   <li>{@link io.droplet.store.node}: the storage node agent (get, put, multi-get, replication, gossip,
- *   subscriptions) and its client.</li>
+ *   subscriptions).</li>
  * </ul>
+ * The lattice types, their encodings, validation and merge laws are in {@code io.droplet.api.lattice};
+ * the hash ring and the storage client in the store-client module ({@code io.droplet.store.ring},
+ * {@code io.droplet.store.client}).
  */
 package io.droplet.store;

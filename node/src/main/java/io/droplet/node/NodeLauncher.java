@@ -7,7 +7,7 @@ import io.droplet.executors.HostCache;
 import io.droplet.executors.LocalFunctions;
 import io.droplet.scheduler.SchedulerAgent;
 import io.droplet.scheduler.SchedulerContext;
-import io.droplet.store.lattice.LatticeMerger;
+import io.droplet.api.lattice.LatticeMerger;
 import io.droplet.store.node.StorageNode;
 import io.droplet.store.node.StorageNodeContext;
 import io.droplet.store.ring.HashRing;

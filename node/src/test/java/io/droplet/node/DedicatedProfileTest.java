@@ -1,6 +1,6 @@
 package io.droplet.node;
 
-import io.droplet.client.Connection;
+import io.droplet.api.Connection;
 import io.droplet.client.DropletClient;
 import io.droplet.transport.ThreadingProfile;
 import org.junit.jupiter.api.Tag;

@@ -1,12 +1,12 @@
 package io.droplet.node;
 
-import io.droplet.client.Connection;
+import io.droplet.api.Connection;
 import io.droplet.client.DropletClient;
 import io.droplet.client.RemoteContext;
 import io.droplet.node.cli.DropletCommand;
 import io.droplet.node.functions.IncrementFunction;
 import io.droplet.node.functions.SquareFunction;
-import io.droplet.store.lattice.MaxLattice;
+import io.droplet.api.lattice.MaxLattice;
 import io.droplet.test.Await;
 import io.droplet.test.JavaProcess;
 import io.droplet.test.SystemTestWatcher;

@@ -1,19 +1,19 @@
 package io.droplet.node;
 
-import io.droplet.client.BroadcastResult;
-import io.droplet.client.Connection;
-import io.droplet.client.PeriodicCall;
+import io.droplet.api.BroadcastResult;
+import io.droplet.api.Connection;
+import io.droplet.api.PeriodicCall;
 import io.droplet.client.DropletClient;
-import io.droplet.client.DropletException;
+import io.droplet.api.DropletException;
 import io.droplet.codecs.sbe.AckLevel;
 import io.droplet.codecs.value.Reference;
 import io.droplet.codecs.value.Values;
-import io.droplet.store.lattice.LwwLattice;
+import io.droplet.api.lattice.LwwLattice;
 import org.agrona.concurrent.UnsafeBuffer;
 import io.droplet.node.functions.CountingFunction;
 import io.droplet.codecs.sbe.ErrorCode;
-import io.droplet.store.lattice.MaxLattice;
-import io.droplet.store.lattice.SetLattice;
+import io.droplet.api.lattice.MaxLattice;
+import io.droplet.api.lattice.SetLattice;
 import io.droplet.test.Await;
 import io.droplet.transport.ThreadingProfile;
 import org.junit.jupiter.api.AfterAll;
@@ -103,15 +103,15 @@ class LocalRuntimeTest
         {
             final byte[] key = inv.args().readString().getBytes(java.nio.charset.StandardCharsets.UTF_8);
             final long id = inv.args().readLong();
-            final byte[] set = io.droplet.store.lattice.LatticeCodec.toBytes(
-                io.droplet.store.lattice.SetLattice.of(Long.toString(id).getBytes(java.nio.charset.StandardCharsets.UTF_8)));
+            final byte[] set = io.droplet.api.lattice.LatticeCodec.toBytes(
+                io.droplet.api.lattice.SetLattice.of(Long.toString(id).getBytes(java.nio.charset.StandardCharsets.UTF_8)));
             inv.state().merge(new UnsafeBuffer(key), 0, key.length, new UnsafeBuffer(set), 0, set.length);
             inv.result().writeLong(id);
         });
         droplet.registerFunction("collect-badly", inv ->
         {
             final byte[] key = inv.args().readString().getBytes(java.nio.charset.StandardCharsets.UTF_8);
-            final byte[] max = io.droplet.store.lattice.LatticeCodec.toBytes(io.droplet.store.lattice.MaxLattice.of(1));
+            final byte[] max = io.droplet.api.lattice.LatticeCodec.toBytes(io.droplet.api.lattice.MaxLattice.of(1));
             inv.state().merge(new UnsafeBuffer(key), 0, key.length, new UnsafeBuffer(max), 0, max.length);
             inv.result().writeLong(0);
         });
@@ -448,7 +448,7 @@ class LocalRuntimeTest
         {
             assertEquals(id, droplet.call("collect", "collected", id));
         }
-        assertEquals(20, ((io.droplet.store.lattice.SetLattice)droplet.get("collected")).elements().size());
+        assertEquals(20, ((io.droplet.api.lattice.SetLattice)droplet.get("collected")).elements().size());
         final DropletException refused = assertThrows(DropletException.class, () -> droplet.call("collect-badly", "collected"));
         assertEquals(ErrorCode.INVALID_ARGUMENT, refused.code(), "a write of the wrong lattice type withholds the output");
 

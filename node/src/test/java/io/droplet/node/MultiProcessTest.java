@@ -1,8 +1,8 @@
 package io.droplet.node;
 
-import io.droplet.client.Connection;
+import io.droplet.api.Connection;
 import io.droplet.client.DropletClient;
-import io.droplet.client.DropletException;
+import io.droplet.api.DropletException;
 import io.droplet.client.RemoteContext;
 import io.droplet.codecs.sbe.ErrorCode;
 import io.droplet.node.cli.DropletCommand;
@@ -163,8 +163,8 @@ class MultiProcessTest
                 droplet.registerFunction("square", SquareFunction.class);
                 droplet.registerDag("pipeline", List.of("increment", "square"), List.of(Connection.of("increment", "square")));
                 awaitServing(droplet);
-                droplet.put("base", io.droplet.store.lattice.MaxLattice.of(9));
-                assertEquals(io.droplet.store.lattice.MaxLattice.of(9), droplet.get("base"));
+                droplet.put("base", io.droplet.api.lattice.MaxLattice.of(9));
+                assertEquals(io.droplet.api.lattice.MaxLattice.of(9), droplet.get("base"));
                 assertEquals(100L, droplet.callDag("pipeline", io.droplet.codecs.value.Reference.of("base")),
                     "the reference is read through the node's host cache");
                 assertTrue(droplet.listFunctions().containsAll(List.of("increment", "square")));

@@ -1,8 +1,8 @@
 package io.droplet.node;
 
-import io.droplet.client.Connection;
+import io.droplet.api.Connection;
 import io.droplet.client.DropletClient;
-import io.droplet.client.DropletException;
+import io.droplet.api.DropletException;
 import io.droplet.client.RemoteContext;
 import io.droplet.codecs.sbe.ErrorCode;
 import io.droplet.node.functions.IncrementFunction;

@@ -56,8 +56,8 @@ final class ShippedCode
     {
         final int dot = className.lastIndexOf('.');
         return "package " + className.substring(0, dot) + ";\n" +
-            "public final class " + className.substring(dot + 1) + " implements io.droplet.codecs.function.DropletFunction {\n" +
-            "    public void apply(final io.droplet.codecs.function.Invocation inv) {\n" +
+            "public final class " + className.substring(dot + 1) + " implements io.droplet.api.DropletFunction {\n" +
+            "    public void apply(final io.droplet.api.Invocation inv) {\n" +
             "        inv.result().writeLong(inv.args().readLong() + " + addend + "L);\n" +
             "    }\n" +
             "}\n";

@@ -3,7 +3,7 @@ package io.droplet.scheduler;
 import io.droplet.codecs.NameTable;
 import io.droplet.codecs.sbe.ErrorCode;
 import io.droplet.codecs.sbe.FunctionKind;
-import io.droplet.store.lattice.Lattice;
+import io.droplet.api.lattice.Lattice;
 import org.agrona.DirectBuffer;
 import org.agrona.ErrorHandler;
 import org.agrona.concurrent.UnsafeBuffer;

@@ -1,7 +1,7 @@
 package io.droplet.scheduler;
 
 import io.droplet.codecs.sbe.ErrorCode;
-import io.droplet.store.lattice.Lattice;
+import io.droplet.api.lattice.Lattice;
 import org.agrona.collections.Long2ObjectHashMap;
 
 import java.util.List;

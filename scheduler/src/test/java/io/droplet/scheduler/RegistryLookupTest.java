@@ -3,7 +3,7 @@ package io.droplet.scheduler;
 import io.droplet.codecs.sbe.CallMode;
 import io.droplet.codecs.sbe.ErrorCode;
 import io.droplet.codecs.sbe.FunctionKind;
-import io.droplet.store.lattice.Lattice;
+import io.droplet.api.lattice.Lattice;
 import org.agrona.concurrent.UnsafeBuffer;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;

@@ -6,7 +6,7 @@ import io.droplet.codecs.sbe.FunctionKind;
 import io.droplet.codecs.sbe.MessageHeaderEncoder;
 import io.droplet.codecs.sbe.RegisterDagEncoder;
 import io.droplet.codecs.sbe.RegisterFunctionEncoder;
-import io.droplet.store.lattice.LwwLattice;
+import io.droplet.api.lattice.LwwLattice;
 import io.droplet.transport.Endpoint;
 import org.agrona.ErrorHandler;
 import org.agrona.concurrent.CachedNanoClock;

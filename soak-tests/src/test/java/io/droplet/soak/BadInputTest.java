@@ -2,7 +2,7 @@ package io.droplet.soak;
 
 import io.aeron.ExclusivePublication;
 import io.aeron.Publication;
-import io.droplet.client.Connection;
+import io.droplet.api.Connection;
 import io.droplet.client.DropletClient;
 import io.droplet.codecs.FrameLimits;
 import io.droplet.codecs.FrameRejection;

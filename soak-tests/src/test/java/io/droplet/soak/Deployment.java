@@ -2,7 +2,7 @@ package io.droplet.soak;
 
 import io.aeron.Aeron;
 import io.droplet.client.DropletClient;
-import io.droplet.client.DropletException;
+import io.droplet.api.DropletException;
 import io.droplet.client.RemoteContext;
 import io.droplet.node.cli.DropletCommand;
 import io.droplet.test.Await;

@@ -1,16 +1,16 @@
 package io.droplet.soak;
 
-import io.droplet.client.Connection;
+import io.droplet.api.Connection;
 import io.droplet.client.DropletClient;
-import io.droplet.client.DropletException;
+import io.droplet.api.DropletException;
 import io.droplet.codecs.sbe.ErrorCode;
 import io.droplet.scheduler.SchedulerCounters;
 import io.droplet.soak.functions.Increment;
 import io.droplet.soak.functions.Record;
 import io.droplet.soak.functions.Square;
-import io.droplet.store.lattice.Bytes;
-import io.droplet.store.lattice.Lattice;
-import io.droplet.store.lattice.SetLattice;
+import io.droplet.api.lattice.Bytes;
+import io.droplet.api.lattice.Lattice;
+import io.droplet.api.lattice.SetLattice;
 import io.droplet.test.Await;
 import io.droplet.test.SystemTestWatcher;
 import org.junit.jupiter.api.Test;

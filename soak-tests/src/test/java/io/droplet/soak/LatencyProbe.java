@@ -1,6 +1,6 @@
 package io.droplet.soak;
 
-import io.droplet.client.DropletException;
+import io.droplet.api.DropletException;
 import io.droplet.codecs.sbe.ErrorCode;
 import org.HdrHistogram.Histogram;
 

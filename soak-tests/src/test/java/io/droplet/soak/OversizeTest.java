@@ -1,8 +1,8 @@
 package io.droplet.soak;
 
-import io.droplet.client.Connection;
+import io.droplet.api.Connection;
 import io.droplet.client.DropletClient;
-import io.droplet.client.DropletException;
+import io.droplet.api.DropletException;
 import io.droplet.codecs.sbe.ErrorCode;
 import io.droplet.codecs.value.CodecRegistry;
 import io.droplet.codecs.value.Values;

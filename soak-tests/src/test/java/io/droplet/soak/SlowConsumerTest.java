@@ -1,6 +1,6 @@
 package io.droplet.soak;
 
-import io.droplet.client.Connection;
+import io.droplet.api.Connection;
 import io.droplet.client.DropletClient;
 import io.droplet.codecs.sbe.CallFunctionEncoder;
 import io.droplet.codecs.sbe.CallMode;

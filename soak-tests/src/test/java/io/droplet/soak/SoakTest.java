@@ -1,15 +1,15 @@
 package io.droplet.soak;
 
-import io.droplet.client.Connection;
+import io.droplet.api.Connection;
 import io.droplet.client.DropletClient;
-import io.droplet.client.DropletException;
+import io.droplet.api.DropletException;
 import io.droplet.client.RemoteContext;
 import io.droplet.codecs.sbe.AckLevel;
 import io.droplet.codecs.sbe.ErrorCode;
 import io.droplet.soak.functions.Increment;
 import io.droplet.soak.functions.Stamp;
 import io.droplet.soak.functions.Square;
-import io.droplet.store.lattice.MaxLattice;
+import io.droplet.api.lattice.MaxLattice;
 import io.droplet.test.Await;
 import io.droplet.test.SystemTestWatcher;
 import io.droplet.transport.Endpoint;

@@ -1,11 +1,11 @@
 package io.droplet.soak;
 
 import io.droplet.client.DropletClient;
-import io.droplet.client.DropletException;
+import io.droplet.api.DropletException;
 import io.droplet.codecs.sbe.AckLevel;
 import io.droplet.codecs.sbe.ErrorCode;
-import io.droplet.store.lattice.Lattice;
-import io.droplet.store.lattice.MaxLattice;
+import io.droplet.api.lattice.Lattice;
+import io.droplet.api.lattice.MaxLattice;
 import io.droplet.test.Await;
 import io.droplet.test.SystemTestWatcher;
 import io.droplet.transport.TransportCounters;

@@ -3,7 +3,7 @@ package io.droplet.soak;
 import io.aeron.Aeron;
 import io.aeron.Publication;
 import io.aeron.Subscription;
-import io.droplet.client.Connection;
+import io.droplet.api.Connection;
 import io.droplet.client.DropletClient;
 import io.droplet.client.RemoteContext;
 import io.droplet.soak.functions.Increment;

@@ -3,7 +3,7 @@
  * to a key is a merge (associative, commutative, idempotent), so replicas and caches converge in any
  * order without coordination. This package holds only the {@link io.droplet.codecs.lattice.LatticeType}
  * tags and, below, the layouts; the object model, codec, validator and merges live in the
- * lattice-store module ({@code io.droplet.store.lattice}).
+ * api module ({@code io.droplet.api.lattice}).
  * <p>
  * The encoding is <em>canonical</em>: every value has exactly one encoding (collections sorted,
  * without duplicates, without entries equal to the default), so two encodings are equal as bytes

@@ -1,5 +1,5 @@
 /**
- * The storage node agent and its client.
+ * The storage node agent.
  * <p>
  * A {@link io.droplet.store.node.StorageNode} serves get, multi-get and put (a lattice merge) for the
  * keys on its shard of the {@link io.droplet.store.ring.HashRing}. A put reaches any node, the
@@ -18,7 +18,8 @@
  * value in a {@code KeyUpdate}.
  * <p>
  * Clients introduce themselves with {@code Connect} (their node id and endpoint) so replies can reach
- * them; authentication of that handshake comes with namespaces.
+ * them; in a secured deployment the transport's session gate authenticates that handshake first. The
+ * client side of this protocol is {@code io.droplet.store.client}.
  * <p>
  * Inside the node, protocol first: {@link io.droplet.store.node.StorageNodeAdapter} decodes each message
  * once and calls a {@link io.droplet.store.node.StorageNodeListener} method;
@@ -28,12 +29,5 @@
  * (subscribers and pushes), over a {@code LocalShard} that merges and tells who must hear of a change.
  * Each is driven in unit tests through its methods with an injected clock and a recording
  * {@link io.droplet.store.node.StoragePublisher}.
- * <p>
- * The client side of the storage protocol exists once, for every role that talks to storage (host cache,
- * registry, the public client): {@link io.droplet.store.node.StoreRequestPublisher} encodes the requests in
- * place, {@link io.droplet.store.node.StoreResponseAdapter} decodes the answers for a
- * {@link io.droplet.store.node.StoreResponseListener}, and {@link io.droplet.store.node.PendingStoreRequests}
- * tracks each request's node and deadline and fails a key over to its next replica.
- * {@link io.droplet.store.node.StoreClient} composes them into an agent.
  */
 package io.droplet.store.node;

@@ -5,7 +5,7 @@ import org.agrona.MutableDirectBuffer;
 
 /**
  * Merges two encoded values into a third buffer: the store's only knowledge of what it stores.
- * {@code io.droplet.store.lattice.LatticeMerger#merge} is the production implementation.
+ * {@code io.droplet.api.lattice.LatticeMerger#merge} is the production implementation.
  * <p>
  * <b>Note:</b> implementations need not be thread-safe; the store keeps one per thread.
  */

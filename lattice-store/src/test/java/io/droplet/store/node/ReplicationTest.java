@@ -2,10 +2,10 @@ package io.droplet.store.node;
 
 import io.droplet.codecs.sbe.AckLevel;
 import io.droplet.codecs.sbe.ErrorCode;
-import io.droplet.store.lattice.Bytes;
-import io.droplet.store.lattice.LatticeCodec;
-import io.droplet.store.lattice.LatticeMerger;
-import io.droplet.store.lattice.SetLattice;
+import io.droplet.api.lattice.Bytes;
+import io.droplet.api.lattice.LatticeCodec;
+import io.droplet.api.lattice.LatticeMerger;
+import io.droplet.api.lattice.SetLattice;
 import io.droplet.test.Await;
 import io.droplet.test.SystemTestWatcher;
 import org.junit.jupiter.api.Test;

@@ -1,7 +1,7 @@
 package io.droplet.store.node;
 
 import io.droplet.store.storage.LatticeStore;
-import io.droplet.store.lattice.LatticeMerger;
+import io.droplet.api.lattice.LatticeMerger;
 import io.droplet.store.storage.StoreContext;
 import io.droplet.store.storage.StoreCounters;
 import io.droplet.transport.Endpoint;

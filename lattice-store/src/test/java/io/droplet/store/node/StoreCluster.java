@@ -1,5 +1,8 @@
 package io.droplet.store.node;
 
+import io.droplet.store.client.StoreClient;
+import io.droplet.store.client.StoreClientListener;
+
 import io.droplet.codecs.sbe.AckLevel;
 import io.droplet.codecs.sbe.ErrorCode;
 import io.droplet.store.storage.LatticeStore;

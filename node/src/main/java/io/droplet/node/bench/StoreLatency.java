@@ -2,13 +2,13 @@ package io.droplet.node.bench;
 
 import io.droplet.codecs.sbe.AckLevel;
 import io.droplet.codecs.sbe.ErrorCode;
-import io.droplet.store.lattice.LatticeCodec;
-import io.droplet.store.lattice.LatticeMerger;
-import io.droplet.store.lattice.LwwLattice;
+import io.droplet.api.lattice.LatticeCodec;
+import io.droplet.api.lattice.LatticeMerger;
+import io.droplet.api.lattice.LwwLattice;
 import io.droplet.store.node.StorageNode;
 import io.droplet.store.node.StorageNodeContext;
-import io.droplet.store.node.StoreClient;
-import io.droplet.store.node.StoreClientListener;
+import io.droplet.store.client.StoreClient;
+import io.droplet.store.client.StoreClientListener;
 import io.droplet.store.storage.LatticeStore;
 import io.droplet.store.storage.StoreContext;
 import io.droplet.store.storage.StoreCounters;

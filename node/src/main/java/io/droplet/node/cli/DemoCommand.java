@@ -1,6 +1,6 @@
 package io.droplet.node.cli;
 
-import io.droplet.client.Connection;
+import io.droplet.api.Connection;
 import io.droplet.client.DropletClient;
 import io.droplet.node.Droplet;
 import io.droplet.node.LocalContext;

@@ -1,7 +1,7 @@
 package io.droplet.node.functions;
 
-import io.droplet.codecs.function.DropletFunction;
-import io.droplet.codecs.function.Invocation;
+import io.droplet.api.DropletFunction;
+import io.droplet.api.Invocation;
 
 /**
  * Returns the type of its first argument as the executor passed it (a reference arrives resolved).

@@ -1,7 +1,7 @@
 package io.droplet.node.functions;
 
-import io.droplet.codecs.function.Invocation;
-import io.droplet.codecs.function.StatefulFunction;
+import io.droplet.api.Invocation;
+import io.droplet.api.StatefulFunction;
 
 /**
  * A stateful function: counts its calls since {@link #init()}, returning the count.

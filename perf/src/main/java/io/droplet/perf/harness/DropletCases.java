@@ -1,6 +1,6 @@
 package io.droplet.perf.harness;
 
-import io.droplet.client.Connection;
+import io.droplet.api.Connection;
 import io.droplet.client.DropletClient;
 import io.droplet.codecs.sbe.AckLevel;
 import io.droplet.codecs.value.Reference;
@@ -8,8 +8,8 @@ import io.droplet.executors.HostCache;
 import io.droplet.node.Droplet;
 import io.droplet.node.LocalContext;
 import io.droplet.perf.report.CaseResult;
-import io.droplet.store.lattice.LatticeCodec;
-import io.droplet.store.lattice.MaxLattice;
+import io.droplet.api.lattice.LatticeCodec;
+import io.droplet.api.lattice.MaxLattice;
 import io.droplet.transport.ThreadingProfile;
 import org.HdrHistogram.Histogram;
 import org.agrona.IoUtil;

@@ -1,12 +1,12 @@
 package io.droplet.perf.store;
 
-import io.droplet.store.lattice.Bytes;
-import io.droplet.store.lattice.LatticeCodec;
-import io.droplet.store.lattice.LatticeMerger;
-import io.droplet.store.lattice.LwwLattice;
-import io.droplet.store.lattice.SetLattice;
-import io.droplet.store.lattice.SingleKeyCausalLattice;
-import io.droplet.store.lattice.VectorClock;
+import io.droplet.api.lattice.Bytes;
+import io.droplet.api.lattice.LatticeCodec;
+import io.droplet.api.lattice.LatticeMerger;
+import io.droplet.api.lattice.LwwLattice;
+import io.droplet.api.lattice.SetLattice;
+import io.droplet.api.lattice.SingleKeyCausalLattice;
+import io.droplet.api.lattice.VectorClock;
 import org.agrona.concurrent.UnsafeBuffer;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;

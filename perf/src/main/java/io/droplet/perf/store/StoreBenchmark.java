@@ -1,8 +1,8 @@
 package io.droplet.perf.store;
 
-import io.droplet.store.lattice.LatticeCodec;
-import io.droplet.store.lattice.LatticeMerger;
-import io.droplet.store.lattice.LwwLattice;
+import io.droplet.api.lattice.LatticeCodec;
+import io.droplet.api.lattice.LatticeMerger;
+import io.droplet.api.lattice.LwwLattice;
 import io.droplet.store.storage.LatticeStore;
 import io.droplet.store.storage.StoreContext;
 import io.droplet.store.storage.StoreCounters;

@@ -1,7 +1,7 @@
 package io.droplet.soak.functions;
 
-import io.droplet.codecs.function.DropletFunction;
-import io.droplet.codecs.function.Invocation;
+import io.droplet.api.DropletFunction;
+import io.droplet.api.Invocation;
 
 /**
  * increment(x) = x + 1, loaded by class in executor processes.

@@ -1,9 +1,9 @@
 package io.droplet.soak.functions;
 
-import io.droplet.codecs.function.DropletFunction;
-import io.droplet.codecs.function.Invocation;
-import io.droplet.store.lattice.LatticeCodec;
-import io.droplet.store.lattice.SetLattice;
+import io.droplet.api.DropletFunction;
+import io.droplet.api.Invocation;
+import io.droplet.api.lattice.LatticeCodec;
+import io.droplet.api.lattice.SetLattice;
 import org.agrona.concurrent.UnsafeBuffer;
 
 import java.nio.charset.StandardCharsets;
