@@ -15,7 +15,7 @@ import io.droplet.codecs.sbe.RegisterDagEncoder;
 import io.droplet.codecs.sbe.RegisterFunctionEncoder;
 import io.droplet.store.client.StoreRequestPublisher;
 import io.droplet.transport.Introductions;
-import io.droplet.transport.MessagePublisher;
+import io.droplet.transport.DirectSends;
 import io.droplet.transport.PeerDirectory;
 import io.droplet.transport.SendStatus;
 import org.agrona.concurrent.NanoClock;
@@ -56,7 +56,7 @@ final class ClientPublisher implements RequestPublisher
     private final ListFunctionsEncoder listFunctionsEncoder = new ListFunctionsEncoder();
     private final RegisterDagEncoder registerDagEncoder = new RegisterDagEncoder();
     private final DeleteDagEncoder deleteDagEncoder = new DeleteDagEncoder();
-    private MessagePublisher claimed;
+    private final DirectSends sends;
 
     /**
      * @param peers           of the client node.
@@ -72,6 +72,7 @@ final class ClientPublisher implements RequestPublisher
         final NanoClock clock, final long handshakeSendNs, final Introductions introductions)
     {
         this.peers = peers;
+        this.sends = new DirectSends(peers);
         this.clientNode = clientNode;
         this.schedulerNode = schedulerNode;
         this.replyEndpoint = replyEndpoint;
@@ -93,16 +94,16 @@ final class ClientPublisher implements RequestPublisher
     {
         final int length = MessageHeaderEncoder.ENCODED_LENGTH + AuthenticateEncoder.BLOCK_LENGTH +
             AuthenticateEncoder.proofHeaderLength() + proof.length;
-        final int status = claim(node, length, clock.nanoTime() + handshakeSendNs);
+        final int status = sends.claim(node, length, clock.nanoTime() + handshakeSendNs);
         if (status != SendStatus.OK)
         {
             return status;
         }
-        authenticateEncoder.wrapAndApplyHeader(claimed.buffer(), claimed.offset(), headerEncoder)
+        authenticateEncoder.wrapAndApplyHeader(sends.buffer(), sends.offset(), headerEncoder)
             .correlationId(correlationId)
             .clientNode(clientNode)
             .putProof(proof, 0, proof.length);
-        return commit();
+        return sends.commit();
     }
 
     public void session(final long node, final long sessionId)
@@ -117,12 +118,12 @@ final class ClientPublisher implements RequestPublisher
         final int length = MessageHeaderEncoder.ENCODED_LENGTH + CallFunctionEncoder.BLOCK_LENGTH +
             CallFunctionEncoder.TimesEncoder.sbeHeaderSize() + times.length * CallFunctionEncoder.TimesEncoder.sbeBlockLength() +
             CallFunctionEncoder.functionHeaderLength() + function.length + CallFunctionEncoder.argsHeaderLength() + args.length;
-        final int status = claim(schedulerNode, length, clock.nanoTime());
+        final int status = sends.claim(schedulerNode, length, clock.nanoTime());
         if (status != SendStatus.OK)
         {
             return status;
         }
-        callFunctionEncoder.wrapAndApplyHeader(claimed.buffer(), claimed.offset(), headerEncoder)
+        callFunctionEncoder.wrapAndApplyHeader(sends.buffer(), sends.offset(), headerEncoder)
             .correlationId(correlationId)
             .sessionId(clientNode)
             .replyTo(clientNode)
@@ -136,7 +137,7 @@ final class ClientPublisher implements RequestPublisher
         }
         callFunctionEncoder.putFunction(function, 0, function.length).putArgs(args, 0, args.length);
         assert MessageHeaderEncoder.ENCODED_LENGTH + callFunctionEncoder.encodedLength() == length;
-        return commit();
+        return sends.commit();
     }
 
     public int callDag(
@@ -150,12 +151,12 @@ final class ClientPublisher implements RequestPublisher
             length += CallDagEncoder.SourceArgsEncoder.sbeBlockLength() + CallDagEncoder.SourceArgsEncoder.argsHeaderLength() +
                 sourceArgs.length;
         }
-        final int status = claim(schedulerNode, length, clock.nanoTime());
+        final int status = sends.claim(schedulerNode, length, clock.nanoTime());
         if (status != SendStatus.OK)
         {
             return status;
         }
-        callDagEncoder.wrapAndApplyHeader(claimed.buffer(), claimed.offset(), headerEncoder)
+        callDagEncoder.wrapAndApplyHeader(sends.buffer(), sends.offset(), headerEncoder)
             .correlationId(correlationId)
             .sessionId(clientNode)
             .replyTo(clientNode)
@@ -169,20 +170,20 @@ final class ClientPublisher implements RequestPublisher
         }
         callDagEncoder.putDag(dag, 0, dag.length);
         assert MessageHeaderEncoder.ENCODED_LENGTH + callDagEncoder.encodedLength() == length;
-        return commit();
+        return sends.commit();
     }
 
     public int cancel(final long correlationId)
     {
-        final int status = claim(schedulerNode, MessageHeaderEncoder.ENCODED_LENGTH + CancelEncoder.BLOCK_LENGTH, clock.nanoTime());
+        final int status = sends.claim(schedulerNode, MessageHeaderEncoder.ENCODED_LENGTH + CancelEncoder.BLOCK_LENGTH, clock.nanoTime());
         if (status != SendStatus.OK)
         {
             return status;
         }
-        cancelEncoder.wrapAndApplyHeader(claimed.buffer(), claimed.offset(), headerEncoder)
+        cancelEncoder.wrapAndApplyHeader(sends.buffer(), sends.offset(), headerEncoder)
             .correlationId(correlationId)
             .sessionId(clientNode);
-        return commit();
+        return sends.commit();
     }
 
     public int registerFunction(
@@ -196,12 +197,12 @@ final class ClientPublisher implements RequestPublisher
             RegisterFunctionEncoder.nameHeaderLength() + nameBytes.length +
             RegisterFunctionEncoder.entryPointHeaderLength() + entryPointBytes.length +
             RegisterFunctionEncoder.codeHeaderLength() + code.length;
-        final int status = claim(schedulerNode, length, clock.nanoTime());
+        final int status = sends.claim(schedulerNode, length, clock.nanoTime());
         if (status != SendStatus.OK)
         {
             return status;
         }
-        registerFunctionEncoder.wrapAndApplyHeader(claimed.buffer(), claimed.offset(), headerEncoder)
+        registerFunctionEncoder.wrapAndApplyHeader(sends.buffer(), sends.offset(), headerEncoder)
             .correlationId(correlationId)
             .sessionId(clientNode)
             .version(version)
@@ -209,37 +210,37 @@ final class ClientPublisher implements RequestPublisher
             .putName(nameBytes, 0, nameBytes.length)
             .putEntryPoint(entryPointBytes, 0, entryPointBytes.length)
             .putCode(code, 0, code.length);
-        return commit();
+        return sends.commit();
     }
 
     public int deleteFunction(final long correlationId, final String name)
     {
         final byte[] nameBytes = name.getBytes(StandardCharsets.UTF_8);
-        final int status = claim(schedulerNode, MessageHeaderEncoder.ENCODED_LENGTH + DeleteFunctionEncoder.BLOCK_LENGTH +
+        final int status = sends.claim(schedulerNode, MessageHeaderEncoder.ENCODED_LENGTH + DeleteFunctionEncoder.BLOCK_LENGTH +
             DeleteFunctionEncoder.nameHeaderLength() + nameBytes.length, clock.nanoTime());
         if (status != SendStatus.OK)
         {
             return status;
         }
-        deleteFunctionEncoder.wrapAndApplyHeader(claimed.buffer(), claimed.offset(), headerEncoder)
+        deleteFunctionEncoder.wrapAndApplyHeader(sends.buffer(), sends.offset(), headerEncoder)
             .correlationId(correlationId)
             .sessionId(clientNode)
             .putName(nameBytes, 0, nameBytes.length);
-        return commit();
+        return sends.commit();
     }
 
     public int listFunctions(final long correlationId)
     {
-        final int status = claim(
+        final int status = sends.claim(
             schedulerNode, MessageHeaderEncoder.ENCODED_LENGTH + ListFunctionsEncoder.BLOCK_LENGTH, clock.nanoTime());
         if (status != SendStatus.OK)
         {
             return status;
         }
-        listFunctionsEncoder.wrapAndApplyHeader(claimed.buffer(), claimed.offset(), headerEncoder)
+        listFunctionsEncoder.wrapAndApplyHeader(sends.buffer(), sends.offset(), headerEncoder)
             .correlationId(correlationId)
             .sessionId(clientNode);
-        return commit();
+        return sends.commit();
     }
 
     public int registerDag(
@@ -257,12 +258,12 @@ final class ClientPublisher implements RequestPublisher
             length += RegisterDagEncoder.FunctionsEncoder.sbeBlockLength() + RegisterDagEncoder.FunctionsEncoder.functionHeaderLength() +
                 functionBytes[i].length;
         }
-        final int status = claim(schedulerNode, length, clock.nanoTime());
+        final int status = sends.claim(schedulerNode, length, clock.nanoTime());
         if (status != SendStatus.OK)
         {
             return status;
         }
-        registerDagEncoder.wrapAndApplyHeader(claimed.buffer(), claimed.offset(), headerEncoder)
+        registerDagEncoder.wrapAndApplyHeader(sends.buffer(), sends.offset(), headerEncoder)
             .correlationId(correlationId)
             .sessionId(clientNode);
         final RegisterDagEncoder.FunctionsEncoder stages = registerDagEncoder.functionsCount(functionBytes.length);
@@ -277,23 +278,23 @@ final class ClientPublisher implements RequestPublisher
         }
         registerDagEncoder.putName(nameBytes, 0, nameBytes.length);
         assert MessageHeaderEncoder.ENCODED_LENGTH + registerDagEncoder.encodedLength() == length;
-        return commit();
+        return sends.commit();
     }
 
     public int deleteDag(final long correlationId, final String name)
     {
         final byte[] nameBytes = name.getBytes(StandardCharsets.UTF_8);
-        final int status = claim(schedulerNode, MessageHeaderEncoder.ENCODED_LENGTH + DeleteDagEncoder.BLOCK_LENGTH +
+        final int status = sends.claim(schedulerNode, MessageHeaderEncoder.ENCODED_LENGTH + DeleteDagEncoder.BLOCK_LENGTH +
             DeleteDagEncoder.nameHeaderLength() + nameBytes.length, clock.nanoTime());
         if (status != SendStatus.OK)
         {
             return status;
         }
-        deleteDagEncoder.wrapAndApplyHeader(claimed.buffer(), claimed.offset(), headerEncoder)
+        deleteDagEncoder.wrapAndApplyHeader(sends.buffer(), sends.offset(), headerEncoder)
             .correlationId(correlationId)
             .sessionId(clientNode)
             .putName(nameBytes, 0, nameBytes.length);
-        return commit();
+        return sends.commit();
     }
 
     public int put(final long node, final long correlationId, final AckLevel ack, final byte[] key, final byte[] value)
@@ -307,31 +308,5 @@ final class ClientPublisher implements RequestPublisher
     {
         keyView.wrap(key);
         return storage.get(node, correlationId, keyView, 0, key.length, clock.nanoTime());
-    }
-
-    /**
-     * Claims space for one message to a node; one attempt when the deadline is now (a back-pressured request
-     * is retried on a later duty cycle, until its own deadline).
-     */
-    private int claim(final long node, final int length, final long sendDeadlineNs)
-    {
-        final MessagePublisher publisher = peers.publisher(node);
-        if (null == publisher)
-        {
-            return SendStatus.UNKNOWN_DESTINATION;
-        }
-        final int status = publisher.claim(length, sendDeadlineNs);
-        if (status == SendStatus.OK)
-        {
-            claimed = publisher;
-        }
-        return status;
-    }
-
-    private int commit()
-    {
-        final MessagePublisher publisher = claimed;
-        claimed = null;
-        return publisher.commit();
     }
 }

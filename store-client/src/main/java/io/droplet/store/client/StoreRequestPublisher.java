@@ -9,7 +9,7 @@ import io.droplet.codecs.sbe.MessageHeaderEncoder;
 import io.droplet.codecs.sbe.SubscribeEncoder;
 import io.droplet.codecs.sbe.UnsubscribeEncoder;
 import io.droplet.transport.Introductions;
-import io.droplet.transport.MessagePublisher;
+import io.droplet.transport.DirectSends;
 import io.droplet.transport.PeerDirectory;
 import io.droplet.transport.SendStatus;
 import org.agrona.DirectBuffer;
@@ -31,7 +31,6 @@ import java.util.List;
  */
 public final class StoreRequestPublisher
 {
-    private final PeerDirectory peers;
     private final long replyTo;
     private final MessageHeaderEncoder headerEncoder = new MessageHeaderEncoder();
     private final ConnectEncoder connectEncoder = new ConnectEncoder();
@@ -40,7 +39,7 @@ public final class StoreRequestPublisher
     private final KvsMultiGetEncoder multiGetEncoder = new KvsMultiGetEncoder();
     private final SubscribeEncoder subscribeEncoder = new SubscribeEncoder();
     private final UnsubscribeEncoder unsubscribeEncoder = new UnsubscribeEncoder();
-    private MessagePublisher claimed;
+    private final DirectSends sends;
 
     /**
      * @param peers   where the storage nodes' publishers are.
@@ -48,7 +47,7 @@ public final class StoreRequestPublisher
      */
     public StoreRequestPublisher(final PeerDirectory peers, final long replyTo)
     {
-        this.peers = peers;
+        this.sends = new DirectSends(peers);
         this.replyTo = replyTo;
     }
 
@@ -78,12 +77,12 @@ public final class StoreRequestPublisher
             ConnectEncoder.namespaceNameHeaderLength() + namespaceBytes.length +
             ConnectEncoder.identityHeaderLength() + identityBytes.length +
             ConnectEncoder.replyEndpointHeaderLength() + endpointBytes.length;
-        final int status = claim(node, length, deadlineNs);
+        final int status = sends.claim(node, length, deadlineNs);
         if (status != SendStatus.OK)
         {
             return status;
         }
-        connectEncoder.wrapAndApplyHeader(claimed.buffer(), claimed.offset(), headerEncoder)
+        connectEncoder.wrapAndApplyHeader(sends.buffer(), sends.offset(), headerEncoder)
             .correlationId(correlationId)
             .clientNode(replyTo)
             .timestamp(timestampNs)
@@ -95,10 +94,10 @@ public final class StoreRequestPublisher
         {
             // The introduction is kept as a frame to send again after the link comes back.
             final byte[] frame = new byte[length];
-            claimed.buffer().getBytes(claimed.offset(), frame);
+            sends.buffer().getBytes(sends.offset(), frame);
             introductions.remember(node, frame);
         }
-        return commit();
+        return sends.commit();
     }
 
     /**
@@ -123,18 +122,18 @@ public final class StoreRequestPublisher
     {
         final int length = MessageHeaderEncoder.ENCODED_LENGTH + KvsPutEncoder.BLOCK_LENGTH +
             KvsPutEncoder.keyHeaderLength() + keyLength + KvsPutEncoder.valueHeaderLength() + valueLength;
-        final int status = claim(node, length, deadlineNs);
+        final int status = sends.claim(node, length, deadlineNs);
         if (status != SendStatus.OK)
         {
             return status;
         }
-        putEncoder.wrapAndApplyHeader(claimed.buffer(), claimed.offset(), headerEncoder)
+        putEncoder.wrapAndApplyHeader(sends.buffer(), sends.offset(), headerEncoder)
             .correlationId(correlationId)
             .replyTo(replyTo)
             .ack(ack)
             .putKey(key, keyOffset, keyLength)
             .putValue(value, valueOffset, valueLength);
-        return commit();
+        return sends.commit();
     }
 
     /**
@@ -154,16 +153,16 @@ public final class StoreRequestPublisher
     {
         final int length = MessageHeaderEncoder.ENCODED_LENGTH + KvsGetEncoder.BLOCK_LENGTH +
             KvsGetEncoder.keyHeaderLength() + keyLength;
-        final int status = claim(node, length, deadlineNs);
+        final int status = sends.claim(node, length, deadlineNs);
         if (status != SendStatus.OK)
         {
             return status;
         }
-        getEncoder.wrapAndApplyHeader(claimed.buffer(), claimed.offset(), headerEncoder)
+        getEncoder.wrapAndApplyHeader(sends.buffer(), sends.offset(), headerEncoder)
             .correlationId(correlationId)
             .replyTo(replyTo)
             .putKey(key, keyOffset, keyLength);
-        return commit();
+        return sends.commit();
     }
 
     /**
@@ -180,12 +179,12 @@ public final class StoreRequestPublisher
         final int length = MessageHeaderEncoder.ENCODED_LENGTH + KvsMultiGetEncoder.BLOCK_LENGTH +
             keysLength(keys, KvsMultiGetEncoder.KeysEncoder.sbeHeaderSize(), KvsMultiGetEncoder.KeysEncoder.sbeBlockLength(),
             KvsMultiGetEncoder.KeysEncoder.keyHeaderLength());
-        final int status = claim(node, length, deadlineNs);
+        final int status = sends.claim(node, length, deadlineNs);
         if (status != SendStatus.OK)
         {
             return status;
         }
-        multiGetEncoder.wrapAndApplyHeader(claimed.buffer(), claimed.offset(), headerEncoder)
+        multiGetEncoder.wrapAndApplyHeader(sends.buffer(), sends.offset(), headerEncoder)
             .correlationId(correlationId)
             .replyTo(replyTo);
         final KvsMultiGetEncoder.KeysEncoder group = multiGetEncoder.keysCount(keys.size());
@@ -194,7 +193,7 @@ public final class StoreRequestPublisher
             group.next().putKey(key, 0, key.length);
         }
         assert MessageHeaderEncoder.ENCODED_LENGTH + multiGetEncoder.encodedLength() == length;
-        return commit();
+        return sends.commit();
     }
 
     /**
@@ -211,12 +210,12 @@ public final class StoreRequestPublisher
         final int length = MessageHeaderEncoder.ENCODED_LENGTH + SubscribeEncoder.BLOCK_LENGTH +
             keysLength(keys, SubscribeEncoder.KeysEncoder.sbeHeaderSize(), SubscribeEncoder.KeysEncoder.sbeBlockLength(),
             SubscribeEncoder.KeysEncoder.keyHeaderLength());
-        final int status = claim(node, length, deadlineNs);
+        final int status = sends.claim(node, length, deadlineNs);
         if (status != SendStatus.OK)
         {
             return status;
         }
-        subscribeEncoder.wrapAndApplyHeader(claimed.buffer(), claimed.offset(), headerEncoder)
+        subscribeEncoder.wrapAndApplyHeader(sends.buffer(), sends.offset(), headerEncoder)
             .correlationId(correlationId)
             .subscriber(replyTo);
         final SubscribeEncoder.KeysEncoder group = subscribeEncoder.keysCount(keys.size());
@@ -225,7 +224,7 @@ public final class StoreRequestPublisher
             group.next().putKey(key, 0, key.length);
         }
         assert MessageHeaderEncoder.ENCODED_LENGTH + subscribeEncoder.encodedLength() == length;
-        return commit();
+        return sends.commit();
     }
 
     /**
@@ -242,12 +241,12 @@ public final class StoreRequestPublisher
         final int length = MessageHeaderEncoder.ENCODED_LENGTH + UnsubscribeEncoder.BLOCK_LENGTH +
             keysLength(keys, UnsubscribeEncoder.KeysEncoder.sbeHeaderSize(), UnsubscribeEncoder.KeysEncoder.sbeBlockLength(),
             UnsubscribeEncoder.KeysEncoder.keyHeaderLength());
-        final int status = claim(node, length, deadlineNs);
+        final int status = sends.claim(node, length, deadlineNs);
         if (status != SendStatus.OK)
         {
             return status;
         }
-        unsubscribeEncoder.wrapAndApplyHeader(claimed.buffer(), claimed.offset(), headerEncoder)
+        unsubscribeEncoder.wrapAndApplyHeader(sends.buffer(), sends.offset(), headerEncoder)
             .correlationId(correlationId)
             .subscriber(replyTo);
         final UnsubscribeEncoder.KeysEncoder group = unsubscribeEncoder.keysCount(keys.size());
@@ -256,7 +255,7 @@ public final class StoreRequestPublisher
             group.next().putKey(key, 0, key.length);
         }
         assert MessageHeaderEncoder.ENCODED_LENGTH + unsubscribeEncoder.encodedLength() == length;
-        return commit();
+        return sends.commit();
     }
 
     private static int keysLength(final List<byte[]> keys, final int groupHeader, final int blockLength, final int keyHeader)
@@ -267,27 +266,5 @@ public final class StoreRequestPublisher
             length += blockLength + keyHeader + key.length;
         }
         return length;
-    }
-
-    private int claim(final long node, final int length, final long deadlineNs)
-    {
-        final MessagePublisher publisher = peers.publisher(node);
-        if (null == publisher)
-        {
-            return SendStatus.UNKNOWN_DESTINATION;
-        }
-        final int status = publisher.claim(length, deadlineNs);
-        if (status == SendStatus.OK)
-        {
-            claimed = publisher;
-        }
-        return status;
-    }
-
-    private int commit()
-    {
-        final MessagePublisher publisher = claimed;
-        claimed = null;
-        return publisher.commit();
     }
 }
