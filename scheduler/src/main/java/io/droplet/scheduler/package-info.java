@@ -12,8 +12,9 @@
  * executor stops heartbeating, the invocations placed on it that have not reached their deadline are
  * run again on live executors (at least once: the client delivers each correlation's result once).
  * <p>
- * Until namespaces and authentication arrive, the {@code sessionId} a client sends with control
- * requests is the node id it connected with, and replies go there.
+ * The {@code sessionId} a client sends with control requests is the node id it connected with, and
+ * replies go there; in a secured deployment the transport's session gate has checked, before any of
+ * this runs, that the frame comes from the identity that holds that node id.
  * <p>
  * The registry lives in the lattice KVS ({@link io.droplet.scheduler.RegistryStore}): each function or
  * DAG registration is an LWW lattice holding the registration frame, written with ack ALL before the
