@@ -29,7 +29,7 @@ final class ClientSession
     private final AtomicLong correlationIds = new AtomicLong();
     private final long clientNode;
     private final long defaultTimeoutNs;
-    private final DropletClient.Waiter waiter;
+    private final Waiter waiter;
     private final CodecRegistry codecs;
     private volatile ClientConductor conductor;
     private volatile boolean linked = true;
@@ -41,7 +41,7 @@ final class ClientSession
      * @param codecs           for extension value types.
      */
     ClientSession(
-        final ClientConductor conductor, final long defaultTimeoutNs, final DropletClient.Waiter waiter, final CodecRegistry codecs)
+        final ClientConductor conductor, final long defaultTimeoutNs, final Waiter waiter, final CodecRegistry codecs)
     {
         this.conductor = conductor;
         this.clientNode = conductor.channels().nodeId();

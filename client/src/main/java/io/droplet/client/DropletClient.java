@@ -4,7 +4,6 @@ import io.droplet.api.BroadcastResult;
 import io.droplet.api.Connection;
 import io.droplet.api.DropletException;
 import io.droplet.api.PeriodicCall;
-
 import io.droplet.api.DropletFunction;
 import io.droplet.api.StatefulFunction;
 import io.droplet.codecs.sbe.AckLevel;
@@ -43,19 +42,6 @@ import java.util.concurrent.CompletableFuture;
  */
 public final class DropletClient implements AutoCloseable
 {
-    /** Waits for a future: by spinning then parking, or by driving an in-process node's duty cycle. */
-    @FunctionalInterface
-    public interface Waiter
-    {
-        /**
-         * Returns when the future is done or the deadline passed.
-         *
-         * @param future     to wait for.
-         * @param deadlineNs on {@link System#nanoTime()}.
-         */
-        void await(CompletableFuture<?> future, long deadlineNs);
-    }
-
     private static final byte[] NO_CODE = new byte[0];
 
     private final ClientSession session;

@@ -2,6 +2,7 @@ package io.droplet.node;
 
 import io.droplet.client.ClientConductor;
 import io.droplet.client.DropletClient;
+import io.droplet.client.Waiter;
 import io.droplet.client.Waiters;
 import io.droplet.scheduler.SchedulerAgent;
 import io.droplet.store.ring.HashRing;
@@ -115,7 +116,7 @@ public final class Droplet
                 clientChannels, SCHEDULER_NODE, SCHEDULER_ENDPOINT, context.codecs(), 65_536);
             launcher.agent(conductor).start();
             final AgentInvoker invoker = launcher.invoker();
-            final DropletClient.Waiter waiter = null != invoker ?
+            final Waiter waiter = null != invoker ?
                 (future, deadlineNs) -> drive(invoker, future, deadlineNs) : Waiters::spinThenPark;
             final DropletClient client = new DropletClient(conductor, context.callTimeoutNs(), launcher.functions()::install, waiter,
                 () ->
@@ -183,7 +184,7 @@ public final class Droplet
         return shm.isDirectory() && shm.canWrite() ? shm : new File(System.getProperty("java.io.tmpdir"));
     }
 
-    private static void awaitExecutors(final SchedulerAgent scheduler, final int expected, final DropletClient.Waiter waiter)
+    private static void awaitExecutors(final SchedulerAgent scheduler, final int expected, final Waiter waiter)
     {
         final long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
         final CompletableFuture<Void> never = new CompletableFuture<>();
