@@ -12,8 +12,8 @@ import java.util.Map;
  * A BROADCAST call: collects each executor's result (or typed error) until as many answered as the
  * scheduler announced, then completes with them. An executor may answer before the announcement, so the
  * count is awaited before deciding. An Error after an announcement of zero executors is the scheduler
- * refusing the call, and fails it. At the deadline the call completes with the answers it has if the executors were
- * announced (a slow or lost executor leaves out its answer), and with TIMEOUT if they never were.
+ * refusing the call, and fails it. At the deadline a call that has not heard from every announced executor
+ * fails with TIMEOUT, as every other call does (a partial result would hide the executor that did not answer).
  * <p>
  * <b>Note:</b> see {@link PendingRequest}.
  */
@@ -64,16 +64,6 @@ final class BroadcastCollector extends PendingRequest
         }
         errors.add(error);
         return completeIfAllAnswered();
-    }
-
-    void onTimeout(final String from)
-    {
-        if (expected < 0)
-        {
-            super.onTimeout(from);
-            return;
-        }
-        future.complete(new BroadcastResult(results, errors));
     }
 
     private boolean completeIfAllAnswered()

@@ -2,6 +2,7 @@ package io.droplet.executors;
 
 import io.droplet.codecs.sbe.ErrorCode;
 import io.droplet.store.client.StoreClient;
+import io.droplet.store.ring.ReplicaFailover;
 import io.droplet.store.client.StoreClientListener;
 import io.droplet.store.ring.KeySummary;
 import io.droplet.transport.Endpoint;
@@ -81,7 +82,8 @@ public final class CacheAgent implements Agent, CacheListener, StoreClientListen
         this.heartbeatPeriodNs = context.heartbeatPeriodNs();
         this.fragmentLimit = context.fragmentLimit();
         this.storage = new StoreClient(
-            context.storageChannels(), context.storageNodes(), context.replicationFactor(), context.virtualNodes(), this);
+            context.storageChannels(), context.storageNodes(), context.replicationFactor(), context.virtualNodes(), this,
+            clock, epochClock, ReplicaFailover.DEFAULT_SUSPECT_NS);
         // Introduce the agent's storage client to every storage node; requests follow on the same streams.
         final long storageTimeoutNs = context.storageTimeoutNs();
         context.storageNodes().forEach((node, endpoint) -> storage.connect(node, clock.nanoTime() + storageTimeoutNs));

@@ -8,6 +8,7 @@ import io.droplet.api.lattice.LatticeCodec;
 import io.droplet.api.lattice.LwwLattice;
 import io.droplet.api.lattice.SetLattice;
 import io.droplet.store.client.StoreClient;
+import io.droplet.store.ring.ReplicaFailover;
 import io.droplet.store.client.StoreClientListener;
 import io.droplet.transport.Endpoint;
 import io.droplet.transport.NodeChannels;
@@ -96,7 +97,8 @@ final class RegistryStore implements RegistryStorage, StoreClientListener
         this.clock = clock;
         this.epochClock = epochClock;
         this.timeoutNs = timeoutNs;
-        this.client = new StoreClient(channels, storageNodes, replicationFactor, virtualNodes, this);
+        this.client = new StoreClient(channels, storageNodes, replicationFactor, virtualNodes, this, clock, epochClock,
+            ReplicaFailover.DEFAULT_SUSPECT_NS);
         storageNodes.forEach((storage, endpoint) -> client.connect(storage, clock.nanoTime() + timeoutNs));
     }
 

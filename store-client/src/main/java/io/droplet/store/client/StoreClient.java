@@ -16,6 +16,8 @@ import org.agrona.DirectBuffer;
 import org.agrona.collections.Long2ObjectHashMap;
 import org.agrona.concurrent.Agent;
 import org.agrona.concurrent.NanoClock;
+import org.agrona.concurrent.SystemEpochNanoClock;
+import org.agrona.concurrent.EpochNanoClock;
 
 import java.util.List;
 
@@ -39,6 +41,7 @@ public final class StoreClient implements Agent, FrameHandler, PendingRequests.T
     private final NodeChannels channels;
     private final StoreClientListener listener;
     private final NanoClock clock;
+    private final EpochNanoClock epochClock;
     private final long sendTimeoutNs;
     private final InboundAdapter inbound;
     private final PendingStoreRequests pending;
@@ -61,7 +64,35 @@ public final class StoreClient implements Agent, FrameHandler, PendingRequests.T
         final int virtualNodes,
         final StoreClientListener listener)
     {
+        this(channels, storageNodes, replicationFactor, virtualNodes, listener, channels.transport().context().nanoClock(),
+            new SystemEpochNanoClock(), ReplicaFailover.DEFAULT_SUSPECT_NS);
+    }
+
+    /**
+     * A storage client on its owning role's clocks: request deadlines the role computes are compared on the
+     * same clock they were computed on.
+     *
+     * @param channels          of the client node; its inbound side is opened here.
+     * @param storageNodes      of the ring, with their endpoints.
+     * @param replicationFactor of the ring.
+     * @param virtualNodes      of the ring (as the storage nodes use).
+     * @param listener          of outcomes.
+     * @param clock             the owning role's monotonic clock (deadlines, suspicion).
+     * @param epochClock        the owning role's wall clock (the time a Connect carries).
+     * @param suspectNs         how long a storage node that left a request unanswered is passed over.
+     */
+    public StoreClient(
+        final NodeChannels channels,
+        final Long2ObjectHashMap<Endpoint> storageNodes,
+        final int replicationFactor,
+        final int virtualNodes,
+        final StoreClientListener listener,
+        final NanoClock clock,
+        final EpochNanoClock epochClock,
+        final long suspectNs)
+    {
         this.channels = channels;
+        this.epochClock = epochClock;
         this.listener = listener;
         final HashRing ring = new HashRing(virtualNodes);
         storageNodes.forEach((node, endpoint) ->
@@ -69,11 +100,11 @@ public final class StoreClient implements Agent, FrameHandler, PendingRequests.T
             ring.add(node);
             channels.peers().register(node, endpoint);
         });
-        this.clock = channels.transport().context().nanoClock();
+        this.clock = clock;
         this.sendTimeoutNs = channels.transport().context().sendTimeoutNs();
         this.pending = new PendingStoreRequests(
             channels.transport().context().maxPendingRequests(), clock.nanoTime(), channels.counters(),
-            new ReplicaFailover(ring, replicationFactor, ReplicaFailover.DEFAULT_SUSPECT_NS, clock));
+            new ReplicaFailover(ring, replicationFactor, suspectNs, clock));
         this.introductions = new Introductions(channels.peers(), channels.counters());
         this.publisher = new StoreRequestPublisher(channels.peers(), channels.nodeId());
         this.adapter = new StoreResponseAdapter(new Answers());
@@ -111,7 +142,7 @@ public final class StoreClient implements Agent, FrameHandler, PendingRequests.T
         }
         // Control path (before the client's agent runs): may wait for the link within the deadline. The frame is
         // kept and sent again whenever the link comes back: a restarted storage node must learn where to answer.
-        final int status = publisher.connect(node, correlationId, System.currentTimeMillis() * 1_000_000L, "", "",
+        final int status = publisher.connect(node, correlationId, epochClock.nanoTime(), "", "",
             channels.self().toString(), introductions, deadlineNs);
         return sent(correlationId, status);
     }

@@ -13,6 +13,8 @@ import io.droplet.transport.DirectSends;
 import io.droplet.transport.PeerDirectory;
 import io.droplet.transport.SendStatus;
 import org.agrona.DirectBuffer;
+import org.agrona.concurrent.UnsafeBuffer;
+import org.agrona.MutableDirectBuffer;
 
 import java.nio.charset.StandardCharsets;
 import java.util.List;
@@ -77,27 +79,42 @@ public final class StoreRequestPublisher
             ConnectEncoder.namespaceNameHeaderLength() + namespaceBytes.length +
             ConnectEncoder.identityHeaderLength() + identityBytes.length +
             ConnectEncoder.replyEndpointHeaderLength() + endpointBytes.length;
+        if (null != introductions)
+        {
+            // Kept before the first attempt, as a frame to send again once the link is up (or back): a node
+            // that is not there yet when this one starts must still learn where to answer.
+            final byte[] frame = new byte[length];
+            encodeConnect(new UnsafeBuffer(frame), 0, correlationId, timestampNs, namespaceBytes, identityBytes, endpointBytes);
+            introductions.remember(node, frame);
+            final int status = sends.claim(node, length, deadlineNs);
+            if (status != SendStatus.OK)
+            {
+                return status;
+            }
+            sends.buffer().putBytes(sends.offset(), frame, 0, length);
+            return sends.commit();
+        }
         final int status = sends.claim(node, length, deadlineNs);
         if (status != SendStatus.OK)
         {
             return status;
         }
-        connectEncoder.wrapAndApplyHeader(sends.buffer(), sends.offset(), headerEncoder)
+        encodeConnect(sends.buffer(), sends.offset(), correlationId, timestampNs, namespaceBytes, identityBytes, endpointBytes);
+        assert MessageHeaderEncoder.ENCODED_LENGTH + connectEncoder.encodedLength() == length;
+        return sends.commit();
+    }
+
+    private void encodeConnect(
+        final MutableDirectBuffer buffer, final int offset, final long correlationId, final long timestampNs,
+        final byte[] namespaceBytes, final byte[] identityBytes, final byte[] endpointBytes)
+    {
+        connectEncoder.wrapAndApplyHeader(buffer, offset, headerEncoder)
             .correlationId(correlationId)
             .clientNode(replyTo)
             .timestamp(timestampNs)
             .putNamespaceName(namespaceBytes, 0, namespaceBytes.length)
             .putIdentity(identityBytes, 0, identityBytes.length)
             .putReplyEndpoint(endpointBytes, 0, endpointBytes.length);
-        assert MessageHeaderEncoder.ENCODED_LENGTH + connectEncoder.encodedLength() == length;
-        if (null != introductions)
-        {
-            // The introduction is kept as a frame to send again after the link comes back.
-            final byte[] frame = new byte[length];
-            sends.buffer().getBytes(sends.offset(), frame);
-            introductions.remember(node, frame);
-        }
-        return sends.commit();
     }
 
     /**
