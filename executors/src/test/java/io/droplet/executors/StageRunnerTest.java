@@ -133,14 +133,22 @@ class StageRunnerTest
         }
         final com.sun.management.ThreadMXBean threads = (com.sun.management.ThreadMXBean)ManagementFactory.getThreadMXBean();
         final long thread = Thread.currentThread().getId();
-        final long before = threads.getThreadAllocatedBytes(thread);
-        for (int i = 0; i < 10_000; i++)
+        // The least of up to ten measured rounds: a per-run allocation shows in every round, a JIT that is slow
+        // to compile on a busy machine only in the first.
+        long allocated = Long.MAX_VALUE;
+        int rounds = 0;
+        for (int round = 0; round < 10 && allocated >= 1024; round++)
         {
-            counting.runner.onTrigger(i, i, StageFixture.CALLER, 0, 0, 0, 0, counting.schedule, args, 0, argsLength, false);
+            rounds++;
+            final long before = threads.getThreadAllocatedBytes(thread);
+            for (int i = 0; i < 10_000; i++)
+            {
+                counting.runner.onTrigger(i, i, StageFixture.CALLER, 0, 0, 0, 0, counting.schedule, args, 0, argsLength, false);
+            }
+            allocated = Math.min(allocated, threads.getThreadAllocatedBytes(thread) - before);
         }
-        final long allocated = threads.getThreadAllocatedBytes(thread) - before;
 
-        assertEquals(30_000, sends.results);
+        assertEquals(20_000 + rounds * 10_000, sends.results);
         assertEquals(16, sends.lastResult, "(3 + 1) squared");
         assertTrue(allocated < 1024, "source stage, trigger to the child, child stage, result: " + allocated + " bytes allocated");
     }
