@@ -48,10 +48,14 @@ public final class ExecutorContext
     /** Runs that may wait for a free worker before new ones are answered NO_RESOURCES. */
     public static final String QUEUE_PROP_NAME = "droplet.executor.queue";
     /**
-     * Default queue: 256 runs. Each waiting run holds a copy of its arguments (and, once run, its result) until the
-     * agent hands it on, so the queue bounds memory as well as waiting time.
+     * Default queue: 4,096 runs. Each waiting run holds a copy of its arguments (and, once run, its result) until
+     * the agent hands it on, so the queue bounds memory as well as waiting time; runs are made on first need, so
+     * an executor that never queues much never holds them. It is this deep because when an executor dies the
+     * scheduler re-runs, at once, every logged invocation placed on it whose deadline has not passed (it cannot
+     * tell the completed ones), and a surviving executor must absorb that burst without refusing the live
+     * calls among it.
      */
-    public static final int QUEUE_DEFAULT = 256;
+    public static final int QUEUE_DEFAULT = 4096;
 
     private NodeChannels channels;
     private NanoClock nanoClock;
