@@ -7,8 +7,11 @@ package io.droplet.api;
  * <pre>
  *   DropletFunction increment = inv -> inv.result().writeLong(inv.args().readLong() + 1);
  * </pre>
- * <b>Note:</b> an executor calls a function from its own thread only, but several executors may call
- * the same instance: a function with state must guard it (or be registered as a stateful class).
+ * A function runs on its executor's worker pool, so it may block (I/O, waiting) until its deadline, unless it is
+ * declared a {@link ShortFunction}, which runs inline on the executor's agent thread.
+ * <p>
+ * <b>Note:</b> the workers of one executor, and several executors, may call the same instance at once: a
+ * function with state must guard it (or be registered as a stateful class, called one at a time).
  */
 @FunctionalInterface
 public interface DropletFunction

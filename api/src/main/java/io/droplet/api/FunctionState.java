@@ -15,7 +15,9 @@ import org.agrona.DirectBuffer;
  * the scheduler's re-run writes again (lattice merges make that harmless). A write that is not
  * acknowledged within the invocation's deadline withholds the output: the caller gets TIMEOUT.
  * <p>
- * <b>Note:</b> valid only during {@link DropletFunction#apply}, on the executor's thread.
+ * A function on the worker pool sees its writes and fetches leave when it returns, before its output does.
+ * <p>
+ * <b>Note:</b> valid only during {@link DropletFunction#apply}, on the thread that runs the function.
  */
 public interface FunctionState
 {

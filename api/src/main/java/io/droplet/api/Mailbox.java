@@ -11,11 +11,12 @@ import org.agrona.DirectBuffer;
  * <p>
  * Delivery is best effort and at most once, like a datagram: a message to an executor that died, or to
  * a mailbox that is full, is dropped and counted; nothing is acknowledged. {@link #receive} never
- * blocks: an executor runs one function at a time, and waiting inside a function would stall every
- * other stage queued on it (and, in a node that composes all roles on one thread, the sender itself).
- * A function that must wait for a message returns and is called again (for example periodically).
+ * waits for a message: a short function runs on the executor's agent thread, where waiting would stall
+ * every role of the node. A function that must wait for a message returns and is called again (for
+ * example periodically).
  * <p>
- * <b>Note:</b> valid only during {@link DropletFunction#apply}, on the executor's thread.
+ * <b>Note:</b> valid only during {@link DropletFunction#apply}, on the thread that runs the function (a
+ * function on the worker pool has its sends and takes done for it by the executor's agent thread).
  */
 public interface Mailbox
 {

@@ -7,7 +7,9 @@ package io.droplet.api;
  * pinned to another and initialised afresh (its state is not replicated: keep what must survive in the
  * lattice KVS).
  * <p>
- * <b>Note:</b> called from the pinned executor's thread only: no locking needed.
+ * <b>Note:</b> never called twice at once: the pinned executor runs its calls one at a time (on its
+ * worker pool under the instance's monitor, or inline if it is also a {@link ShortFunction}), so no
+ * locking is needed.
  */
 public interface StatefulFunction extends DropletFunction
 {

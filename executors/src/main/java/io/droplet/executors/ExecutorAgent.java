@@ -23,9 +23,12 @@ import java.util.concurrent.TimeUnit;
  * {@link ExecutorListener}, which hands each message to the state machine whose job it is
  * ({@link StageRunner}, {@link ReferenceResolver}, {@link FanIns}, {@link OutputCommit},
  * {@link Heartbeats}, {@link ShippedFunctions}, {@link FunctionMailbox}); everything leaves through the
- * {@link ExecutorPublisher}. Everything a stage needs travels with its trigger, so the executor keeps no
- * per-DAG state beyond fan-ins, parked triggers and held outputs, which all expire at the invocation's
- * deadline.
+ * {@link ExecutorPublisher}. The agent thread runs only functions declared short; every other function
+ * runs on the executor's worker pool ({@link PooledLane}), whose finished runs the agent hands on in its
+ * duty cycle, so heartbeats, triggers and cache answers keep flowing while functions run. Everything a
+ * stage needs travels with its trigger, so the executor keeps no per-DAG state beyond fan-ins, parked
+ * triggers and held outputs, which expire at the invocation's deadline, and runs on the pool, whose
+ * results are dropped if they come back after it (a run is not interrupted yet).
  * <p>
  * <b>Note:</b> an agent: not thread-safe, run by one thread.
  */
@@ -49,6 +52,7 @@ public final class ExecutorAgent implements Agent, AutoCloseable
     private final OutputCommit commit;
     private final FunctionMailbox mailbox;
     private final StageRunner runner;
+    private final PooledLane lane;
     private final Heartbeats heartbeats;
     private final ShippedFunctions shippedFunctions;
     private final InboundAdapter inbound;
@@ -82,10 +86,16 @@ public final class ExecutorAgent implements Agent, AutoCloseable
         final StageNamespace namespace = new StageNamespace(namespaced, counters.keysRefused);
         this.mailbox = new FunctionMailbox(nodeId, publisher, counters, maxMessage, context.mailboxCapacity());
         final StageInvocation invocation = new StageInvocation();
-        invocation.state(new StageState(cache, publisher, commit, namespace, counters, epochClock, maxMessage));
+        final StageState state = new StageState(cache, publisher, commit, namespace, counters, epochClock, maxMessage);
+        invocation.state(state);
         invocation.mailbox(mailbox);
+        final int payloadLimit = context.maxPayloadLength();
+        final WorkerPool pool = new WorkerPool(context.workers(), context.queue(),
+            (owner) -> new PooledRun(owner, cache, namespaced, counters, nodeId, maxMessage, payloadLimit),
+            new WorkerThreads("droplet-executor-" + nodeId + "-worker-"));
+        this.lane = new PooledLane(pool, namespace, state, commit, outputs, mailbox, counters, epochClock, nodeId, fragmentLimit);
         this.runner = new StageRunner(context.functions(), resolver, fanIns, commit, outputs, namespace, invocation, mailbox,
-            counters, epochClock, nodeId, maxMessage, context.maxPayloadLength());
+            lane, counters, epochClock, nodeId, maxMessage, payloadLimit);
         this.shippedFunctions = new ShippedFunctions(context.functions(), channels.transport().errorHandler(),
             TimeUnit.NANOSECONDS.toMillis(context.processTimeoutNs()));
 
@@ -108,6 +118,8 @@ public final class ExecutorAgent implements Agent, AutoCloseable
     public int doWork()
     {
         int work = inbound.poll(fragmentLimit);
+        // Stages that ran on the worker pool are finished here, on the agent's thread, which owns the publisher.
+        work += lane.poll();
         final long now = clock.nanoTime();
         if (deferredSends.size() > 0)
         {
@@ -159,7 +171,7 @@ public final class ExecutorAgent implements Agent, AutoCloseable
      */
     public void close()
     {
-        CloseHelper.quietCloseAll(shippedFunctions, counters);
+        CloseHelper.quietCloseAll(lane, shippedFunctions, counters);
     }
 
     /**
@@ -179,11 +191,46 @@ public final class ExecutorAgent implements Agent, AutoCloseable
     }
 
     /**
+     * @return stages refused NO_RESOURCES because every worker was busy and the queue full.
+     */
+    public long runsRefused()
+    {
+        return counters.runsRefused.get();
+    }
+
+    /**
+     * @return results of pooled runs dropped because they came back after their deadline.
+     */
+    public long lateResultsDropped()
+    {
+        return counters.lateResultsDropped.get();
+    }
+
+    /**
      * @return outputs that could not be sent (unknown or unreachable destination).
      */
     public long undeliverable()
     {
         return counters.undeliverable.get();
+    }
+
+    /**
+     * Names the pool's worker threads after their executor, so a thread dump shows whose functions run where.
+     */
+    private static final class WorkerThreads implements java.util.concurrent.ThreadFactory
+    {
+        private final String prefix;
+        private int next;
+
+        WorkerThreads(final String prefix)
+        {
+            this.prefix = prefix;
+        }
+
+        public Thread newThread(final Runnable work)
+        {
+            return new Thread(work, prefix + next++);
+        }
     }
 
     /**

@@ -38,6 +38,24 @@ public final class ExecutorContext
     public static final String MAILBOX_CAPACITY_PROP_NAME = "droplet.executor.mailbox.capacity";
     /** Default mailbox capacity: 1 MiB. */
     public static final String MAILBOX_CAPACITY_DEFAULT = "1m";
+    /** Worker threads that run the functions not declared short (see {@code ShortFunction}). */
+    public static final String WORKERS_PROP_NAME = "droplet.executor.workers";
+    /**
+     * Default workers: 16. Functions on the pool may wait on I/O, so more workers than cores is the point; an idle
+     * worker is a parked thread, and a CPU-bound pool on a small host shares its cores fairly anyway.
+     */
+    public static final int WORKERS_DEFAULT = 16;
+    /** Runs that may wait for a free worker before new ones are answered NO_RESOURCES. */
+    public static final String QUEUE_PROP_NAME = "droplet.executor.queue";
+    /**
+     * Default queue: 4,096 runs. Each waiting run holds a copy of its arguments (and, once run, its result) until
+     * the agent hands it on, so the queue bounds memory as well as waiting time; runs are made on first need, so
+     * an executor that never queues much never holds them. It is this deep because when an executor dies the
+     * scheduler re-runs, at once, every logged invocation placed on it whose deadline has not passed (it cannot
+     * tell the completed ones), and a surviving executor must absorb that burst without refusing the live
+     * calls among it.
+     */
+    public static final int QUEUE_DEFAULT = 4096;
 
     private NodeChannels channels;
     private NanoClock nanoClock;
@@ -51,6 +69,8 @@ public final class ExecutorContext
     private int fragmentLimit = FRAGMENT_LIMIT_DEFAULT;
     private int mailboxCapacity = (int)SystemUtil.parseSize(MAILBOX_CAPACITY_PROP_NAME,
         System.getProperty(MAILBOX_CAPACITY_PROP_NAME, MAILBOX_CAPACITY_DEFAULT));
+    private int workers = Integer.getInteger(WORKERS_PROP_NAME, WORKERS_DEFAULT);
+    private int queue = Integer.getInteger(QUEUE_PROP_NAME, QUEUE_DEFAULT);
     private int maxMessageLength;
     private int maxPayloadLength;
     private long startedAtNs;
@@ -196,7 +216,7 @@ public final class ExecutorContext
             throw new IllegalStateException("an executor needs channels and functions");
         }
         if (heartbeatPeriodNs <= 0 || sendRetryWindowNs <= 0 || deferredSendsCapacity <= 0 || processTimeoutNs <= 0 ||
-            fragmentLimit <= 0 || mailboxCapacity <= 0)
+            fragmentLimit <= 0 || mailboxCapacity <= 0 || workers <= 0 || queue < 0)
         {
             throw new IllegalStateException("executor periods, capacities and limits must be positive");
         }
@@ -366,6 +386,42 @@ public final class ExecutorContext
     public ExecutorContext mailboxCapacity(final int mailboxCapacity)
     {
         this.mailboxCapacity = mailboxCapacity;
+        return this;
+    }
+
+    /**
+     * @return worker threads that run the functions not declared short.
+     */
+    public int workers()
+    {
+        return workers;
+    }
+
+    /**
+     * @param workers threads that run the functions not declared short (default {@value #WORKERS_DEFAULT}).
+     * @return this context.
+     */
+    public ExecutorContext workers(final int workers)
+    {
+        this.workers = workers;
+        return this;
+    }
+
+    /**
+     * @return runs that may wait for a free worker before new ones are answered NO_RESOURCES.
+     */
+    public int queue()
+    {
+        return queue;
+    }
+
+    /**
+     * @param queue runs that may wait for a free worker (default {@value #QUEUE_DEFAULT}); 0 for none.
+     * @return this context.
+     */
+    public ExecutorContext queue(final int queue)
+    {
+        this.queue = queue;
         return this;
     }
 

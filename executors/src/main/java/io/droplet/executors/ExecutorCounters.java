@@ -31,6 +31,10 @@ public final class ExecutorCounters implements AutoCloseable
     public final AtomicCounter messagesDropped;
     /** Key accesses refused: a function (or a reference in its arguments) named a key outside its namespace. */
     public final AtomicCounter keysRefused;
+    /** Runs refused NO_RESOURCES because every worker was busy and the queue full. */
+    public final AtomicCounter runsRefused;
+    /** Results of pooled runs dropped because they came back after their deadline. */
+    public final AtomicCounter lateResultsDropped;
 
     /**
      * @param allocator of counters.
@@ -46,6 +50,8 @@ public final class ExecutorCounters implements AutoCloseable
         messagesReceived = CounterDescriptor.EXECUTOR_MESSAGES_RECEIVED.allocate(allocator, name);
         messagesDropped = CounterDescriptor.EXECUTOR_MESSAGES_DROPPED.allocate(allocator, name);
         keysRefused = CounterDescriptor.EXECUTOR_KEYS_REFUSED.allocate(allocator, name);
+        runsRefused = CounterDescriptor.EXECUTOR_RUNS_REFUSED.allocate(allocator, name);
+        lateResultsDropped = CounterDescriptor.EXECUTOR_LATE_RESULTS_DROPPED.allocate(allocator, name);
     }
 
     /**
@@ -54,6 +60,6 @@ public final class ExecutorCounters implements AutoCloseable
     public void close()
     {
         CloseHelper.closeAll(stagesRun, stagesFailed, undeliverable, fanInsWaiting, messagesSent, messagesReceived, messagesDropped,
-            keysRefused);
+            keysRefused, runsRefused, lateResultsDropped);
     }
 }

@@ -16,7 +16,8 @@ import java.nio.ByteBuffer;
  * the executor's {@link ExecutorSends} as a {@code FunctionMessage}, kept briefly for a link that is
  * still connecting. Allocation-free in steady state.
  * <p>
- * <b>Note:</b> not thread-safe; owned by the executor agent and used on its thread only.
+ * <b>Note:</b> not thread-safe; owned by the executor agent and used on its thread only (functions on the
+ * worker pool reach it through calls the agent answers: {@link PooledMailbox}).
  */
 final class FunctionMailbox implements Mailbox
 {

@@ -27,7 +27,8 @@ import java.util.concurrent.TimeUnit;
  * {@link JsonValues} writes them). A program that exits is started again on the next call; one that
  * does not answer within the timeout is killed and the call fails with EXECUTION_ERROR.
  * <p>
- * The call blocks the executor's thread while the program works: give slow programs executors of their own.
+ * The call waits while the program works: it runs on the executor's worker pool, never on its agent thread,
+ * one call at a time per program.
  * <p>
  * <b>Note:</b> called from one executor thread at a time (a lock guards the process for safety).
  */

@@ -12,7 +12,7 @@ import org.agrona.MutableDirectBuffer;
  * The executor's reused {@link Invocation}: arguments read from the trigger (or the fan-in buffer),
  * result written into the executor's result buffer.
  * <p>
- * <b>Note:</b> not thread-safe; one per executor agent.
+ * <b>Note:</b> not thread-safe; one per executor agent for short functions, and one per {@link PooledRun}.
  */
 final class StageInvocation implements Invocation
 {

@@ -10,7 +10,8 @@ import org.agrona.concurrent.status.AtomicCounter;
  * the keys of that namespace only, through its state and through the references in its arguments.
  * Clients are checked at the nodes' door, functions here.
  * <p>
- * <b>Note:</b> not thread-safe; owned by one executor agent. Allocation-free.
+ * <b>Note:</b> not thread-safe; owned by one executor agent (or by one pooled run: entered by the agent,
+ * then only {@link #permits read} by the worker the run is handed to). Allocation-free.
  */
 final class StageNamespace
 {
@@ -57,6 +58,22 @@ final class StageNamespace
      */
     boolean allows(final DirectBuffer key, final int offset, final int length)
     {
+        if (permits(key, offset, length))
+        {
+            return true;
+        }
+        keysRefused.incrementRelease();
+        return false;
+    }
+
+    /**
+     * As {@link #allows} without counting a refusal: for a pooled run's worker, which must not write the
+     * agent's counters (they have one writer); the agent counts what the run reports.
+     *
+     * @return true if the key may be read or written by the function entered.
+     */
+    boolean permits(final DirectBuffer key, final int offset, final int length)
+    {
         if (0 == prefixLength)
         {
             return true;
@@ -68,12 +85,8 @@ final class StageNamespace
             {
                 same = key.getByte(offset + i) == prefix.getByte(i);
             }
-            if (same)
-            {
-                return true;
-            }
+            return same;
         }
-        keysRefused.incrementRelease();
         return false;
     }
 }

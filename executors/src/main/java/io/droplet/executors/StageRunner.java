@@ -1,6 +1,7 @@
 package io.droplet.executors;
 
 import io.droplet.api.DropletFunction;
+import io.droplet.api.ShortFunction;
 import io.droplet.codecs.sbe.ErrorCode;
 import io.droplet.codecs.value.ValueRejection;
 import io.droplet.codecs.value.ValueType;
@@ -19,6 +20,11 @@ import static java.nio.ByteOrder.LITTLE_ENDIAN;
  * which may park the trigger until the host cache answers); the one parent's output for a stage with
  * one parent; the parents' outputs in stage order for a fan-in stage ({@link FanIns}, which makes the
  * stage wait for all of them). The output goes through {@link OutputCommit}.
+ * <p>
+ * Lanes: a function declared short ({@link ShortFunction}) runs here, inline on the agent's thread, the
+ * microsecond path; any other function is handed to the {@link PooledLane} (the worker pool), so the
+ * agent thread never runs code that can block. With no pooled lane (tests that drive a runner without
+ * threads) every function runs inline.
  * <p>
  * Failures are values sent to the caller: FUNCTION_NOT_FOUND, EXECUTION_ERROR with the exception's
  * text, TIMEOUT when a trigger arrives after its deadline, PAYLOAD_TOO_LARGE for an oversized result,
@@ -40,6 +46,7 @@ final class StageRunner
     private final StageNamespace namespace;
     private final StageInvocation invocation;
     private final FunctionMailbox mailbox;
+    private final PooledLane lane;
     private final ExecutorCounters counters;
     private final EpochNanoClock clock;
     private final long nodeId;
@@ -56,6 +63,7 @@ final class StageRunner
      * @param namespace        of the running function.
      * @param invocation       reused for every run, its state and mailbox set.
      * @param mailbox          of the executor.
+     * @param lane             the worker pool's lane, or null to run every function inline.
      * @param counters         of the executor.
      * @param clock            epoch clock deadlines are read against.
      * @param nodeId           of the executor, for error texts.
@@ -65,8 +73,8 @@ final class StageRunner
     StageRunner(
         final LocalFunctions functions, final ReferenceResolver resolver, final FanIns fanIns, final OutputCommit commit,
         final StageOutputs outputs, final StageNamespace namespace, final StageInvocation invocation,
-        final FunctionMailbox mailbox, final ExecutorCounters counters, final EpochNanoClock clock, final long nodeId,
-        final int maxMessageLength, final int payloadLimit)
+        final FunctionMailbox mailbox, final PooledLane lane, final ExecutorCounters counters, final EpochNanoClock clock,
+        final long nodeId, final int maxMessageLength, final int payloadLimit)
     {
         this.functions = functions;
         this.resolver = resolver;
@@ -76,6 +84,7 @@ final class StageRunner
         this.namespace = namespace;
         this.invocation = invocation;
         this.mailbox = mailbox;
+        this.lane = lane;
         this.counters = counters;
         this.clock = clock;
         this.nodeId = nodeId;
@@ -219,6 +228,12 @@ final class StageRunner
         final long deadline, final int target, final int attempt, final StageSchedule schedule,
         final DirectBuffer argsBuffer, final int argsOffset, final int argsLength)
     {
+        if (null != lane && !(function instanceof ShortFunction))
+        {
+            lane.dispatch(function, invocationId, correlationId, replyTo, deadline, target, attempt, schedule,
+                argsBuffer, argsOffset, argsLength);
+            return;
+        }
         // A result may be as large as the payload limit: the messages that carry it keep room for the rest.
         invocation.wrap(argsBuffer, argsOffset, argsLength, result, payloadLimit, invocationId, target);
         if (null != mailbox)

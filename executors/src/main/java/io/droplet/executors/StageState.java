@@ -16,7 +16,8 @@ import java.nio.ByteBuffer;
  * updates the host cache and forwards them to the key's primary replica. Each write is noted by
  * {@link OutputCommit}, which holds the stage's output until the writes are acknowledged.
  * <p>
- * <b>Note:</b> not thread-safe; used on the executor agent's thread by the running function.
+ * <b>Note:</b> not thread-safe; used on the executor agent's thread by a running short function, and by the
+ * agent to send the writes a pooled run logged ({@link PooledState}).
  */
 final class StageState implements FunctionState
 {
@@ -68,6 +69,18 @@ final class StageState implements FunctionState
         // Correlation 0: the cache agent's answer is ignored; the key will be cached for a later call.
         sends.cacheGet(0, key, offset, length);
         return false;
+    }
+
+    /**
+     * Asks the cache agent to fetch a key for a later call: a pooled run's read that missed, sent for it
+     * by the agent.
+     */
+    void fetch(final DirectBuffer key, final int offset, final int length)
+    {
+        if (null != cache)
+        {
+            sends.cacheGet(0, key, offset, length);
+        }
     }
 
     public void putValue(

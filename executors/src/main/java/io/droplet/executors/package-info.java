@@ -7,13 +7,23 @@
  * function registrations) once each and calls the agent as its {@code ExecutorListener};
  * {@code ExecutorPublisher} encodes what leaves (triggers, results, errors, cache requests, state puts,
  * mailbox messages, heartbeats) in place. Between them, one job each: {@code StageRunner} runs a stage's
- * function over its arguments; {@code ReferenceResolver} resolves KVS references through the host cache
+ * function over its arguments, inline if the function is declared short ({@code io.droplet.api.ShortFunction}),
+ * otherwise through {@code PooledLane}, which hands it to the {@code WorkerPool} as a {@code PooledRun} (its own
+ * copy of the arguments, its own result buffer, its writes logged by {@code PooledState}, its mailbox calls
+ * answered by the agent through {@code PooledMailbox}) and, when the run comes back through the hand-back
+ * queue, does the rest of the stage on the agent's thread; so the agent thread never runs code that can
+ * block, and heartbeats, triggers and cache answers keep flowing while functions run. {@code ReferenceResolver} resolves KVS references through the host cache
  * and parks a trigger whose reference misses until the cache agent answers or its deadline passes;
  * {@code FanIns} makes a stage with several parents wait for all of them and hands it their outputs in
  * stage order; {@code OutputCommit} holds a stage's output until the writes it made are acknowledged;
  * {@code Heartbeats} announces the executor to its schedulers on a period; {@code ShippedFunctions}
- * loads the functions the schedulers forward. Clocks, periods and sizes come from
- * {@link io.droplet.executors.ExecutorContext}.
+ * loads the functions the schedulers forward. Clocks, periods and sizes (the pool's workers and queue among
+ * them) come from {@link io.droplet.executors.ExecutorContext}.
+ * <p>
+ * Threads: everything above runs on the agent's thread except {@code PooledRun#execute} and what the
+ * function it runs calls ({@code PooledState}, {@code PooledMailbox}, the host cache's reads), which run on a
+ * worker. A run is handed between the two through concurrent queues and never shared; publishers,
+ * {@code OutputCommit}, {@code FunctionMailbox}, the counters and every table stay single-writer.
  * <p>
  * {@link io.droplet.executors.HostCache} is the host's cache of lattice values, read directly by every
  * executor of the host and written only by {@link io.droplet.executors.CacheAgent}, which fetches what

@@ -31,6 +31,11 @@ final class StageFixture
     final OutputCommit commit;
     final StageNamespace namespace = new StageNamespace(false, counters.keysRefused);
     final ReferenceResolver resolver;
+    final StageState state;
+    final FunctionMailbox mailbox;
+    /** The worker pool, with no threads (the test runs queued runs), or null when every function runs inline. */
+    final WorkerPool pool;
+    final PooledLane lane;
     final StageRunner runner;
 
     final StageSchedule schedule = new StageSchedule();
@@ -53,16 +58,40 @@ final class StageFixture
      */
     StageFixture(final HostCache cache, final RecordingSends sends)
     {
+        this(cache, sends, -1);
+    }
+
+    /**
+     * @param cache     the host cache, or null for an executor without one.
+     * @param sends     in place of the publisher.
+     * @param poolSlots runs the worker pool holds (it has no threads: {@link WorkerPool#runQueued} runs them),
+     *                  or -1 for no pool, every function inline.
+     */
+    StageFixture(final HostCache cache, final RecordingSends sends, final int poolSlots)
+    {
         this.sends = sends;
         outputs = new StageOutputs(sends, counters);
         commit = new OutputCommit(outputs, counters);
         resolver = null == cache ? null : new ReferenceResolver(cache, sends, outputs, MAX_MESSAGE);
         final StageInvocation invocation = new StageInvocation();
-        invocation.state(new StageState(cache, sends, commit, namespace, counters, clock, MAX_MESSAGE));
-        final FunctionMailbox mailbox = new FunctionMailbox(EXECUTOR, sends, counters, MAX_MESSAGE, 1024 * 1024);
+        state = new StageState(cache, sends, commit, namespace, counters, clock, MAX_MESSAGE);
+        invocation.state(state);
+        mailbox = new FunctionMailbox(EXECUTOR, sends, counters, MAX_MESSAGE, 1024 * 1024);
         invocation.mailbox(mailbox);
-        runner = new StageRunner(functions, resolver, fanIns, commit, outputs, namespace, invocation, mailbox, counters, clock,
-            EXECUTOR, MAX_MESSAGE, MAX_MESSAGE / 2);
+        if (poolSlots < 0)
+        {
+            pool = null;
+            lane = null;
+        }
+        else
+        {
+            pool = new WorkerPool(0, poolSlots,
+                (owner) -> new PooledRun(owner, cache, false, counters, EXECUTOR, MAX_MESSAGE, MAX_MESSAGE / 2),
+                Thread::new);
+            lane = new PooledLane(pool, namespace, state, commit, outputs, mailbox, counters, clock, EXECUTOR, 64);
+        }
+        runner = new StageRunner(functions, resolver, fanIns, commit, outputs, namespace, invocation, mailbox, lane, counters,
+            clock, EXECUTOR, MAX_MESSAGE, MAX_MESSAGE / 2);
         schedule.reset(names);
     }
 

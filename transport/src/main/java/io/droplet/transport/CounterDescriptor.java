@@ -82,6 +82,10 @@ public enum CounterDescriptor
     EXECUTOR_MESSAGES_DROPPED(7166, "executor messages dropped"),
     /** Key accesses refused: a name outside the function's namespace. */
     EXECUTOR_KEYS_REFUSED(7167, "executor keys refused (other namespace)"),
+    /** Runs refused NO_RESOURCES: every worker busy and the queue full. */
+    EXECUTOR_RUNS_REFUSED(7168, "executor runs refused (pool full)"),
+    /** Results of pooled runs that came back after their deadline, dropped. */
+    EXECUTOR_LATE_RESULTS_DROPPED(7169, "executor late results dropped"),
 
     /** Invocations started (calls and DAG calls). */
     SCHEDULER_INVOCATIONS_STARTED(7170, "invocations started"),

@@ -1,6 +1,7 @@
 package io.droplet.node.cli;
 
 import io.droplet.api.Connection;
+import io.droplet.api.ShortFunction;
 import io.droplet.client.DropletClient;
 import io.droplet.node.Droplet;
 import io.droplet.node.LocalContext;
@@ -41,12 +42,12 @@ public final class DemoCommand implements java.util.concurrent.Callable<Integer>
         System.out.println("Starting a local Droplet node (" + profile.name().toLowerCase(Locale.ROOT) + " profile) ...");
         try (DropletClient droplet = Droplet.local(new LocalContext().threading(profile)))
         {
-            droplet.registerFunction("increment", inv -> inv.result().writeLong(inv.args().readLong() + 1));
-            droplet.registerFunction("square", inv ->
+            droplet.registerFunction("increment", ShortFunction.of(inv -> inv.result().writeLong(inv.args().readLong() + 1)));
+            droplet.registerFunction("square", ShortFunction.of(inv ->
             {
                 final long x = inv.args().readLong();
                 inv.result().writeLong(x * x);
-            });
+            }));
             droplet.registerDag("increment-square", List.of("increment", "square"),
                 List.of(Connection.of("increment", "square")));
             System.out.println("registered functions " + droplet.listFunctions() + " and DAG increment-square");

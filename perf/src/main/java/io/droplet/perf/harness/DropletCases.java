@@ -1,6 +1,7 @@
 package io.droplet.perf.harness;
 
 import io.droplet.api.Connection;
+import io.droplet.api.ShortFunction;
 import io.droplet.client.DropletClient;
 import io.droplet.codecs.sbe.AckLevel;
 import io.droplet.codecs.value.Reference;
@@ -120,24 +121,24 @@ final class DropletCases
 
     private static void register(final DropletClient droplet)
     {
-        droplet.registerFunction("increment", inv -> inv.result().writeLong(inv.args().readLong() + 1));
-        droplet.registerFunction("square", inv ->
+        droplet.registerFunction("increment", ShortFunction.of(inv -> inv.result().writeLong(inv.args().readLong() + 1)));
+        droplet.registerFunction("square", ShortFunction.of(inv ->
         {
             final long x = inv.args().readLong();
             inv.result().writeLong(x * x);
-        });
+        }));
         final List<String> names = new ArrayList<>(List.of("increment"));
         for (int i = 1; i <= 4; i++)
         {
             // A DAG names each stage by its function: four fan-out stages need four names (same code).
-            droplet.registerFunction("square-" + i, inv ->
+            droplet.registerFunction("square-" + i, ShortFunction.of(inv ->
             {
                 final long x = inv.args().readLong();
                 inv.result().writeLong(x * x);
-            });
+            }));
             names.add("square-" + i);
         }
-        droplet.registerFunction("sum", inv ->
+        droplet.registerFunction("sum", ShortFunction.of(inv ->
         {
             long sum = 0;
             for (int i = 0; i < inv.argCount(); i++)
@@ -145,11 +146,11 @@ final class DropletCases
                 sum += inv.args().readLong();
             }
             inv.result().writeLong(sum);
-        });
+        }));
         names.add("sum");
         for (int i = 1; i <= 3; i++)
         {
-            droplet.registerFunction("increment-" + i, inv -> inv.result().writeLong(inv.args().readLong() + 1));
+            droplet.registerFunction("increment-" + i, ShortFunction.of(inv -> inv.result().writeLong(inv.args().readLong() + 1)));
         }
         droplet.registerDag("dag2", List.of("increment", "square"), List.of(Connection.of("increment", "square")));
         droplet.registerDag("chain5", List.of("increment", "increment-1", "increment-2", "increment-3", "square"), List.of(

@@ -1,0 +1,192 @@
+package io.droplet.executors;
+
+import io.droplet.api.DropletFunction;
+import io.droplet.api.Mailbox;
+import io.droplet.codecs.sbe.ErrorCode;
+import org.agrona.DirectBuffer;
+import org.agrona.concurrent.EpochNanoClock;
+
+import java.util.function.Consumer;
+
+/**
+ * The pooled lane of {@link StageRunner}: a stage whose function is not declared short is handed to
+ * the {@link WorkerPool} as a {@link PooledRun} with its own copy of the arguments, and when the run
+ * comes back the rest of the stage is done here, on the agent's thread, exactly as for a short
+ * function: the writes the function logged are sent, then its output goes through {@link OutputCommit}
+ * (to the child stages' executors, fan-ins included, or to the caller), or its failure to the caller.
+ * A run whose invocation's deadline passed while it ran is dropped and counted
+ * ({@link ExecutorCounters#lateResultsDropped}): its caller has had TIMEOUT. Its writes are still sent,
+ * as a re-run's would be (lattice merges make them harmless). A stage that finds every worker busy and
+ * the queue full is answered NO_RESOURCES at once and counted ({@link ExecutorCounters#runsRefused}).
+ * <p>
+ * The lane also answers the mailbox calls of running functions ({@link PooledMailbox}) with the
+ * executor's {@link FunctionMailbox}, which stays single-threaded.
+ * <p>
+ * <b>Note:</b> not thread-safe; owned by one executor agent. Allocation-free once the pool's runs exist,
+ * except on failure paths (error texts).
+ */
+final class PooledLane implements AutoCloseable
+{
+    private final WorkerPool pool;
+    private final StageNamespace namespace;
+    private final StageState state;
+    private final OutputCommit commit;
+    private final StageOutputs outputs;
+    private final FunctionMailbox mailbox;
+    private final ExecutorCounters counters;
+    private final EpochNanoClock clock;
+    private final long nodeId;
+    private final int drainLimit;
+    private final Consumer<PooledRun> onCompleted = this::onCompleted;
+    private final Consumer<PooledRun> onCall = this::onCall;
+    private final Mailbox.MessageHandler taker = this::take;
+    private PooledRun taking;
+    private long nowNs;
+
+    /**
+     * @param pool       of workers.
+     * @param namespace  the agent's, entered with each returning run's function while its writes are sent.
+     * @param state      the agent's, which sends a returning run's logged writes.
+     * @param commit     of the executor's outputs.
+     * @param outputs    of the executor, for failures.
+     * @param mailbox    of the executor, or null if it has none.
+     * @param counters   of the executor.
+     * @param clock      epoch clock deadlines are read against.
+     * @param nodeId     of the executor, for error texts.
+     * @param drainLimit most runs handed back per duty cycle.
+     */
+    PooledLane(
+        final WorkerPool pool, final StageNamespace namespace, final StageState state, final OutputCommit commit,
+        final StageOutputs outputs, final FunctionMailbox mailbox, final ExecutorCounters counters,
+        final EpochNanoClock clock, final long nodeId, final int drainLimit)
+    {
+        this.pool = pool;
+        this.namespace = namespace;
+        this.state = state;
+        this.commit = commit;
+        this.outputs = outputs;
+        this.mailbox = mailbox;
+        this.counters = counters;
+        this.clock = clock;
+        this.nodeId = nodeId;
+        this.drainLimit = drainLimit;
+    }
+
+    /**
+     * Hands a stage to the workers, or answers NO_RESOURCES if the pool is full; never waits.
+     *
+     * @param args       buffer holding the arguments, valid only during this call: they are copied.
+     * @param argsOffset of the arguments.
+     * @param argsLength of the arguments.
+     * @return true if the stage was handed over.
+     */
+    boolean dispatch(
+        final DropletFunction function, final long invocationId, final long correlationId, final long replyTo,
+        final long deadline, final int target, final int attempt, final StageSchedule schedule,
+        final DirectBuffer args, final int argsOffset, final int argsLength)
+    {
+        final PooledRun run = pool.claim();
+        if (null == run)
+        {
+            counters.runsRefused.incrementRelease();
+            outputs.fail(replyTo, correlationId, ErrorCode.NO_RESOURCES,
+                "every worker of executor " + nodeId + " is busy and its queue is full");
+            return false;
+        }
+        run.prepare(function, invocationId, correlationId, replyTo, deadline, target, attempt, schedule,
+            args, argsOffset, argsLength);
+        pool.submit(run);
+        return true;
+    }
+
+    /**
+     * Does the rest of the stages whose runs came back, and answers running functions' mailbox calls.
+     *
+     * @return runs handed back plus calls answered.
+     */
+    int poll()
+    {
+        int work = pool.serveCalls(onCall);
+        if (pool.completed() > 0)
+        {
+            // One clock read per batch of hand-backs.
+            nowNs = clock.nanoTime();
+            work += pool.drainCompleted(onCompleted, drainLimit);
+        }
+        return work;
+    }
+
+    /**
+     * @return stages on the pool: running, queued, or back and not yet handed on.
+     */
+    int busy()
+    {
+        return pool.busy();
+    }
+
+    /**
+     * Stops the workers.
+     */
+    public void close()
+    {
+        pool.close();
+    }
+
+    private void onCompleted(final PooledRun run)
+    {
+        final TriggerCopy trigger = run.trigger;
+        final StageSchedule schedule = trigger.schedule;
+        final int stage = trigger.targetStage;
+        namespace.enter(schedule.names(), schedule.functionOffset(stage), schedule.functionLength(stage));
+        commit.beginStage();
+        run.state.replay(state, counters);
+        if (trigger.deadline != 0 && nowNs - trigger.deadline > 0)
+        {
+            counters.lateResultsDropped.incrementRelease();
+            return;
+        }
+        if (null != run.failure)
+        {
+            outputs.fail(trigger.replyTo, trigger.correlationId, ErrorCode.EXECUTION_ERROR, run.failure);
+            return;
+        }
+        if (run.resultLength < 0)
+        {
+            outputs.fail(trigger.replyTo, trigger.correlationId, ErrorCode.PAYLOAD_TOO_LARGE,
+                "result larger than the payload limit, or a list or map not closed");
+            return;
+        }
+        counters.stagesRun.incrementRelease();
+        commit.complete(trigger.invocationId, trigger.correlationId, trigger.replyTo, trigger.deadline, stage,
+            trigger.attempt, schedule, run.result, 0, run.resultLength);
+    }
+
+    private void onCall(final PooledRun run)
+    {
+        if (null == mailbox)
+        {
+            run.callSent = false;
+            run.callLength = -1;
+        }
+        else if (run.callKind == PooledRun.SEND)
+        {
+            mailbox.invocation(run.trigger.invocationId);
+            run.callSent = mailbox.send(run.callAddress, run.callBuffer, 0, run.callLength);
+        }
+        else
+        {
+            run.callLength = -1;
+            taking = run;
+            mailbox.receive(taker, 1);
+            taking = null;
+        }
+        run.answered();
+    }
+
+    private void take(final long from, final DirectBuffer buffer, final int offset, final int length)
+    {
+        taking.callAddress = from;
+        taking.callBuffer.putBytes(0, buffer, offset, length);
+        taking.callLength = length;
+    }
+}
