@@ -235,8 +235,9 @@ class PooledLaneTest
         sends.schedule = inline;
 
         assertEquals(0, allocatedBy(() -> run(counting, inline, args, argsLength)) / 1024, "inline lane, with a pool present");
-        assertEquals(30_000, sends.results);
+        assertEquals(runs * 10_000L, sends.results);
         assertEquals(16, sends.lastResult);
+        final long inlineResults = sends.results;
 
         final StageFixture pooled = new StageFixture(null, sends, 4);
         pooled.functions.install("increment", inv -> inv.result().writeLong(inv.args().readLong() + 1));
@@ -249,7 +250,7 @@ class PooledLaneTest
         sends.runner = pooled.runner;
         sends.schedule = pooled.schedule;
         assertEquals(0, allocatedBy(() -> run(pooled, pooled.schedule, args, argsLength)) / 1024, "pooled lane");
-        assertEquals(60_000, sends.results);
+        assertEquals(inlineResults + runs * 10_000L, sends.results);
         assertEquals(16, sends.lastResult);
     }
 
@@ -270,16 +271,26 @@ class PooledLaneTest
     }
 
     /**
-     * @return bytes the test thread allocated in the second of two runs of {@code work} (the first warms up).
+     * @return the least the test thread allocated in one run of {@code work}, over up to ten runs after two that
+     * warm up: a per-run allocation shows in every run, a JIT that is slow to compile on a busy machine does not.
      */
+    private static int runs;
+
     private static long allocatedBy(final Runnable work)
     {
         work.run();
         work.run();
         final com.sun.management.ThreadMXBean threads = (com.sun.management.ThreadMXBean)ManagementFactory.getThreadMXBean();
         final long thread = Thread.currentThread().getId();
-        final long before = threads.getThreadAllocatedBytes(thread);
-        work.run();
-        return threads.getThreadAllocatedBytes(thread) - before;
+        long least = Long.MAX_VALUE;
+        runs = 2;
+        for (int round = 0; round < 10 && least >= 1024; round++)
+        {
+            runs++;
+            final long before = threads.getThreadAllocatedBytes(thread);
+            work.run();
+            least = Math.min(least, threads.getThreadAllocatedBytes(thread) - before);
+        }
+        return least;
     }
 }
