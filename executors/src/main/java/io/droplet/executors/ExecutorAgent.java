@@ -54,6 +54,7 @@ public final class ExecutorAgent implements Agent, AutoCloseable
     private final StageRunner runner;
     private final PooledLane lane;
     private final Heartbeats heartbeats;
+    private final Completions completions;
     private final ShippedFunctions shippedFunctions;
     private final InboundAdapter inbound;
     private long nextExpiryCheckNs;
@@ -79,7 +80,9 @@ public final class ExecutorAgent implements Agent, AutoCloseable
             channels.peers(), channels.counters(), context.sendRetryWindowNs(), context.deferredSendsCapacity());
         final ErrorReplier errorReplier = new ErrorReplier(channels, deferredSends);
         final ExecutorPublisher publisher = new ExecutorPublisher(context, deferredSends, errorReplier, counters);
-        this.outputs = new StageOutputs(publisher, counters);
+        this.heartbeats = new Heartbeats(publisher, context.functions(), context.heartbeatPeriodNs(), clock.nanoTime());
+        this.completions = new Completions(publisher, heartbeats, context.completionsLingerNs());
+        this.outputs = new StageOutputs(publisher, counters, completions);
         this.commit = new OutputCommit(outputs, counters);
         final HostCache cache = context.cache();
         this.resolver = null == cache ? null : new ReferenceResolver(cache, publisher, outputs, maxMessage);
@@ -99,7 +102,6 @@ public final class ExecutorAgent implements Agent, AutoCloseable
         this.shippedFunctions = new ShippedFunctions(context.functions(), channels.transport().errorHandler(),
             TimeUnit.NANOSECONDS.toMillis(context.processTimeoutNs()));
 
-        this.heartbeats = new Heartbeats(publisher, context.functions(), context.heartbeatPeriodNs(), clock.nanoTime());
         context.schedulers().forEach((scheduler, endpoint) ->
         {
             heartbeats.addScheduler(scheduler);
@@ -125,6 +127,7 @@ public final class ExecutorAgent implements Agent, AutoCloseable
         {
             work += deferredSends.retry(now);
         }
+        work += completions.poll(now);
         work += heartbeats.tick(now, epochClock.nanoTime(), fanIns.waiting());
         if (now - nextExpiryCheckNs >= 0)
         {
@@ -256,7 +259,7 @@ public final class ExecutorAgent implements Agent, AutoCloseable
          */
         public void onMalformedTrigger(final long replyTo, final long correlationId, final String reason)
         {
-            outputs.fail(replyTo, correlationId, ErrorCode.MALFORMED, reason);
+            outputs.fail(0, replyTo, correlationId, ErrorCode.MALFORMED, reason);
         }
 
         /**

@@ -20,6 +20,11 @@ public final class ExecutorContext
     /** Default heartbeat period: 100 ms. */
     public static final String HEARTBEAT_PERIOD_DEFAULT = "100ms";
 
+    /** Longest an answered invocation waits before the schedulers are told (see {@code Completions}). */
+    public static final String COMPLETIONS_LINGER_PROP_NAME = "droplet.executor.completions.linger";
+    /** Default completions linger: 1 ms. */
+    public static final String COMPLETIONS_LINGER_DEFAULT = "1ms";
+
     /** How long an output whose link is not ready is kept trying. */
     public static final String SEND_RETRY_WINDOW_PROP_NAME = "droplet.executor.send.retry.window";
     /** Default send retry window: 2 s. */
@@ -51,9 +56,9 @@ public final class ExecutorContext
      * Default queue: 4,096 runs. Each waiting run holds a copy of its arguments (and, once run, its result) until
      * the agent hands it on, so the queue bounds memory as well as waiting time; runs are made on first need, so
      * an executor that never queues much never holds them. It is this deep because when an executor dies the
-     * scheduler re-runs, at once, every logged invocation placed on it whose deadline has not passed (it cannot
-     * tell the completed ones), and a surviving executor must absorb that burst without refusing the live
-     * calls among it.
+     * scheduler re-runs, at once, every invocation placed on it that no executor reported answered and whose
+     * deadline has not passed, and a surviving executor must absorb that burst without refusing the live calls
+     * among it.
      */
     public static final int QUEUE_DEFAULT = 4096;
 
@@ -82,6 +87,8 @@ public final class ExecutorContext
     private final org.agrona.collections.Long2ObjectHashMap<Endpoint> schedulers = new org.agrona.collections.Long2ObjectHashMap<>();
     private long heartbeatPeriodNs = SystemUtil.parseDuration(HEARTBEAT_PERIOD_PROP_NAME,
         System.getProperty(HEARTBEAT_PERIOD_PROP_NAME, HEARTBEAT_PERIOD_DEFAULT));
+    private long completionsLingerNs = SystemUtil.parseDuration(COMPLETIONS_LINGER_PROP_NAME,
+        System.getProperty(COMPLETIONS_LINGER_PROP_NAME, COMPLETIONS_LINGER_DEFAULT));
 
     /**
      * @return the executor's channels.
@@ -200,6 +207,24 @@ public final class ExecutorContext
     }
 
     /**
+     * @return longest an answered invocation waits before the schedulers are told, in nanoseconds.
+     */
+    public long completionsLingerNs()
+    {
+        return completionsLingerNs;
+    }
+
+    /**
+     * @param completionsLingerNs longest an answered invocation waits before the schedulers are told.
+     * @return this context.
+     */
+    public ExecutorContext completionsLingerNs(final long completionsLingerNs)
+    {
+        this.completionsLingerNs = completionsLingerNs;
+        return this;
+    }
+
+    /**
      * Resolves defaults and checks the settings; idempotent.
      *
      * @return this context.
@@ -215,7 +240,7 @@ public final class ExecutorContext
         {
             throw new IllegalStateException("an executor needs channels and functions");
         }
-        if (heartbeatPeriodNs <= 0 || sendRetryWindowNs <= 0 || deferredSendsCapacity <= 0 || processTimeoutNs <= 0 ||
+        if (heartbeatPeriodNs <= 0 || completionsLingerNs < 0 || sendRetryWindowNs <= 0 || deferredSendsCapacity <= 0 || processTimeoutNs <= 0 ||
             fragmentLimit <= 0 || mailboxCapacity <= 0 || workers <= 0 || queue < 0)
         {
             throw new IllegalStateException("executor periods, capacities and limits must be positive");

@@ -5,6 +5,7 @@ import io.droplet.codecs.sbe.AckLevel;
 import io.droplet.codecs.sbe.ErrorCode;
 import io.droplet.codecs.sbe.FunctionMessageEncoder;
 import io.droplet.codecs.sbe.HeartbeatEncoder;
+import io.droplet.codecs.sbe.InvocationsCompletedEncoder;
 import io.droplet.codecs.sbe.KvsGetEncoder;
 import io.droplet.codecs.sbe.KvsPutEncoder;
 import io.droplet.codecs.sbe.MessageHeaderEncoder;
@@ -56,6 +57,7 @@ final class ExecutorPublisher implements ExecutorSends
     private final KvsPutEncoder putEncoder = new KvsPutEncoder();
     private final FunctionMessageEncoder functionMessageEncoder = new FunctionMessageEncoder();
     private final HeartbeatEncoder heartbeatEncoder = new HeartbeatEncoder();
+    private final InvocationsCompletedEncoder completedEncoder = new InvocationsCompletedEncoder();
 
     /**
      * @param context       of the executor, concluded.
@@ -255,6 +257,41 @@ final class ExecutorPublisher implements ExecutorSends
         }
         encoder.putEndpoint(endpoint, 0, endpoint.length).putCachedKeySummary(EMPTY_SUMMARY, 0, 0);
         return publisher.commit() == SendStatus.OK ? 1 : 0;
+    }
+
+    public int invocationsCompleted(
+        final long[] schedulers, final int count, final long[] invocationIds, final int idCount)
+    {
+        final int length = invocationsCompletedLength(idCount);
+        int sent = 0;
+        for (int i = 0; i < count; i++)
+        {
+            final MessagePublisher publisher = peers.publisher(schedulers[i]);
+            if (null == publisher || publisher.claim(length, clock.nanoTime()) != SendStatus.OK)
+            {
+                continue;
+            }
+            final InvocationsCompletedEncoder.InvocationsEncoder group = completedEncoder
+                .wrapAndApplyHeader(publisher.buffer(), publisher.offset(), headerEncoder)
+                .executor(nodeId)
+                .invocationsCount(idCount);
+            for (int n = 0; n < idCount; n++)
+            {
+                group.next().invocationId(invocationIds[n]);
+            }
+            sent += publisher.commit() == SendStatus.OK ? 1 : 0;
+        }
+        return sent;
+    }
+
+    /**
+     * @return the length of an {@code InvocationsCompleted} of {@code idCount} ids.
+     */
+    static int invocationsCompletedLength(final int idCount)
+    {
+        return MessageHeaderEncoder.ENCODED_LENGTH + InvocationsCompletedEncoder.BLOCK_LENGTH +
+            InvocationsCompletedEncoder.InvocationsEncoder.sbeHeaderSize() +
+            idCount * InvocationsCompletedEncoder.InvocationsEncoder.sbeBlockLength();
     }
 
     /**

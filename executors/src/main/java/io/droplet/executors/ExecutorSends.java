@@ -88,4 +88,16 @@ interface ExecutorSends
      * @return heartbeats sent.
      */
     int heartbeat(long[] schedulers, int count, long timestamp, int queueDepth, List<byte[]> functions);
+
+    /**
+     * An {@code InvocationsCompleted} to each scheduler: the invocations this executor has answered. One that
+     * cannot go now is not kept; an id not told costs at most a re-run.
+     *
+     * @param schedulers    node ids.
+     * @param count         of them in use.
+     * @param invocationIds answered.
+     * @param idCount       of them in use.
+     * @return messages sent.
+     */
+    int invocationsCompleted(long[] schedulers, int count, long[] invocationIds, int idCount);
 }

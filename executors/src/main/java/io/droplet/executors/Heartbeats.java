@@ -63,6 +63,14 @@ final class Heartbeats
     }
 
     /**
+     * @return the ids of the schedulers heartbeated to, the first {@link #schedulers()} of them in use; not a copy.
+     */
+    long[] schedulerIds()
+    {
+        return schedulers;
+    }
+
+    /**
      * Sends a heartbeat if one is due.
      *
      * @param nowNs      of the agent's nano clock.

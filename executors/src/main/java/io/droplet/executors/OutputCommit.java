@@ -94,12 +94,12 @@ final class OutputCommit
     {
         if (keyRefused)
         {
-            outputs.fail(replyTo, correlationId, ErrorCode.FORBIDDEN,
+            outputs.fail(invocationId, replyTo, correlationId, ErrorCode.FORBIDDEN,
                 "stage " + stage + " wrote a key outside its function's namespace");
         }
         else if (putFailed)
         {
-            outputs.fail(replyTo, correlationId, ErrorCode.NOT_CONNECTED,
+            outputs.fail(invocationId, replyTo, correlationId, ErrorCode.NOT_CONNECTED,
                 "a write of stage " + stage + " could not reach the host cache");
         }
         else if (stagePuts.isEmpty())
@@ -145,7 +145,7 @@ final class OutputCommit
         held.remove(copy);
         if (copy.state == TriggerCopy.State.AWAITING_ACKS_FAILED)
         {
-            outputs.fail(copy.replyTo, copy.correlationId, copy.failure, "a write of the function was refused: " + copy.failure);
+            outputs.fail(copy.invocationId, copy.replyTo, copy.correlationId, copy.failure, "a write of the function was refused: " + copy.failure);
         }
         else
         {

@@ -89,7 +89,7 @@ final class PooledLane implements AutoCloseable
         if (null == run)
         {
             counters.runsRefused.incrementRelease();
-            outputs.fail(replyTo, correlationId, ErrorCode.NO_RESOURCES,
+            outputs.fail(invocationId, replyTo, correlationId, ErrorCode.NO_RESOURCES,
                 "every worker of executor " + nodeId + " is busy and its queue is full");
             return false;
         }
@@ -147,12 +147,12 @@ final class PooledLane implements AutoCloseable
         }
         if (null != run.failure)
         {
-            outputs.fail(trigger.replyTo, trigger.correlationId, ErrorCode.EXECUTION_ERROR, run.failure);
+            outputs.fail(trigger.invocationId, trigger.replyTo, trigger.correlationId, ErrorCode.EXECUTION_ERROR, run.failure);
             return;
         }
         if (run.resultLength < 0)
         {
-            outputs.fail(trigger.replyTo, trigger.correlationId, ErrorCode.PAYLOAD_TOO_LARGE,
+            outputs.fail(trigger.invocationId, trigger.replyTo, trigger.correlationId, ErrorCode.PAYLOAD_TOO_LARGE,
                 "result larger than the payload limit, or a list or map not closed");
             return;
         }

@@ -137,7 +137,7 @@ final class ReferenceResolver
         final TriggerCopy trigger = parked.remove(correlationId);
         if (null != trigger)
         {
-            outputs.fail(trigger.replyTo, trigger.correlationId, code, "a referenced key could not be fetched");
+            outputs.fail(trigger.invocationId, trigger.replyTo, trigger.correlationId, code, "a referenced key could not be fetched");
             release(trigger);
         }
     }
@@ -157,7 +157,7 @@ final class ReferenceResolver
             if (trigger.deadline != 0 && nowNs - trigger.deadline > 0)
             {
                 iterator.remove();
-                outputs.fail(trigger.replyTo, trigger.correlationId, ErrorCode.TIMEOUT, "a referenced key was not fetched in time");
+                outputs.fail(trigger.invocationId, trigger.replyTo, trigger.correlationId, ErrorCode.TIMEOUT, "a referenced key was not fetched in time");
                 release(trigger);
                 expired++;
             }

@@ -7,7 +7,9 @@ import org.agrona.DirectBuffer;
 /**
  * Where a stage's output goes: a {@code Trigger} to the executor of each child stage, carrying the
  * schedule on, or a {@code Result} to the caller when the stage is the DAG's sink; and where a failure
- * goes: a typed {@code Error} to the caller, counted as a failed stage.
+ * goes: a typed {@code Error} to the caller, counted as a failed stage. Either answer ends the invocation
+ * for its caller, and is noted in the executor's {@link Completions} so the scheduler that started it stops
+ * keeping it for a re-run.
  * <p>
  * <b>Note:</b> not thread-safe; owned by one executor agent. Allocation-free on the output path.
  */
@@ -15,15 +17,18 @@ final class StageOutputs
 {
     private final ExecutorSends sends;
     private final ExecutorCounters counters;
+    private final Completions completions;
 
     /**
-     * @param sends    to encode with.
-     * @param counters of the executor.
+     * @param sends       to encode with.
+     * @param counters    of the executor.
+     * @param completions of the executor, told of each invocation answered.
      */
-    StageOutputs(final ExecutorSends sends, final ExecutorCounters counters)
+    StageOutputs(final ExecutorSends sends, final ExecutorCounters counters, final Completions completions)
     {
         this.sends = sends;
         this.counters = counters;
+        this.completions = completions;
     }
 
     /**
@@ -49,7 +54,7 @@ final class StageOutputs
                     child, stage, attempt, schedule, output, offset, length);
                 if (status == SendStatus.PAYLOAD_TOO_LARGE)
                 {
-                    fail(replyTo, correlationId, ErrorCode.PAYLOAD_TOO_LARGE,
+                    fail(invocationId, replyTo, correlationId, ErrorCode.PAYLOAD_TOO_LARGE,
                         "the output of stage " + stage + " exceeds the message limit");
                 }
                 // Any other failure means the next executor is unreachable, most likely dead: the scheduler
@@ -57,18 +62,28 @@ final class StageOutputs
                 // answers TIMEOUT. Answering an error here would pre-empt the re-run's result.
             }
         }
-        if (sink && replyTo != 0)
+        if (sink)
         {
-            sends.result(replyTo, correlationId, invocationId, output, offset, length);
+            if (replyTo != 0)
+            {
+                sends.result(replyTo, correlationId, invocationId, output, offset, length);
+            }
+            completions.onCompleted(invocationId);
         }
     }
 
     /**
      * Answers the caller with a failure; a stage that fails never stops the agent.
+     *
+     * @param invocationId that failed, or 0 if the frame was too malformed to say.
      */
-    void fail(final long replyTo, final long correlationId, final ErrorCode code, final String detail)
+    void fail(final long invocationId, final long replyTo, final long correlationId, final ErrorCode code, final String detail)
     {
         counters.stagesFailed.incrementRelease();
+        if (0 != invocationId)
+        {
+            completions.onCompleted(invocationId);
+        }
         if (replyTo != 0 && sends.error(replyTo, correlationId, code, detail) != SendStatus.OK)
         {
             counters.undeliverable.incrementRelease();

@@ -105,17 +105,17 @@ final class StageRunner
     {
         if (target >= schedule.stages())
         {
-            outputs.fail(replyTo, correlationId, ErrorCode.MALFORMED, "target stage is not scheduled");
+            outputs.fail(invocationId, replyTo, correlationId, ErrorCode.MALFORMED, "target stage is not scheduled");
             return;
         }
         if (deadline != 0 && clock.nanoTime() - deadline > 0)
         {
-            outputs.fail(replyTo, correlationId, ErrorCode.TIMEOUT, "deadline passed before stage " + target + " ran");
+            outputs.fail(invocationId, replyTo, correlationId, ErrorCode.TIMEOUT, "deadline passed before stage " + target + " ran");
             return;
         }
         if (ValueValidator.validate(buffer, inputOffset, inputLength, ValueValidator.DEFAULT_MAX_DEPTH) != ValueRejection.NONE)
         {
-            outputs.fail(replyTo, correlationId, ErrorCode.MALFORMED, "arguments are not a valid value");
+            outputs.fail(invocationId, replyTo, correlationId, ErrorCode.MALFORMED, "arguments are not a valid value");
             return;
         }
         final DirectBuffer names = schedule.names();
@@ -124,7 +124,7 @@ final class StageRunner
         final DropletFunction function = functions.lookup(names, nameOffset, nameLength);
         if (null == function)
         {
-            outputs.fail(replyTo, correlationId, ErrorCode.FUNCTION_NOT_FOUND,
+            outputs.fail(invocationId, replyTo, correlationId, ErrorCode.FUNCTION_NOT_FOUND,
                 "no function " + names.getStringWithoutLengthUtf8(nameOffset, nameLength) + " on executor " + nodeId);
             return;
         }
@@ -145,11 +145,11 @@ final class StageRunner
                         buffer, inputOffset, inputLength);
                     return;
                 case ReferenceResolver.TOO_LARGE:
-                    outputs.fail(replyTo, correlationId, ErrorCode.PAYLOAD_TOO_LARGE, "resolved references exceed the message limit");
+                    outputs.fail(invocationId, replyTo, correlationId, ErrorCode.PAYLOAD_TOO_LARGE, "resolved references exceed the message limit");
                     return;
                 case ReferenceResolver.FORBIDDEN:
                     counters.keysRefused.incrementRelease();
-                    outputs.fail(replyTo, correlationId, ErrorCode.FORBIDDEN,
+                    outputs.fail(invocationId, replyTo, correlationId, ErrorCode.FORBIDDEN,
                         "a reference names a key outside the function's namespace");
                     return;
                 case ReferenceResolver.NO_REFERENCES:
@@ -180,7 +180,7 @@ final class StageRunner
             }
             if (argsLength == FanIns.TOO_LARGE)
             {
-                outputs.fail(replyTo, correlationId, ErrorCode.PAYLOAD_TOO_LARGE, "fan-in arguments exceed the message limit");
+                outputs.fail(invocationId, replyTo, correlationId, ErrorCode.PAYLOAD_TOO_LARGE, "fan-in arguments exceed the message limit");
                 return;
             }
         }
@@ -248,14 +248,14 @@ final class StageRunner
         catch (final Throwable ex)
         {
             final String text = String.valueOf(ex);
-            outputs.fail(replyTo, correlationId, ErrorCode.EXECUTION_ERROR,
+            outputs.fail(invocationId, replyTo, correlationId, ErrorCode.EXECUTION_ERROR,
                 text.length() > MAX_DETAIL ? text.substring(0, MAX_DETAIL) : text);
             return;
         }
         int resultLength = invocation.result().encodedLength();
         if (resultLength < 0)
         {
-            outputs.fail(replyTo, correlationId, ErrorCode.PAYLOAD_TOO_LARGE,
+            outputs.fail(invocationId, replyTo, correlationId, ErrorCode.PAYLOAD_TOO_LARGE,
                 "result larger than the payload limit of " + payloadLimit + " bytes, or a list or map not closed");
             return;
         }

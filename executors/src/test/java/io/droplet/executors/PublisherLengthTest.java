@@ -3,6 +3,7 @@ package io.droplet.executors;
 import io.droplet.codecs.sbe.BooleanType;
 import io.droplet.codecs.sbe.ErrorCode;
 import io.droplet.codecs.sbe.HeartbeatEncoder;
+import io.droplet.codecs.sbe.InvocationsCompletedEncoder;
 import io.droplet.codecs.sbe.KvsGetResponseEncoder;
 import io.droplet.codecs.sbe.MessageHeaderEncoder;
 import io.droplet.codecs.sbe.TriggerEncoder;
@@ -72,6 +73,21 @@ class PublisherLengthTest
 
         assertEquals(MessageHeaderEncoder.ENCODED_LENGTH + encoder.encodedLength(),
             ExecutorPublisher.heartbeatLength(functions, endpoint.length));
+    }
+
+    @Test
+    void invocationsCompletedLength()
+    {
+        final InvocationsCompletedEncoder encoder = new InvocationsCompletedEncoder().wrapAndApplyHeader(buffer, 0, headerEncoder)
+            .executor(10);
+        final InvocationsCompletedEncoder.InvocationsEncoder group = encoder.invocationsCount(Completions.BATCH);
+        for (int i = 0; i < Completions.BATCH; i++)
+        {
+            group.next().invocationId(i);
+        }
+
+        assertEquals(MessageHeaderEncoder.ENCODED_LENGTH + encoder.encodedLength(),
+            ExecutorPublisher.invocationsCompletedLength(Completions.BATCH));
     }
 
     @Test

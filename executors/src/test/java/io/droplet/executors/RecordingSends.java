@@ -17,7 +17,7 @@ class RecordingSends implements ExecutorSends
 {
     enum Kind
     {
-        TRIGGER, RESULT, ERROR, CACHE_GET, CACHE_PUT, FUNCTION_MESSAGE, HEARTBEAT
+        TRIGGER, RESULT, ERROR, CACHE_GET, CACHE_PUT, FUNCTION_MESSAGE, HEARTBEAT, COMPLETED
     }
 
     /** One message sent. */
@@ -133,6 +133,19 @@ class RecordingSends implements ExecutorSends
         for (int i = 0; i < count; i++)
         {
             sent.add(new Sent(Kind.HEARTBEAT, schedulers[i], 0, 0, -1, -1, ErrorCode.NONE, null, null, timestamp, new byte[0]));
+        }
+        return count;
+    }
+
+    public int invocationsCompleted(final long[] schedulers, final int count, final long[] invocationIds, final int idCount)
+    {
+        for (int i = 0; i < count; i++)
+        {
+            for (int n = 0; n < idCount; n++)
+            {
+                sent.add(new Sent(Kind.COMPLETED, schedulers[i], 0, invocationIds[n], -1, -1, ErrorCode.NONE, null, null, 0,
+                    new byte[0]));
+            }
         }
         return count;
     }

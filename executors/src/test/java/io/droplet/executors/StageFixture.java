@@ -38,7 +38,12 @@ final class StageFixture
     final PooledLane lane;
     final StageRunner runner;
 
+    /** The scheduler the fixture's executor heartbeats to, told of completed invocations. */
+    static final long SCHEDULER = 1;
+
     final StageSchedule schedule = new StageSchedule();
+    final Heartbeats heartbeats;
+    final Completions completions;
     private final UnsafeBuffer names = new UnsafeBuffer(new byte[1024]);
     private int namesLength;
     private final UnsafeBuffer value = new UnsafeBuffer(new byte[1024]);
@@ -70,7 +75,10 @@ final class StageFixture
     StageFixture(final HostCache cache, final RecordingSends sends, final int poolSlots)
     {
         this.sends = sends;
-        outputs = new StageOutputs(sends, counters);
+        heartbeats = new Heartbeats(sends, new LocalFunctions(), 100, 0);
+        heartbeats.addScheduler(SCHEDULER);
+        completions = new Completions(sends, heartbeats, 0);
+        outputs = new StageOutputs(sends, counters, completions);
         commit = new OutputCommit(outputs, counters);
         resolver = null == cache ? null : new ReferenceResolver(cache, sends, outputs, MAX_MESSAGE);
         final StageInvocation invocation = new StageInvocation();

@@ -162,6 +162,7 @@ class StageRunnerTest
         StageSchedule schedule;
         long results;
         long lastResult;
+        long completionsTold;
 
         public int trigger(
             final long destination, final long invocationId, final long correlationId, final long replyTo, final long deadline,
@@ -180,6 +181,12 @@ class StageRunnerTest
             results++;
             lastResult = value.getLong(offset + 1, java.nio.ByteOrder.LITTLE_ENDIAN);
             return SendStatus.OK;
+        }
+
+        public int invocationsCompleted(final long[] schedulers, final int count, final long[] invocationIds, final int idCount)
+        {
+            completionsTold += (long)count * idCount;
+            return count;
         }
     }
 }

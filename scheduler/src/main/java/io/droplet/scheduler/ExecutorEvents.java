@@ -5,7 +5,7 @@ import java.util.Set;
 /**
  * Passes what {@link Membership} learns of executors to the state machines that act on it: shipped code
  * to joiners and to executors that lack it ({@link CodeShipping}), re-runs of the invocations of an
- * executor that expired ({@link InvocationLauncher}).
+ * executor that expired, and forgetting the invocations executors report answered ({@link InvocationLauncher}).
  * <p>
  * <b>Note:</b> not thread-safe; called on the scheduler's thread.
  */
@@ -42,5 +42,13 @@ final class ExecutorEvents implements Membership.Listener
     public void onExecutorExpired(final ExecutorView executor)
     {
         launcher.onExecutorExpired(executor.nodeId());
+    }
+
+    /**
+     * {@inheritDoc}
+     */
+    public void onInvocationCompleted(final long invocationId)
+    {
+        launcher.onInvocationCompleted(invocationId);
     }
 }

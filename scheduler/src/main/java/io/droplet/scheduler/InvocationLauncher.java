@@ -110,6 +110,20 @@ final class InvocationLauncher implements PeriodicCalls.Runner
     }
 
     /**
+     * Forgets a logged invocation an executor answered: it is not re-run if an executor it was placed on
+     * expires later.
+     *
+     * @param invocationId answered; one this scheduler did not start, or no longer logs, is ignored.
+     */
+    void onInvocationCompleted(final long invocationId)
+    {
+        if (log.completed(invocationId))
+        {
+            counters.invocationsCompleted.incrementRelease();
+        }
+    }
+
+    /**
      * Re-runs the logged invocations placed on an executor that stopped heartbeating (see
      * {@link InvocationLog} for which are logged and so can be re-run).
      *
@@ -186,9 +200,9 @@ final class InvocationLauncher implements PeriodicCalls.Runner
         final DagDefinition dag = log.dag(slot);
         final long correlationId = log.correlationId(slot);
         final long caller = log.caller(slot);
-        log.forget(slot);
         if (!place(dag, 0, PlacementPolicy.Locality.NONE, caller, correlationId))
         {
+            log.forget(slot);
             return;
         }
         loggedArgs.wrap(log.arena());
@@ -196,10 +210,12 @@ final class InvocationLauncher implements PeriodicCalls.Runner
         {
             loggedArgs.stage(s, log.argOffset(slot, s), log.argLength(slot, s));
         }
-        final long invocationId = log.invocationId(slot);
         final int attempt = log.attempt(slot) + 1;
-        log.record(invocationId, correlationId, log.replyTo(slot), caller, log.deadline(slot), attempt, schedule, loggedArgs);
+        // The same slot keeps the invocation, now placed on live executors: still re-run if one of them dies, and
+        // forgotten when one answers it.
+        log.replaced(slot, attempt, schedule);
         counters.reruns.incrementRelease();
-        sendTriggers(loggedArgs, invocationId, correlationId, log.replyTo(slot), caller, log.deadline(slot), attempt);
+        sendTriggers(loggedArgs, log.invocationId(slot), correlationId, log.replyTo(slot), caller, log.deadline(slot),
+            attempt);
     }
 }

@@ -7,15 +7,18 @@ import org.agrona.concurrent.UnsafeBuffer;
  * heartbeating can be run again (at least once; the client delivers each correlation's result once).
  * <p>
  * A ring of fixed slots, allocation-free: each slot holds the call's identity, deadline, the executors
- * its stages were placed on, and its source arguments in a fixed arena. A slot is reused when the ring
- * wraps, so only the most recent {@code capacity} invocations can be re-run, and only those whose
+ * its stages were placed on, and its source arguments in a fixed arena. An invocation's slot is its id
+ * modulo the capacity (a scheduler numbers its invocations in sequence), so a re-run keeps its slot and an
+ * executor's report that it answered an invocation finds it without a search. A slot is reused when the
+ * ring wraps, so only the most recent {@code capacity} invocations can be re-run, and only those whose
  * arguments fit a slot's arena; the rest end with TIMEOUT at their deadline, still a typed outcome.
  * <p>
- * The scheduler does not hear when an invocation completes (the sink's executor answers the caller
- * directly), so "not completed" can only mean: still in the ring and its deadline not passed. An
- * invocation without a deadline is not logged (nothing bounds how long it would be kept), nor is a
- * BROADCAST leg (it belongs to its executor). A re-run may so run an invocation twice; the client
- * delivers one outcome per correlation.
+ * The sink's executor answers the caller directly; executors report the invocations they answered in
+ * batches ({@code InvocationsCompleted}) and those are forgotten ({@link #completed}). "Not completed" so
+ * means: not reported answered, still in the ring, and its deadline not passed. An answer sent just before
+ * its executor died may not have been reported: that invocation is re-run, and the client delivers one
+ * outcome per correlation. An invocation without a deadline is not logged (nothing bounds how long it would
+ * be kept), nor is a BROADCAST leg (it belongs to its executor).
  * <p>
  * <b>Note:</b> not thread-safe; owned by the scheduler's agent.
  */
@@ -36,7 +39,6 @@ final class InvocationLog
     private final int[] argOffsets;
     private final int[] argLengths;
     private final UnsafeBuffer arena;
-    private long next;
 
     /**
      * @param capacity     invocations kept (a power of two).
@@ -77,7 +79,7 @@ final class InvocationLog
         {
             return -1;
         }
-        final int slot = (int)(next++ & (capacity - 1));
+        final int slot = (int)(invocationId & (capacity - 1));
         final int stages = dag.stageCount();
         final int arenaStart = slot * arenaPerSlot;
         int used = 0;
@@ -140,6 +142,39 @@ final class InvocationLog
     void forget(final int slot)
     {
         dags[slot] = null;
+    }
+
+    /**
+     * Forgets an invocation an executor reported answered.
+     *
+     * @param invocationId answered.
+     * @return true if it was logged and not yet forgotten.
+     */
+    boolean completed(final long invocationId)
+    {
+        final int slot = (int)(invocationId & (capacity - 1));
+        if (null == dags[slot] || invocationIds[slot] != invocationId)
+        {
+            return false;
+        }
+        dags[slot] = null;
+        return true;
+    }
+
+    /**
+     * Notes a re-run of a logged invocation: its new attempt and placement, its arguments kept where they are.
+     *
+     * @param slot     of the invocation.
+     * @param attempt  of the re-run.
+     * @param schedule the re-run's placement.
+     */
+    void replaced(final int slot, final int attempt, final Schedule schedule)
+    {
+        attempts[slot] = attempt;
+        for (int s = 0, stages = dags[slot].stageCount(); s < stages; s++)
+        {
+            placed[slot * MAX_STAGES + s] = schedule.executor(s);
+        }
     }
 
     DagDefinition dag(final int slot)

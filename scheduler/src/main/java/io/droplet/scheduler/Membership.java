@@ -42,6 +42,11 @@ final class Membership implements MembershipListener
          * @param executor no longer live (already removed).
          */
         void onExecutorExpired(ExecutorView executor);
+
+        /**
+         * @param invocationId an executor answered (possibly not one this scheduler started).
+         */
+        void onInvocationCompleted(long invocationId);
     }
 
     /** Where node endpoints are registered for sending: the transport's peer directory. */
@@ -150,6 +155,17 @@ final class Membership implements MembershipListener
             }
         }
         return expired;
+    }
+
+    /**
+     * {@inheritDoc}
+     */
+    public void onInvocationCompleted(final long executor, final long invocationId)
+    {
+        if (null != listener)
+        {
+            listener.onInvocationCompleted(invocationId);
+        }
     }
 
     /**

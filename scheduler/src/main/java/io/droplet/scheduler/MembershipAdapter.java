@@ -1,6 +1,7 @@
 package io.droplet.scheduler;
 
 import io.droplet.codecs.sbe.HeartbeatDecoder;
+import io.droplet.codecs.sbe.InvocationsCompletedDecoder;
 import io.droplet.codecs.sbe.MessageHeaderDecoder;
 import org.agrona.DirectBuffer;
 
@@ -8,7 +9,8 @@ import java.util.HashSet;
 import java.util.Set;
 
 /**
- * Decodes the membership protocol ({@code Heartbeat}) once and calls a {@link MembershipListener}.
+ * Decodes the membership protocol ({@code Heartbeat}, {@code InvocationsCompleted}) once and calls a
+ * {@link MembershipListener}.
  * <p>
  * <b>Note:</b> not thread-safe; used on the scheduler's thread.
  */
@@ -16,6 +18,7 @@ public final class MembershipAdapter
 {
     private final MessageHeaderDecoder headerDecoder = new MessageHeaderDecoder();
     private final HeartbeatDecoder heartbeatDecoder = new HeartbeatDecoder();
+    private final InvocationsCompletedDecoder completedDecoder = new InvocationsCompletedDecoder();
     private final MembershipListener listener;
 
     /**
@@ -35,6 +38,11 @@ public final class MembershipAdapter
      */
     public boolean onFrame(final int templateId, final DirectBuffer buffer, final int offset, final int length)
     {
+        if (templateId == InvocationsCompletedDecoder.TEMPLATE_ID)
+        {
+            onInvocationsCompleted(buffer, offset);
+            return true;
+        }
         if (templateId != HeartbeatDecoder.TEMPLATE_ID)
         {
             return false;
@@ -59,5 +67,15 @@ public final class MembershipAdapter
         listener.onHeartbeat(node, roles, queueDepth, startedAt, functions,
             buffer, endpointOffset, endpointLength, buffer, summaryOffset, summaryLength);
         return true;
+    }
+
+    private void onInvocationsCompleted(final DirectBuffer buffer, final int offset)
+    {
+        final InvocationsCompletedDecoder completed = completedDecoder.wrapAndApplyHeader(buffer, offset, headerDecoder);
+        final long executor = completed.executor();
+        for (final InvocationsCompletedDecoder.InvocationsDecoder invocation : completed.invocations())
+        {
+            listener.onInvocationCompleted(executor, invocation.invocationId());
+        }
     }
 }

@@ -30,4 +30,12 @@ public interface MembershipListener
         long node, short roles, int queueDepth, long startedAt, Set<String> functions,
         DirectBuffer endpoint, int endpointOffset, int endpointLength,
         DirectBuffer summary, int summaryOffset, int summaryLength);
+
+    /**
+     * One id of an {@code InvocationsCompleted}: an executor answered this invocation's caller.
+     *
+     * @param executor     that answered.
+     * @param invocationId answered; one this scheduler did not start is ignored.
+     */
+    void onInvocationCompleted(long executor, long invocationId);
 }

@@ -29,6 +29,8 @@ public final class SchedulerCounters implements AutoCloseable
     public final AtomicCounter registryLookups;
     /** Shipped registrations sent again to an executor whose heartbeats still lack them. */
     public final AtomicCounter registrationReplays;
+    /** Logged invocations an executor reported answered, so no longer kept for a re-run. */
+    public final AtomicCounter invocationsCompleted;
 
     /**
      * @param allocator of counters.
@@ -43,6 +45,7 @@ public final class SchedulerCounters implements AutoCloseable
         reruns = CounterDescriptor.SCHEDULER_RERUNS.allocate(allocator, name);
         registryLookups = CounterDescriptor.SCHEDULER_REGISTRY_LOOKUPS.allocate(allocator, name);
         registrationReplays = CounterDescriptor.SCHEDULER_REGISTRATION_REPLAYS.allocate(allocator, name);
+        invocationsCompleted = CounterDescriptor.SCHEDULER_INVOCATIONS_COMPLETED.allocate(allocator, name);
     }
 
     /**
@@ -50,6 +53,7 @@ public final class SchedulerCounters implements AutoCloseable
      */
     public void close()
     {
-        CloseHelper.closeAll(invocationsStarted, callsRefused, liveExecutors, executorsExpired, reruns, registryLookups, registrationReplays);
+        CloseHelper.closeAll(invocationsStarted, callsRefused, liveExecutors, executorsExpired, reruns, registryLookups, registrationReplays,
+            invocationsCompleted);
     }
 }

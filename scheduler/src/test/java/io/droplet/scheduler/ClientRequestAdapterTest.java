@@ -7,6 +7,7 @@ import io.droplet.codecs.sbe.CallMode;
 import io.droplet.codecs.sbe.ConnectEncoder;
 import io.droplet.codecs.sbe.FunctionKind;
 import io.droplet.codecs.sbe.HeartbeatEncoder;
+import io.droplet.codecs.sbe.InvocationsCompletedEncoder;
 import io.droplet.codecs.sbe.MessageHeaderEncoder;
 import io.droplet.codecs.sbe.RegisterFunctionEncoder;
 import io.droplet.transport.security.Principal;
@@ -125,9 +126,22 @@ class ClientRequestAdapterTest
     };
 
     private final ClientRequestAdapter adapter = new ClientRequestAdapter(listener, new MembershipAdapter(
-        (node, roles, queueDepth, startedAt, functions, endpoint, endpointOffset, endpointLength, summary, summaryOffset,
-            summaryLength) -> calls.add("heartbeat " + node + " " + roles + " " + queueDepth + " " + startedAt + " " +
-            functions + " " + text(endpoint, endpointOffset, endpointLength) + " " + summaryLength)));
+        new MembershipListener()
+        {
+            public void onHeartbeat(
+                final long node, final short roles, final int queueDepth, final long startedAt,
+                final java.util.Set<String> functions, final DirectBuffer endpoint, final int endpointOffset,
+                final int endpointLength, final DirectBuffer summary, final int summaryOffset, final int summaryLength)
+            {
+                calls.add("heartbeat " + node + " " + roles + " " + queueDepth + " " + startedAt + " " +
+                    functions + " " + text(endpoint, endpointOffset, endpointLength) + " " + summaryLength);
+            }
+
+            public void onInvocationCompleted(final long executor, final long invocationId)
+            {
+                calls.add("completed " + executor + " " + invocationId);
+            }
+        }));
 
     @Test
     void decodesCallsWithArgumentsPerSourceStage()
@@ -156,7 +170,7 @@ class ClientRequestAdapterTest
     }
 
     @Test
-    void decodesRegistrationsConnectAndHeartbeats()
+    void decodesRegistrationsConnectHeartbeatsAndCompletions()
     {
         final RegisterFunctionEncoder register = new RegisterFunctionEncoder().wrapAndApplyHeader(buffer, 16, header)
             .correlationId(1).sessionId(2).version(0).kind(FunctionKind.JAVA).name("resize").entryPoint("a.B");
@@ -174,12 +188,20 @@ class ClientRequestAdapterTest
         heartbeat.endpoint("h:0/5012").putCachedKeySummary(new byte[]{ 0, 0 }, 0, 2);
         adapter.onFrame(HeartbeatEncoder.TEMPLATE_ID, buffer, 0, MessageHeaderEncoder.ENCODED_LENGTH + heartbeat.encodedLength());
 
+        final InvocationsCompletedEncoder completed = new InvocationsCompletedEncoder().wrapAndApplyHeader(buffer, 0, header)
+            .executor(12);
+        completed.invocationsCount(2).next().invocationId(5L << 44 | 1).next().invocationId(5L << 44 | 9);
+        adapter.onFrame(InvocationsCompletedEncoder.TEMPLATE_ID, buffer, 0,
+            MessageHeaderEncoder.ENCODED_LENGTH + completed.encodedLength());
+
         adapter.onRejected(FrameRejection.TRAILING_BYTES, buffer, 0, 4);
 
         assertEquals(List.of(
             "register 1 2 JAVA resize 16+" + registerLength,
             "connect 3 40 0 h:1/2",
             "heartbeat 12 4 3 77 " + Set.of("f") + " h:0/5012 2",
+            "completed 12 " + (5L << 44 | 1),
+            "completed 12 " + (5L << 44 | 9),
             "rejected TRAILING_BYTES"), calls);
     }
 }

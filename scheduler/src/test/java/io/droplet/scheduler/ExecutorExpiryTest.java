@@ -12,8 +12,8 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
- * Re-runs when an executor expires. The scheduler never hears that an invocation completed (the sink
- * answers the caller directly), so "not completed" means: still in the log and before its deadline.
+ * Re-runs when an executor expires: of the logged invocations placed on it, those no executor reported
+ * answered ({@code InvocationsCompleted}) and whose deadline has not passed.
  */
 @Timeout(10)
 class ExecutorExpiryTest
@@ -67,6 +67,59 @@ class ExecutorExpiryTest
         assertTrue(rig.publisher.errors.stream().allMatch(e -> e.correlationId() == 1 || e.correlationId() == 4),
             "refused re-runs answer their callers: " + rig.publisher.errors);
         assertEquals(2, rig.publisher.errors.size());
+    }
+
+    @Test
+    void invocationsReportedAnsweredAreNotReRun()
+    {
+        final long[] target = { 10 };
+        final SchedulerRig rig = new SchedulerRig((function, executors) -> executors.isEmpty() ? 0 : target[0], false, SECOND, 16);
+        rig.heartbeat(10, "host-a", 0, "f");
+        rig.heartbeat(11, "host-b", 0, "f");
+        rig.register("f", FunctionKind.LOCAL);
+        final long deadline = SchedulerRig.EPOCH_START + 60 * SECOND;
+        for (int c = 1; c <= 3; c++)
+        {
+            rig.callFunction(c, "f", deadline, new byte[]{ (byte)c });
+        }
+        final long answered = rig.publisher.triggers.get(1).invocationId();
+        // Executor 10 answered the second call; a report of an id this scheduler never started changes nothing.
+        rig.membership.onInvocationCompleted(10, answered);
+        rig.membership.onInvocationCompleted(10, answered + 1000);
+        rig.membership.onInvocationCompleted(10, answered);
+        assertEquals(1, rig.counters.invocationsCompleted.get(), "one logged invocation forgotten, once");
+
+        final int before = rig.publisher.triggers.size();
+        target[0] = 11;
+        for (int i = 0; i < 20; i++)
+        {
+            rig.advance(SECOND / 10);
+            rig.heartbeat(11, "host-b", 0, "f");
+            rig.membership.doWork(rig.clock.nanoTime());
+        }
+        assertEquals(1, rig.counters.executorsExpired.get());
+        final List<RecordingPublisher.Trigger> reRuns = List.copyOf(
+            rig.publisher.triggers.subList(before, rig.publisher.triggers.size()));
+        assertEquals(List.of(1L, 3L), reRuns.stream().map(RecordingPublisher.Trigger::correlationId).toList(),
+            "only the calls no executor answered are re-run");
+
+        // Executor 11 answers the re-run of the first call: when it expires too, only the third is re-run again.
+        rig.membership.onInvocationCompleted(11, reRuns.get(0).invocationId());
+        rig.heartbeat(12, "host-c", 0, "f");
+        target[0] = 12;
+        final int beforeSecond = rig.publisher.triggers.size();
+        for (int i = 0; i < 20; i++)
+        {
+            rig.advance(SECOND / 10);
+            rig.heartbeat(12, "host-c", 0, "f");
+            rig.membership.doWork(rig.clock.nanoTime());
+        }
+        assertEquals(2, rig.counters.executorsExpired.get());
+        final List<RecordingPublisher.Trigger> second = rig.publisher.triggers.subList(beforeSecond, rig.publisher.triggers.size());
+        assertEquals(1, second.size(), "only the unanswered re-run runs again: " + second);
+        assertEquals(3, second.get(0).correlationId());
+        assertEquals(2, second.get(0).attempt());
+        assertEquals(3, rig.counters.reruns.get());
     }
 
     @Test

@@ -100,7 +100,9 @@ public enum CounterDescriptor
     /** Registry reads from the KVS after a miss in the scheduler's cache. */
     SCHEDULER_REGISTRY_LOOKUPS(7175, "registry lookups"),
     /** Shipped registrations sent again to an executor. */
-    SCHEDULER_REGISTRATION_REPLAYS(7176, "registrations replayed");
+    SCHEDULER_REGISTRATION_REPLAYS(7176, "registrations replayed"),
+    /** Logged invocations an executor reported answered, so no longer kept for a re-run. */
+    SCHEDULER_INVOCATIONS_COMPLETED(7177, "invocations reported completed");
 
     /** Smallest type id of a Droplet counter. */
     public static final int FIRST_TYPE_ID = 7100;
