@@ -88,13 +88,13 @@ public final class ExecutorAgent implements Agent, AutoCloseable
         this.resolver = null == cache ? null : new ReferenceResolver(cache, publisher, outputs, maxMessage);
         final StageNamespace namespace = new StageNamespace(namespaced, counters.keysRefused);
         this.mailbox = new FunctionMailbox(nodeId, publisher, counters, maxMessage, context.mailboxCapacity());
-        final StageInvocation invocation = new StageInvocation();
+        final StageInvocation invocation = new StageInvocation(epochClock);
         final StageState state = new StageState(cache, publisher, commit, namespace, counters, epochClock, maxMessage);
         invocation.state(state);
         invocation.mailbox(mailbox);
         final int payloadLimit = context.maxPayloadLength();
         final WorkerPool pool = new WorkerPool(context.workers(), context.queue(),
-            (owner) -> new PooledRun(owner, cache, namespaced, counters, nodeId, maxMessage, payloadLimit),
+            (owner) -> new PooledRun(owner, cache, namespaced, counters, nodeId, maxMessage, payloadLimit, epochClock),
             new WorkerThreads("droplet-executor-" + nodeId + "-worker-"));
         this.lane = new PooledLane(pool, namespace, state, commit, outputs, mailbox, counters, epochClock, nodeId, fragmentLimit);
         this.runner = new StageRunner(context.functions(), resolver, fanIns, commit, outputs, namespace, invocation, mailbox,

@@ -3,6 +3,7 @@ package io.droplet.executors;
 import io.droplet.api.DropletFunction;
 import io.droplet.api.StatefulFunction;
 import org.agrona.ExpandableArrayBuffer;
+import org.agrona.concurrent.EpochNanoClock;
 
 /**
  * One run of a function on the executor's worker pool, and everything it owns so that nothing of the
@@ -39,7 +40,7 @@ final class PooledRun
     final PooledMailbox mailbox;
     /** Where the function writes its result: grown as written, up to the payload limit. */
     final ExpandableArrayBuffer result = new ExpandableArrayBuffer(256);
-    private final StageInvocation invocation = new StageInvocation();
+    private final StageInvocation invocation;
     private final WorkerPool pool;
     private final int payloadLimit;
     private DropletFunction function;
@@ -71,11 +72,13 @@ final class PooledRun
      * @param address          of the executor's mailbox.
      * @param maxMessageLength of the transport.
      * @param payloadLimit     largest result.
+     * @param clock            epoch clock the function's deadline is read against.
      */
     PooledRun(
         final WorkerPool pool, final HostCache cache, final boolean namespaced, final ExecutorCounters counters, final long address,
-        final int maxMessageLength, final int payloadLimit)
+        final int maxMessageLength, final int payloadLimit, final EpochNanoClock clock)
     {
+        this.invocation = new StageInvocation(clock);
         this.pool = pool;
         this.payloadLimit = payloadLimit;
         this.namespace = new StageNamespace(namespaced, counters.keysRefused);
@@ -110,7 +113,7 @@ final class PooledRun
     {
         worker = Thread.currentThread();
         invocation.wrap(trigger.buffer, trigger.valueOffset, trigger.valueLength, result, payloadLimit,
-            trigger.invocationId, trigger.targetStage);
+            trigger.invocationId, trigger.targetStage, trigger.deadline, trigger.attempt);
         try
         {
             if (function instanceof StatefulFunction)

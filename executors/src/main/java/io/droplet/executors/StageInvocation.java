@@ -7,12 +7,14 @@ import io.droplet.codecs.value.ValueReader;
 import io.droplet.codecs.value.ValueWriter;
 import org.agrona.DirectBuffer;
 import org.agrona.MutableDirectBuffer;
+import org.agrona.concurrent.EpochNanoClock;
 
 /**
  * The executor's reused {@link Invocation}: arguments read from the trigger (or the fan-in buffer),
  * result written into the executor's result buffer.
  * <p>
- * <b>Note:</b> not thread-safe; one per executor agent for short functions, and one per {@link PooledRun}.
+ * <b>Note:</b> not thread-safe; one per executor agent for short functions, and one per {@link PooledRun},
+ * except {@link #cancel()} and {@link #isCancelled()}, which the agent and the running worker share.
  */
 final class StageInvocation implements Invocation
 {
@@ -21,8 +23,20 @@ final class StageInvocation implements Invocation
     private int argCount;
     private FunctionState state;
     private Mailbox mailbox;
+    private final EpochNanoClock clock;
     private long invocationId;
     private int stage;
+    private long deadlineNs;
+    private int attempt;
+    private volatile boolean cancelled;
+
+    /**
+     * @param clock deadlines are read against.
+     */
+    StageInvocation(final EpochNanoClock clock)
+    {
+        this.clock = clock;
+    }
 
     /**
      * Prepares a run.
@@ -34,17 +48,30 @@ final class StageInvocation implements Invocation
      * @param resultCapacity bytes available for the result.
      * @param invocationId   of the DAG invocation.
      * @param stage          being run.
+     * @param deadlineNs     of the invocation, epoch nanoseconds; 0 for none.
+     * @param attempt        of the invocation.
      */
     void wrap(
         final DirectBuffer argsBuffer, final int argsOffset, final int argsLength,
         final MutableDirectBuffer resultBuffer, final int resultCapacity,
-        final long invocationId, final int stage)
+        final long invocationId, final int stage, final long deadlineNs, final int attempt)
     {
         args.wrap(argsBuffer, argsOffset, argsLength);
         argCount = args.enterList();
         result.wrap(resultBuffer, 0, resultCapacity);
         this.invocationId = invocationId;
         this.stage = stage;
+        this.deadlineNs = deadlineNs;
+        this.attempt = attempt;
+        this.cancelled = false;
+    }
+
+    /**
+     * Cancels the run (the agent's thread): the function sees it at its next {@link #isCancelled()}.
+     */
+    void cancel()
+    {
+        cancelled = true;
     }
 
     public int argCount()
@@ -70,6 +97,21 @@ final class StageInvocation implements Invocation
     public int stage()
     {
         return stage;
+    }
+
+    public long deadlineNs()
+    {
+        return deadlineNs;
+    }
+
+    public boolean isCancelled()
+    {
+        return cancelled || (0 != deadlineNs && clock.nanoTime() - deadlineNs > 0);
+    }
+
+    public int attempt()
+    {
+        return attempt;
     }
 
     void state(final FunctionState state)

@@ -235,7 +235,7 @@ final class StageRunner
             return;
         }
         // A result may be as large as the payload limit: the messages that carry it keep room for the rest.
-        invocation.wrap(argsBuffer, argsOffset, argsLength, result, payloadLimit, invocationId, target);
+        invocation.wrap(argsBuffer, argsOffset, argsLength, result, payloadLimit, invocationId, target, deadline, attempt);
         if (null != mailbox)
         {
             mailbox.invocation(invocationId);

@@ -81,7 +81,7 @@ final class StageFixture
         outputs = new StageOutputs(sends, counters, completions);
         commit = new OutputCommit(outputs, counters);
         resolver = null == cache ? null : new ReferenceResolver(cache, sends, outputs, MAX_MESSAGE);
-        final StageInvocation invocation = new StageInvocation();
+        final StageInvocation invocation = new StageInvocation(clock);
         state = new StageState(cache, sends, commit, namespace, counters, clock, MAX_MESSAGE);
         invocation.state(state);
         mailbox = new FunctionMailbox(EXECUTOR, sends, counters, MAX_MESSAGE, 1024 * 1024);
@@ -94,7 +94,7 @@ final class StageFixture
         else
         {
             pool = new WorkerPool(0, poolSlots,
-                (owner) -> new PooledRun(owner, cache, false, counters, EXECUTOR, MAX_MESSAGE, MAX_MESSAGE / 2),
+                (owner) -> new PooledRun(owner, cache, false, counters, EXECUTOR, MAX_MESSAGE, MAX_MESSAGE / 2, clock),
                 Thread::new);
             lane = new PooledLane(pool, namespace, state, commit, outputs, mailbox, counters, clock, EXECUTOR, 64);
         }
