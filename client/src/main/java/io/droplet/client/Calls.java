@@ -113,6 +113,24 @@ final class Calls
     }
 
     /**
+     * Cancels a call in flight: the scheduler stops what its executors run of it and answers CANCELLED; the
+     * call's future ends with CANCELLED here at once.
+     *
+     * @param call a future this client returned for a call.
+     * @return true if the call was in flight and is cancelled; false if it had ended, or is not a call.
+     */
+    boolean cancel(final CompletableFuture<?> call)
+    {
+        if (!(call instanceof CallFuture) || call.isDone())
+        {
+            return false;
+        }
+        final CallFuture future = (CallFuture)call;
+        session.enqueue(new CancelRequest(future.correlationId, 0, session.deadlineNs(session.defaultTimeoutNs())));
+        return future.completeExceptionally(new DropletException(ErrorCode.CANCELLED, "cancelled by the caller"));
+    }
+
+    /**
      * @return the name in the client's namespace, UTF-8: encoded on the caller's thread, not the agent's.
      */
     private byte[] wireName(final String name)

@@ -460,6 +460,22 @@ public final class DropletClient implements AutoCloseable
     }
 
     /**
+     * Cancels a call or DAG invocation in flight (as {@code ray.cancel}): its future ends with a
+     * {@link DropletException} of code CANCELLED at once; the scheduler tells the executors its stages were
+     * placed on to stop them (a running function sees {@code Invocation.isCancelled()} and its thread is
+     * interrupted; what it returns is dropped) and never runs it again. A function that already ran to the
+     * end keeps what it wrote.
+     *
+     * @param call a future returned by {@link #callAsync} or {@link #callDagAsync}.
+     * @return true if the call was in flight and is now cancelled; false if it had ended already, or the future
+     * is not one of this client's calls.
+     */
+    public boolean cancel(final CompletableFuture<?> call)
+    {
+        return calls.cancel(call);
+    }
+
+    /**
      * Waits for a future this client returned until it is done or the timeout passes. Use it rather than
      * {@code future.get()} with an in-process node in the invoker profile: this thread does the node's work.
      *

@@ -20,8 +20,17 @@ final class OneShotCall extends PendingRequest
      */
     OneShotCall(final long correlationId, final long scheduler, final long deadlineNs, final CallMessage message)
     {
-        super(correlationId, scheduler, deadlineNs);
+        super(correlationId, scheduler, deadlineNs, new CallFuture(correlationId));
         this.message = message;
+    }
+
+    /**
+     * The scheduler acknowledges a Cancel of a call it no longer had in flight (answered meanwhile): the call
+     * is over if its caller cancelled it here.
+     */
+    boolean onAck()
+    {
+        return future.isDone();
     }
 
     int send(final RequestPublisher publisher)

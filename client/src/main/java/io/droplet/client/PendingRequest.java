@@ -23,7 +23,7 @@ abstract class PendingRequest
 {
     final long correlationId;
     final long deadlineNs;
-    final CompletableFuture<Object> future = new CompletableFuture<>();
+    final CompletableFuture<Object> future;
     /** Node the request goes to; 0 until routed for a storage request (its key's replica, chosen when sent). */
     long destination;
 
@@ -34,6 +34,18 @@ abstract class PendingRequest
      */
     PendingRequest(final long correlationId, final long destination, final long deadlineNs)
     {
+        this(correlationId, destination, deadlineNs, new CompletableFuture<>());
+    }
+
+    /**
+     * @param correlationId of the request.
+     * @param destination   node it goes to (a storage request: 0, chosen when sent).
+     * @param deadlineNs    on the client's nano clock: the answer must come before it.
+     * @param future        the request's outcome (a {@link CallFuture} for a call that may be cancelled).
+     */
+    PendingRequest(final long correlationId, final long destination, final long deadlineNs, final CompletableFuture<Object> future)
+    {
+        this.future = future;
         this.correlationId = correlationId;
         this.destination = destination;
         this.deadlineNs = deadlineNs;

@@ -1,6 +1,7 @@
 package io.droplet.executors;
 
 import io.droplet.codecs.FrameRejection;
+import io.droplet.codecs.sbe.CancelInvocationDecoder;
 import io.droplet.codecs.sbe.ConnectDecoder;
 import io.droplet.codecs.sbe.DeleteFunctionDecoder;
 import io.droplet.codecs.sbe.ErrorDecoder;
@@ -36,6 +37,7 @@ final class ExecutorAdapter implements FrameHandler
     private final KvsPutResponseDecoder putResponseDecoder = new KvsPutResponseDecoder();
     private final FunctionMessageDecoder functionMessageDecoder = new FunctionMessageDecoder();
     private final ConnectDecoder connectDecoder = new ConnectDecoder();
+    private final CancelInvocationDecoder cancelDecoder = new CancelInvocationDecoder();
     private final RegisterFunctionDecoder registerFunctionDecoder = new RegisterFunctionDecoder();
     private final DeleteFunctionDecoder deleteFunctionDecoder = new DeleteFunctionDecoder();
     private final StageSchedule schedule = new StageSchedule();
@@ -87,6 +89,11 @@ final class ExecutorAdapter implements FrameHandler
                     from, to, invocationId, buffer, decoder.limit() + FunctionMessageDecoder.payloadHeaderLength(), payloadLength);
                 break;
             }
+
+            case CancelInvocationDecoder.TEMPLATE_ID:
+                cancelDecoder.wrapAndApplyHeader(buffer, offset, headerDecoder);
+                listener.onCancelInvocation(cancelDecoder.invocationId(), cancelDecoder.correlationId());
+                break;
 
             case ConnectDecoder.TEMPLATE_ID:
             {

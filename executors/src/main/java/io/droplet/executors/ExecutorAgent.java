@@ -96,7 +96,8 @@ public final class ExecutorAgent implements Agent, AutoCloseable
         final WorkerPool pool = new WorkerPool(context.workers(), context.queue(),
             (owner) -> new PooledRun(owner, cache, namespaced, counters, nodeId, maxMessage, payloadLimit, epochClock),
             new WorkerThreads("droplet-executor-" + nodeId + "-worker-"));
-        this.lane = new PooledLane(pool, namespace, state, commit, outputs, mailbox, counters, epochClock, nodeId, fragmentLimit);
+        this.lane = new PooledLane(pool, namespace, state, commit, outputs, mailbox, counters, epochClock, nodeId, fragmentLimit,
+            context.cancelCheckPeriodNs());
         this.runner = new StageRunner(context.functions(), resolver, fanIns, commit, outputs, namespace, invocation, mailbox,
             lane, counters, epochClock, nodeId, maxMessage, payloadLimit);
         this.shippedFunctions = new ShippedFunctions(context.functions(), channels.transport().errorHandler(),
@@ -127,6 +128,7 @@ public final class ExecutorAgent implements Agent, AutoCloseable
         {
             work += deferredSends.retry(now);
         }
+        work += lane.expire(now);
         work += completions.poll(now);
         work += heartbeats.tick(now, epochClock.nanoTime(), fanIns.waiting());
         if (now - nextExpiryCheckNs >= 0)
@@ -332,6 +334,14 @@ public final class ExecutorAgent implements Agent, AutoCloseable
         public void onDeleteFunction(final String name)
         {
             shippedFunctions.delete(name);
+        }
+
+        /**
+         * {@inheritDoc}
+         */
+        public void onCancelInvocation(final long invocationId, final long correlationId)
+        {
+            lane.cancel(invocationId);
         }
     }
 }

@@ -25,6 +25,11 @@ public final class ExecutorContext
     /** Default completions linger: 1 ms. */
     public static final String COMPLETIONS_LINGER_DEFAULT = "1ms";
 
+    /** How often runs on the worker pool are checked against their invocation's deadline (and cancelled past it). */
+    public static final String CANCEL_CHECK_PERIOD_PROP_NAME = "droplet.executor.cancel.check.period";
+    /** Default cancel check period: 10 ms. */
+    public static final String CANCEL_CHECK_PERIOD_DEFAULT = "10ms";
+
     /** How long an output whose link is not ready is kept trying. */
     public static final String SEND_RETRY_WINDOW_PROP_NAME = "droplet.executor.send.retry.window";
     /** Default send retry window: 2 s. */
@@ -87,6 +92,8 @@ public final class ExecutorContext
     private final org.agrona.collections.Long2ObjectHashMap<Endpoint> schedulers = new org.agrona.collections.Long2ObjectHashMap<>();
     private long heartbeatPeriodNs = SystemUtil.parseDuration(HEARTBEAT_PERIOD_PROP_NAME,
         System.getProperty(HEARTBEAT_PERIOD_PROP_NAME, HEARTBEAT_PERIOD_DEFAULT));
+    private long cancelCheckPeriodNs = SystemUtil.parseDuration(CANCEL_CHECK_PERIOD_PROP_NAME,
+        System.getProperty(CANCEL_CHECK_PERIOD_PROP_NAME, CANCEL_CHECK_PERIOD_DEFAULT));
     private long completionsLingerNs = SystemUtil.parseDuration(COMPLETIONS_LINGER_PROP_NAME,
         System.getProperty(COMPLETIONS_LINGER_PROP_NAME, COMPLETIONS_LINGER_DEFAULT));
 
@@ -207,6 +214,24 @@ public final class ExecutorContext
     }
 
     /**
+     * @return how often runs on the worker pool are checked against their deadline, in nanoseconds.
+     */
+    public long cancelCheckPeriodNs()
+    {
+        return cancelCheckPeriodNs;
+    }
+
+    /**
+     * @param cancelCheckPeriodNs how often runs on the worker pool are checked against their deadline.
+     * @return this context.
+     */
+    public ExecutorContext cancelCheckPeriodNs(final long cancelCheckPeriodNs)
+    {
+        this.cancelCheckPeriodNs = cancelCheckPeriodNs;
+        return this;
+    }
+
+    /**
      * @return longest an answered invocation waits before the schedulers are told, in nanoseconds.
      */
     public long completionsLingerNs()
@@ -240,7 +265,7 @@ public final class ExecutorContext
         {
             throw new IllegalStateException("an executor needs channels and functions");
         }
-        if (heartbeatPeriodNs <= 0 || completionsLingerNs < 0 || sendRetryWindowNs <= 0 || deferredSendsCapacity <= 0 || processTimeoutNs <= 0 ||
+        if (heartbeatPeriodNs <= 0 || completionsLingerNs < 0 || cancelCheckPeriodNs <= 0 || sendRetryWindowNs <= 0 || deferredSendsCapacity <= 0 || processTimeoutNs <= 0 ||
             fragmentLimit <= 0 || mailboxCapacity <= 0 || workers <= 0 || queue < 0)
         {
             throw new IllegalStateException("executor periods, capacities and limits must be positive");

@@ -35,6 +35,8 @@ public final class ExecutorCounters implements AutoCloseable
     public final AtomicCounter runsRefused;
     /** Results of pooled runs dropped because they came back after their deadline. */
     public final AtomicCounter lateResultsDropped;
+    /** Pooled runs cancelled: past their invocation's deadline, or cancelled by their caller. */
+    public final AtomicCounter runsCancelled;
 
     /**
      * @param allocator of counters.
@@ -52,6 +54,7 @@ public final class ExecutorCounters implements AutoCloseable
         keysRefused = CounterDescriptor.EXECUTOR_KEYS_REFUSED.allocate(allocator, name);
         runsRefused = CounterDescriptor.EXECUTOR_RUNS_REFUSED.allocate(allocator, name);
         lateResultsDropped = CounterDescriptor.EXECUTOR_LATE_RESULTS_DROPPED.allocate(allocator, name);
+        runsCancelled = CounterDescriptor.EXECUTOR_RUNS_CANCELLED.allocate(allocator, name);
     }
 
     /**
@@ -60,6 +63,6 @@ public final class ExecutorCounters implements AutoCloseable
     public void close()
     {
         CloseHelper.closeAll(stagesRun, stagesFailed, undeliverable, fanInsWaiting, messagesSent, messagesReceived, messagesDropped,
-            keysRefused, runsRefused, lateResultsDropped);
+            keysRefused, runsRefused, lateResultsDropped, runsCancelled);
     }
 }

@@ -109,4 +109,12 @@ interface ExecutorListener
      * @param name of the function.
      */
     void onDeleteFunction(String name);
+
+    /**
+     * {@code CancelInvocation}: the invocation's caller cancelled it; stop its stages running here.
+     *
+     * @param invocationId  cancelled.
+     * @param correlationId of the call.
+     */
+    void onCancelInvocation(long invocationId, long correlationId);
 }

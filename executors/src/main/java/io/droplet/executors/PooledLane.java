@@ -16,7 +16,13 @@ import java.util.function.Consumer;
  * (to the child stages' executors, fan-ins included, or to the caller), or its failure to the caller.
  * A run whose invocation's deadline passed while it ran is dropped and counted
  * ({@link ExecutorCounters#lateResultsDropped}): its caller has had TIMEOUT. Its writes are still sent,
- * as a re-run's would be (lattice merges make them harmless). A stage that finds every worker busy and
+ * as a re-run's would be (lattice merges make them harmless).
+ * <p>
+ * Cancellation: every check period (while runs are in flight) the lane cancels the runs whose deadline has
+ * passed, and {@link #cancel} cancels an invocation's runs when its caller cancels it
+ * ({@link PooledRun#cancel}: the function sees {@code isCancelled()}, its worker is interrupted, a queued
+ * run never starts), counted in {@link ExecutorCounters#runsCancelled}. A cancelled run's worker is free
+ * again when its function returns; whatever it returns is dropped (its writes still go, as above). A stage that finds every worker busy and
  * the queue full is answered NO_RESOURCES at once and counted ({@link ExecutorCounters#runsRefused}).
  * <p>
  * The lane also answers the mailbox calls of running functions ({@link PooledMailbox}) with the
@@ -37,6 +43,8 @@ final class PooledLane implements AutoCloseable
     private final EpochNanoClock clock;
     private final long nodeId;
     private final int drainLimit;
+    private final long cancelCheckPeriodNs;
+    private long nextCancelCheckNs;
     private final Consumer<PooledRun> onCompleted = this::onCompleted;
     private final Consumer<PooledRun> onCall = this::onCall;
     private final Mailbox.MessageHandler taker = this::take;
@@ -54,12 +62,14 @@ final class PooledLane implements AutoCloseable
      * @param clock      epoch clock deadlines are read against.
      * @param nodeId     of the executor, for error texts.
      * @param drainLimit most runs handed back per duty cycle.
+     * @param cancelCheckPeriodNs how often runs in flight are checked against their deadlines.
      */
     PooledLane(
         final WorkerPool pool, final StageNamespace namespace, final StageState state, final OutputCommit commit,
         final StageOutputs outputs, final FunctionMailbox mailbox, final ExecutorCounters counters,
-        final EpochNanoClock clock, final long nodeId, final int drainLimit)
+        final EpochNanoClock clock, final long nodeId, final int drainLimit, final long cancelCheckPeriodNs)
     {
+        this.cancelCheckPeriodNs = cancelCheckPeriodNs;
         this.pool = pool;
         this.namespace = namespace;
         this.state = state;
@@ -117,6 +127,57 @@ final class PooledLane implements AutoCloseable
     }
 
     /**
+     * Cancels the runs whose invocation's deadline has passed, once per check period while runs are in flight.
+     *
+     * @param nowNs of the agent's nano clock (the period); deadlines are read against the epoch clock.
+     * @return runs cancelled.
+     */
+    int expire(final long nowNs)
+    {
+        if (0 == pool.busy() || nowNs - nextCancelCheckNs < 0)
+        {
+            return 0;
+        }
+        nextCancelCheckNs = nowNs + cancelCheckPeriodNs;
+        final long epochNowNs = clock.nanoTime();
+        int cancelled = 0;
+        for (int i = 0, created = pool.created(); i < created; i++)
+        {
+            final PooledRun run = pool.run(i);
+            final long deadline = run.trigger.deadline;
+            if (run.inFlight && !run.cancelled && 0 != deadline && epochNowNs - deadline > 0)
+            {
+                run.cancel();
+                counters.runsCancelled.incrementRelease();
+                cancelled++;
+            }
+        }
+        return cancelled;
+    }
+
+    /**
+     * Cancels the runs of an invocation its caller cancelled.
+     *
+     * @param invocationId cancelled.
+     * @return runs cancelled.
+     */
+    int cancel(final long invocationId)
+    {
+        int cancelled = 0;
+        for (int i = 0, created = pool.created(); i < created; i++)
+        {
+            final PooledRun run = pool.run(i);
+            if (run.inFlight && !run.cancelled && run.trigger.invocationId == invocationId)
+            {
+                run.cancel();
+                counters.runsCancelled.incrementRelease();
+                cancelled++;
+            }
+        }
+        return cancelled;
+    }
+
+    /**
      * @return stages on the pool: running, queued, or back and not yet handed on.
      */
     int busy()
@@ -140,6 +201,11 @@ final class PooledLane implements AutoCloseable
         namespace.enter(schedule.names(), schedule.functionOffset(stage), schedule.functionLength(stage));
         commit.beginStage();
         run.state.replay(state, counters);
+        if (run.cancelled && (trigger.deadline == 0 || nowNs - trigger.deadline <= 0))
+        {
+            // Cancelled by its caller, who has had CANCELLED from the scheduler.
+            return;
+        }
         if (trigger.deadline != 0 && nowNs - trigger.deadline > 0)
         {
             counters.lateResultsDropped.incrementRelease();

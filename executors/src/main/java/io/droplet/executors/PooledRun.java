@@ -20,7 +20,14 @@ import org.agrona.concurrent.EpochNanoClock;
  * <b>Note:</b> handed between threads, never shared: the agent owns it until it is submitted, one worker
  * while it runs, the agent again once handed back (each hand-over is through a concurrent queue, which
  * orders the writes before it against the reads after it). Only a mailbox call ({@link #call}) crosses
- * while the worker runs, and it waits for the agent's answer.
+ * while the worker runs, and it waits for the agent's answer; and a {@link #cancel} by the agent, which
+ * sets the invocation's cancelled flag and interrupts the worker.
+ * <p>
+ * Cancelling and the worker's interrupt status: the run's state moves QUEUED, then RUNNING (the worker
+ * starts the function) or CANCELLED (the agent cancelled it first: it never runs), then DONE (the function
+ * returned) or INTERRUPTING and INTERRUPTED (the agent cancelled it while it ran, and interrupted its
+ * worker). A worker whose run was cancelled while running waits, after the function returns, until the
+ * interrupt has been delivered and then clears it, so an interrupt never leaks into the next run.
  */
 final class PooledRun
 {
@@ -64,6 +71,18 @@ final class PooledRun
     private volatile boolean callDone;
     private volatile Thread worker;
 
+    private static final int QUEUED = 1;
+    private static final int RUNNING = 2;
+    private static final int DONE = 3;
+    private static final int CANCELLED = 4;
+    private static final int INTERRUPTING = 5;
+    private static final int INTERRUPTED = 6;
+    private final java.util.concurrent.atomic.AtomicInteger runState = new java.util.concurrent.atomic.AtomicInteger();
+    /** Agent's: the run is between submit and release. */
+    boolean inFlight;
+    /** Agent's: the run was cancelled; its outcome is dropped when it comes back. */
+    boolean cancelled;
+
     /**
      * @param pool             the run belongs to.
      * @param cache            the host cache, or null if the executor has none.
@@ -104,6 +123,45 @@ final class PooledRun
         state.reset();
         resultLength = 0;
         failure = null;
+        cancelled = false;
+        runState.set(QUEUED);
+    }
+
+    /**
+     * Cancels the run (agent's thread): the function sees {@code isCancelled()}, its worker is interrupted if
+     * it runs, and a run not started yet is never started. Idempotent.
+     */
+    void cancel()
+    {
+        cancelled = true;
+        while (true)
+        {
+            final int state = runState.get();
+            if (state == QUEUED)
+            {
+                if (runState.compareAndSet(QUEUED, CANCELLED))
+                {
+                    return;
+                }
+            }
+            else if (state == RUNNING)
+            {
+                if (runState.compareAndSet(RUNNING, INTERRUPTING))
+                {
+                    // The worker cannot leave the run before INTERRUPTED, so it is the thread running the function;
+                    // it wrapped the invocation before it started, so the flag set now is the one the function reads.
+                    invocation.cancel();
+                    worker.interrupt();
+                    runState.set(INTERRUPTED);
+                    return;
+                }
+            }
+            else
+            {
+                invocation.cancel();
+                return;
+            }
+        }
     }
 
     /**
@@ -114,6 +172,12 @@ final class PooledRun
         worker = Thread.currentThread();
         invocation.wrap(trigger.buffer, trigger.valueOffset, trigger.valueLength, result, payloadLimit,
             trigger.invocationId, trigger.targetStage, trigger.deadline, trigger.attempt);
+        if (!runState.compareAndSet(QUEUED, RUNNING))
+        {
+            // Cancelled before it started: it comes back unrun, and the agent drops it.
+            worker = null;
+            return;
+        }
         try
         {
             if (function instanceof StatefulFunction)
@@ -143,6 +207,15 @@ final class PooledRun
         finally
         {
             function = null;
+            if (!runState.compareAndSet(RUNNING, DONE))
+            {
+                // Cancelled while running: wait for the agent's interrupt to land, then clear it for the next run.
+                while (runState.get() != INTERRUPTED)
+                {
+                    Thread.yield();
+                }
+                Thread.interrupted();
+            }
             worker = null;
         }
     }

@@ -38,6 +38,7 @@ final class WorkerPool implements AutoCloseable
     private final int capacity;
     private final RunFactory factory;
     private final ArrayDeque<PooledRun> free;
+    private final PooledRun[] runs;
     private final ArrayBlockingQueue<PooledRun> work;
     private final ManyToOneConcurrentArrayQueue<PooledRun> completed;
     private final ManyToOneConcurrentArrayQueue<PooledRun> calls;
@@ -57,6 +58,7 @@ final class WorkerPool implements AutoCloseable
         this.capacity = Math.max(1, workers + queue);
         this.factory = factory;
         this.free = new ArrayDeque<>(capacity);
+        this.runs = new PooledRun[capacity];
         this.work = new ArrayBlockingQueue<>(capacity);
         this.completed = new ManyToOneConcurrentArrayQueue<>(capacity);
         this.calls = new ManyToOneConcurrentArrayQueue<>(capacity);
@@ -78,7 +80,7 @@ final class WorkerPool implements AutoCloseable
         if (null == run && created < capacity)
         {
             run = factory.newRun(this);
-            created++;
+            runs[created++] = run;
         }
         if (null != run)
         {
@@ -92,6 +94,7 @@ final class WorkerPool implements AutoCloseable
      */
     void submit(final PooledRun run)
     {
+        run.inFlight = true;
         if (!work.offer(run))
         {
             throw new IllegalStateException("a claimed run always fits the work queue");
@@ -141,6 +144,23 @@ final class WorkerPool implements AutoCloseable
     int busy()
     {
         return busy;
+    }
+
+    /**
+     * @return runs made so far, in flight or free; {@link #run} gives each.
+     */
+    int created()
+    {
+        return created;
+    }
+
+    /**
+     * @param index below {@link #created()}.
+     * @return the run: look at {@link PooledRun#inFlight} for whether it is the agent's to look into.
+     */
+    PooledRun run(final int index)
+    {
+        return runs[index];
     }
 
     /**
@@ -202,6 +222,7 @@ final class WorkerPool implements AutoCloseable
 
     private void release(final PooledRun run)
     {
+        run.inFlight = false;
         busy--;
         free.addFirst(run);
     }

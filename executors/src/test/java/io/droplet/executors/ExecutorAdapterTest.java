@@ -1,5 +1,6 @@
 package io.droplet.executors;
 
+import io.droplet.codecs.sbe.CancelInvocationEncoder;
 import io.droplet.codecs.sbe.ErrorCode;
 import io.droplet.codecs.sbe.FunctionKind;
 import io.droplet.codecs.sbe.KvsPutResponseEncoder;
@@ -32,6 +33,11 @@ class ExecutorAdapterTest
 
     private final ExecutorListener listener = new ExecutorListener()
     {
+        public void onCancelInvocation(final long invocationId, final long correlationId)
+        {
+            calls.add("cancel " + invocationId + " " + correlationId);
+        }
+
         public void onTrigger(
             final long invocationId, final long correlationId, final long replyTo, final long deadline, final int targetStage,
             final int fromStage, final int attempt, final StageSchedule schedule, final DirectBuffer buffer,
@@ -126,6 +132,16 @@ class ExecutorAdapterTest
         adapter.onFrame(TriggerEncoder.TEMPLATE_ID, frame, 0, length);
 
         assertEquals(List.of("malformed 1000 4 " + ExecutorAdapter.EDGE_OUT_OF_RANGE), calls);
+    }
+
+    @Test
+    void aCancelOfAnInvocationReachesTheListener()
+    {
+        new CancelInvocationEncoder().wrapAndApplyHeader(frame, 0, headerEncoder).invocationId(5L << 44 | 3).correlationId(9);
+        adapter.onFrame(
+            CancelInvocationEncoder.TEMPLATE_ID, frame, 0, MessageHeaderEncoder.ENCODED_LENGTH + CancelInvocationEncoder.BLOCK_LENGTH);
+
+        assertEquals(List.of("cancel " + (5L << 44 | 3) + " 9"), calls);
     }
 
     @Test

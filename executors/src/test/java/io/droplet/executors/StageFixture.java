@@ -74,6 +74,18 @@ final class StageFixture
      */
     StageFixture(final HostCache cache, final RecordingSends sends, final int poolSlots)
     {
+        this(cache, sends, poolSlots, 0);
+    }
+
+    /**
+     * @param cache     the host cache, or null for an executor without one.
+     * @param sends     in place of the publisher.
+     * @param poolSlots runs the worker pool holds beyond its workers (with no workers: all of them), or -1 for no
+     *                  pool, every function inline.
+     * @param workers   worker threads of the pool; 0 for none ({@link WorkerPool#runQueued} runs queued runs).
+     */
+    StageFixture(final HostCache cache, final RecordingSends sends, final int poolSlots, final int workers)
+    {
         this.sends = sends;
         heartbeats = new Heartbeats(sends, new LocalFunctions(), 100, 0);
         heartbeats.addScheduler(SCHEDULER);
@@ -93,10 +105,10 @@ final class StageFixture
         }
         else
         {
-            pool = new WorkerPool(0, poolSlots,
+            pool = new WorkerPool(workers, poolSlots,
                 (owner) -> new PooledRun(owner, cache, false, counters, EXECUTOR, MAX_MESSAGE, MAX_MESSAGE / 2, clock),
                 Thread::new);
-            lane = new PooledLane(pool, namespace, state, commit, outputs, mailbox, counters, clock, EXECUTOR, 64);
+            lane = new PooledLane(pool, namespace, state, commit, outputs, mailbox, counters, clock, EXECUTOR, 64, 1_000_000);
         }
         runner = new StageRunner(functions, resolver, fanIns, commit, outputs, namespace, invocation, mailbox, lane, counters,
             clock, EXECUTOR, MAX_MESSAGE, MAX_MESSAGE / 2);

@@ -90,9 +90,17 @@ final class Calls implements PendingLookup.Owner
 
     void onCancel(final long correlationId, final long caller)
     {
-        if (!periodicCalls.cancel(correlationId, caller))
+        // A periodic call's runs carry its correlation id too: a Cancel of it stops the call, not one run.
+        final int inFlight = periodicCalls.has(correlationId) ? InvocationLauncher.NOT_FOUND : launcher.cancel(correlationId, caller);
+        if (inFlight == InvocationLauncher.CANCELLED)
         {
-            replies.error(caller, correlationId, ErrorCode.INVALID_ARGUMENT, "periodic call " + correlationId + " is not yours");
+            // The call ends here for its caller; what its executors were running is stopped and dropped.
+            replies.error(caller, correlationId, ErrorCode.CANCELLED, "cancelled by its caller");
+            return;
+        }
+        if (inFlight == InvocationLauncher.NOT_YOURS || !periodicCalls.cancel(correlationId, caller))
+        {
+            replies.error(caller, correlationId, ErrorCode.INVALID_ARGUMENT, "call " + correlationId + " is not yours");
             return;
         }
         // Idempotent: a call that ended (its last given time passed) or was cancelled before is acknowledged too.

@@ -51,6 +51,16 @@ public interface ExecutorMessages
     int deleteFunction(long executor, long sessionId, String function);
 
     /**
+     * {@code CancelInvocation}: the caller cancelled an invocation; the executor stops its stages there.
+     *
+     * @param executor      a stage of the invocation was placed on.
+     * @param invocationId  cancelled.
+     * @param correlationId of the call.
+     * @return a send status.
+     */
+    int cancelInvocation(long executor, long invocationId, long correlationId);
+
+    /**
      * {@code Connect}: tells a node of another node's endpoint.
      *
      * @param destination node told.

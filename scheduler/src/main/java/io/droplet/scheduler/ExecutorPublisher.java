@@ -1,6 +1,7 @@
 package io.droplet.scheduler;
 
 import io.droplet.codecs.sbe.ConnectEncoder;
+import io.droplet.codecs.sbe.CancelInvocationEncoder;
 import io.droplet.codecs.sbe.DeleteFunctionEncoder;
 import io.droplet.codecs.sbe.MessageHeaderEncoder;
 import io.droplet.codecs.sbe.TriggerEncoder;
@@ -33,6 +34,7 @@ public final class ExecutorPublisher implements ExecutorMessages
     private final TriggerEncoder triggerEncoder = new TriggerEncoder();
     private final ConnectEncoder connectEncoder = new ConnectEncoder();
     private final DeleteFunctionEncoder deleteFunctionEncoder = new DeleteFunctionEncoder();
+    private final CancelInvocationEncoder cancelInvocationEncoder = new CancelInvocationEncoder();
     private final UnsafeBuffer frameView = new UnsafeBuffer(0, 0);
     private final DeferredSends sends;
     private final NanoClock clock;
@@ -130,6 +132,23 @@ public final class ExecutorPublisher implements ExecutorMessages
             .sessionId(sessionId)
             .putName(name, 0, name.length);
         return commit(deleteFunctionEncoder.encodedLength(), length);
+    }
+
+    /**
+     * {@inheritDoc}
+     */
+    public int cancelInvocation(final long executor, final long invocationId, final long correlationId)
+    {
+        final int length = MessageHeaderEncoder.ENCODED_LENGTH + CancelInvocationEncoder.BLOCK_LENGTH;
+        final int status = sends.claim(executor, length, clock.nanoTime());
+        if (status != SendStatus.OK)
+        {
+            return status;
+        }
+        cancelInvocationEncoder.wrapAndApplyHeader(sends.buffer(), sends.offset(), headerEncoder)
+            .invocationId(invocationId)
+            .correlationId(correlationId);
+        return commit(cancelInvocationEncoder.encodedLength(), length);
     }
 
     /**

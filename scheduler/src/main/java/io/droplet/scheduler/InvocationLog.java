@@ -162,6 +162,38 @@ final class InvocationLog
     }
 
     /**
+     * Finds a caller's logged invocation by its call's correlation id: a scan of the ring, for the rare cancel.
+     *
+     * @param correlationId of the call.
+     * @param caller        who made it.
+     * @return the slot, or -1 if no invocation of that call is logged (answered, past its deadline, never logged)
+     * or -2 if it is another caller's.
+     */
+    int find(final long correlationId, final long caller)
+    {
+        for (int slot = 0; slot < capacity; slot++)
+        {
+            if (null != dags[slot] && correlationIds[slot] == correlationId)
+            {
+                if (callers[slot] == caller)
+                {
+                    return slot;
+                }
+                return -2;
+            }
+        }
+        return -1;
+    }
+
+    /**
+     * @return the executor a stage of the invocation in {@code slot} was placed on.
+     */
+    long placed(final int slot, final int stage)
+    {
+        return placed[slot * MAX_STAGES + stage];
+    }
+
+    /**
      * Notes a re-run of a logged invocation: its new attempt and placement, its arguments kept where they are.
      *
      * @param slot     of the invocation.

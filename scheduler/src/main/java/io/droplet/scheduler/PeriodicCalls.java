@@ -151,6 +151,15 @@ final class PeriodicCalls implements DeadlineTimerWheel.TimerHandler
     }
 
     /**
+     * @param correlationId of a call.
+     * @return true if it is a periodic call still running.
+     */
+    boolean has(final long correlationId)
+    {
+        return byCorrelation.containsKey(correlationId);
+    }
+
+    /**
      * @return periodic calls running.
      */
     int size()

@@ -31,6 +31,8 @@ public final class SchedulerCounters implements AutoCloseable
     public final AtomicCounter registrationReplays;
     /** Logged invocations an executor reported answered, so no longer kept for a re-run. */
     public final AtomicCounter invocationsCompleted;
+    /** Calls in flight cancelled by their callers. */
+    public final AtomicCounter invocationsCancelled;
 
     /**
      * @param allocator of counters.
@@ -46,6 +48,7 @@ public final class SchedulerCounters implements AutoCloseable
         registryLookups = CounterDescriptor.SCHEDULER_REGISTRY_LOOKUPS.allocate(allocator, name);
         registrationReplays = CounterDescriptor.SCHEDULER_REGISTRATION_REPLAYS.allocate(allocator, name);
         invocationsCompleted = CounterDescriptor.SCHEDULER_INVOCATIONS_COMPLETED.allocate(allocator, name);
+        invocationsCancelled = CounterDescriptor.SCHEDULER_INVOCATIONS_CANCELLED.allocate(allocator, name);
     }
 
     /**
@@ -54,6 +57,6 @@ public final class SchedulerCounters implements AutoCloseable
     public void close()
     {
         CloseHelper.closeAll(invocationsStarted, callsRefused, liveExecutors, executorsExpired, reruns, registryLookups, registrationReplays,
-            invocationsCompleted);
+            invocationsCompleted, invocationsCancelled);
     }
 }

@@ -38,6 +38,7 @@ final class RecordingPublisher implements ClientReplies, ExecutorMessages
     final List<long[]> broadcastsStarted = new ArrayList<>();
     final List<long[]> registrations = new ArrayList<>();
     final List<String> deletes = new ArrayList<>();
+    final List<String> cancels = new ArrayList<>();
     final List<Introduction> introductions = new ArrayList<>();
     final List<long[]> connected = new ArrayList<>();
     final List<List<String>> functionLists = new ArrayList<>();
@@ -50,6 +51,7 @@ final class RecordingPublisher implements ClientReplies, ExecutorMessages
         broadcastsStarted.clear();
         registrations.clear();
         deletes.clear();
+        cancels.clear();
         introductions.clear();
         connected.clear();
         functionLists.clear();
@@ -85,6 +87,12 @@ final class RecordingPublisher implements ClientReplies, ExecutorMessages
     public int deleteFunction(final long executor, final long sessionId, final String function)
     {
         deletes.add(executor + ":" + function);
+        return SendStatus.OK;
+    }
+
+    public int cancelInvocation(final long executor, final long invocationId, final long correlationId)
+    {
+        cancels.add(executor + ":" + invocationId + ":" + correlationId);
         return SendStatus.OK;
     }
 

@@ -10,7 +10,7 @@ import org.agrona.concurrent.status.AtomicCounter;
  * <pre>
  *   7100..7119  transport, per node             7140..7159  storage node
  *   7120        transport, rejected by reason   7160..7169  executor
- *                                               7170..7199  scheduler
+ *   7121..7139  executor, continued             7170..7199  scheduler
  * </pre>
  * A label reads {@code "droplet <node name>: <what>"}, e.g. {@code "droplet scheduler-1: live executors"}.
  * <p>
@@ -86,6 +86,8 @@ public enum CounterDescriptor
     EXECUTOR_RUNS_REFUSED(7168, "executor runs refused (pool full)"),
     /** Results of pooled runs that came back after their deadline, dropped. */
     EXECUTOR_LATE_RESULTS_DROPPED(7169, "executor late results dropped"),
+    /** Pooled runs cancelled: past their invocation's deadline, or cancelled by their caller. */
+    EXECUTOR_RUNS_CANCELLED(7121, "executor runs cancelled"),
 
     /** Invocations started (calls and DAG calls). */
     SCHEDULER_INVOCATIONS_STARTED(7170, "invocations started"),
@@ -102,7 +104,9 @@ public enum CounterDescriptor
     /** Shipped registrations sent again to an executor. */
     SCHEDULER_REGISTRATION_REPLAYS(7176, "registrations replayed"),
     /** Logged invocations an executor reported answered, so no longer kept for a re-run. */
-    SCHEDULER_INVOCATIONS_COMPLETED(7177, "invocations reported completed");
+    SCHEDULER_INVOCATIONS_COMPLETED(7177, "invocations reported completed"),
+    /** Calls in flight cancelled by their callers. */
+    SCHEDULER_INVOCATIONS_CANCELLED(7178, "invocations cancelled");
 
     /** Smallest type id of a Droplet counter. */
     public static final int FIRST_TYPE_ID = 7100;
