@@ -3,7 +3,7 @@ package io.droplet.api;
 /**
  * A user function: reads {@link Invocation#args()} and writes exactly one value to
  * {@link Invocation#result()}. An exception thrown here reaches the caller as EXECUTION_ERROR with the
- * exception's text; the executor keeps running.
+ * exception's text, after the retries its {@link #retryPolicy()} allows; the executor keeps running.
  * <pre>
  *   DropletFunction increment = inv -> inv.result().writeLong(inv.args().readLong() + 1);
  * </pre>
@@ -23,4 +23,12 @@ public interface DropletFunction
      * @throws Exception reported to the caller as EXECUTION_ERROR.
      */
     void apply(Invocation invocation) throws Exception;
+
+    /**
+     * @return how often the function is run again when it fails inside; {@link RetryPolicy#NONE} by default.
+     */
+    default RetryPolicy retryPolicy()
+    {
+        return RetryPolicy.NONE;
+    }
 }

@@ -37,6 +37,8 @@ public final class ExecutorCounters implements AutoCloseable
     public final AtomicCounter lateResultsDropped;
     /** Pooled runs cancelled: past their invocation's deadline, or cancelled by their caller. */
     public final AtomicCounter runsCancelled;
+    /** Functions run again after failing inside, as their retry policy allows. */
+    public final AtomicCounter retries;
 
     /**
      * @param allocator of counters.
@@ -55,6 +57,7 @@ public final class ExecutorCounters implements AutoCloseable
         runsRefused = CounterDescriptor.EXECUTOR_RUNS_REFUSED.allocate(allocator, name);
         lateResultsDropped = CounterDescriptor.EXECUTOR_LATE_RESULTS_DROPPED.allocate(allocator, name);
         runsCancelled = CounterDescriptor.EXECUTOR_RUNS_CANCELLED.allocate(allocator, name);
+        retries = CounterDescriptor.EXECUTOR_RETRIES.allocate(allocator, name);
     }
 
     /**
@@ -63,6 +66,6 @@ public final class ExecutorCounters implements AutoCloseable
     public void close()
     {
         CloseHelper.closeAll(stagesRun, stagesFailed, undeliverable, fanInsWaiting, messagesSent, messagesReceived, messagesDropped,
-            keysRefused, runsRefused, lateResultsDropped, runsCancelled);
+            keysRefused, runsRefused, lateResultsDropped, runsCancelled, retries);
     }
 }

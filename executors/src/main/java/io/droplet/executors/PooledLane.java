@@ -201,6 +201,10 @@ final class PooledLane implements AutoCloseable
         namespace.enter(schedule.names(), schedule.functionOffset(stage), schedule.functionLength(stage));
         commit.beginStage();
         run.state.replay(state, counters);
+        if (run.retries > 0)
+        {
+            counters.retries.getAndAddRelease(run.retries);
+        }
         if (run.cancelled && (trigger.deadline == 0 || nowNs - trigger.deadline <= 0))
         {
             // Cancelled by its caller, who has had CANCELLED from the scheduler.

@@ -1,6 +1,7 @@
 package io.droplet.executors;
 
 import io.droplet.api.DropletFunction;
+import io.droplet.api.RetryPolicy;
 import io.droplet.api.StatefulFunction;
 import org.agrona.ExpandableArrayBuffer;
 import org.agrona.concurrent.EpochNanoClock;
@@ -55,6 +56,8 @@ final class PooledRun
     int resultLength;
     /** The function's exception as text, or null if it returned. */
     String failure;
+    /** Retries the run took (its policy's); the agent counts them when it is handed back. */
+    int retries;
 
     // A mailbox call in flight: written by the worker before it offers the run to the agent, answered by the
     // agent before it sets callDone (volatile), read by the worker after it sees callDone.
@@ -123,6 +126,7 @@ final class PooledRun
         state.reset();
         resultLength = 0;
         failure = null;
+        retries = 0;
         cancelled = false;
         runState.set(QUEUED);
     }
@@ -180,18 +184,7 @@ final class PooledRun
         }
         try
         {
-            if (function instanceof StatefulFunction)
-            {
-                // A stateful instance is called one at a time, as its interface promises, however many workers.
-                synchronized (function)
-                {
-                    function.apply(invocation);
-                }
-            }
-            else
-            {
-                function.apply(invocation);
-            }
+            runWithRetries();
             resultLength = invocation.result().encodedLength();
             if (resultLength == 0)
             {
@@ -218,6 +211,63 @@ final class PooledRun
             }
             worker = null;
         }
+    }
+
+    /**
+     * Runs the function, and again after each failure its retry policy retries, waiting its backoff (never past
+     * the deadline; a cancel or an interrupt ends the waiting and the retrying).
+     */
+    private void runWithRetries() throws Exception
+    {
+        for (int retry = 0; true; retry++)
+        {
+            try
+            {
+                applyOnce();
+                return;
+            }
+            catch (final Exception ex)
+            {
+                final RetryPolicy policy = function.retryPolicy();
+                if (retry + 1 >= policy.maxAttempts() || !policy.retries(RetryPolicy.codeOf(ex)) || !backOff(policy.backoffNs(retry + 1)))
+                {
+                    throw ex;
+                }
+                retries++;
+                invocation.retry(trigger.attempt + retry + 1);
+            }
+        }
+    }
+
+    private void applyOnce() throws Exception
+    {
+        if (function instanceof StatefulFunction)
+        {
+            // A stateful instance is called one at a time, as its interface promises, however many workers.
+            synchronized (function)
+            {
+                function.apply(invocation);
+            }
+        }
+        else
+        {
+            function.apply(invocation);
+        }
+    }
+
+    /**
+     * @return true once the backoff has passed; false if the run was cancelled (or interrupted) meanwhile.
+     */
+    private boolean backOff(final long backoffNs)
+    {
+        final long until = System.nanoTime() + backoffNs;
+        long left = backoffNs;
+        while (left > 0 && !invocation.isCancelled() && !Thread.currentThread().isInterrupted())
+        {
+            java.util.concurrent.locks.LockSupport.parkNanos(this, left);
+            left = until - System.nanoTime();
+        }
+        return !invocation.isCancelled() && !Thread.currentThread().isInterrupted();
     }
 
     /**

@@ -29,6 +29,11 @@ final class StageInvocation implements Invocation
     private long deadlineNs;
     private int attempt;
     private volatile boolean cancelled;
+    private DirectBuffer argsBuffer;
+    private int argsOffset;
+    private int argsLength;
+    private MutableDirectBuffer resultBuffer;
+    private int resultCapacity;
 
     /**
      * @param clock deadlines are read against.
@@ -56,6 +61,11 @@ final class StageInvocation implements Invocation
         final MutableDirectBuffer resultBuffer, final int resultCapacity,
         final long invocationId, final int stage, final long deadlineNs, final int attempt)
     {
+        this.argsBuffer = argsBuffer;
+        this.argsOffset = argsOffset;
+        this.argsLength = argsLength;
+        this.resultBuffer = resultBuffer;
+        this.resultCapacity = resultCapacity;
         args.wrap(argsBuffer, argsOffset, argsLength);
         argCount = args.enterList();
         result.wrap(resultBuffer, 0, resultCapacity);
@@ -64,6 +74,20 @@ final class StageInvocation implements Invocation
         this.deadlineNs = deadlineNs;
         this.attempt = attempt;
         this.cancelled = false;
+    }
+
+    /**
+     * Prepares a retry of the same run: the arguments read from the start again, an empty result, the next
+     * attempt; a cancel stays.
+     *
+     * @param attempt of the retry.
+     */
+    void retry(final int attempt)
+    {
+        args.wrap(argsBuffer, argsOffset, argsLength);
+        argCount = args.enterList();
+        result.wrap(resultBuffer, 0, resultCapacity);
+        this.attempt = attempt;
     }
 
     /**

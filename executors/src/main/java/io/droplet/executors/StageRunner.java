@@ -1,6 +1,7 @@
 package io.droplet.executors;
 
 import io.droplet.api.DropletFunction;
+import io.droplet.api.RetryPolicy;
 import io.droplet.api.ShortFunction;
 import io.droplet.codecs.sbe.ErrorCode;
 import io.droplet.codecs.value.ValueRejection;
@@ -241,16 +242,28 @@ final class StageRunner
             mailbox.invocation(invocationId);
         }
         commit.beginStage();
-        try
+        for (int retry = 0; true; retry++)
         {
-            function.apply(invocation);
-        }
-        catch (final Throwable ex)
-        {
-            final String text = String.valueOf(ex);
-            outputs.fail(invocationId, replyTo, correlationId, ErrorCode.EXECUTION_ERROR,
-                text.length() > MAX_DETAIL ? text.substring(0, MAX_DETAIL) : text);
-            return;
+            try
+            {
+                function.apply(invocation);
+                break;
+            }
+            catch (final Throwable ex)
+            {
+                // A short function retries at once, without backoff: the agent never waits.
+                final RetryPolicy policy = function.retryPolicy();
+                if (retry + 1 < policy.maxAttempts() && policy.retries(RetryPolicy.codeOf(ex)))
+                {
+                    counters.retries.incrementRelease();
+                    invocation.retry(attempt + retry + 1);
+                    continue;
+                }
+                final String text = String.valueOf(ex);
+                outputs.fail(invocationId, replyTo, correlationId, ErrorCode.EXECUTION_ERROR,
+                    text.length() > MAX_DETAIL ? text.substring(0, MAX_DETAIL) : text);
+                return;
+            }
         }
         int resultLength = invocation.result().encodedLength();
         if (resultLength < 0)

@@ -88,6 +88,8 @@ public enum CounterDescriptor
     EXECUTOR_LATE_RESULTS_DROPPED(7169, "executor late results dropped"),
     /** Pooled runs cancelled: past their invocation's deadline, or cancelled by their caller. */
     EXECUTOR_RUNS_CANCELLED(7121, "executor runs cancelled"),
+    /** Functions run again after failing inside, as their retry policy allows. */
+    EXECUTOR_RETRIES(7122, "executor retries"),
 
     /** Invocations started (calls and DAG calls). */
     SCHEDULER_INVOCATIONS_STARTED(7170, "invocations started"),
