@@ -69,4 +69,10 @@ public interface Invocation
      * @return this executor's mailbox: send messages to other running functions, take those sent here.
      */
     Mailbox mailbox();
+
+    /**
+     * @return calls to other functions and DAGs from this function (see {@link FunctionCalls}: a short function
+     * that asks for them is moved to the worker pool).
+     */
+    FunctionCalls calls();
 }

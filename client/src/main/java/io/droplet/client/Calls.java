@@ -26,6 +26,8 @@ final class Calls
 {
     private static final long[] NO_TIMES = new long[0];
     private static final int ALL_SOURCES = StageSelector.ALL_SOURCES.value();
+    /** Most calls of one {@link #map} in flight at once. */
+    static final int MAP_WINDOW = 1024;
 
     private final ClientSession session;
     private final Registrations registrations;
@@ -110,6 +112,29 @@ final class Calls
         final FunctionCallMessage message = new FunctionCallMessage(wireName(function),
             session.encodeArgs(Arrays.asList(args)), CallMode.PERIOD, 0, 0, at);
         return startPeriodic(message, onOutcome, at.length);
+    }
+
+    /**
+     * Calls a function once per input, {@link #MAP_WINDOW} at most in flight, results in input order.
+     */
+    List<Object> map(final String function, final List<?> inputs)
+    {
+        final Object[] results = new Object[inputs.size()];
+        final java.util.ArrayDeque<CompletableFuture<Object>> window = new java.util.ArrayDeque<>(MAP_WINDOW);
+        int joined = 0;
+        for (int i = 0; i < inputs.size(); i++)
+        {
+            if (window.size() == MAP_WINDOW)
+            {
+                results[joined++] = session.join(window.pollFirst());
+            }
+            window.addLast(callFunction(function, new Object[]{ inputs.get(i) }, CallMode.FG, session.defaultTimeoutNs()));
+        }
+        while (!window.isEmpty())
+        {
+            results[joined++] = session.join(window.pollFirst());
+        }
+        return Arrays.asList(results);
     }
 
     /**

@@ -100,26 +100,19 @@ public final class DropletClient implements AutoCloseable
         session.enqueue(session.introduction(0, false));
     }
 
-    /**
-     * @param node a storage node.
-     * @return true while this client passes it over (it left a request unanswered within a request timeout).
-     */
+    /** @return true while this client passes storage {@code node} over (it left a request unanswered in time). */
     public boolean isSuspected(final long node)
     {
         return kvs.isSuspected(node);
     }
 
-    /**
-     * @return false while a remote client's media driver is lost (calls fail with NOT_CONNECTED).
-     */
+    /** @return false while a remote client's media driver is lost (calls fail with NOT_CONNECTED). */
     public boolean isLinked()
     {
         return session.isLinked();
     }
 
-    /**
-     * Introduces this client to the scheduler (its endpoint, so answers can reach it).
-     */
+    /** Introduces this client to the scheduler (its endpoint, so answers can reach it). */
     public void connect()
     {
         session.join(session.enqueue(session.introduction(0, true)));
@@ -209,9 +202,7 @@ public final class DropletClient implements AutoCloseable
         registrations.deleteFunction(name);
     }
 
-    /**
-     * @return the names of the registered functions.
-     */
+    /** @return the names of the registered functions. */
     public List<String> listFunctions()
     {
         return registrations.listFunctions();
@@ -460,11 +451,17 @@ public final class DropletClient implements AutoCloseable
     }
 
     /**
-     * Cancels a call or DAG invocation in flight (as {@code ray.cancel}): its future ends with a
-     * {@link DropletException} of code CANCELLED at once; the scheduler tells the executors its stages were
-     * placed on to stop them (a running function sees {@code Invocation.isCancelled()} and its thread is
-     * interrupted; what it returns is dropped) and never runs it again. A function that already ran to the
-     * end keeps what it wrote.
+     * Calls {@code function} with each input as its one argument, up to 1,024 at once (the width is the data's, up to
+     * that), each with the default timeout; returns the results in input order, or throws the first failure.
+     */
+    public List<Object> map(final String function, final List<?> inputs)
+    {
+        return calls.map(function, inputs);
+    }
+
+    /**
+     * Cancels a call or DAG invocation in flight (as {@code ray.cancel}): its future ends with CANCELLED at once; its
+     * running stages see {@code Invocation.isCancelled()}, are interrupted, and their outputs dropped; it is never re-run.
      *
      * @param call a future returned by {@link #callAsync} or {@link #callDagAsync}.
      * @return true if the call was in flight and is now cancelled; false if it had ended already, or the future
@@ -489,17 +486,13 @@ public final class DropletClient implements AutoCloseable
         return future.isDone();
     }
 
-    /**
-     * @return the largest encoded argument list (or result) a call may carry; one byte more is PAYLOAD_TOO_LARGE.
-     */
+    /** @return the largest encoded argument list (or result) a call may carry; one byte more is PAYLOAD_TOO_LARGE. */
     public int maxPayloadLength()
     {
         return session.maxPayloadLength();
     }
 
-    /**
-     * Stops what the client runs on (for a local client, the whole node).
-     */
+    /** Stops what the client runs on (for a local client, the whole node). */
     public void close()
     {
         onClose.run();

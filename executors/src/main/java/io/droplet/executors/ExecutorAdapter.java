@@ -10,6 +10,7 @@ import io.droplet.codecs.sbe.KvsGetResponseDecoder;
 import io.droplet.codecs.sbe.KvsPutResponseDecoder;
 import io.droplet.codecs.sbe.MessageHeaderDecoder;
 import io.droplet.codecs.sbe.RegisterFunctionDecoder;
+import io.droplet.codecs.sbe.ResultDecoder;
 import io.droplet.codecs.sbe.TriggerDecoder;
 import io.droplet.transport.ErrorReplier;
 import io.droplet.transport.FrameHandler;
@@ -38,6 +39,7 @@ final class ExecutorAdapter implements FrameHandler
     private final FunctionMessageDecoder functionMessageDecoder = new FunctionMessageDecoder();
     private final ConnectDecoder connectDecoder = new ConnectDecoder();
     private final CancelInvocationDecoder cancelDecoder = new CancelInvocationDecoder();
+    private final ResultDecoder resultDecoder = new ResultDecoder();
     private final RegisterFunctionDecoder registerFunctionDecoder = new RegisterFunctionDecoder();
     private final DeleteFunctionDecoder deleteFunctionDecoder = new DeleteFunctionDecoder();
     private final StageSchedule schedule = new StageSchedule();
@@ -87,6 +89,15 @@ final class ExecutorAdapter implements FrameHandler
                 final int payloadLength = decoder.payloadLength();
                 listener.onFunctionMessage(
                     from, to, invocationId, buffer, decoder.limit() + FunctionMessageDecoder.payloadHeaderLength(), payloadLength);
+                break;
+            }
+
+            case ResultDecoder.TEMPLATE_ID:
+            {
+                final ResultDecoder result = resultDecoder.wrapAndApplyHeader(buffer, offset, headerDecoder);
+                final long correlationId = result.correlationId();
+                final int valueLength = result.valueLength();
+                listener.onCallResult(correlationId, buffer, result.limit() + ResultDecoder.valueHeaderLength(), valueLength);
                 break;
             }
 

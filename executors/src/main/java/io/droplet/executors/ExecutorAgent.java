@@ -55,6 +55,7 @@ public final class ExecutorAgent implements Agent, AutoCloseable
     private final PooledLane lane;
     private final Heartbeats heartbeats;
     private final Completions completions;
+    private final NestedCalls nested;
     private final ShippedFunctions shippedFunctions;
     private final InboundAdapter inbound;
     private long nextExpiryCheckNs;
@@ -82,6 +83,9 @@ public final class ExecutorAgent implements Agent, AutoCloseable
         final ExecutorPublisher publisher = new ExecutorPublisher(context, deferredSends, errorReplier, counters);
         this.heartbeats = new Heartbeats(publisher, context.functions(), context.heartbeatPeriodNs(), clock.nanoTime());
         this.completions = new Completions(publisher, heartbeats, context.completionsLingerNs());
+        // A nested call's future is completed off the agent: whatever a function chained on it runs elsewhere.
+        this.nested = new NestedCalls(publisher, heartbeats, epochClock, java.util.concurrent.ForkJoinPool.commonPool(),
+            counters, context.queue() + context.workers(), context.cancelCheckPeriodNs());
         this.outputs = new StageOutputs(publisher, counters, completions);
         this.commit = new OutputCommit(outputs, counters);
         final HostCache cache = context.cache();
@@ -94,7 +98,8 @@ public final class ExecutorAgent implements Agent, AutoCloseable
         invocation.mailbox(mailbox);
         final int payloadLimit = context.maxPayloadLength();
         final WorkerPool pool = new WorkerPool(context.workers(), context.queue(),
-            (owner) -> new PooledRun(owner, cache, namespaced, counters, nodeId, maxMessage, payloadLimit, epochClock),
+            (owner) -> new PooledRun(owner, cache, namespaced, counters, nodeId, maxMessage, payloadLimit, epochClock, nested,
+                context.processTimeoutNs()),
             new WorkerThreads("droplet-executor-" + nodeId + "-worker-"));
         this.lane = new PooledLane(pool, namespace, state, commit, outputs, mailbox, counters, epochClock, nodeId, fragmentLimit,
             context.cancelCheckPeriodNs());
@@ -129,6 +134,7 @@ public final class ExecutorAgent implements Agent, AutoCloseable
             work += deferredSends.retry(now);
         }
         work += lane.expire(now);
+        work += nested.poll(now);
         work += completions.poll(now);
         work += heartbeats.tick(now, epochClock.nanoTime(), fanIns.waiting());
         if (now - nextExpiryCheckNs >= 0)
@@ -277,7 +283,20 @@ public final class ExecutorAgent implements Agent, AutoCloseable
          */
         public void onCacheError(final long correlationId, final ErrorCode code)
         {
+            if (NestedCalls.owns(correlationId))
+            {
+                nested.onError(correlationId, code);
+                return;
+            }
             runner.onCacheError(correlationId, code);
+        }
+
+        /**
+         * {@inheritDoc}
+         */
+        public void onCallResult(final long correlationId, final DirectBuffer buffer, final int offset, final int length)
+        {
+            nested.onResult(correlationId, buffer, offset, length);
         }
 
         /**

@@ -39,6 +39,10 @@ public final class ExecutorCounters implements AutoCloseable
     public final AtomicCounter runsCancelled;
     /** Functions run again after failing inside, as their retry policy allows. */
     public final AtomicCounter retries;
+    /** Calls running functions made to other functions and DAGs. */
+    public final AtomicCounter nestedCalls;
+    /** Functions declared short moved to the worker pool because they call other functions. */
+    public final AtomicCounter functionsMovedToPool;
 
     /**
      * @param allocator of counters.
@@ -58,6 +62,8 @@ public final class ExecutorCounters implements AutoCloseable
         lateResultsDropped = CounterDescriptor.EXECUTOR_LATE_RESULTS_DROPPED.allocate(allocator, name);
         runsCancelled = CounterDescriptor.EXECUTOR_RUNS_CANCELLED.allocate(allocator, name);
         retries = CounterDescriptor.EXECUTOR_RETRIES.allocate(allocator, name);
+        nestedCalls = CounterDescriptor.EXECUTOR_NESTED_CALLS.allocate(allocator, name);
+        functionsMovedToPool = CounterDescriptor.EXECUTOR_FUNCTIONS_MOVED_TO_POOL.allocate(allocator, name);
     }
 
     /**
@@ -66,6 +72,7 @@ public final class ExecutorCounters implements AutoCloseable
     public void close()
     {
         CloseHelper.closeAll(stagesRun, stagesFailed, undeliverable, fanInsWaiting, messagesSent, messagesReceived, messagesDropped,
-            keysRefused, runsRefused, lateResultsDropped, runsCancelled, retries);
+            keysRefused, runsRefused, lateResultsDropped, runsCancelled, retries,
+            nestedCalls, functionsMovedToPool);
     }
 }

@@ -117,4 +117,14 @@ interface ExecutorListener
      * @param correlationId of the call.
      */
     void onCancelInvocation(long invocationId, long correlationId);
+
+    /**
+     * {@code Result}: the answer to a call a running function made.
+     *
+     * @param correlationId of the nested call.
+     * @param buffer        holding the value.
+     * @param offset        of the value.
+     * @param length        of the value.
+     */
+    void onCallResult(long correlationId, DirectBuffer buffer, int offset, int length);
 }

@@ -2,6 +2,9 @@ package io.droplet.executors;
 
 import io.droplet.codecs.sbe.Role;
 import io.droplet.codecs.sbe.AckLevel;
+import io.droplet.codecs.sbe.CallDagEncoder;
+import io.droplet.codecs.sbe.CallFunctionEncoder;
+import io.droplet.codecs.sbe.CallMode;
 import io.droplet.codecs.sbe.ErrorCode;
 import io.droplet.codecs.sbe.FunctionMessageEncoder;
 import io.droplet.codecs.sbe.HeartbeatEncoder;
@@ -10,6 +13,7 @@ import io.droplet.codecs.sbe.KvsGetEncoder;
 import io.droplet.codecs.sbe.KvsPutEncoder;
 import io.droplet.codecs.sbe.MessageHeaderEncoder;
 import io.droplet.codecs.sbe.ResultEncoder;
+import io.droplet.codecs.sbe.StageSelector;
 import io.droplet.codecs.sbe.TriggerEncoder;
 import io.droplet.api.lattice.LatticeCodec;
 import io.droplet.transport.DeferredSends;
@@ -58,6 +62,8 @@ final class ExecutorPublisher implements ExecutorSends
     private final FunctionMessageEncoder functionMessageEncoder = new FunctionMessageEncoder();
     private final HeartbeatEncoder heartbeatEncoder = new HeartbeatEncoder();
     private final InvocationsCompletedEncoder completedEncoder = new InvocationsCompletedEncoder();
+    private final CallFunctionEncoder callFunctionEncoder = new CallFunctionEncoder();
+    private final CallDagEncoder callDagEncoder = new CallDagEncoder();
 
     /**
      * @param context       of the executor, concluded.
@@ -282,6 +288,51 @@ final class ExecutorPublisher implements ExecutorSends
             sent += publisher.commit() == SendStatus.OK ? 1 : 0;
         }
         return sent;
+    }
+
+    public int callFunction(
+        final long scheduler, final long correlationId, final long deadline, final byte[] function, final byte[] args)
+    {
+        final int length = MessageHeaderEncoder.ENCODED_LENGTH + CallFunctionEncoder.BLOCK_LENGTH +
+            CallFunctionEncoder.TimesEncoder.sbeHeaderSize() + CallFunctionEncoder.functionHeaderLength() + function.length +
+            CallFunctionEncoder.argsHeaderLength() + args.length;
+        final int status = claim(scheduler, length);
+        if (status != SendStatus.OK)
+        {
+            return status;
+        }
+        callFunctionEncoder.wrapAndApplyHeader(deferredSends.buffer(), deferredSends.offset(), headerEncoder)
+            .correlationId(correlationId)
+            .sessionId(nodeId)
+            .replyTo(nodeId)
+            .deadline(deadline)
+            .mode(CallMode.FG)
+            .periodNs(0)
+            .timesCount(0);
+        callFunctionEncoder.putFunction(function, 0, function.length).putArgs(args, 0, args.length);
+        return commit();
+    }
+
+    public int callDag(final long scheduler, final long correlationId, final long deadline, final byte[] dag, final byte[] args)
+    {
+        final int length = MessageHeaderEncoder.ENCODED_LENGTH + CallDagEncoder.BLOCK_LENGTH +
+            CallDagEncoder.SourceArgsEncoder.sbeHeaderSize() + CallDagEncoder.SourceArgsEncoder.sbeBlockLength() +
+            CallDagEncoder.SourceArgsEncoder.argsHeaderLength() + args.length + CallDagEncoder.dagHeaderLength() + dag.length;
+        final int status = claim(scheduler, length);
+        if (status != SendStatus.OK)
+        {
+            return status;
+        }
+        callDagEncoder.wrapAndApplyHeader(deferredSends.buffer(), deferredSends.offset(), headerEncoder)
+            .correlationId(correlationId)
+            .sessionId(nodeId)
+            .replyTo(nodeId)
+            .deadline(deadline)
+            .mode(CallMode.FG)
+            .periodNs(0);
+        callDagEncoder.sourceArgsCount(1).next().stage(StageSelector.ALL_SOURCES.value()).putArgs(args, 0, args.length);
+        callDagEncoder.putDag(dag, 0, dag.length);
+        return commit();
     }
 
     /**

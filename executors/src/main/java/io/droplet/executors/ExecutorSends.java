@@ -100,4 +100,23 @@ interface ExecutorSends
      * @return messages sent.
      */
     int invocationsCompleted(long[] schedulers, int count, long[] invocationIds, int idCount);
+
+    /**
+     * A {@code CallFunction} a running function makes, to a scheduler, answered to this executor.
+     *
+     * @param scheduler     to take the call.
+     * @param correlationId of the nested-call space.
+     * @param deadline      epoch nanoseconds.
+     * @param function      name, UTF-8.
+     * @param args          the LIST of arguments in the value encoding.
+     * @return a {@code SendStatus}.
+     */
+    int callFunction(long scheduler, long correlationId, long deadline, byte[] function, byte[] args);
+
+    /**
+     * A {@code CallDag} a running function makes, its arguments given to every source stage.
+     *
+     * @return a {@code SendStatus}.
+     */
+    int callDag(long scheduler, long correlationId, long deadline, byte[] dag, byte[] args);
 }

@@ -95,12 +95,16 @@ final class PooledRun
      * @param maxMessageLength of the transport.
      * @param payloadLimit     largest result.
      * @param clock            epoch clock the function's deadline is read against.
+     * @param nested           the agent's side of the function's calls to other functions, or null for none.
+     * @param nestedTimeoutNs  of a call from a function whose invocation has no deadline.
      */
     PooledRun(
         final WorkerPool pool, final HostCache cache, final boolean namespaced, final ExecutorCounters counters, final long address,
-        final int maxMessageLength, final int payloadLimit, final EpochNanoClock clock)
+        final int maxMessageLength, final int payloadLimit, final EpochNanoClock clock, final NestedCalls nested,
+        final long nestedTimeoutNs)
     {
         this.invocation = new StageInvocation(clock);
+        invocation.calls(new PooledCalls(nested, nestedTimeoutNs, invocation, trigger));
         this.pool = pool;
         this.payloadLimit = payloadLimit;
         this.namespace = new StageNamespace(namespaced, counters.keysRefused);

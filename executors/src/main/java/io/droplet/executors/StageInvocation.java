@@ -1,5 +1,6 @@
 package io.droplet.executors;
 
+import io.droplet.api.FunctionCalls;
 import io.droplet.api.FunctionState;
 import io.droplet.api.Invocation;
 import io.droplet.api.Mailbox;
@@ -23,6 +24,8 @@ final class StageInvocation implements Invocation
     private int argCount;
     private FunctionState state;
     private Mailbox mailbox;
+    private FunctionCalls calls;
+    private boolean movedToPool;
     private final EpochNanoClock clock;
     private long invocationId;
     private int stage;
@@ -74,6 +77,7 @@ final class StageInvocation implements Invocation
         this.deadlineNs = deadlineNs;
         this.attempt = attempt;
         this.cancelled = false;
+        this.movedToPool = false;
     }
 
     /**
@@ -156,5 +160,32 @@ final class StageInvocation implements Invocation
     public Mailbox mailbox()
     {
         return mailbox;
+    }
+
+    /**
+     * @param calls of a pooled run; null for the agent's inline invocation, whose function is moved to the pool.
+     */
+    void calls(final FunctionCalls calls)
+    {
+        this.calls = calls;
+    }
+
+    public FunctionCalls calls()
+    {
+        if (null == calls)
+        {
+            movedToPool = true;
+            throw MovedToPool.INSTANCE;
+        }
+        return calls;
+    }
+
+    /**
+     * @return true if the function asked for {@link #calls()} where it may not call (inline), even if it caught
+     * the {@link MovedToPool} thrown.
+     */
+    boolean movedToPool()
+    {
+        return movedToPool;
     }
 }

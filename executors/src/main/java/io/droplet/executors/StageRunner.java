@@ -247,10 +247,22 @@ final class StageRunner
             try
             {
                 function.apply(invocation);
+                if (invocation.movedToPool())
+                {
+                    moveToPool(function, invocationId, correlationId, replyTo, deadline, target, attempt, schedule,
+                        argsBuffer, argsOffset, argsLength);
+                    return;
+                }
                 break;
             }
             catch (final Throwable ex)
             {
+                if (invocation.movedToPool())
+                {
+                    moveToPool(function, invocationId, correlationId, replyTo, deadline, target, attempt, schedule,
+                        argsBuffer, argsOffset, argsLength);
+                    return;
+                }
                 // A short function retries at once, without backoff: the agent never waits.
                 final RetryPolicy policy = function.retryPolicy();
                 if (retry + 1 < policy.maxAttempts() && policy.retries(RetryPolicy.codeOf(ex)))
@@ -279,5 +291,51 @@ final class StageRunner
         }
         counters.stagesRun.incrementRelease();
         commit.complete(invocationId, correlationId, replyTo, deadline, target, attempt, schedule, result, 0, resultLength);
+    }
+
+    /**
+     * A short function asked to call others: it runs on the pool from now on (installed again, not short), and this
+     * stage is run there from the start.
+     */
+    private void moveToPool(
+        final DropletFunction function, final long invocationId, final long correlationId, final long replyTo,
+        final long deadline, final int target, final int attempt, final StageSchedule schedule,
+        final DirectBuffer argsBuffer, final int argsOffset, final int argsLength)
+    {
+        if (null == lane)
+        {
+            outputs.fail(invocationId, replyTo, correlationId, ErrorCode.EXECUTION_ERROR,
+                "a short function cannot call other functions on an executor without a worker pool");
+            return;
+        }
+        final DirectBuffer names = schedule.names();
+        final String name = names.getStringWithoutLengthUtf8(schedule.functionOffset(target), schedule.functionLength(target));
+        functions.install(name, new PooledFunction(function));
+        counters.functionsMovedToPool.incrementRelease();
+        lane.dispatch(function, invocationId, correlationId, replyTo, deadline, target, attempt, schedule,
+            argsBuffer, argsOffset, argsLength);
+    }
+
+    /**
+     * A short function moved to the pool: the same function and policy, no longer declared short.
+     */
+    private static final class PooledFunction implements DropletFunction
+    {
+        private final DropletFunction function;
+
+        PooledFunction(final DropletFunction function)
+        {
+            this.function = function;
+        }
+
+        public void apply(final io.droplet.api.Invocation invocation) throws Exception
+        {
+            function.apply(invocation);
+        }
+
+        public RetryPolicy retryPolicy()
+        {
+            return function.retryPolicy();
+        }
     }
 }

@@ -16,7 +16,13 @@
  * and parks a trigger whose reference misses until the cache agent answers or its deadline passes;
  * {@code FanIns} makes a stage with several parents wait for all of them and hands it their outputs in
  * stage order; {@code OutputCommit} holds a stage's output until the writes it made are acknowledged;
- * {@code Heartbeats} announces the executor to its schedulers on a period; {@code ShippedFunctions}
+ * {@code Heartbeats} announces the executor to its schedulers on a period and {@code Completions} tells them,
+ * batched, which invocations it answered (so a scheduler re-runs only unanswered ones when an executor dies);
+ * {@code PooledLane} cancels pooled runs past their deadline or whose invocation was cancelled
+ * ({@code PooledRun#cancel}: flag, interrupt, output dropped); a function's {@code RetryPolicy} is applied where
+ * it runs ({@code StageRunner} at once, {@code PooledRun} after its backoff); {@code NestedCalls} sends the calls
+ * running functions make ({@code PooledCalls}) to a scheduler and completes their futures off the agent, and a
+ * short function that asks to call is moved to the pool ({@code MovedToPool}); {@code ShippedFunctions}
  * loads the functions the schedulers forward. Clocks, periods and sizes (the pool's workers and queue among
  * them) come from {@link io.droplet.executors.ExecutorContext}.
  * <p>

@@ -5,6 +5,7 @@ import io.droplet.codecs.sbe.ErrorCode;
 import io.droplet.codecs.sbe.FunctionKind;
 import io.droplet.codecs.sbe.KvsPutResponseEncoder;
 import io.droplet.codecs.sbe.MessageHeaderEncoder;
+import io.droplet.codecs.sbe.ResultEncoder;
 import io.droplet.codecs.sbe.TriggerEncoder;
 import io.droplet.api.lattice.LatticeCodec;
 import io.droplet.api.lattice.LwwLattice;
@@ -36,6 +37,11 @@ class ExecutorAdapterTest
         public void onCancelInvocation(final long invocationId, final long correlationId)
         {
             calls.add("cancel " + invocationId + " " + correlationId);
+        }
+
+        public void onCallResult(final long correlationId, final DirectBuffer buffer, final int offset, final int length)
+        {
+            calls.add("result " + correlationId + " " + length);
         }
 
         public void onTrigger(
@@ -132,6 +138,17 @@ class ExecutorAdapterTest
         adapter.onFrame(TriggerEncoder.TEMPLATE_ID, frame, 0, length);
 
         assertEquals(List.of("malformed 1000 4 " + ExecutorAdapter.EDGE_OUT_OF_RANGE), calls);
+    }
+
+    @Test
+    void theResultOfANestedCallReachesTheListener()
+    {
+        final ResultEncoder result = new ResultEncoder().wrapAndApplyHeader(frame, 0, headerEncoder)
+            .correlationId(NestedCalls.CORRELATION_BIT | 4).invocationId(8).executor(11);
+        result.putValue(new byte[]{ 1, 2, 3 }, 0, 3);
+        adapter.onFrame(ResultEncoder.TEMPLATE_ID, frame, 0, MessageHeaderEncoder.ENCODED_LENGTH + result.encodedLength());
+
+        assertEquals(List.of("result " + (NestedCalls.CORRELATION_BIT | 4) + " 3"), calls);
     }
 
     @Test

@@ -17,7 +17,7 @@ class RecordingSends implements ExecutorSends
 {
     enum Kind
     {
-        TRIGGER, RESULT, ERROR, CACHE_GET, CACHE_PUT, FUNCTION_MESSAGE, HEARTBEAT, COMPLETED
+        TRIGGER, RESULT, ERROR, CACHE_GET, CACHE_PUT, FUNCTION_MESSAGE, HEARTBEAT, COMPLETED, CALL, CALL_DAG
     }
 
     /** One message sent. */
@@ -135,6 +135,21 @@ class RecordingSends implements ExecutorSends
             sent.add(new Sent(Kind.HEARTBEAT, schedulers[i], 0, 0, -1, -1, ErrorCode.NONE, null, null, timestamp, new byte[0]));
         }
         return count;
+    }
+
+    public int callFunction(final long scheduler, final long correlationId, final long deadline, final byte[] function,
+        final byte[] args)
+    {
+        sent.add(new Sent(Kind.CALL, scheduler, correlationId, 0, -1, -1, ErrorCode.NONE, null,
+            new String(function, StandardCharsets.UTF_8), deadline, args));
+        return SendStatus.OK;
+    }
+
+    public int callDag(final long scheduler, final long correlationId, final long deadline, final byte[] dag, final byte[] args)
+    {
+        sent.add(new Sent(Kind.CALL_DAG, scheduler, correlationId, 0, -1, -1, ErrorCode.NONE, null,
+            new String(dag, StandardCharsets.UTF_8), deadline, args));
+        return SendStatus.OK;
     }
 
     public int invocationsCompleted(final long[] schedulers, final int count, final long[] invocationIds, final int idCount)

@@ -44,6 +44,7 @@ final class StageFixture
     final StageSchedule schedule = new StageSchedule();
     final Heartbeats heartbeats;
     final Completions completions;
+    final NestedCalls nested;
     private final UnsafeBuffer names = new UnsafeBuffer(new byte[1024]);
     private int namesLength;
     private final UnsafeBuffer value = new UnsafeBuffer(new byte[1024]);
@@ -90,6 +91,7 @@ final class StageFixture
         heartbeats = new Heartbeats(sends, new LocalFunctions(), 100, 0);
         heartbeats.addScheduler(SCHEDULER);
         completions = new Completions(sends, heartbeats, 0);
+        nested = new NestedCalls(sends, heartbeats, clock, Runnable::run, counters, 64, 1_000_000);
         outputs = new StageOutputs(sends, counters, completions);
         commit = new OutputCommit(outputs, counters);
         resolver = null == cache ? null : new ReferenceResolver(cache, sends, outputs, MAX_MESSAGE);
@@ -106,7 +108,8 @@ final class StageFixture
         else
         {
             pool = new WorkerPool(workers, poolSlots,
-                (owner) -> new PooledRun(owner, cache, false, counters, EXECUTOR, MAX_MESSAGE, MAX_MESSAGE / 2, clock),
+                (owner) -> new PooledRun(owner, cache, false, counters, EXECUTOR, MAX_MESSAGE, MAX_MESSAGE / 2, clock, nested,
+                    1_000_000_000L),
                 Thread::new);
             lane = new PooledLane(pool, namespace, state, commit, outputs, mailbox, counters, clock, EXECUTOR, 64, 1_000_000);
         }

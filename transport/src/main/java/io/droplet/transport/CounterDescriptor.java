@@ -90,6 +90,10 @@ public enum CounterDescriptor
     EXECUTOR_RUNS_CANCELLED(7121, "executor runs cancelled"),
     /** Functions run again after failing inside, as their retry policy allows. */
     EXECUTOR_RETRIES(7122, "executor retries"),
+    /** Calls running functions made to other functions and DAGs. */
+    EXECUTOR_NESTED_CALLS(7123, "executor nested calls"),
+    /** Functions declared short moved to the worker pool because they call other functions. */
+    EXECUTOR_FUNCTIONS_MOVED_TO_POOL(7124, "executor functions moved to the pool"),
 
     /** Invocations started (calls and DAG calls). */
     SCHEDULER_INVOCATIONS_STARTED(7170, "invocations started"),
