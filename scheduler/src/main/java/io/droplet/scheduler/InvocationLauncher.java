@@ -137,6 +137,82 @@ final class InvocationLauncher implements PeriodicCalls.Runner
     }
 
     /**
+     * {@inheritDoc}
+     */
+    public void run(final DagDefinition dag, final SourceArgs args, final long correlationId, final long caller,
+        final long deadline)
+    {
+        start(dag, args, correlationId, caller, caller, deadline, 0);
+    }
+
+    /** {@link #cancel}: the invocation was cancelled on the executors its stages were placed on. */
+    static final int CANCELLED = 0;
+    /** {@link #cancel}: no invocation of that call is logged. */
+    static final int NOT_FOUND = 1;
+    /** {@link #cancel}: the call is another caller's; nothing was cancelled. */
+    static final int NOT_YOURS = 2;
+
+    /**
+     * Cancels a caller's call in flight: each executor a stage of it was placed on is told to stop it there,
+     * and it is forgotten (never re-run).
+     *
+     * @param correlationId of the call.
+     * @param caller        asking.
+     * @return {@link #CANCELLED}, {@link #NOT_FOUND} or {@link #NOT_YOURS}.
+     */
+    int cancel(final long correlationId, final long caller)
+    {
+        final int slot = log.find(correlationId, caller);
+        if (slot < 0)
+        {
+            return slot == -2 ? NOT_YOURS : NOT_FOUND;
+        }
+        final DagDefinition dag = log.dag(slot);
+        final long invocationId = log.invocationId(slot);
+        for (int s = 0, stages = dag.stageCount(); s < stages; s++)
+        {
+            final long executor = log.placed(slot, s);
+            boolean told = false;
+            for (int earlier = 0; earlier < s && !told; earlier++)
+            {
+                told = log.placed(slot, earlier) == executor;
+            }
+            if (!told)
+            {
+                executors.cancelInvocation(executor, invocationId, correlationId);
+            }
+        }
+        log.forget(slot);
+        counters.invocationsCancelled.incrementRelease();
+        return CANCELLED;
+    }
+
+    /**
+     * Forgets a logged invocation an executor answered: it is not re-run if an executor it was placed on
+     * expires later.
+     *
+     * @param invocationId answered; one this scheduler did not start, or no longer logs, is ignored.
+     */
+    void onInvocationCompleted(final long invocationId)
+    {
+        if (log.completed(invocationId))
+        {
+            counters.invocationsCompleted.incrementRelease();
+        }
+    }
+
+    /**
+     * Re-runs the logged invocations placed on an executor that stopped heartbeating (see
+     * {@link InvocationLog} for which are logged and so can be re-run).
+     *
+     * @param executor that expired (already gone from the live executors).
+     */
+    void onExecutorExpired(final long executor)
+    {
+        log.forEachInvolving(executor, epochClock.nanoTime(), rerunner);
+    }
+
+    /**
      * Starts the calls waiting for a free slot that can now be placed, in arrival order, while some executor
      * has one; answers TIMEOUT to those whose time passed. Called when a heartbeat or capacity report arrives.
      *
@@ -288,82 +364,6 @@ final class InvocationLauncher implements PeriodicCalls.Runner
             log.record(invocationId, correlationId, replyTo, caller, deadline, 0, schedule, args);
         }
         sendTriggers(args, invocationId, correlationId, replyTo, caller, deadline, 0);
-    }
-
-    /**
-     * {@inheritDoc}
-     */
-    public void run(final DagDefinition dag, final SourceArgs args, final long correlationId, final long caller,
-        final long deadline)
-    {
-        start(dag, args, correlationId, caller, caller, deadline, 0);
-    }
-
-    /** {@link #cancel}: the invocation was cancelled on the executors its stages were placed on. */
-    static final int CANCELLED = 0;
-    /** {@link #cancel}: no invocation of that call is logged. */
-    static final int NOT_FOUND = 1;
-    /** {@link #cancel}: the call is another caller's; nothing was cancelled. */
-    static final int NOT_YOURS = 2;
-
-    /**
-     * Cancels a caller's call in flight: each executor a stage of it was placed on is told to stop it there,
-     * and it is forgotten (never re-run).
-     *
-     * @param correlationId of the call.
-     * @param caller        asking.
-     * @return {@link #CANCELLED}, {@link #NOT_FOUND} or {@link #NOT_YOURS}.
-     */
-    int cancel(final long correlationId, final long caller)
-    {
-        final int slot = log.find(correlationId, caller);
-        if (slot < 0)
-        {
-            return slot == -2 ? NOT_YOURS : NOT_FOUND;
-        }
-        final DagDefinition dag = log.dag(slot);
-        final long invocationId = log.invocationId(slot);
-        for (int s = 0, stages = dag.stageCount(); s < stages; s++)
-        {
-            final long executor = log.placed(slot, s);
-            boolean told = false;
-            for (int earlier = 0; earlier < s && !told; earlier++)
-            {
-                told = log.placed(slot, earlier) == executor;
-            }
-            if (!told)
-            {
-                executors.cancelInvocation(executor, invocationId, correlationId);
-            }
-        }
-        log.forget(slot);
-        counters.invocationsCancelled.incrementRelease();
-        return CANCELLED;
-    }
-
-    /**
-     * Forgets a logged invocation an executor answered: it is not re-run if an executor it was placed on
-     * expires later.
-     *
-     * @param invocationId answered; one this scheduler did not start, or no longer logs, is ignored.
-     */
-    void onInvocationCompleted(final long invocationId)
-    {
-        if (log.completed(invocationId))
-        {
-            counters.invocationsCompleted.incrementRelease();
-        }
-    }
-
-    /**
-     * Re-runs the logged invocations placed on an executor that stopped heartbeating (see
-     * {@link InvocationLog} for which are logged and so can be re-run).
-     *
-     * @param executor that expired (already gone from the live executors).
-     */
-    void onExecutorExpired(final long executor)
-    {
-        log.forEachInvolving(executor, epochClock.nanoTime(), rerunner);
     }
 
     /**
