@@ -154,7 +154,7 @@ final class InvocationLauncher implements PeriodicCalls.Runner
 
     /**
      * Cancels a caller's call in flight: each executor a stage of it was placed on is told to stop it there,
-     * and it is forgotten (never re-run).
+     * and it is forgotten (never re-run); a call still waiting for a free slot is taken out of the queue.
      *
      * @param correlationId of the call.
      * @param caller        asking.
@@ -165,6 +165,12 @@ final class InvocationLauncher implements PeriodicCalls.Runner
         final int slot = log.find(correlationId, caller);
         if (slot < 0)
         {
+            if (slot != -2 && cancelWaiting(correlationId, caller))
+            {
+                // Still waiting for a free slot: nothing was sent anywhere, so it is only taken out.
+                counters.invocationsCancelled.incrementRelease();
+                return CANCELLED;
+            }
             return slot == -2 ? NOT_YOURS : NOT_FOUND;
         }
         final DagDefinition dag = log.dag(slot);

@@ -190,9 +190,11 @@ class WaitingCallsTest
         rig.callFunction(2, "f", FAR, new byte[]{ 2 });
 
         assertFalse(rig.launcher.cancelWaiting(2, 77), "another caller's call");
-        assertTrue(rig.launcher.cancelWaiting(2, 99));
+        assertEquals(InvocationLauncher.CANCELLED, rig.launcher.cancel(2, 99), "a Cancel of a waiting call takes it out");
+        assertEquals(1, rig.counters.invocationsCancelled.get());
         rig.capacity(10, 1, 1);
         assertEquals(List.of(1L), correlationsTriggered(rig));
+        assertEquals(0, rig.waiting.size());
     }
 
     @Test
