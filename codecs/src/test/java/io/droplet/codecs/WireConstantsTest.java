@@ -35,6 +35,6 @@ class WireConstantsTest
     void constantFieldsAreNotOnTheWire()
     {
         assertEquals(41, CallDagEncoder.BLOCK_LENGTH);
-        assertEquals(35, HeartbeatEncoder.BLOCK_LENGTH);
+        assertEquals(43, HeartbeatEncoder.BLOCK_LENGTH);
     }
 }

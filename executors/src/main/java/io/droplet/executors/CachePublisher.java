@@ -140,6 +140,8 @@ final class CachePublisher implements CacheAnswers
                 .queueDepth(queueDepth)
                 .inFlight(inFlight)
                 .startedAt(startedAt)
+                .workers(0)
+                .freeSlots(0)
                 .functionsCount(0);
             heartbeatEncoder.putEndpoint(endpoint, 0, endpoint.length).putCachedKeySummary(summary, 0, summary.length);
             sent += publisher.commit() == SendStatus.OK ? 1 : 0;

@@ -81,7 +81,8 @@ public final class ExecutorAgent implements Agent, AutoCloseable
             channels.peers(), channels.counters(), context.sendRetryWindowNs(), context.deferredSendsCapacity());
         final ErrorReplier errorReplier = new ErrorReplier(channels, deferredSends);
         final ExecutorPublisher publisher = new ExecutorPublisher(context, deferredSends, errorReplier, counters);
-        this.heartbeats = new Heartbeats(publisher, context.functions(), context.heartbeatPeriodNs(), clock.nanoTime());
+        this.heartbeats = new Heartbeats(publisher, context.functions(), context.heartbeatPeriodNs(),
+            context.reportIntervalNs(), clock.nanoTime());
         this.completions = new Completions(publisher, heartbeats, context.completionsLingerNs());
         // A nested call's future is completed off the agent: whatever a function chained on it runs elsewhere.
         this.nested = new NestedCalls(publisher, heartbeats, epochClock, java.util.concurrent.ForkJoinPool.commonPool(),
@@ -101,6 +102,7 @@ public final class ExecutorAgent implements Agent, AutoCloseable
             (owner) -> new PooledRun(owner, cache, namespaced, counters, nodeId, maxMessage, payloadLimit, epochClock, nested,
                 context.processTimeoutNs()),
             new WorkerThreads("droplet-executor-" + nodeId + "-worker-"));
+        heartbeats.pool(pool);
         this.lane = new PooledLane(pool, namespace, state, commit, outputs, mailbox, counters, epochClock, nodeId, fragmentLimit,
             context.cancelCheckPeriodNs());
         this.runner = new StageRunner(context.functions(), resolver, fanIns, commit, outputs, namespace, invocation, mailbox,

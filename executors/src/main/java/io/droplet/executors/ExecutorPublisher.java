@@ -5,6 +5,7 @@ import io.droplet.codecs.sbe.AckLevel;
 import io.droplet.codecs.sbe.CallDagEncoder;
 import io.droplet.codecs.sbe.CallFunctionEncoder;
 import io.droplet.codecs.sbe.CallMode;
+import io.droplet.codecs.sbe.CapacityEncoder;
 import io.droplet.codecs.sbe.ErrorCode;
 import io.droplet.codecs.sbe.FunctionMessageEncoder;
 import io.droplet.codecs.sbe.HeartbeatEncoder;
@@ -64,6 +65,7 @@ final class ExecutorPublisher implements ExecutorSends
     private final InvocationsCompletedEncoder completedEncoder = new InvocationsCompletedEncoder();
     private final CallFunctionEncoder callFunctionEncoder = new CallFunctionEncoder();
     private final CallDagEncoder callDagEncoder = new CallDagEncoder();
+    private final CapacityEncoder capacityEncoder = new CapacityEncoder();
 
     /**
      * @param context       of the executor, concluded.
@@ -220,18 +222,21 @@ final class ExecutorPublisher implements ExecutorSends
     }
 
     public int heartbeat(
-        final long[] schedulers, final int count, final long timestamp, final int queueDepth, final List<byte[]> functions)
+        final long[] schedulers, final int count, final long timestamp, final int queueDepth, final int workers,
+        final int freeSlots, final int inFlight, final int utilisationPerMille, final LocalFunctions.Announcement functions)
     {
-        final int length = heartbeatLength(functions, endpoint.length);
+        final int length = heartbeatLength(functions.names(), endpoint.length);
         int sent = 0;
         for (int i = 0; i < count; i++)
         {
-            sent += heartbeatTo(schedulers[i], length, timestamp, queueDepth, functions);
+            sent += heartbeatTo(schedulers[i], length, timestamp, queueDepth, workers, freeSlots, inFlight,
+                utilisationPerMille, functions);
         }
         if (hasCache)
         {
             // The host's cache agent learns where to answer this executor from its heartbeats.
-            sent += heartbeatTo(cacheNode, length, timestamp, queueDepth, functions);
+            sent += heartbeatTo(cacheNode, length, timestamp, queueDepth, workers, freeSlots, inFlight,
+                utilisationPerMille, functions);
         }
         return sent;
     }
@@ -240,7 +245,8 @@ final class ExecutorPublisher implements ExecutorSends
      * Encodes a heartbeat in place and offers it once, without waiting: the next one supersedes it.
      */
     private int heartbeatTo(
-        final long destination, final int length, final long timestamp, final int queueDepth, final List<byte[]> functions)
+        final long destination, final int length, final long timestamp, final int queueDepth, final int workers,
+        final int freeSlots, final int inFlight, final int utilisationPerMille, final LocalFunctions.Announcement functions)
     {
         final MessagePublisher publisher = peers.publisher(destination);
         if (null == publisher || publisher.claim(length, clock.nanoTime()) != SendStatus.OK)
@@ -251,18 +257,42 @@ final class ExecutorPublisher implements ExecutorSends
             .node(nodeId)
             .timestamp(timestamp)
             .roles(Role.EXECUTOR.value())
-            .utilisationPerMille(0)
+            .utilisationPerMille(utilisationPerMille)
             .queueDepth(queueDepth)
-            .inFlight(0)
-            .startedAt(startedAt);
-        final HeartbeatEncoder.FunctionsEncoder group = encoder.functionsCount(functions.size());
-        for (int i = 0; i < functions.size(); i++)
+            .inFlight(inFlight)
+            .startedAt(startedAt)
+            .workers(workers)
+            .freeSlots(freeSlots);
+        final int size = functions.size();
+        final HeartbeatEncoder.FunctionsEncoder group = encoder.functionsCount(size);
+        for (int i = 0; i < size; i++)
         {
-            final byte[] name = functions.get(i);
-            group.next().putName(name, 0, name.length);
+            final byte[] name = functions.name(i);
+            group.next().lane(functions.lane(i)).putName(name, 0, name.length);
         }
         encoder.putEndpoint(endpoint, 0, endpoint.length).putCachedKeySummary(EMPTY_SUMMARY, 0, 0);
         return publisher.commit() == SendStatus.OK ? 1 : 0;
+    }
+
+    public int capacity(final long[] schedulers, final int count, final int workers, final int freeSlots)
+    {
+        final int length = capacityLength();
+        int sent = 0;
+        for (int i = 0; i < count; i++)
+        {
+            final MessagePublisher publisher = peers.publisher(schedulers[i]);
+            if (null == publisher || publisher.claim(length, clock.nanoTime()) != SendStatus.OK)
+            {
+                continue;
+            }
+            capacityEncoder.wrapAndApplyHeader(publisher.buffer(), publisher.offset(), headerEncoder)
+                .executor(nodeId)
+                .startedAt(startedAt)
+                .workers(workers)
+                .freeSlots(freeSlots);
+            sent += publisher.commit() == SendStatus.OK ? 1 : 0;
+        }
+        return sent;
     }
 
     public int invocationsCompleted(
@@ -343,6 +373,14 @@ final class ExecutorPublisher implements ExecutorSends
         return MessageHeaderEncoder.ENCODED_LENGTH + InvocationsCompletedEncoder.BLOCK_LENGTH +
             InvocationsCompletedEncoder.InvocationsEncoder.sbeHeaderSize() +
             idCount * InvocationsCompletedEncoder.InvocationsEncoder.sbeBlockLength();
+    }
+
+    /**
+     * @return the length of a {@code Capacity} report.
+     */
+    static int capacityLength()
+    {
+        return MessageHeaderEncoder.ENCODED_LENGTH + CapacityEncoder.BLOCK_LENGTH;
     }
 
     /**

@@ -3,8 +3,6 @@ package io.droplet.executors;
 import io.droplet.codecs.sbe.ErrorCode;
 import org.agrona.DirectBuffer;
 
-import java.util.List;
-
 /**
  * What an executor's state machines send, one method per message; {@link ExecutorPublisher} encodes
  * them in place, tests record them. Every method returns a {@code SendStatus}: OK when sent or kept
@@ -80,14 +78,32 @@ interface ExecutorSends
      * A {@code Heartbeat} to each scheduler (and the host's cache agent, if any); one that cannot go now
      * is not kept, the next supersedes it.
      *
-     * @param schedulers  node ids.
-     * @param count       of them in use.
-     * @param timestamp   epoch nanoseconds.
-     * @param queueDepth  stages waiting.
-     * @param functions   names of the functions installed, UTF-8.
+     * @param schedulers          node ids.
+     * @param count               of them in use.
+     * @param timestamp           epoch nanoseconds.
+     * @param queueDepth          stages waiting.
+     * @param workers             of the pool.
+     * @param freeSlots           workers not busy.
+     * @param inFlight            runs on the pool (running, queued, or back and not handed on).
+     * @param utilisationPerMille busy workers per thousand.
+     * @param functions           installed, with their lanes.
      * @return heartbeats sent.
      */
-    int heartbeat(long[] schedulers, int count, long timestamp, int queueDepth, List<byte[]> functions);
+    int heartbeat(
+        long[] schedulers, int count, long timestamp, int queueDepth, int workers, int freeSlots, int inFlight,
+        int utilisationPerMille, LocalFunctions.Announcement functions);
+
+    /**
+     * A {@code Capacity} report to each scheduler: the pool's free slots between heartbeats. One that cannot go
+     * now is not kept; the next report or heartbeat supersedes it.
+     *
+     * @param schedulers node ids.
+     * @param count      of them in use.
+     * @param workers    of the pool.
+     * @param freeSlots  workers not busy.
+     * @return reports sent.
+     */
+    int capacity(long[] schedulers, int count, int workers, int freeSlots);
 
     /**
      * An {@code InvocationsCompleted} to each scheduler: the invocations this executor has answered. One that

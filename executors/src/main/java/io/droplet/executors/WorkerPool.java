@@ -22,7 +22,7 @@ import java.util.function.Consumer;
  * <b>Note:</b> {@link #claim}, {@link #submit}, {@link #drainCompleted}, {@link #serveCalls} and
  * {@link #close} are the agent's (one thread); workers use {@link #offerCall} and {@link #isClosed}.
  */
-final class WorkerPool implements AutoCloseable
+final class WorkerPool implements AutoCloseable, Heartbeats.PoolSlots
 {
     /** Creates a run the first time the pool needs one. */
     @FunctionalInterface
@@ -46,6 +46,7 @@ final class WorkerPool implements AutoCloseable
     private volatile boolean closed;
     private int created;
     private int busy;
+    private long claims;
 
     /**
      * @param workers       threads; 0 for none, when a test runs queued runs itself ({@link #runQueued}).
@@ -76,6 +77,7 @@ final class WorkerPool implements AutoCloseable
      */
     PooledRun claim()
     {
+        claims++;
         PooledRun run = free.pollFirst();
         if (null == run && created < capacity)
         {
@@ -141,7 +143,7 @@ final class WorkerPool implements AutoCloseable
     /**
      * @return runs claimed and not yet handed back: running, queued or completed.
      */
-    int busy()
+    public int busy()
     {
         return busy;
     }
@@ -161,6 +163,22 @@ final class WorkerPool implements AutoCloseable
     PooledRun run(final int index)
     {
         return runs[index];
+    }
+
+    /**
+     * @return worker threads.
+     */
+    public int workers()
+    {
+        return threads.length;
+    }
+
+    /**
+     * @return claims asked for so far, refused ones included: every stage the pooled lane was handed.
+     */
+    public long claims()
+    {
+        return claims;
     }
 
     /**

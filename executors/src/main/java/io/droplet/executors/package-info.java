@@ -16,7 +16,9 @@
  * and parks a trigger whose reference misses until the cache agent answers or its deadline passes;
  * {@code FanIns} makes a stage with several parents wait for all of them and hands it their outputs in
  * stage order; {@code OutputCommit} holds a stage's output until the writes it made are acknowledged;
- * {@code Heartbeats} announces the executor to its schedulers on a period and {@code Completions} tells them,
+ * {@code Heartbeats} announces the executor to its schedulers on a period (its functions, each marked inline
+ * or pooled, and the pool's workers and free slots) and reports free slots early, in a {@code Capacity}
+ * message, when a scheduler may count the pool full and a slot is free again; {@code Completions} tells them,
  * batched, which invocations it answered (so a scheduler re-runs only unanswered ones when an executor dies);
  * {@code PooledLane} cancels pooled runs past their deadline or whose invocation was cancelled
  * ({@code PooledRun#cancel}: flag, interrupt, output dropped); a function's {@code RetryPolicy} is applied where

@@ -1,7 +1,9 @@
 package io.droplet.executors;
 
 import io.droplet.codecs.sbe.BooleanType;
+import io.droplet.codecs.sbe.CapacityEncoder;
 import io.droplet.codecs.sbe.ErrorCode;
+import io.droplet.codecs.sbe.FunctionLane;
 import io.droplet.codecs.sbe.HeartbeatEncoder;
 import io.droplet.codecs.sbe.InvocationsCompletedEncoder;
 import io.droplet.codecs.sbe.KvsGetResponseEncoder;
@@ -63,16 +65,26 @@ class PublisherLengthTest
     {
         final List<byte[]> functions = List.of(bytes("increment"), bytes("ns/square"));
         final byte[] endpoint = bytes("127.0.0.1:0:5010");
-        final HeartbeatEncoder encoder = new HeartbeatEncoder().wrapAndApplyHeader(buffer, 0, headerEncoder);
+        final HeartbeatEncoder encoder = new HeartbeatEncoder().wrapAndApplyHeader(buffer, 0, headerEncoder)
+            .workers(16).freeSlots(3);
         final HeartbeatEncoder.FunctionsEncoder group = encoder.functionsCount(functions.size());
         for (final byte[] name : functions)
         {
-            group.next().putName(name, 0, name.length);
+            group.next().lane(FunctionLane.INLINE).putName(name, 0, name.length);
         }
         encoder.putEndpoint(endpoint, 0, endpoint.length).putCachedKeySummary(new byte[0], 0, 0);
 
         assertEquals(MessageHeaderEncoder.ENCODED_LENGTH + encoder.encodedLength(),
             ExecutorPublisher.heartbeatLength(functions, endpoint.length));
+    }
+
+    @Test
+    void capacityLength()
+    {
+        final CapacityEncoder encoder = new CapacityEncoder().wrapAndApplyHeader(buffer, 0, headerEncoder)
+            .executor(10).startedAt(1).workers(16).freeSlots(2);
+
+        assertEquals(MessageHeaderEncoder.ENCODED_LENGTH + encoder.encodedLength(), ExecutorPublisher.capacityLength());
     }
 
     @Test

@@ -17,7 +17,12 @@ class RecordingSends implements ExecutorSends
 {
     enum Kind
     {
-        TRIGGER, RESULT, ERROR, CACHE_GET, CACHE_PUT, FUNCTION_MESSAGE, HEARTBEAT, COMPLETED, CALL, CALL_DAG
+        TRIGGER, RESULT, ERROR, CACHE_GET, CACHE_PUT, FUNCTION_MESSAGE, HEARTBEAT, COMPLETED, CALL, CALL_DAG, CAPACITY
+    }
+
+    /** What a heartbeat or capacity report said of the pool (and, for a heartbeat, of the functions). */
+    record Report(Kind kind, long scheduler, int workers, int freeSlots, int inFlight, List<String> inline, List<String> pooled)
+    {
     }
 
     /** One message sent. */
@@ -39,6 +44,7 @@ class RecordingSends implements ExecutorSends
     }
 
     final List<Sent> sent = new ArrayList<>();
+    final List<Report> reports = new ArrayList<>();
     /** What {@link #cachePut} and {@link #cachePutLww} answer. */
     int putStatus = SendStatus.OK;
     /** What {@link #trigger} answers. */
@@ -128,11 +134,30 @@ class RecordingSends implements ExecutorSends
     }
 
     public int heartbeat(
-        final long[] schedulers, final int count, final long timestamp, final int queueDepth, final List<byte[]> functions)
+        final long[] schedulers, final int count, final long timestamp, final int queueDepth, final int workers,
+        final int freeSlots, final int inFlight, final int utilisationPerMille, final LocalFunctions.Announcement functions)
     {
+        final List<String> inline = new ArrayList<>();
+        final List<String> pooled = new ArrayList<>();
+        for (int i = 0; i < functions.size(); i++)
+        {
+            final String name = new String(functions.name(i), StandardCharsets.UTF_8);
+            (functions.lane(i) == io.droplet.codecs.sbe.FunctionLane.INLINE ? inline : pooled).add(name);
+        }
         for (int i = 0; i < count; i++)
         {
             sent.add(new Sent(Kind.HEARTBEAT, schedulers[i], 0, 0, -1, -1, ErrorCode.NONE, null, null, timestamp, new byte[0]));
+            reports.add(new Report(Kind.HEARTBEAT, schedulers[i], workers, freeSlots, inFlight, inline, pooled));
+        }
+        return count;
+    }
+
+    public int capacity(final long[] schedulers, final int count, final int workers, final int freeSlots)
+    {
+        for (int i = 0; i < count; i++)
+        {
+            sent.add(new Sent(Kind.CAPACITY, schedulers[i], 0, 0, -1, -1, ErrorCode.NONE, null, null, 0, new byte[0]));
+            reports.add(new Report(Kind.CAPACITY, schedulers[i], workers, freeSlots, -1, List.of(), List.of()));
         }
         return count;
     }

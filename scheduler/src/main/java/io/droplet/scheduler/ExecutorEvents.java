@@ -5,7 +5,8 @@ import java.util.Set;
 /**
  * Passes what {@link Membership} learns of executors to the state machines that act on it: shipped code
  * to joiners and to executors that lack it ({@link CodeShipping}), re-runs of the invocations of an
- * executor that expired, and forgetting the invocations executors report answered ({@link InvocationLauncher}).
+ * executor that expired, forgetting the invocations executors report answered, and starting the calls that
+ * wait for a free slot when a heartbeat or capacity report shows one ({@link InvocationLauncher}).
  * <p>
  * <b>Note:</b> not thread-safe; called on the scheduler's thread.
  */
@@ -34,6 +35,15 @@ final class ExecutorEvents implements Membership.Listener
     public void onExecutorHeartbeat(final ExecutorView executor, final Set<String> announced)
     {
         codeShipping.onExecutorHeartbeat(executor, announced);
+        launcher.startWaiting();
+    }
+
+    /**
+     * {@inheritDoc}
+     */
+    public void onExecutorCapacity(final ExecutorView executor)
+    {
+        launcher.startWaiting();
     }
 
     /**

@@ -3,7 +3,9 @@ package io.droplet.scheduler;
 import java.util.Set;
 
 /**
- * What the scheduler knows of one executor, from its heartbeats.
+ * What the scheduler knows of one executor, from its heartbeats and capacity reports: its functions, which
+ * of them run inline (declared short: they take no worker), its load, and its free slots (workers not busy
+ * at its last report, less the pooled stages this scheduler placed on it since).
  * <p>
  * <b>Note:</b> updated by the scheduler's thread only; placement policies read it on that thread.
  */
@@ -12,10 +14,14 @@ public final class ExecutorView
     private final long nodeId;
     private final String host;
     private Set<String> functions = Set.of();
+    private Set<String> inline = Set.of();
     private long lastHeartbeatNs;
     private long lastReplayNs;
     private int queueDepth;
     private long placedSinceHeartbeat;
+    private int workers;
+    private int reportedFreeSlots;
+    private int slotsTakenSinceReport;
     private final long startedAt;
 
     ExecutorView(final long nodeId, final String host)
@@ -72,17 +78,50 @@ public final class ExecutorView
         }
     }
 
-    void onHeartbeat(final long nowNs, final Set<String> functions, final int queueDepth)
+    void onHeartbeat(
+        final long nowNs, final Set<String> functions, final Set<String> inline, final int queueDepth, final int workers,
+        final int freeSlots)
     {
         this.lastHeartbeatNs = nowNs;
         this.functions = functions;
+        this.inline = inline;
         this.queueDepth = queueDepth;
         this.placedSinceHeartbeat = 0;
+        onCapacity(workers, freeSlots);
+    }
+
+    /**
+     * A report of the executor's pool: what it says replaces what was counted since the last one.
+     *
+     * @param workers   of the pool.
+     * @param freeSlots workers not busy when the executor reported.
+     */
+    void onCapacity(final int workers, final int freeSlots)
+    {
+        this.workers = workers;
+        this.reportedFreeSlots = freeSlots;
+        this.slotsTakenSinceReport = 0;
     }
 
     void onPlaced()
     {
         placedSinceHeartbeat++;
+    }
+
+    /**
+     * Takes back an {@link #onPlaced()} of a stage whose invocation could not be placed whole.
+     */
+    void onUnplaced()
+    {
+        placedSinceHeartbeat--;
+    }
+
+    /**
+     * Counts a pooled stage placed here: one slot fewer until the executor's next report.
+     */
+    void takeSlot()
+    {
+        slotsTakenSinceReport++;
     }
 
     /**
@@ -100,6 +139,33 @@ public final class ExecutorView
     public boolean hasFunction(final String function)
     {
         return functions.contains(function);
+    }
+
+    /**
+     * @param function a name.
+     * @return true if the executor's last heartbeat said it runs inline (declared short), so it takes no slot;
+     * false for a pooled function, or one not announced.
+     */
+    public boolean runsInline(final String function)
+    {
+        return !inline.isEmpty() && inline.contains(function);
+    }
+
+    /**
+     * @return worker threads of the executor's pool, as it last reported.
+     */
+    public int workers()
+    {
+        return workers;
+    }
+
+    /**
+     * @return slots free for pooled stages: workers not busy at the executor's last report, less the pooled
+     * stages placed on it since (never below zero).
+     */
+    public int freeSlots()
+    {
+        return Math.max(0, reportedFreeSlots - slotsTakenSinceReport);
     }
 
     /**

@@ -4,19 +4,44 @@ import io.droplet.codecs.sbe.ErrorCode;
 import io.droplet.codecs.value.ValueType;
 import io.droplet.transport.SendStatus;
 import org.agrona.concurrent.EpochNanoClock;
+import org.agrona.concurrent.NanoClock;
 import org.agrona.concurrent.UnsafeBuffer;
+
+import java.util.ArrayList;
+import java.util.List;
 
 /**
  * Starts invocations: places every stage (a pinned stateful function on its executor, otherwise by the
- * {@link PlacementPolicy}: an executor with the function, then cache locality, then load), records the
- * invocation in the {@link InvocationLog}, and sends one trigger per source stage carrying the whole
- * {@link Schedule}. When an executor expires, re-runs the logged invocations placed on it.
+ * {@link PlacementPolicy}: an executor with the function, then cache locality, then free slots, then load),
+ * records the invocation in the {@link InvocationLog}, and sends one trigger per source stage carrying the
+ * whole {@link Schedule}. When an executor expires, re-runs the logged invocations placed on it.
  * <p>
- * <b>Note:</b> not thread-safe; owned by the scheduler's thread. Starting an invocation does not
- * allocate.
+ * Capacity: a pooled stage (one whose executor did not announce its function as inline) is placed only on
+ * an executor with a free slot ({@link ExecutorView#freeSlots()}), judged before the invocation takes any,
+ * so an idle executor takes any invocation whole. Placing takes a slot for each pooled source stage: those
+ * are triggered now; a later stage is triggered by its parents' executors when they finish, and is counted
+ * by its executor's next report. A stage of a function declared short takes no slot and never waits: the
+ * inline path reads a field per executor more than before and takes no other step. When every executor
+ * that could run a pooled stage is full, the call waits in {@link WaitingCalls} (bounded; full, it is
+ * answered NO_RESOURCES at once) and starts, in arrival order among the calls that can use the slot, as
+ * soon as a heartbeat or capacity report shows a free slot; one still waiting at its deadline (or, without
+ * one, after the longest wait configured) is answered TIMEOUT. A re-run and a BROADCAST leg never wait: they
+ * go to an executor even if it is full, whose own queue holds them.
+ * <p>
+ * <b>Note:</b> not thread-safe; owned by the scheduler's thread. Starting an invocation, and keeping and
+ * starting a waiting call, do not allocate in steady state.
  */
 final class InvocationLauncher implements PeriodicCalls.Runner
 {
+    /** {@link #place}: every stage has an executor. */
+    private static final int PLACED = 0;
+    /** {@link #place}: a pooled stage found no executor with a free slot; the call may wait. */
+    private static final int BUSY = 1;
+    /** {@link #place}: no executor can run a stage; the caller was told. */
+    private static final int REFUSED = 2;
+    /** {@link #choose}: no executor with a free slot. */
+    private static final long NO_FREE_SLOT = -1;
+
     private final PlacementPolicy placement;
     private final Membership membership;
     private final StatefulPins pins;
@@ -26,6 +51,10 @@ final class InvocationLauncher implements PeriodicCalls.Runner
     private final ClientReplies replies;
     private final SchedulerCounters counters;
     private final EpochNanoClock epochClock;
+    private final NanoClock clock;
+    private final WaitingCalls waiting;
+    private final long longestWaitNs;
+    private final List<ExecutorView> candidates = new ArrayList<>();
     private final Schedule schedule = new Schedule();
     private final SourceArgs loggedArgs = new SourceArgs();
     private final UnsafeBuffer emptyArgs = new UnsafeBuffer(new byte[9]);
@@ -41,14 +70,21 @@ final class InvocationLauncher implements PeriodicCalls.Runner
      * @param log        of invocations, for re-runs.
      * @param executors  trigger sends.
      * @param replies    to callers (refusals).
-     * @param counters   of the scheduler.
-     * @param epochClock of call deadlines.
+     * @param counters      of the scheduler.
+     * @param epochClock    of call deadlines.
+     * @param clock         scheduler's nano clock, of waiting calls' times.
+     * @param waiting       calls waiting for a free slot.
+     * @param longestWaitNs of a waiting call that has no deadline.
      */
     InvocationLauncher(
         final long nodeId, final PlacementPolicy placement, final Membership membership, final StatefulPins pins,
         final CacheLocality locality, final InvocationLog log, final ExecutorMessages executors, final ClientReplies replies,
-        final SchedulerCounters counters, final EpochNanoClock epochClock)
+        final SchedulerCounters counters, final EpochNanoClock epochClock, final NanoClock clock, final WaitingCalls waiting,
+        final long longestWaitNs)
     {
+        this.clock = clock;
+        this.waiting = waiting;
+        this.longestWaitNs = longestWaitNs;
         this.placement = placement;
         this.membership = membership;
         this.pins = pins;
@@ -74,29 +110,29 @@ final class InvocationLauncher implements PeriodicCalls.Runner
      * @param caller         who hears refusals.
      * @param deadline       epoch ns, 0 for none.
      * @param forcedExecutor runs every stage (a BROADCAST leg, not re-run elsewhere); 0 to place.
-     * @return true if started; false if refused (the caller was told why).
+     * @return true if started, or waiting for a free slot; false if refused (the caller was told why).
      */
     boolean start(
         final DagDefinition dag, final SourceArgs args, final long correlationId, final long replyTo, final long caller,
         final long deadline, final long forcedExecutor)
     {
-        if (deadline != 0 && epochClock.nanoTime() - deadline > 0)
+        final long epochNow = deadline != 0 ? epochClock.nanoTime() : 0;
+        if (deadline != 0 && epochNow - deadline > 0)
         {
             counters.callsRefused.incrementRelease();
             replies.error(caller, correlationId, ErrorCode.TIMEOUT, "deadline passed before scheduling");
             return false;
         }
-        if (!place(dag, forcedExecutor, locality.of(dag, args), caller, correlationId))
+        final int placed = place(dag, forcedExecutor, locality.of(dag, args), caller, correlationId, true);
+        if (placed == BUSY)
+        {
+            return await(dag, args, correlationId, replyTo, caller, deadline, epochNow);
+        }
+        if (placed != PLACED)
         {
             return false;
         }
-        final long invocationId = ++nextInvocationId;
-        counters.invocationsStarted.incrementRelease();
-        if (forcedExecutor == 0)
-        {
-            log.record(invocationId, correlationId, replyTo, caller, deadline, 0, schedule, args);
-        }
-        sendTriggers(args, invocationId, correlationId, replyTo, caller, deadline, 0);
+        launch(dag, args, correlationId, replyTo, caller, deadline, forcedExecutor);
         return true;
     }
 
@@ -118,7 +154,7 @@ final class InvocationLauncher implements PeriodicCalls.Runner
 
     /**
      * Cancels a caller's call in flight: each executor a stage of it was placed on is told to stop it there,
-     * and it is forgotten (never re-run).
+     * and it is forgotten (never re-run); a call still waiting for a free slot is taken out of the queue.
      *
      * @param correlationId of the call.
      * @param caller        asking.
@@ -129,6 +165,12 @@ final class InvocationLauncher implements PeriodicCalls.Runner
         final int slot = log.find(correlationId, caller);
         if (slot < 0)
         {
+            if (slot != -2 && cancelWaiting(correlationId, caller))
+            {
+                // Still waiting for a free slot: nothing was sent anywhere, so it is only taken out.
+                counters.invocationsCancelled.incrementRelease();
+                return CANCELLED;
+            }
             return slot == -2 ? NOT_YOURS : NOT_FOUND;
         }
         final DagDefinition dag = log.dag(slot);
@@ -176,23 +218,190 @@ final class InvocationLauncher implements PeriodicCalls.Runner
         log.forEachInvolving(executor, epochClock.nanoTime(), rerunner);
     }
 
-    private boolean place(
+    /**
+     * Starts the calls waiting for a free slot that can now be placed, in arrival order, while some executor
+     * has one; answers TIMEOUT to those whose time passed. Called when a heartbeat or capacity report arrives.
+     *
+     * @return calls started.
+     */
+    int startWaiting()
+    {
+        if (0 == waiting.size())
+        {
+            return 0;
+        }
+        final long nowNs = clock.nanoTime();
+        int started = 0;
+        for (int slot = waiting.head(); WaitingCalls.NONE != slot && anyFreeSlot(); )
+        {
+            final int after = waiting.next(slot);
+            if (nowNs - waiting.untilNs(slot) > 0)
+            {
+                timeOut(slot);
+            }
+            else
+            {
+                final DagDefinition dag = waiting.dag(slot);
+                final SourceArgs args = waiting.args(slot);
+                final int placed = place(dag, 0, locality.of(dag, args), waiting.caller(slot), waiting.correlationId(slot), true);
+                if (placed != BUSY)
+                {
+                    if (placed == PLACED)
+                    {
+                        launch(dag, args, waiting.correlationId(slot), waiting.replyTo(slot), waiting.caller(slot),
+                            waiting.deadline(slot), 0);
+                        started++;
+                    }
+                    waiting.remove(slot);
+                }
+            }
+            slot = after;
+        }
+        counters.callsWaiting.setRelease(waiting.size());
+        return started;
+    }
+
+    /**
+     * Answers TIMEOUT to the waiting calls whose time passed; looks only when the earliest one may have.
+     *
+     * @param nowNs scheduler's nano clock, read once per duty cycle.
+     * @return calls timed out.
+     */
+    int doWork(final long nowNs)
+    {
+        if (!waiting.anyDue(nowNs))
+        {
+            return 0;
+        }
+        int timedOut = 0;
+        long earliest = Long.MAX_VALUE;
+        for (int slot = waiting.head(); WaitingCalls.NONE != slot; )
+        {
+            final int after = waiting.next(slot);
+            final long untilNs = waiting.untilNs(slot);
+            if (nowNs - untilNs > 0)
+            {
+                timeOut(slot);
+                timedOut++;
+            }
+            else
+            {
+                earliest = Math.min(earliest, untilNs);
+            }
+            slot = after;
+        }
+        waiting.earliestUntilNs(earliest);
+        counters.callsWaiting.setRelease(waiting.size());
+        return timedOut;
+    }
+
+    /**
+     * Takes a waiting call out without starting it (its caller cancelled it).
+     *
+     * @param correlationId of the call.
+     * @param caller        asking: only its own call is taken out.
+     * @return true if it was waiting.
+     */
+    boolean cancelWaiting(final long correlationId, final long caller)
+    {
+        for (int slot = waiting.head(); WaitingCalls.NONE != slot; slot = waiting.next(slot))
+        {
+            if (waiting.correlationId(slot) == correlationId && waiting.caller(slot) == caller)
+            {
+                waiting.remove(slot);
+                counters.callsWaiting.setRelease(waiting.size());
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private boolean await(
+        final DagDefinition dag, final SourceArgs args, final long correlationId, final long replyTo, final long caller,
+        final long deadline, final long epochNow)
+    {
+        final long nowNs = clock.nanoTime();
+        // Waiting is timed on the nano clock the duty cycle reads; the caller's deadline converts to it once.
+        final long untilNs = deadline != 0 ? nowNs + (deadline - epochNow) : nowNs + longestWaitNs;
+        if (WaitingCalls.NONE == waiting.add(dag, args, correlationId, replyTo, caller, deadline, untilNs))
+        {
+            counters.callsRefused.incrementRelease();
+            counters.callsQueueFull.incrementRelease();
+            replies.error(caller, correlationId, ErrorCode.NO_RESOURCES,
+                "every executor that can run " + dag.name() + " is busy and the scheduler's queue of " + waiting.capacity() +
+                " calls is full");
+            return false;
+        }
+        counters.callsQueued.incrementRelease();
+        counters.callsWaiting.setRelease(waiting.size());
+        return true;
+    }
+
+    private void timeOut(final int slot)
+    {
+        counters.callsRefused.incrementRelease();
+        counters.queuedCallsTimedOut.incrementRelease();
+        replies.error(waiting.caller(slot), waiting.correlationId(slot), ErrorCode.TIMEOUT,
+            "no executor had a free slot for " + waiting.dag(slot).name() + " before the deadline");
+        waiting.remove(slot);
+    }
+
+    private boolean anyFreeSlot()
+    {
+        final List<ExecutorView> live = membership.liveExecutors();
+        for (int i = 0, size = live.size(); i < size; i++)
+        {
+            if (live.get(i).freeSlots() > 0)
+            {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private void launch(
+        final DagDefinition dag, final SourceArgs args, final long correlationId, final long replyTo, final long caller,
+        final long deadline, final long forcedExecutor)
+    {
+        final long invocationId = ++nextInvocationId;
+        counters.invocationsStarted.incrementRelease();
+        if (forcedExecutor == 0)
+        {
+            log.record(invocationId, correlationId, replyTo, caller, deadline, 0, schedule, args);
+        }
+        sendTriggers(args, invocationId, correlationId, replyTo, caller, deadline, 0);
+    }
+
+    /**
+     * Places every stage into {@link #schedule}.
+     *
+     * @param mayWait true if a pooled stage must find a free slot (else {@link #BUSY}); false to place even on a
+     *                full executor (a re-run).
+     * @return {@link #PLACED}, {@link #BUSY}, or {@link #REFUSED} (the caller was told).
+     */
+    private int place(
         final DagDefinition dag, final long forcedExecutor, final PlacementPolicy.Locality keys, final long caller,
-        final long correlationId)
+        final long correlationId, final boolean mayWait)
     {
         schedule.reset(dag);
         final int stages = dag.stageCount();
         for (int s = 0; s < stages; s++)
         {
-            final ExecutorView pin = forcedExecutor != 0 ? null : pins.pinnedExecutor(dag.function(s));
+            final String function = dag.function(s);
+            final ExecutorView pin = forcedExecutor != 0 ? null : pins.pinnedExecutor(function);
             final long executor = forcedExecutor != 0 ? forcedExecutor :
-                null != pin ? pin.nodeId() :
-                placement.place(dag.function(s), membership.liveExecutors(), keys);
-            if (executor == 0)
+                null != pin ? (mayWait && !hasSlotFor(pin, function) ? NO_FREE_SLOT : pin.nodeId()) :
+                choose(function, keys, mayWait);
+            if (executor == NO_FREE_SLOT || executor == 0)
             {
+                unplace(s);
+                if (executor == NO_FREE_SLOT)
+                {
+                    return BUSY;
+                }
                 counters.callsRefused.incrementRelease();
-                replies.error(caller, correlationId, ErrorCode.NO_RESOURCES, "no live executor can run " + dag.function(s));
-                return false;
+                replies.error(caller, correlationId, ErrorCode.NO_RESOURCES, "no live executor can run " + function);
+                return REFUSED;
             }
             schedule.place(s, executor);
             final ExecutorView view = membership.executor(executor);
@@ -201,7 +410,93 @@ final class InvocationLauncher implements PeriodicCalls.Runner
                 view.onPlaced();
             }
         }
-        return true;
+        // Slots are taken once the whole invocation is placed, so its stages were judged on what was free before it.
+        for (int s = 0; s < stages; s++)
+        {
+            if (dag.isSource(s))
+            {
+                final ExecutorView view = membership.executor(schedule.executor(s));
+                if (null != view && !view.runsInline(dag.function(s)))
+                {
+                    view.takeSlot();
+                }
+            }
+        }
+        return PLACED;
+    }
+
+    /**
+     * @return the executor the policy chooses among those that can take the stage now, {@link #NO_FREE_SLOT} if
+     * none can, or 0 if there is no executor at all.
+     */
+    private long choose(final String function, final PlacementPolicy.Locality keys, final boolean mayWait)
+    {
+        final List<ExecutorView> live = membership.liveExecutors();
+        if (!mayWait)
+        {
+            return placement.place(function, live, keys);
+        }
+        final List<ExecutorView> able = withFreeSlot(function, live);
+        if (null == able)
+        {
+            return NO_FREE_SLOT;
+        }
+        final long executor = placement.place(function, able, keys);
+        final ExecutorView chosen = executor == 0 ? null : membership.executor(executor);
+        // Whatever a plugged-in policy chose, a pooled stage never goes where no slot is free.
+        return null != chosen && !hasSlotFor(chosen, function) ? NO_FREE_SLOT : executor;
+    }
+
+    /**
+     * @return the executors that could take a stage of {@code function} now: all of them while none is full (a
+     * read of a field each: the path of every call while there is room); otherwise those with a free slot or
+     * that run the function inline, among those that announced it if any did; null if there are executors but
+     * none of them can.
+     */
+    private List<ExecutorView> withFreeSlot(final String function, final List<ExecutorView> live)
+    {
+        final int size = live.size();
+        boolean anyFull = false;
+        for (int i = 0; i < size && !anyFull; i++)
+        {
+            anyFull = live.get(i).freeSlots() <= 0;
+        }
+        if (!anyFull)
+        {
+            return live;
+        }
+        boolean anyHas = false;
+        for (int i = 0; i < size && !anyHas; i++)
+        {
+            anyHas = live.get(i).hasFunction(function);
+        }
+        candidates.clear();
+        for (int i = 0; i < size; i++)
+        {
+            final ExecutorView executor = live.get(i);
+            if ((!anyHas || executor.hasFunction(function)) && hasSlotFor(executor, function))
+            {
+                candidates.add(executor);
+            }
+        }
+        return candidates.isEmpty() ? null : candidates;
+    }
+
+    private static boolean hasSlotFor(final ExecutorView executor, final String function)
+    {
+        return executor.freeSlots() > 0 || executor.runsInline(function);
+    }
+
+    private void unplace(final int stages)
+    {
+        for (int s = 0; s < stages; s++)
+        {
+            final ExecutorView view = membership.executor(schedule.executor(s));
+            if (null != view)
+            {
+                view.onUnplaced();
+            }
+        }
     }
 
     private void sendTriggers(
@@ -242,7 +537,8 @@ final class InvocationLauncher implements PeriodicCalls.Runner
         final DagDefinition dag = log.dag(slot);
         final long correlationId = log.correlationId(slot);
         final long caller = log.caller(slot);
-        if (!place(dag, 0, PlacementPolicy.Locality.NONE, caller, correlationId))
+        // A re-run was admitted once: it does not wait behind new calls, and its executor's queue holds it if full.
+        if (place(dag, 0, PlacementPolicy.Locality.NONE, caller, correlationId, false) != PLACED)
         {
             log.forget(slot);
             return;

@@ -39,6 +39,11 @@ final class Membership implements MembershipListener
         void onExecutorHeartbeat(ExecutorView executor, Set<String> announced);
 
         /**
+         * @param executor that reported its free slots between heartbeats (after it is updated).
+         */
+        void onExecutorCapacity(ExecutorView executor);
+
+        /**
          * @param executor no longer live (already removed).
          */
         void onExecutorExpired(ExecutorView executor);
@@ -172,7 +177,8 @@ final class Membership implements MembershipListener
      * {@inheritDoc}
      */
     public void onHeartbeat(
-        final long node, final short roles, final int queueDepth, final long startedAt, final Set<String> functions,
+        final long node, final short roles, final int queueDepth, final int workers, final int freeSlots,
+        final long startedAt, final Set<String> functions, final Set<String> inline,
         final DirectBuffer endpointBuffer, final int endpointOffset, final int endpointLength,
         final DirectBuffer summary, final int summaryOffset, final int summaryLength)
     {
@@ -202,8 +208,22 @@ final class Membership implements MembershipListener
             executor = new ExecutorView(node, Endpoint.parse(endpoint).host(), startedAt);
             join(executor, endpoint);
         }
-        executor.onHeartbeat(clock.nanoTime(), functions, queueDepth);
+        executor.onHeartbeat(clock.nanoTime(), functions, inline, queueDepth, workers, freeSlots);
         listener.onExecutorHeartbeat(executor, functions);
+    }
+
+    /**
+     * {@inheritDoc}
+     */
+    public void onCapacity(final long node, final long startedAt, final int workers, final int freeSlots)
+    {
+        final ExecutorView executor = executors.get(node);
+        // A report of an executor not (or no longer) live, or of an earlier incarnation, says nothing of this one.
+        if (null != executor && executor.startedAt() == startedAt)
+        {
+            executor.onCapacity(workers, freeSlots);
+            listener.onExecutorCapacity(executor);
+        }
     }
 
     /**

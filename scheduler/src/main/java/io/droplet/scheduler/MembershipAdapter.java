@@ -1,5 +1,7 @@
 package io.droplet.scheduler;
 
+import io.droplet.codecs.sbe.CapacityDecoder;
+import io.droplet.codecs.sbe.FunctionLane;
 import io.droplet.codecs.sbe.HeartbeatDecoder;
 import io.droplet.codecs.sbe.InvocationsCompletedDecoder;
 import io.droplet.codecs.sbe.MessageHeaderDecoder;
@@ -9,8 +11,8 @@ import java.util.HashSet;
 import java.util.Set;
 
 /**
- * Decodes the membership protocol ({@code Heartbeat}, {@code InvocationsCompleted}) once and calls a
- * {@link MembershipListener}.
+ * Decodes the membership protocol ({@code Heartbeat}, {@code Capacity}, {@code InvocationsCompleted}) once and
+ * calls a {@link MembershipListener}.
  * <p>
  * <b>Note:</b> not thread-safe; used on the scheduler's thread.
  */
@@ -19,6 +21,7 @@ public final class MembershipAdapter
     private final MessageHeaderDecoder headerDecoder = new MessageHeaderDecoder();
     private final HeartbeatDecoder heartbeatDecoder = new HeartbeatDecoder();
     private final InvocationsCompletedDecoder completedDecoder = new InvocationsCompletedDecoder();
+    private final CapacityDecoder capacityDecoder = new CapacityDecoder();
     private final MembershipListener listener;
 
     /**
@@ -38,6 +41,12 @@ public final class MembershipAdapter
      */
     public boolean onFrame(final int templateId, final DirectBuffer buffer, final int offset, final int length)
     {
+        if (templateId == CapacityDecoder.TEMPLATE_ID)
+        {
+            final CapacityDecoder capacity = capacityDecoder.wrapAndApplyHeader(buffer, offset, headerDecoder);
+            listener.onCapacity(capacity.executor(), capacity.startedAt(), capacity.workers(), capacity.freeSlots());
+            return true;
+        }
         if (templateId == InvocationsCompletedDecoder.TEMPLATE_ID)
         {
             onInvocationsCompleted(buffer, offset);
@@ -52,19 +61,32 @@ public final class MembershipAdapter
         final short roles = heartbeat.roles();
         final int queueDepth = heartbeat.queueDepth();
         final long startedAt = heartbeat.startedAt();
+        final int workers = heartbeat.workers();
+        final int freeSlots = heartbeat.freeSlots();
         final HeartbeatDecoder.FunctionsDecoder group = heartbeat.functions();
-        // The listener keeps the set as the executor's announced functions: a fresh one per heartbeat.
+        // The listener keeps the sets as the executor's announced functions: fresh ones per heartbeat.
         final Set<String> functions = group.count() == 0 ? Set.of() : new HashSet<>(group.count() * 2);
+        Set<String> inline = Set.of();
         for (final HeartbeatDecoder.FunctionsDecoder function : group)
         {
-            functions.add(function.name());
+            final FunctionLane lane = function.lane();
+            final String name = function.name();
+            functions.add(name);
+            if (lane == FunctionLane.INLINE)
+            {
+                if (inline.isEmpty())
+                {
+                    inline = new HashSet<>();
+                }
+                inline.add(name);
+            }
         }
         final int endpointLength = heartbeat.endpointLength();
         final int endpointOffset = heartbeat.limit() + HeartbeatDecoder.endpointHeaderLength();
         heartbeat.skipEndpoint();
         final int summaryLength = heartbeat.cachedKeySummaryLength();
         final int summaryOffset = heartbeat.limit() + HeartbeatDecoder.cachedKeySummaryHeaderLength();
-        listener.onHeartbeat(node, roles, queueDepth, startedAt, functions,
+        listener.onHeartbeat(node, roles, queueDepth, workers, freeSlots, startedAt, functions, inline,
             buffer, endpointOffset, endpointLength, buffer, summaryOffset, summaryLength);
         return true;
     }

@@ -17,8 +17,11 @@ public interface MembershipListener
      * @param node           id.
      * @param roles          bit set: 2 cache, 4 executor (see the schema).
      * @param queueDepth     of an executor.
+     * @param workers        of an executor's pool.
+     * @param freeSlots      of an executor's pool: workers not busy.
      * @param startedAt      when this incarnation of the node started.
      * @param functions      names an executor announces: a set the listener may keep.
+     * @param inline         those of them that run inline (declared short): a set the listener may keep.
      * @param endpoint       buffer holding where the node receives.
      * @param endpointOffset of the endpoint.
      * @param endpointLength of the endpoint.
@@ -27,9 +30,19 @@ public interface MembershipListener
      * @param summaryLength  of the summary (0 if none).
      */
     void onHeartbeat(
-        long node, short roles, int queueDepth, long startedAt, Set<String> functions,
-        DirectBuffer endpoint, int endpointOffset, int endpointLength,
+        long node, short roles, int queueDepth, int workers, int freeSlots, long startedAt, Set<String> functions,
+        Set<String> inline, DirectBuffer endpoint, int endpointOffset, int endpointLength,
         DirectBuffer summary, int summaryOffset, int summaryLength);
+
+    /**
+     * {@code Capacity}: an executor's free slots between heartbeats.
+     *
+     * @param executor  node id.
+     * @param startedAt its incarnation.
+     * @param workers   of its pool.
+     * @param freeSlots of its pool: workers not busy.
+     */
+    void onCapacity(long executor, long startedAt, int workers, int freeSlots);
 
     /**
      * One id of an {@code InvocationsCompleted}: an executor answered this invocation's caller.

@@ -14,8 +14,8 @@ import org.agrona.concurrent.NanoClock;
  * The scheduler agent (see the package documentation): a duty cycle over the scheduler's state
  * machines. Each cycle reads the clock once, polls the inbound stream (the {@link ClientRequestAdapter}
  * decodes each frame and calls the state machine whose job it is), lets the registry's KVS client work,
- * runs discovery, expires silent executors, runs the periodic calls that are due, and retries the sends
- * kept for links that were not ready.
+ * runs discovery, expires silent executors, answers TIMEOUT to calls that waited for a free slot past their
+ * deadline, runs the periodic calls that are due, and retries the sends kept for links that were not ready.
  * <p>
  * The parts: {@link Registry} and {@link Registrations} (the registry and its requests), {@link Calls}
  * (the first hop of a call), {@link InvocationLauncher} (placement, triggers, re-runs), {@link Broadcast},
@@ -40,6 +40,7 @@ public final class SchedulerAgent implements Agent
     private final SchedulerDiscovery discovery;
     private final Membership membership;
     private final PeriodicCalls periodicCalls;
+    private final InvocationLauncher launcher;
 
     /**
      * @param context parts and settings, concluded here; the agent opens the inbound side of its channels.
@@ -66,9 +67,10 @@ public final class SchedulerAgent implements Agent
         this.membership = new Membership(context.executorTimeoutNs(), cachedClock, epochClock, channels.peers()::register,
             executorPublisher, clientPublisher, locality, errorHandler, counters);
         final StatefulPins pins = new StatefulPins(membership, executorPublisher);
-        final InvocationLauncher launcher = new InvocationLauncher(nodeId, context.placement(), membership, pins, locality,
+        this.launcher = new InvocationLauncher(nodeId, context.placement(), membership, pins, locality,
             new InvocationLog(context.invocationLogCapacity(), context.invocationLogArgsBytes()),
-            executorPublisher, clientPublisher, counters, epochClock);
+            executorPublisher, clientPublisher, counters, epochClock, cachedClock,
+            new WaitingCalls(context.queueCapacity(), context.queueBytes()), context.queueTimeoutNs());
         final CodeShipping codeShipping = new CodeShipping(
             nodeId, membership, pins, executorPublisher, counters, context.replayIntervalNs());
 
@@ -105,6 +107,7 @@ public final class SchedulerAgent implements Agent
             work += discovery.doWork(now);
         }
         work += membership.doWork(now);
+        work += launcher.doWork(now);
         work += periodicCalls.poll(now);
         if (deferredSends.size() > 0)
         {

@@ -60,6 +60,19 @@ public final class SchedulerConfiguration
     /** Default fragment limit: 64. */
     public static final String FRAGMENT_LIMIT_DEFAULT = "64";
 
+    /** Calls that may wait at once for a free slot when every executor able to run them is full. */
+    public static final String QUEUE_CAPACITY_PROP_NAME = "droplet.scheduler.queue.capacity";
+    /** Default queue capacity: 4,096 calls (as deep as an executor's own queue). */
+    public static final String QUEUE_CAPACITY_DEFAULT = "4096";
+    /** Bytes of arguments the waiting calls may hold together; past it a call is answered NO_RESOURCES. */
+    public static final String QUEUE_BYTES_PROP_NAME = "droplet.scheduler.queue.bytes";
+    /** Default queue bytes: 64 MiB (64 calls of the largest message, or all 4,096 of 16 KiB each). */
+    public static final String QUEUE_BYTES_DEFAULT = "64m";
+    /** Longest a call that has no deadline waits for a free slot before it is answered TIMEOUT. */
+    public static final String QUEUE_TIMEOUT_PROP_NAME = "droplet.scheduler.queue.timeout";
+    /** Default longest wait of a call without a deadline: 5 s (the default request timeout). */
+    public static final String QUEUE_TIMEOUT_DEFAULT = "5s";
+
     /** Ticks per revolution of the periodic-call timer wheel (a power of two). */
     public static final int TIMER_TICKS_PER_WHEEL = 512;
 
@@ -161,6 +174,30 @@ public final class SchedulerConfiguration
     public static int fragmentLimit()
     {
         return size(FRAGMENT_LIMIT_PROP_NAME, FRAGMENT_LIMIT_DEFAULT);
+    }
+
+    /**
+     * @return calls that may wait for a free slot, from {@link #QUEUE_CAPACITY_PROP_NAME} or its default.
+     */
+    public static int queueCapacity()
+    {
+        return size(QUEUE_CAPACITY_PROP_NAME, QUEUE_CAPACITY_DEFAULT);
+    }
+
+    /**
+     * @return bytes of arguments the waiting calls may hold, from {@link #QUEUE_BYTES_PROP_NAME} or its default.
+     */
+    public static long queueBytes()
+    {
+        return SystemUtil.parseSize(QUEUE_BYTES_PROP_NAME, System.getProperty(QUEUE_BYTES_PROP_NAME, QUEUE_BYTES_DEFAULT));
+    }
+
+    /**
+     * @return longest wait of a call without a deadline, from {@link #QUEUE_TIMEOUT_PROP_NAME} or its default.
+     */
+    public static long queueTimeoutNs()
+    {
+        return duration(QUEUE_TIMEOUT_PROP_NAME, QUEUE_TIMEOUT_DEFAULT);
     }
 
     private static long duration(final String propName, final String defaultValue)

@@ -47,6 +47,9 @@ public final class SchedulerContext
     private long registryTimeoutNs = SchedulerConfiguration.registryTimeoutNs();
     private long timerTickNs = SchedulerConfiguration.timerTickNs();
     private int fragmentLimit = SchedulerConfiguration.fragmentLimit();
+    private int queueCapacity = SchedulerConfiguration.queueCapacity();
+    private long queueBytes = SchedulerConfiguration.queueBytes();
+    private long queueTimeoutNs = SchedulerConfiguration.queueTimeoutNs();
     private boolean concluded;
 
     /**
@@ -81,6 +84,9 @@ public final class SchedulerContext
         positive(SchedulerConfiguration.SEND_CAPACITY_PROP_NAME, sendCapacity);
         positive(SchedulerConfiguration.FRAGMENT_LIMIT_PROP_NAME, fragmentLimit);
         positive(SchedulerConfiguration.INVOCATION_LOG_ARGS_PROP_NAME, invocationLogArgsBytes);
+        positive(SchedulerConfiguration.QUEUE_CAPACITY_PROP_NAME, queueCapacity);
+        positive(SchedulerConfiguration.QUEUE_BYTES_PROP_NAME, queueBytes);
+        positive(SchedulerConfiguration.QUEUE_TIMEOUT_PROP_NAME, queueTimeoutNs);
         if (Integer.bitCount(invocationLogCapacity) != 1)
         {
             throw new IllegalArgumentException(
@@ -331,6 +337,61 @@ public final class SchedulerContext
     public SchedulerContext fragmentLimit(final int fragmentLimit)
     {
         this.fragmentLimit = fragmentLimit;
+        return this;
+    }
+
+    /**
+     * @return calls that may wait at once for a free slot.
+     */
+    public int queueCapacity()
+    {
+        return queueCapacity;
+    }
+
+    /**
+     * @param queueCapacity calls that may wait at once for a free slot when every executor able to run them
+     *                      is full; past it a call is answered NO_RESOURCES.
+     * @return this context.
+     */
+    public SchedulerContext queueCapacity(final int queueCapacity)
+    {
+        this.queueCapacity = queueCapacity;
+        return this;
+    }
+
+    /**
+     * @return bytes of arguments the waiting calls may hold together.
+     */
+    public long queueBytes()
+    {
+        return queueBytes;
+    }
+
+    /**
+     * @param queueBytes bytes of arguments the waiting calls may hold together.
+     * @return this context.
+     */
+    public SchedulerContext queueBytes(final long queueBytes)
+    {
+        this.queueBytes = queueBytes;
+        return this;
+    }
+
+    /**
+     * @return longest wait for a free slot of a call that has no deadline.
+     */
+    public long queueTimeoutNs()
+    {
+        return queueTimeoutNs;
+    }
+
+    /**
+     * @param queueTimeoutNs longest wait for a free slot of a call that has no deadline.
+     * @return this context.
+     */
+    public SchedulerContext queueTimeoutNs(final long queueTimeoutNs)
+    {
+        this.queueTimeoutNs = queueTimeoutNs;
         return this;
     }
 

@@ -17,7 +17,7 @@ public final class SchedulerCounters implements AutoCloseable
 
     /** Invocations started (calls and DAG calls). */
     public final AtomicCounter invocationsStarted;
-    /** Calls refused: unknown function or DAG, no executor, deadline passed. */
+    /** Calls refused: unknown function or DAG, no executor, deadline passed, the queue of waiting calls full. */
     public final AtomicCounter callsRefused;
     /** Executors heard from within the timeout. */
     public final AtomicCounter liveExecutors;
@@ -33,6 +33,14 @@ public final class SchedulerCounters implements AutoCloseable
     public final AtomicCounter invocationsCompleted;
     /** Calls in flight cancelled by their callers. */
     public final AtomicCounter invocationsCancelled;
+    /** Calls that found every executor able to run them full and waited for a free slot. */
+    public final AtomicCounter callsQueued;
+    /** Calls answered NO_RESOURCES because the queue of waiting calls was full (also in {@link #callsRefused}). */
+    public final AtomicCounter callsQueueFull;
+    /** Waiting calls answered TIMEOUT at their deadline (also in {@link #callsRefused}). */
+    public final AtomicCounter queuedCallsTimedOut;
+    /** Calls waiting for a free slot now. */
+    public final AtomicCounter callsWaiting;
 
     /**
      * @param allocator of counters.
@@ -49,6 +57,10 @@ public final class SchedulerCounters implements AutoCloseable
         registrationReplays = CounterDescriptor.SCHEDULER_REGISTRATION_REPLAYS.allocate(allocator, name);
         invocationsCompleted = CounterDescriptor.SCHEDULER_INVOCATIONS_COMPLETED.allocate(allocator, name);
         invocationsCancelled = CounterDescriptor.SCHEDULER_INVOCATIONS_CANCELLED.allocate(allocator, name);
+        callsQueued = CounterDescriptor.SCHEDULER_CALLS_QUEUED.allocate(allocator, name);
+        callsQueueFull = CounterDescriptor.SCHEDULER_CALLS_QUEUE_FULL.allocate(allocator, name);
+        queuedCallsTimedOut = CounterDescriptor.SCHEDULER_QUEUED_CALLS_TIMED_OUT.allocate(allocator, name);
+        callsWaiting = CounterDescriptor.SCHEDULER_CALLS_WAITING.allocate(allocator, name);
     }
 
     /**
@@ -57,6 +69,6 @@ public final class SchedulerCounters implements AutoCloseable
     public void close()
     {
         CloseHelper.closeAll(invocationsStarted, callsRefused, liveExecutors, executorsExpired, reruns, registryLookups, registrationReplays,
-            invocationsCompleted, invocationsCancelled);
+            invocationsCompleted, invocationsCancelled, callsQueued, callsQueueFull, queuedCallsTimedOut, callsWaiting);
     }
 }

@@ -1,6 +1,7 @@
 package io.droplet.scheduler;
 
 import org.agrona.DirectBuffer;
+import org.agrona.MutableDirectBuffer;
 import org.agrona.concurrent.UnsafeBuffer;
 
 import java.util.Arrays;
@@ -88,6 +89,61 @@ public final class SourceArgs
     public int length(final int stage)
     {
         return stage < MAX_STAGES ? lengths[stage] : -1;
+    }
+
+    /**
+     * Copies the span the stages' arguments cover into {@code target} (which grows as it needs) and makes
+     * {@code copy} view them there, as {@link #copy()} does but into buffers the caller keeps and reuses: a
+     * call that waits for a free slot is kept without allocating.
+     *
+     * @param target to copy into, from offset 0.
+     * @param copy   made to view the copied arguments.
+     * @return bytes copied.
+     */
+    public int copyInto(final MutableDirectBuffer target, final SourceArgs copy)
+    {
+        int start = Integer.MAX_VALUE;
+        int end = 0;
+        for (int s = 0; s < MAX_STAGES; s++)
+        {
+            if (lengths[s] >= 0)
+            {
+                start = Math.min(start, offsets[s]);
+                end = Math.max(end, offsets[s] + lengths[s]);
+            }
+        }
+        final int length = Math.max(0, end - start);
+        if (length > 0)
+        {
+            target.putBytes(0, buffer, start, length);
+        }
+        copy.wrap(target);
+        for (int s = 0; s < MAX_STAGES; s++)
+        {
+            if (lengths[s] >= 0)
+            {
+                copy.stage(s, offsets[s] - start, lengths[s]);
+            }
+        }
+        return length;
+    }
+
+    /**
+     * @return bytes of the span the stages' arguments cover: what {@link #copyInto} copies.
+     */
+    public int span()
+    {
+        int start = Integer.MAX_VALUE;
+        int end = 0;
+        for (int s = 0; s < MAX_STAGES; s++)
+        {
+            if (lengths[s] >= 0)
+            {
+                start = Math.min(start, offsets[s]);
+                end = Math.max(end, offsets[s] + lengths[s]);
+            }
+        }
+        return Math.max(0, end - start);
     }
 
     /**

@@ -8,6 +8,27 @@
  * heartbeats, it sends a {@code Connect} naming the newcomer's endpoint to every executor, so results
  * can go straight from the sink's executor to the caller.
  * <p>
+ * Capacity: every executor advertises its pool's workers and free slots (workers not busy) in its heartbeats,
+ * and marks each function inline (declared short: it runs on the executor's agent and takes no slot) or
+ * pooled; between heartbeats it sends a {@code Capacity} report, at most once per report interval, when this
+ * scheduler may count it full and it has a slot free again. An {@link io.droplet.scheduler.ExecutorView}
+ * keeps the last report less the pooled source stages placed since. A pooled stage is placed only on an
+ * executor with a free slot (locality first, then most free slots, then least load), judged before the
+ * invocation takes any, so an idle executor takes any invocation whole; a stage after a source is triggered
+ * by its parents' executors later and takes no slot here (its executor's next report counts it). Queue slots
+ * of an executor are not advertised: a call placed there would wait behind whatever runs, however long,
+ * while a worker elsewhere may free sooner; the executor's queue is the slack for what no scheduler sees
+ * (placements crossing a report, other schedulers', child stages). A call that finds every executor able to
+ * run it full waits here ({@code WaitingCalls}: {@code droplet.scheduler.queue.capacity} calls and
+ * {@code droplet.scheduler.queue.bytes} of arguments; full, it is answered NO_RESOURCES at once), starts in
+ * arrival order among the calls the freed slot can serve as soon as a heartbeat or report shows one, and is
+ * answered TIMEOUT when its deadline passes (a call without a deadline waits at most
+ * {@code droplet.scheduler.queue.timeout}). Calls of short functions never take a slot or wait: their path
+ * reads one field per executor more than before. Re-runs and BROADCAST legs never wait (their executor's queue
+ * holds them). A scheduler learns the lane of a function from heartbeats only (a function registered but not
+ * yet announced counts as pooled); an executor announces a changed function table at once, so the window
+ * is short.
+ * <p>
  * Every invocation started is kept in a bounded {@link io.droplet.scheduler.InvocationLog}; when an
  * executor stops heartbeating, the invocations placed on it that have not reached their deadline are
  * run again on live executors (at least once: the client delivers each correlation's result once).
@@ -32,7 +53,7 @@
  * listeners; the {@link io.droplet.scheduler.ClientPublisher} and
  * {@link io.droplet.scheduler.ExecutorPublisher} encode what goes out. Between them, state machines with
  * one job each: {@code Registry}, {@code Registrations}, {@code Calls},
- * {@code InvocationLauncher}, {@code Broadcast}, {@code PeriodicCalls} (on a timer wheel),
+ * {@code InvocationLauncher} (with {@code WaitingCalls}), {@code Broadcast}, {@code PeriodicCalls} (on a timer wheel),
  * {@code Membership}, {@code CodeShipping}, {@code StatefulPins}. The
  * {@link io.droplet.scheduler.SchedulerAgent} is only their duty cycle; every clock, period and size
  * comes from the {@link io.droplet.scheduler.SchedulerContext}.

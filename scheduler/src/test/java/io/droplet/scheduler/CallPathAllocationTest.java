@@ -70,6 +70,56 @@ class CallPathAllocationTest
     }
 
     @Test
+    void callsThatWaitForAFreeSlotAndStartOnAReportAllocateNothingInSteadyState()
+    {
+        final com.sun.management.ThreadMXBean threads =
+            (com.sun.management.ThreadMXBean)ManagementFactory.getThreadMXBean();
+        Assumptions.assumeTrue(threads.isThreadAllocatedMemorySupported());
+        threads.setThreadAllocatedMemoryEnabled(true);
+
+        final SchedulerRig rig = new SchedulerRig(PlacementPolicy.leastLoaded(), false);
+        final int workers = 4;
+        rig.pooledHeartbeat(10, "host-a", workers, workers, "p");
+        rig.register("p", FunctionKind.LOCAL);
+        rig.publisher.recordTriggers = false;
+
+        final UnsafeBuffer frame = new UnsafeBuffer(new byte[]{ 'p', 0, 9, 8, 7 });
+        final SourceArgs args = new SourceArgs();
+        final long[] noTimes = new long[0];
+        final long deadline = SchedulerRig.EPOCH_START + 3_600_000_000_000L;
+        final long thread = Thread.currentThread().getId();
+
+        long allocated = Long.MAX_VALUE;
+        int rounds = 0;
+        for (int round = 0; round < MAX_ROUNDS && allocated >= 4096; round++)
+        {
+            rounds++;
+            final long before = threads.getThreadAllocatedBytes(thread);
+            for (int i = 0; i < CALLS; i += 2 * workers)
+            {
+                // Twice as many calls as slots: half start, half wait; the report starts those, the next frees the pool.
+                for (int c = 0; c < 2 * workers; c++)
+                {
+                    rig.calls.onCallFunction(i + c, 99, deadline, CallMode.FG, 0, noTimes, 0, frame, 0, 1,
+                        args.wrap(frame).stage(0, 2, 3));
+                }
+                rig.capacity(10, workers, workers);
+                rig.capacity(10, workers, workers);
+            }
+            if (round >= 2)
+            {
+                allocated = Math.min(allocated, threads.getThreadAllocatedBytes(thread) - before);
+            }
+        }
+
+        assertEquals((long)rounds * CALLS, rig.publisher.triggerCount);
+        assertEquals((long)rounds * CALLS / 2, rig.counters.callsQueued.get());
+        assertEquals(0, rig.waiting.size());
+        assertTrue(rig.publisher.errors.isEmpty(), rig.publisher.errors.toString());
+        assertTrue(allocated < 4096, "allocated " + allocated + " bytes over " + CALLS + " calls, half of them waiting");
+    }
+
+    @Test
     void decodingAndRoutingAFrameAllocatesNothingInSteadyState()
     {
         final com.sun.management.ThreadMXBean threads =

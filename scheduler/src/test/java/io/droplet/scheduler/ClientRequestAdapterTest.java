@@ -6,6 +6,8 @@ import io.droplet.codecs.sbe.CallFunctionEncoder;
 import io.droplet.codecs.sbe.CallMode;
 import io.droplet.codecs.sbe.ConnectEncoder;
 import io.droplet.codecs.sbe.FunctionKind;
+import io.droplet.codecs.sbe.CapacityEncoder;
+import io.droplet.codecs.sbe.FunctionLane;
 import io.droplet.codecs.sbe.HeartbeatEncoder;
 import io.droplet.codecs.sbe.InvocationsCompletedEncoder;
 import io.droplet.codecs.sbe.MessageHeaderEncoder;
@@ -18,7 +20,6 @@ import org.junit.jupiter.api.Timeout;
 
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Set;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
@@ -129,12 +130,19 @@ class ClientRequestAdapterTest
         new MembershipListener()
         {
             public void onHeartbeat(
-                final long node, final short roles, final int queueDepth, final long startedAt,
-                final java.util.Set<String> functions, final DirectBuffer endpoint, final int endpointOffset,
-                final int endpointLength, final DirectBuffer summary, final int summaryOffset, final int summaryLength)
+                final long node, final short roles, final int queueDepth, final int workers, final int freeSlots,
+                final long startedAt, final java.util.Set<String> functions, final java.util.Set<String> inline,
+                final DirectBuffer endpoint, final int endpointOffset, final int endpointLength, final DirectBuffer summary,
+                final int summaryOffset, final int summaryLength)
             {
-                calls.add("heartbeat " + node + " " + roles + " " + queueDepth + " " + startedAt + " " +
-                    functions + " " + text(endpoint, endpointOffset, endpointLength) + " " + summaryLength);
+                calls.add("heartbeat " + node + " " + roles + " " + queueDepth + " " + workers + " " + freeSlots + " " +
+                    startedAt + " " + new java.util.TreeSet<>(functions) + " inline " + inline + " " +
+                    text(endpoint, endpointOffset, endpointLength) + " " + summaryLength);
+            }
+
+            public void onCapacity(final long executor, final long startedAt, final int workers, final int freeSlots)
+            {
+                calls.add("capacity " + executor + " " + startedAt + " " + workers + " " + freeSlots);
             }
 
             public void onInvocationCompleted(final long executor, final long invocationId)
@@ -183,10 +191,15 @@ class ClientRequestAdapterTest
         adapter.onFrame(ConnectEncoder.TEMPLATE_ID, buffer, 0, MessageHeaderEncoder.ENCODED_LENGTH + connect.encodedLength());
 
         final HeartbeatEncoder heartbeat = new HeartbeatEncoder().wrapAndApplyHeader(buffer, 0, header)
-            .node(12).timestamp(0).roles((short)4).utilisationPerMille(0).queueDepth(3).inFlight(0).startedAt(77);
-        heartbeat.functionsCount(1).next().name("f");
+            .node(12).timestamp(0).roles((short)4).utilisationPerMille(0).queueDepth(3).inFlight(0).startedAt(77)
+            .workers(16).freeSlots(5);
+        heartbeat.functionsCount(2).next().lane(FunctionLane.POOLED).name("f").next().lane(FunctionLane.INLINE).name("g");
         heartbeat.endpoint("h:0/5012").putCachedKeySummary(new byte[]{ 0, 0 }, 0, 2);
         adapter.onFrame(HeartbeatEncoder.TEMPLATE_ID, buffer, 0, MessageHeaderEncoder.ENCODED_LENGTH + heartbeat.encodedLength());
+
+        final CapacityEncoder capacity = new CapacityEncoder().wrapAndApplyHeader(buffer, 0, header)
+            .executor(12).startedAt(77).workers(16).freeSlots(9);
+        adapter.onFrame(CapacityEncoder.TEMPLATE_ID, buffer, 0, MessageHeaderEncoder.ENCODED_LENGTH + capacity.encodedLength());
 
         final InvocationsCompletedEncoder completed = new InvocationsCompletedEncoder().wrapAndApplyHeader(buffer, 0, header)
             .executor(12);
@@ -199,7 +212,8 @@ class ClientRequestAdapterTest
         assertEquals(List.of(
             "register 1 2 JAVA resize 16+" + registerLength,
             "connect 3 40 0 h:1/2",
-            "heartbeat 12 4 3 77 " + Set.of("f") + " h:0/5012 2",
+            "heartbeat 12 4 3 16 5 77 [f, g] inline [g] h:0/5012 2",
+            "capacity 12 77 16 9",
             "completed 12 " + (5L << 44 | 1),
             "completed 12 " + (5L << 44 | 9),
             "rejected TRAILING_BYTES"), calls);

@@ -132,8 +132,8 @@ class ExecutorExpiryTest
 
         // Same node id, new incarnation (startedAt differs): what the old one had is lost.
         final org.agrona.concurrent.UnsafeBuffer endpoint = SchedulerRig.utf8("host-a:0/5010");
-        rig.membership.onHeartbeat(10, Role.EXECUTOR.value(), 0, 8, java.util.Set.of("f"),
-            endpoint, 0, endpoint.capacity(), endpoint, 0, 0);
+        rig.membership.onHeartbeat(10, Role.EXECUTOR.value(), 0, SchedulerRig.WORKERS, SchedulerRig.WORKERS, 8,
+            java.util.Set.of("f"), java.util.Set.of("f"), endpoint, 0, endpoint.capacity(), endpoint, 0, 0);
 
         assertEquals(1, rig.counters.executorsExpired.get());
         assertEquals(1, rig.membership.liveExecutors().size(), "the new incarnation joined");

@@ -78,7 +78,7 @@ class MembershipTest
     {
         final SchedulerRig rig = new SchedulerRig(PlacementPolicy.leastLoaded(), false);
         final UnsafeBuffer endpoint = SchedulerRig.utf8("not an endpoint");
-        rig.membership.onHeartbeat(10, Role.EXECUTOR.value(), 0, 1, java.util.Set.of(),
+        rig.membership.onHeartbeat(10, Role.EXECUTOR.value(), 0, 0, 0, 1, java.util.Set.of(), java.util.Set.of(),
             endpoint, 0, endpoint.capacity(), endpoint, 0, 0);
         assertEquals(0, rig.membership.liveExecutorCount());
         assertEquals(1, rig.errors.size());

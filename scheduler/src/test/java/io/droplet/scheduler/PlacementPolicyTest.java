@@ -20,7 +20,7 @@ class PlacementPolicyTest
     private static ExecutorView executor(final long id, final String host, final int queueDepth, final String... functions)
     {
         final ExecutorView view = new ExecutorView(id, host);
-        view.onHeartbeat(0, Set.of(functions), queueDepth);
+        view.onHeartbeat(0, Set.of(functions), Set.of(), queueDepth, 16, 16);
         return view;
     }
 

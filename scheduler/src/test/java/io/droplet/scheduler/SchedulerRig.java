@@ -28,6 +28,10 @@ final class SchedulerRig
 {
     static final long SCHEDULER = 1;
     static final long EPOCH_START = 1_700_000_000_000_000_000L;
+    /** Longest wait for a free slot of a call without a deadline. */
+    static final long QUEUE_TIMEOUT_NS = 5_000_000_000L;
+    /** Workers (all free) an executor announces by {@link #heartbeat}. */
+    static final int WORKERS = 16;
 
     final CachedNanoClock clock = new CachedNanoClock();
     final long[] epochNow = { EPOCH_START };
@@ -47,6 +51,7 @@ final class SchedulerRig
     final Calls calls;
     final Registrations registrations;
     final long executorTimeoutNs;
+    final WaitingCalls waiting;
 
     SchedulerRig(final PlacementPolicy placement, final boolean withKvs)
     {
@@ -54,6 +59,13 @@ final class SchedulerRig
     }
 
     SchedulerRig(final PlacementPolicy placement, final boolean withKvs, final long executorTimeoutNs, final int logCapacity)
+    {
+        this(placement, withKvs, executorTimeoutNs, logCapacity, 4096);
+    }
+
+    SchedulerRig(
+        final PlacementPolicy placement, final boolean withKvs, final long executorTimeoutNs, final int logCapacity,
+        final int queueCapacity)
     {
         this.executorTimeoutNs = executorTimeoutNs;
         clock.update(1_000_000_000L);
@@ -65,8 +77,9 @@ final class SchedulerRig
         membership = new Membership(executorTimeoutNs, clock, epochClock,
             (node, endpoint) -> registeredPeers.add(node), publisher, publisher, locality, errorHandler, counters);
         pins = new StatefulPins(membership, publisher);
+        waiting = new WaitingCalls(queueCapacity, 1L << 20);
         launcher = new InvocationLauncher(SCHEDULER, placement, membership, pins, locality,
-            new InvocationLog(logCapacity, 1024), publisher, publisher, counters, epochClock);
+            new InvocationLog(logCapacity, 1024), publisher, publisher, counters, epochClock, clock, waiting, QUEUE_TIMEOUT_NS);
         codeShipping = new CodeShipping(SCHEDULER, membership, pins, publisher, counters, 2_000_000_000L);
         registry = new Registry(storage, ClientRequestAdapter.registrationReader(), codeShipping, errorHandler, counters);
         membership.wire(new ExecutorEvents(codeShipping, launcher), null);
@@ -85,17 +98,40 @@ final class SchedulerRig
         epochNow[0] += ns;
     }
 
+    /**
+     * A heartbeat announcing functions that run inline (declared short: they take no slot), with
+     * {@link #WORKERS} workers all free.
+     */
     void heartbeat(final long executor, final String host, final int queueDepth, final String... functions)
     {
         final UnsafeBuffer endpoint = utf8(host + ":0/" + (5000 + executor));
-        membership.onHeartbeat(executor, Role.EXECUTOR.value(), queueDepth, 7, new HashSet<>(Set.of(functions)),
-            endpoint, 0, endpoint.capacity(), endpoint, 0, 0);
+        membership.onHeartbeat(executor, Role.EXECUTOR.value(), queueDepth, WORKERS, WORKERS, 7,
+            new HashSet<>(Set.of(functions)), new HashSet<>(Set.of(functions)), endpoint, 0, endpoint.capacity(), endpoint, 0, 0);
+    }
+
+    /**
+     * A heartbeat announcing pooled functions (each stage of them takes a slot), with the pool's capacity.
+     */
+    void pooledHeartbeat(final long executor, final String host, final int workers, final int freeSlots,
+        final String... functions)
+    {
+        final UnsafeBuffer endpoint = utf8(host + ":0/" + (5000 + executor));
+        membership.onHeartbeat(executor, Role.EXECUTOR.value(), 0, workers, freeSlots, 7,
+            new HashSet<>(Set.of(functions)), Set.of(), endpoint, 0, endpoint.capacity(), endpoint, 0, 0);
+    }
+
+    /**
+     * A capacity report of an executor (of the incarnation {@link #heartbeat} announces).
+     */
+    void capacity(final long executor, final int workers, final int freeSlots)
+    {
+        membership.onCapacity(executor, 7, workers, freeSlots);
     }
 
     void cacheHeartbeat(final long cache, final String host, final byte[] summary)
     {
         final UnsafeBuffer endpoint = utf8(host + ":0/" + (6000 + cache));
-        membership.onHeartbeat(cache, Role.CACHE.value(), 0, 7, Set.of(),
+        membership.onHeartbeat(cache, Role.CACHE.value(), 0, 0, 0, 7, Set.of(), Set.of(),
             endpoint, 0, endpoint.capacity(), new UnsafeBuffer(summary), 0, summary.length);
     }
 

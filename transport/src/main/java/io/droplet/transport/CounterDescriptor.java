@@ -112,7 +112,15 @@ public enum CounterDescriptor
     /** Logged invocations an executor reported answered, so no longer kept for a re-run. */
     SCHEDULER_INVOCATIONS_COMPLETED(7177, "invocations reported completed"),
     /** Calls in flight cancelled by their callers. */
-    SCHEDULER_INVOCATIONS_CANCELLED(7178, "invocations cancelled");
+    SCHEDULER_INVOCATIONS_CANCELLED(7178, "invocations cancelled"),
+    /** Calls that found every executor able to run them full and waited for a free slot. */
+    SCHEDULER_CALLS_QUEUED(7179, "calls queued for a free slot"),
+    /** Calls answered NO_RESOURCES because every executor was full and the scheduler's queue too. */
+    SCHEDULER_CALLS_QUEUE_FULL(7180, "calls refused (scheduler queue full)"),
+    /** Calls that waited for a free slot until their deadline, answered TIMEOUT. */
+    SCHEDULER_QUEUED_CALLS_TIMED_OUT(7181, "queued calls timed out"),
+    /** Calls waiting for a free slot now. */
+    SCHEDULER_CALLS_WAITING(7182, "calls waiting for a free slot");
 
     /** Smallest type id of a Droplet counter. */
     public static final int FIRST_TYPE_ID = 7100;
