@@ -8,7 +8,8 @@ import org.agrona.concurrent.status.AtomicCounter;
 /**
  * Counters of one executor, in Aeron's CnC file so {@code droplet stat} reads them from outside.
  * <p>
- * <b>Note:</b> single writer (the executor's thread); readable from any thread or process.
+ * <b>Note:</b> single writer (the executor's thread), except {@link #processesReplaced}, which workers increment
+ * atomically; readable from any thread or process.
  */
 public final class ExecutorCounters implements AutoCloseable
 {
@@ -35,6 +36,11 @@ public final class ExecutorCounters implements AutoCloseable
     public final AtomicCounter runsRefused;
     /** Results of pooled runs dropped because they came back after their deadline. */
     public final AtomicCounter lateResultsDropped;
+    /**
+     * Processes of process functions killed (they exited, did not answer in time, wrote what is not the protocol's,
+     * or their call was cancelled) or found dead, and replaced. Incremented from worker threads, atomically.
+     */
+    public final AtomicCounter processesReplaced;
 
     /**
      * @param allocator of counters.
@@ -52,6 +58,7 @@ public final class ExecutorCounters implements AutoCloseable
         keysRefused = CounterDescriptor.EXECUTOR_KEYS_REFUSED.allocate(allocator, name);
         runsRefused = CounterDescriptor.EXECUTOR_RUNS_REFUSED.allocate(allocator, name);
         lateResultsDropped = CounterDescriptor.EXECUTOR_LATE_RESULTS_DROPPED.allocate(allocator, name);
+        processesReplaced = CounterDescriptor.EXECUTOR_PROCESSES_REPLACED.allocate(allocator, name);
     }
 
     /**
@@ -60,6 +67,6 @@ public final class ExecutorCounters implements AutoCloseable
     public void close()
     {
         CloseHelper.closeAll(stagesRun, stagesFailed, undeliverable, fanInsWaiting, messagesSent, messagesReceived, messagesDropped,
-            keysRefused, runsRefused, lateResultsDropped);
+            keysRefused, runsRefused, lateResultsDropped, processesReplaced);
     }
 }

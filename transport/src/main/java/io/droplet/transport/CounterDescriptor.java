@@ -10,7 +10,7 @@ import org.agrona.concurrent.status.AtomicCounter;
  * <pre>
  *   7100..7119  transport, per node             7140..7159  storage node
  *   7120        transport, rejected by reason   7160..7169  executor
- *                                               7170..7199  scheduler
+ *   7121..7139  executor, continued             7170..7199  scheduler
  * </pre>
  * A label reads {@code "droplet <node name>: <what>"}, e.g. {@code "droplet scheduler-1: live executors"}.
  * <p>
@@ -86,6 +86,8 @@ public enum CounterDescriptor
     EXECUTOR_RUNS_REFUSED(7168, "executor runs refused (pool full)"),
     /** Results of pooled runs that came back after their deadline, dropped. */
     EXECUTOR_LATE_RESULTS_DROPPED(7169, "executor late results dropped"),
+    /** Processes of process functions killed (exited, silent past the deadline, garbage, cancelled) and replaced. */
+    EXECUTOR_PROCESSES_REPLACED(7122, "executor function processes replaced"),
 
     /** Invocations started (calls and DAG calls). */
     SCHEDULER_INVOCATIONS_STARTED(7170, "invocations started"),
