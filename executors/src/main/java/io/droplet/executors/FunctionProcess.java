@@ -36,15 +36,22 @@ final class FunctionProcess
     static final long CANCEL_CHECK_NS = TimeUnit.MILLISECONDS.toNanos(50);
     /** Bytes of standard error kept for error texts: the last ones written. */
     static final int STDERR_TAIL = 512;
-    /** Longest a failed call waits for a dead process's exit code and last standard error, each. */
-    private static final long EXIT_WAIT_MS = 100;
+    /**
+     * Longest a failed call waits for the exit code of a process whose output ended. It has exited (or closed its
+     * output, rare) by then, so this returns as soon as the JVM reaps it; the bound is generous for a loaded host.
+     */
+    private static final long EXIT_WAIT_MS = 1_000;
+    /** Longest a failed call waits for the last of a dead process's standard error to be drained. */
+    private static final long STDERR_WAIT_MS = 500;
     private static final int MAX_QUOTED = 200;
 
     /** What the exchange thread reports instead of a line. */
     private enum Outcome
     {
-        /** Standard output ended (the process exited or closed it), or the request could not be written. */
+        /** Standard output ended (the process exited or closed it) after the request was written. */
         ENDED,
+        /** The request could not be written: the process had ended (or closed its input) before it, so never saw it. */
+        NOT_DELIVERED,
         /** A line was waiting before the request was written: output nobody asked for. */
         UNSOLICITED,
         /** A line longer than the limit. */
@@ -140,13 +147,7 @@ final class FunctionProcess
             if (invocation.isCancelled())
             {
                 kill();
-                if (0 != invocation.deadlineNs() && epochClock.nanoTime() - invocation.deadlineNs() >= 0)
-                {
-                    throw failure(ProcessFunctionException.Reason.NO_ANSWER, "process " + pid() +
-                        " did not answer by the call's deadline; killed and replaced");
-                }
-                throw failure(ProcessFunctionException.Reason.CANCELLED, "the call was cancelled while process " + pid() +
-                    " worked on it; killed and replaced");
+                throw cancelled(invocation, epochClock);
             }
             final Object reply;
             try
@@ -158,8 +159,7 @@ final class FunctionProcess
                 kill();
                 // The interrupt is the worker's cancel: keep it set for whoever runs the function.
                 Thread.currentThread().interrupt();
-                throw failure(ProcessFunctionException.Reason.CANCELLED, "the call was interrupted while process " + pid() +
-                    " worked on it; killed and replaced");
+                throw cancelled(invocation, epochClock);
             }
             if (null == reply)
             {
@@ -180,8 +180,11 @@ final class FunctionProcess
                     kill();
                     throw failure(ProcessFunctionException.Reason.MALFORMED_REPLY, "process " + pid() +
                         " wrote a line longer than " + replyLimit + " characters; killed and replaced");
+                case NOT_DELIVERED:
+                    throw new ProcessFunctionException(function, ProcessFunctionException.Reason.EXITED,
+                        describeEnd("input") + " (it never saw the request, which may go to another process)", false);
                 default:
-                    throw failure(ProcessFunctionException.Reason.EXITED, describeEnd() + "; replaced");
+                    throw failure(ProcessFunctionException.Reason.EXITED, describeEnd("output") + "; replaced");
             }
         }
     }
@@ -246,21 +249,42 @@ final class FunctionProcess
         }
     }
 
+    /**
+     * @return true if the invocation has a deadline and it has passed.
+     */
+    static boolean pastDeadline(final Invocation invocation, final EpochNanoClock epochClock)
+    {
+        return 0 != invocation.deadlineNs() && epochClock.nanoTime() - invocation.deadlineNs() >= 0;
+    }
+
+    private ProcessFunctionException cancelled(final Invocation invocation, final EpochNanoClock epochClock)
+    {
+        // The executor cancels a run whose deadline passed as it cancels one its caller gave up: say which.
+        return pastDeadline(invocation, epochClock) ?
+            failure(ProcessFunctionException.Reason.NO_ANSWER, "process " + pid() +
+                " did not answer by the call's deadline; killed and replaced") :
+            failure(ProcessFunctionException.Reason.CANCELLED, "the call was cancelled while process " + pid() +
+                " worked on it; killed and replaced");
+    }
+
     private ProcessFunctionException failure(final ProcessFunctionException.Reason reason, final String detail)
     {
         return new ProcessFunctionException(function, reason, detail);
     }
 
-    private String describeEnd()
+    /**
+     * @param stream the process closed, if it did not exit: "input" or "output".
+     */
+    private String describeEnd(final String stream)
     {
         String text;
         try
         {
             text = process.waitFor(EXIT_WAIT_MS, TimeUnit.MILLISECONDS) ?
                 "process " + pid() + " exited with code " + process.exitValue() + " before answering" :
-                "process " + pid() + " closed its standard output before answering; killed";
+                "process " + pid() + " closed its standard " + stream + " before answering; killed";
             // Its last words on standard error are likely on their way through the pipe: give the drain a moment.
-            stderrDrain.join(EXIT_WAIT_MS);
+            stderrDrain.join(STDERR_WAIT_MS);
         }
         catch (final InterruptedException ex)
         {
@@ -303,10 +327,12 @@ final class FunctionProcess
                     {
                         reply = Outcome.UNSOLICITED;
                     }
+                    else if (!write(stdin, request))
+                    {
+                        reply = Outcome.NOT_DELIVERED;
+                    }
                     else
                     {
-                        stdin.write((request + "\n").getBytes(StandardCharsets.UTF_8));
-                        stdin.flush();
                         final String line = stdout.readLine();
                         reply = null == line ? Outcome.ENDED : line;
                     }
@@ -335,6 +361,23 @@ final class FunctionProcess
         {
             closeQuietly(stdin);
             closeQuietly(stdout.in);
+        }
+    }
+
+    /**
+     * @return false if the pipe was broken: the process had ended, or closed its input, before the request.
+     */
+    private static boolean write(final OutputStream stdin, final String request)
+    {
+        try
+        {
+            stdin.write((request + "\n").getBytes(StandardCharsets.UTF_8));
+            stdin.flush();
+            return true;
+        }
+        catch (final IOException ex)
+        {
+            return false;
         }
     }
 

@@ -113,36 +113,52 @@ final class ProcessFunction implements DropletFunction, AutoCloseable
         }
         final long untilNs = System.nanoTime() + boundNs;
 
-        final FunctionProcess process = pool.acquire(untilNs, invocation, epochClock);
-        final Map<?, ?> reply;
-        try
-        {
-            reply = parse(process, process.exchange(request, untilNs, invocation, epochClock));
-        }
-        catch (final ProcessFunctionException ex)
-        {
-            pool.replace(process);
-            if (pool.isClosed())
-            {
-                throw new ProcessFunctionException(name, ProcessFunctionException.Reason.CLOSED,
-                    "the function was deleted or its executor closed while process " + process.pid() + " worked");
-            }
-            // One entry per function and reason in the distinct error log, however often it happens.
-            errorHandler.onError(new ProcessFunctionException(name, ex.reason(), "a process was killed and replaced"));
-            throw ex;
-        }
-        catch (final RuntimeException | Error ex)
-        {
-            pool.replace(process);
-            throw ex;
-        }
-        pool.release(process);
-
+        final Map<?, ?> reply = exchange(request, untilNs, invocation);
         if (reply.containsKey("error"))
         {
             throw new IllegalStateException(String.valueOf(reply.get("error")));
         }
         Values.write(reply.get("result"), invocation.result(), NO_CODECS);
+    }
+
+    /**
+     * Sends the request to a process and returns its parsed answer; a process that fails is replaced. A request
+     * the process certainly never saw (it had ended while idle, unnoticed) goes once more to its replacement.
+     */
+    private Map<?, ?> exchange(final String request, final long untilNs, final Invocation invocation)
+    {
+        for (int attempt = 0; ; attempt++)
+        {
+            final FunctionProcess process = pool.acquire(untilNs, invocation, epochClock);
+            final Map<?, ?> reply;
+            try
+            {
+                reply = parse(process, process.exchange(request, untilNs, invocation, epochClock));
+            }
+            catch (final ProcessFunctionException ex)
+            {
+                pool.replace(process);
+                if (pool.isClosed())
+                {
+                    throw new ProcessFunctionException(name, ProcessFunctionException.Reason.CLOSED,
+                        "the function was deleted or its executor closed while process " + process.pid() + " worked");
+                }
+                // One entry per function and reason in the distinct error log, however often it happens.
+                errorHandler.onError(new ProcessFunctionException(name, ex.reason(), "a process was killed and replaced"));
+                if (!ex.delivered() && 0 == attempt)
+                {
+                    continue;
+                }
+                throw ex;
+            }
+            catch (final RuntimeException | Error ex)
+            {
+                pool.replace(process);
+                throw ex;
+            }
+            pool.release(process);
+            return reply;
+        }
     }
 
     /**

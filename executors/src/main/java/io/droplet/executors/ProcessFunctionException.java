@@ -35,6 +35,7 @@ final class ProcessFunctionException extends RuntimeException
     }
 
     private final Reason reason;
+    private final boolean delivered;
 
     /**
      * @param function name of the process function.
@@ -43,8 +44,20 @@ final class ProcessFunctionException extends RuntimeException
      */
     ProcessFunctionException(final String function, final Reason reason, final String detail)
     {
+        this(function, reason, detail, true);
+    }
+
+    /**
+     * @param function  name of the process function.
+     * @param reason    what went wrong.
+     * @param detail    what happened, for a person.
+     * @param delivered false if the process certainly never saw the request (its input was closed before it).
+     */
+    ProcessFunctionException(final String function, final Reason reason, final String detail, final boolean delivered)
+    {
         super("process function '" + function + "' " + reason + ": " + detail);
         this.reason = reason;
+        this.delivered = delivered;
     }
 
     /**
@@ -53,5 +66,13 @@ final class ProcessFunctionException extends RuntimeException
     Reason reason()
     {
         return reason;
+    }
+
+    /**
+     * @return false if the process certainly never saw the request, so it may be sent to another process.
+     */
+    boolean delivered()
+    {
+        return delivered;
     }
 }

@@ -103,12 +103,7 @@ final class ProcessPool implements AutoCloseable
                 final long remainingNs = untilNs - System.nanoTime();
                 if (remainingNs <= 0 || invocation.isCancelled())
                 {
-                    final boolean pastDeadline = remainingNs <= 0 ||
-                        (0 != invocation.deadlineNs() && epochClock.nanoTime() - invocation.deadlineNs() >= 0);
-                    throw pastDeadline ?
-                        failure(ProcessFunctionException.Reason.NO_PROCESS, "all " + size +
-                            " of its processes stayed busy for the call's whole time") :
-                        failure(ProcessFunctionException.Reason.CANCELLED, "the call was cancelled while it waited for a process");
+                    throw waitEnded(remainingNs <= 0 || FunctionProcess.pastDeadline(invocation, epochClock));
                 }
                 try
                 {
@@ -117,7 +112,7 @@ final class ProcessPool implements AutoCloseable
                 catch (final InterruptedException ex)
                 {
                     Thread.currentThread().interrupt();
-                    throw failure(ProcessFunctionException.Reason.CANCELLED, "the call was interrupted while it waited for a process");
+                    throw waitEnded(FunctionProcess.pastDeadline(invocation, epochClock));
                 }
             }
         }
@@ -291,6 +286,13 @@ final class ProcessPool implements AutoCloseable
         }
         started.kill();
         throw failure(ProcessFunctionException.Reason.CLOSED, "the function was deleted or its executor closed");
+    }
+
+    private ProcessFunctionException waitEnded(final boolean pastDeadline)
+    {
+        return pastDeadline ?
+            failure(ProcessFunctionException.Reason.NO_PROCESS, "all " + size + " of its processes stayed busy for the call's whole time") :
+            failure(ProcessFunctionException.Reason.CANCELLED, "the call was cancelled while it waited for a process");
     }
 
     private ProcessFunctionException failure(final ProcessFunctionException.Reason reason, final String detail)

@@ -50,7 +50,8 @@ class ProcessFunctionTest
         "    *'\"garbage\"'*) echo 'not-json' ;;",
         "    *'\"unexpected\"'*) echo '{\"surprise\": 1}' ;;",
         "    *'\"fail\"'*) echo '{\"error\": \"failed on request\"}' ;;",
-        "    *'\"twice\"'*) echo \"{\\\"result\\\": $$}\"; echo \"{\\\"result\\\": $$}\" ;;",
+        // Both lines in one write, so the second is surely waiting when the next request comes.
+        "    *'\"twice\"'*) printf '{\"result\": %s}\\n{\"result\": %s}\\n' $$ $$ ;;",
         "    *'\"chatty\"'*) i=0; while [ $i -lt 3000 ]; do echo \"chatter on standard error, line $i\" >&2; i=$((i+1)); done;" +
             " echo \"{\\\"result\\\": $$}\" ;;",
         "    *'\"once\"'*) echo \"{\\\"result\\\": $$}\"; exit 0 ;;",
