@@ -140,8 +140,8 @@ final class FunctionProcess
             if (remainingNs <= 0)
             {
                 kill();
-                throw failure(ProcessFunctionException.Reason.NO_ANSWER, "process " + pid() +
-                    " did not answer within the call's time (its deadline, or droplet.executor.process.timeout without one)" +
+                throw failure(ProcessFunctionException.Reason.NO_ANSWER, "process " + pid() + " did not answer " +
+                    (0 != invocation.deadlineNs() ? "by the call's deadline" : "within droplet.executor.process.timeout") +
                     "; killed and replaced");
             }
             if (invocation.isCancelled())
@@ -173,9 +173,11 @@ final class FunctionProcess
             {
                 case UNSOLICITED:
                     kill();
-                    throw failure(ProcessFunctionException.Reason.MALFORMED_REPLY, "process " + pid() +
-                        " wrote to its standard output before it was sent this request (more than one line for an" +
-                        " earlier request, or a banner); killed and replaced");
+                    // Its fault is an earlier call's (or its start's), not this request's, which it never saw.
+                    throw new ProcessFunctionException(function, ProcessFunctionException.Reason.MALFORMED_REPLY, "process " +
+                        pid() + " wrote to its standard output before it was sent this request (more than one line for an" +
+                        " earlier request, or a banner); killed and replaced (it never saw the request, which may go to" +
+                        " another process)", false);
                 case TOO_LONG:
                     kill();
                     throw failure(ProcessFunctionException.Reason.MALFORMED_REPLY, "process " + pid() +

@@ -123,7 +123,8 @@ final class ProcessFunction implements DropletFunction, AutoCloseable
 
     /**
      * Sends the request to a process and returns its parsed answer; a process that fails is replaced. A request
-     * the process certainly never saw (it had ended while idle, unnoticed) goes once more to its replacement.
+     * the process certainly never saw (it had ended while idle, unnoticed, or had written output nobody asked
+     * for, an earlier call's fault) goes once more, to its replacement.
      */
     private Map<?, ?> exchange(final String request, final long untilNs, final Invocation invocation)
     {
