@@ -25,7 +25,8 @@ import java.util.Map;
  * that is not the protocol's, or whose call is cancelled (interrupted, or its invocation cancelled) is killed
  * with its descendants and replaced, and the call fails with a {@link ProcessFunctionException} naming the
  * reason (EXECUTION_ERROR to the caller, or TIMEOUT when the deadline passed: the late failure is dropped
- * and the caller's own deadline answers). A reply {@code {"error": ...}} fails the call but keeps the process.
+ * and the caller's own deadline answers); a request the process certainly never saw goes once to its replacement
+ * instead. A reply {@code {"error": ...}} fails the call but keeps the process.
  * <p>
  * Calls run on the executor's worker pool, never on its agent thread (a process function is not short).
  * <p>
