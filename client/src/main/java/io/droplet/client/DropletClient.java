@@ -183,7 +183,9 @@ public final class DropletClient implements AutoCloseable
     /**
      * Registers a process function: an executable that reads one JSON request per line on its standard input,
      * {@code {"args": [...], "invocation": id}}, and writes one JSON reply per line, {@code {"result": value}} or
-     * {@code {"error": "text"}}. Every executor starts it on first call.
+     * {@code {"error": "text"}}, for as long as it runs. Every executor keeps a pool of its processes, started on
+     * first need; one that exits, does not answer by the call's deadline or writes anything else is killed and
+     * replaced, and its call fails with EXECUTION_ERROR (or TIMEOUT, past the deadline).
      *
      * @param name    of the function.
      * @param command the program and its arguments, as found on the executors' hosts.

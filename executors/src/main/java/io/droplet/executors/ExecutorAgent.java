@@ -15,8 +15,6 @@ import org.agrona.concurrent.Agent;
 import org.agrona.concurrent.EpochNanoClock;
 import org.agrona.concurrent.NanoClock;
 
-import java.util.concurrent.TimeUnit;
-
 /**
  * Runs DAG stages (DESIGN.md section 4, hops 3 and 4), as a duty cycle over the executor's protocol and
  * state machines: the {@link ExecutorAdapter} decodes what arrives and calls the agent's
@@ -107,8 +105,7 @@ public final class ExecutorAgent implements Agent, AutoCloseable
             context.cancelCheckPeriodNs());
         this.runner = new StageRunner(context.functions(), resolver, fanIns, commit, outputs, namespace, invocation, mailbox,
             lane, counters, epochClock, nodeId, maxMessage, payloadLimit);
-        this.shippedFunctions = new ShippedFunctions(context.functions(), channels.transport().errorHandler(),
-            TimeUnit.NANOSECONDS.toMillis(context.processTimeoutNs()));
+        this.shippedFunctions = new ShippedFunctions(context, counters, channels.transport().errorHandler());
 
         context.schedulers().forEach((scheduler, endpoint) ->
         {
@@ -217,6 +214,14 @@ public final class ExecutorAgent implements Agent, AutoCloseable
     public long lateResultsDropped()
     {
         return counters.lateResultsDropped.get();
+    }
+
+    /**
+     * @return processes of process functions killed (or found dead) and replaced.
+     */
+    public long processesReplaced()
+    {
+        return counters.processesReplaced.get();
     }
 
     /**

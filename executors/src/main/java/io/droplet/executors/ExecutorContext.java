@@ -51,10 +51,20 @@ public final class ExecutorContext
     public static final String DEFERRED_SENDS_CAPACITY_PROP_NAME = "droplet.executor.deferred.sends.capacity";
     /** Default capacity of kept outputs: 4096 messages. */
     public static final int DEFERRED_SENDS_CAPACITY_DEFAULT = 4096;
-    /** Longest run of a process function. */
+    /**
+     * Longest call of a process function whose invocation has no deadline (one with a deadline is bounded by it):
+     * the process that has not answered by then is killed and replaced.
+     */
     public static final String PROCESS_TIMEOUT_PROP_NAME = "droplet.executor.process.timeout";
     /** Default process function timeout: 10 s. */
     public static final String PROCESS_TIMEOUT_DEFAULT = "10s";
+    /** Most processes each process function keeps running on one executor; 0 for as many as the executor's workers. */
+    public static final String PROCESS_POOL_PROP_NAME = "droplet.executor.process.pool";
+    /**
+     * Default process pool: 0, one per worker ({@link #WORKERS_DEFAULT}), so a call never waits for a process while
+     * a worker could run it. Processes start on first need only, so a function called one at a time runs one.
+     */
+    public static final int PROCESS_POOL_DEFAULT = 0;
     /** Most frames polled per duty cycle. */
     public static final int FRAGMENT_LIMIT_DEFAULT = 64;
     /** Largest total of messages waiting in an executor's mailbox, in bytes, before new ones are dropped. */
@@ -88,6 +98,7 @@ public final class ExecutorContext
     private int deferredSendsCapacity = Integer.getInteger(DEFERRED_SENDS_CAPACITY_PROP_NAME, DEFERRED_SENDS_CAPACITY_DEFAULT);
     private long processTimeoutNs = SystemUtil.parseDuration(PROCESS_TIMEOUT_PROP_NAME,
         System.getProperty(PROCESS_TIMEOUT_PROP_NAME, PROCESS_TIMEOUT_DEFAULT));
+    private int processPoolSize = Integer.getInteger(PROCESS_POOL_PROP_NAME, PROCESS_POOL_DEFAULT);
     private long expiryCheckPeriodNs;
     private int fragmentLimit = FRAGMENT_LIMIT_DEFAULT;
     private int mailboxCapacity = (int)SystemUtil.parseSize(MAILBOX_CAPACITY_PROP_NAME,
@@ -300,7 +311,8 @@ public final class ExecutorContext
             throw new IllegalStateException("an executor needs channels and functions");
         }
         if (heartbeatPeriodNs <= 0 || completionsLingerNs < 0 || cancelCheckPeriodNs <= 0 || reportIntervalNs < 0 || sendRetryWindowNs <= 0 || deferredSendsCapacity <= 0 || processTimeoutNs <= 0 ||
-            fragmentLimit <= 0 || mailboxCapacity <= 0 || workers <= 0 || queue < 0)
+            fragmentLimit <= 0 || mailboxCapacity <= 0 || workers <= 0 || queue < 0 ||
+            processPoolSize < 0)
         {
             throw new IllegalStateException("executor periods, capacities and limits must be positive");
         }
@@ -311,6 +323,10 @@ public final class ExecutorContext
         if (null == epochClock)
         {
             epochClock = new SystemEpochNanoClock();
+        }
+        if (0 == processPoolSize)
+        {
+            processPoolSize = workers;
         }
         if (0 == expiryCheckPeriodNs)
         {
@@ -401,7 +417,7 @@ public final class ExecutorContext
     }
 
     /**
-     * @return longest run of a process function, in nanoseconds.
+     * @return longest call of a process function without a deadline, in nanoseconds.
      */
     public long processTimeoutNs()
     {
@@ -409,12 +425,31 @@ public final class ExecutorContext
     }
 
     /**
-     * @param processTimeoutNs longest run of a process function.
+     * @param processTimeoutNs longest call of a process function whose invocation has no deadline.
      * @return this context.
      */
     public ExecutorContext processTimeoutNs(final long processTimeoutNs)
     {
         this.processTimeoutNs = processTimeoutNs;
+        return this;
+    }
+
+    /**
+     * @return most processes per process function (after {@link #conclude()}, never 0: 0 became the workers).
+     */
+    public int processPoolSize()
+    {
+        return processPoolSize;
+    }
+
+    /**
+     * @param processPoolSize most processes each process function keeps running here; 0 (the default) for as many
+     *                        as {@link #workers()}.
+     * @return this context.
+     */
+    public ExecutorContext processPoolSize(final int processPoolSize)
+    {
+        this.processPoolSize = processPoolSize;
         return this;
     }
 

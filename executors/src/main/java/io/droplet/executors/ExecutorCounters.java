@@ -8,7 +8,8 @@ import org.agrona.concurrent.status.AtomicCounter;
 /**
  * Counters of one executor, in Aeron's CnC file so {@code droplet stat} reads them from outside.
  * <p>
- * <b>Note:</b> single writer (the executor's thread); readable from any thread or process.
+ * <b>Note:</b> single writer (the executor's thread), except {@link #processesReplaced}, which workers increment
+ * atomically; readable from any thread or process.
  */
 public final class ExecutorCounters implements AutoCloseable
 {
@@ -43,6 +44,11 @@ public final class ExecutorCounters implements AutoCloseable
     public final AtomicCounter nestedCalls;
     /** Functions declared short moved to the worker pool because they call other functions. */
     public final AtomicCounter functionsMovedToPool;
+    /**
+     * Processes of process functions killed (they exited, did not answer in time, wrote what is not the protocol's,
+     * or their call was cancelled) or found dead, and replaced. Incremented from worker threads, atomically.
+     */
+    public final AtomicCounter processesReplaced;
 
     /**
      * @param allocator of counters.
@@ -64,6 +70,7 @@ public final class ExecutorCounters implements AutoCloseable
         retries = CounterDescriptor.EXECUTOR_RETRIES.allocate(allocator, name);
         nestedCalls = CounterDescriptor.EXECUTOR_NESTED_CALLS.allocate(allocator, name);
         functionsMovedToPool = CounterDescriptor.EXECUTOR_FUNCTIONS_MOVED_TO_POOL.allocate(allocator, name);
+        processesReplaced = CounterDescriptor.EXECUTOR_PROCESSES_REPLACED.allocate(allocator, name);
     }
 
     /**
@@ -73,6 +80,6 @@ public final class ExecutorCounters implements AutoCloseable
     {
         CloseHelper.closeAll(stagesRun, stagesFailed, undeliverable, fanInsWaiting, messagesSent, messagesReceived, messagesDropped,
             keysRefused, runsRefused, lateResultsDropped, runsCancelled, retries,
-            nestedCalls, functionsMovedToPool);
+            nestedCalls, functionsMovedToPool, processesReplaced);
     }
 }

@@ -6,14 +6,17 @@ import io.droplet.codecs.sbe.FunctionKind;
 import org.agrona.CloseHelper;
 import org.agrona.DirectBuffer;
 import org.agrona.ErrorHandler;
+import org.agrona.concurrent.EpochNanoClock;
+import org.agrona.concurrent.status.AtomicCounter;
 
 import java.util.HashMap;
 import java.util.Map;
 
 /**
  * Functions shipped to this executor by the schedulers (control path): classes loaded from the bytes a
- * client registered, stateful classes, and process functions, installed into {@link LocalFunctions}
- * under their names and removed again when deleted.
+ * client registered, stateful classes, and process functions ({@link ProcessFunction}: a pool of
+ * processes each, started on first call), installed into {@link LocalFunctions} under their names and
+ * removed again when deleted (a deleted or replaced process function's processes are killed).
  * <p>
  * <b>Note:</b> not thread-safe; owned by one executor agent.
  */
@@ -21,21 +24,31 @@ final class ShippedFunctions implements AutoCloseable
 {
     private final LocalFunctions functions;
     private final ErrorHandler errorHandler;
-    private final long processTimeoutMs;
+    private final long processTimeoutNs;
+    private final int processPoolSize;
+    private final int processReplyLimit;
+    private final EpochNanoClock epochClock;
+    private final AtomicCounter processesReplaced;
     private final FunctionLoader loader = new FunctionLoader();
     private final Map<String, String> registrations = new HashMap<>();
     private final Map<String, ProcessFunction> processes = new HashMap<>();
 
     /**
-     * @param functions        to install into.
-     * @param errorHandler     told why a function could not be loaded.
-     * @param processTimeoutMs longest run of a process function.
+     * @param context      of the executor, concluded: its functions, and the process functions' settings.
+     * @param counters     of the executor (processes replaced, counted from workers).
+     * @param errorHandler told why a function could not be loaded, and when a process was replaced.
      */
-    ShippedFunctions(final LocalFunctions functions, final ErrorHandler errorHandler, final long processTimeoutMs)
+    ShippedFunctions(final ExecutorContext context, final ExecutorCounters counters, final ErrorHandler errorHandler)
     {
-        this.functions = functions;
+        this.functions = context.functions();
         this.errorHandler = errorHandler;
-        this.processTimeoutMs = processTimeoutMs;
+        this.processTimeoutNs = context.processTimeoutNs();
+        this.processPoolSize = context.processPoolSize();
+        // A result is at most the payload limit once encoded; its JSON text is longer (numbers as digits,
+        // bytes as base64), so an answer line may be a few times that before it is certainly too large.
+        this.processReplyLimit = (int)Math.min(Integer.MAX_VALUE - 16, 8L * context.maxPayloadLength());
+        this.epochClock = context.epochClock();
+        this.processesReplaced = counters.processesReplaced;
     }
 
     /**
@@ -57,7 +70,8 @@ final class ShippedFunctions implements AutoCloseable
         {
             try
             {
-                final ProcessFunction function = new ProcessFunction(name, ProcessFunction.parseCommand(entryPoint), processTimeoutMs);
+                final ProcessFunction function = new ProcessFunction(name, ProcessFunction.parseCommand(entryPoint),
+                    processPoolSize, processTimeoutNs, processReplyLimit, epochClock, processesReplaced, errorHandler);
                 CloseHelper.quietClose(processes.put(name, function));
                 functions.install(name, function);
             }

@@ -28,9 +28,18 @@
  * loads the functions the schedulers forward. Clocks, periods and sizes (the pool's workers and queue among
  * them) come from {@link io.droplet.executors.ExecutorContext}.
  * <p>
+ * Process functions: {@code ProcessFunction} speaks the JSON-lines protocol to a {@code ProcessPool} of
+ * long-lived {@code FunctionProcess}es per function (at most {@code droplet.executor.process.pool}, default one
+ * per worker, started on first need by a worker). A call borrows an idle process and waits for its answer at
+ * most until its deadline (the process timeout without one); each process's own threads write its requests,
+ * read its answers and drain its standard error into a bounded tail, so neither a worker nor the agent ever
+ * blocks on a pipe. A process that exits, does not answer in time, writes what is not the protocol's, or whose
+ * call is cancelled is killed with its descendants and replaced, and its call fails with a
+ * {@code ProcessFunctionException} naming the reason (counted: processes replaced).
+ * <p>
  * Threads: everything above runs on the agent's thread except {@code PooledRun#execute} and what the
- * function it runs calls ({@code PooledState}, {@code PooledMailbox}, the host cache's reads), which run on a
- * worker. A run is handed between the two through concurrent queues and never shared; publishers,
+ * function it runs calls ({@code PooledState}, {@code PooledMailbox}, the host cache's reads, a
+ * {@code ProcessFunction}'s pool), which run on a worker; and a process function's two threads per process. A run is handed between the two through concurrent queues and never shared; publishers,
  * {@code OutputCommit}, {@code FunctionMailbox}, the counters and every table stay single-writer.
  * <p>
  * {@link io.droplet.executors.HostCache} is the host's cache of lattice values, read directly by every

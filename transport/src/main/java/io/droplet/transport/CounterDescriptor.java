@@ -94,6 +94,8 @@ public enum CounterDescriptor
     EXECUTOR_NESTED_CALLS(7123, "executor nested calls"),
     /** Functions declared short moved to the worker pool because they call other functions. */
     EXECUTOR_FUNCTIONS_MOVED_TO_POOL(7124, "executor functions moved to the pool"),
+    /** Processes of process functions killed (exited, silent past the deadline, garbage, cancelled) and replaced. */
+    EXECUTOR_PROCESSES_REPLACED(7125, "executor function processes replaced"),
 
     /** Invocations started (calls and DAG calls). */
     SCHEDULER_INVOCATIONS_STARTED(7170, "invocations started"),
