@@ -56,6 +56,7 @@ final class Deployment implements AutoCloseable
     private final Map<String, List<String>> jvmArgs = new LinkedHashMap<>();
     private final Map<String, Integer> starts = new LinkedHashMap<>();
     private final Map<String, List<String>> launchers = new LinkedHashMap<>();
+    private final Map<String, File> logFiles = new LinkedHashMap<>();
     private Aeron aeron;
 
     /**
@@ -307,6 +308,24 @@ final class Deployment implements AutoCloseable
         }
     }
 
+    /**
+     * @param name of a process.
+     * @param text a line of its output.
+     * @return true if the log of its latest start holds that text (a node prints "droplet node running" once its
+     * roles run).
+     */
+    boolean logged(final String name, final String text)
+    {
+        try
+        {
+            return java.nio.file.Files.readString(logFiles.get(name).toPath()).contains(text);
+        }
+        catch (final IOException ex)
+        {
+            return false;
+        }
+    }
+
     boolean isAlive(final String name)
     {
         return processes.get(name).isAlive();
@@ -403,6 +422,7 @@ final class Deployment implements AutoCloseable
                 "node".equals(command.get(0)) ? NODE_ENVIRONMENT : Map.of(), command.toArray(new String[0])));
             commands.put(name, command);
             jvmArgs.put(name, extraJvmArgs);
+            logFiles.put(name, log);
         }
         catch (final IOException ex)
         {

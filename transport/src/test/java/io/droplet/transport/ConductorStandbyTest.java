@@ -50,7 +50,13 @@ class ConductorStandbyTest
             .dirDeleteOnShutdown(true)
             .threadingMode(ThreadingMode.SHARED)
             .clientLivenessTimeoutNs(LIVENESS_NS)
-            .timerIntervalNs(TimeUnit.MILLISECONDS.toNanos(100)));
+            .timerIntervalNs(TimeUnit.MILLISECONDS.toNanos(100))
+            // The least IPC term: the client pre-touches a new publication's log inside its conductor's duty cycle,
+            // where neither the owner nor the standby can service it. Aeron's default log (3 x 64 MB) took 3 to 13 s to
+            // touch on a loaded machine, past this driver's 2 s liveness timeout, which is the client's service
+            // interval too: the client closed itself right after adding the publication and was never known to the
+            // driver. Nothing here needs a larger log.
+            .ipcTermBufferLength(64 * 1024));
         observer = Aeron.connect(new Aeron.Context().aeronDirectoryName(driver.aeronDirectoryName()));
     }
 
@@ -69,7 +75,8 @@ class ConductorStandbyTest
             final long clientId = transport.aeron().clientId();
             // The driver learns of a client from its first command.
             transport.aeron().addPublication("aeron:ipc", 1001);
-            Await.until(transport::invoke, () -> isKnownToDriver(clientId), Duration.ofSeconds(10), () -> "client known");
+            Await.until(transport::invoke, () -> isKnownToDriver(clientId), Duration.ofSeconds(10),
+                () -> "client known; " + clientState(transport));
 
             // The hold: nothing calls invoke() until the standby has stood in for three liveness timeouts.
             final long standIns = 3 * LIVENESS_NS / ConductorStandby.CHECK_INTERVAL_NS;
@@ -93,7 +100,8 @@ class ConductorStandbyTest
             final long clientId = transport.aeron().clientId();
             // The driver learns of a client from its first command.
             transport.aeron().addPublication("aeron:ipc", 1001);
-            Await.until(transport::invoke, () -> isKnownToDriver(clientId), Duration.ofSeconds(10), () -> "client known");
+            Await.until(transport::invoke, () -> isKnownToDriver(clientId), Duration.ofSeconds(10),
+                () -> "client known; " + clientState(transport));
 
             Await.until(() -> !isKnownToDriver(clientId), Duration.ofSeconds(30), () -> "the driver reaps the held client");
 
@@ -133,6 +141,15 @@ class ConductorStandbyTest
             .conductorStandbyNs(standbyNs)
             .errorHandler(errors::add)
             .name("standby-test"));
+    }
+
+    /**
+     * @return what became of the client, for a failed wait: once the driver reaped it or it closed itself (the
+     * errors say which), it is never known again.
+     */
+    private String clientState(final Transport transport)
+    {
+        return "client " + (transport.aeron().isClosed() ? "closed" : "open") + ", errors " + errors;
     }
 
     private boolean isKnownToDriver(final long clientId)
