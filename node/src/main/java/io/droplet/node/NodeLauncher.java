@@ -78,6 +78,10 @@ public final class NodeLauncher implements AutoCloseable
             launcher.wireStorage();
             launcher.wireSchedulers();
             launcher.wireCacheAndExecutors();
+            // Schedulers last in a shared duty cycle: after the thread stalls (a busy machine, a GC pause, an invoker
+            // the caller did not drive), this process's executors and cache heartbeat before a scheduler looks for
+            // silent executors, so a stall they shared is not taken for their death.
+            launcher.agents.addAll(launcher.schedulers);
         }
         catch (final RuntimeException ex)
         {
@@ -120,7 +124,6 @@ public final class NodeLauncher implements AutoCloseable
                 .registryStorage(channels(NodeContext.registryClientOf(scheduler)), context.storageNodes(),
                     context.replicationFactor(), HashRing.DEFAULT_VIRTUAL_NODES));
             schedulers.add(agent);
-            agents.add(agent);
         }
     }
 

@@ -21,6 +21,7 @@ import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import java.util.concurrent.CompletableFuture;
 import java.util.function.Consumer;
 import java.util.function.LongUnaryOperator;
@@ -28,6 +29,8 @@ import java.util.function.LongUnaryOperator;
 /**
  * Droplet's cases, each through the public client API of a node started with {@code Droplet.local()} in
  * the invoker profile (except the two-host case, which splits the roles over two drivers talking UDP).
+ * Functions are declared short, so they run inline on the executor's agent, except in the pooled-lane
+ * rows of {@code call1} and {@code dag2}, whose same functions are not and run on its worker pool.
  * <p>
  * <b>Note:</b> not thread-safe; run from the harness's thread.
  */
@@ -35,6 +38,10 @@ final class DropletCases
 {
     static final String SYSTEM = "droplet";
     static final String ONE_IN_FLIGHT = "1 in flight";
+    static final String POOLED_ONE_IN_FLIGHT = "1 in flight, pooled lane";
+    private static final String POOLED_INCREMENT = "increment-pooled";
+    private static final String POOLED_SQUARE = "square-pooled";
+    private static final String POOLED_DAG2 = "dag2-pooled";
     private static final LongUnaryOperator INCREMENT_SQUARE = x -> (x + 1) * (x + 1);
 
     private final Budget budget;
@@ -60,13 +67,21 @@ final class DropletCases
             register(droplet);
 
             progress.accept("droplet: 1-function call, one in flight");
-            results.add(result("call1", ONE_IN_FLIGHT, Load.oneInFlight(droplet, x -> droplet.callAsync("increment", x),
-                x -> x + 1, budget.warmup(), budget.calls()), ""));
+            final CaseResult call1 = result("call1", ONE_IN_FLIGHT, Load.oneInFlight(droplet,
+                x -> droplet.callAsync("increment", x), x -> x + 1, budget.warmup(), budget.calls()), "");
+            results.add(call1);
+            progress.accept("droplet: 1-function call on the pooled lane, one in flight");
+            results.add(pooled(call1, Load.oneInFlight(droplet, x -> droplet.callAsync(POOLED_INCREMENT, x),
+                x -> x + 1, budget.warmup(), budget.shapeCalls())));
 
             progress.accept("droplet: 2-function DAG, one in flight");
             final Load.Call dag2 = x -> droplet.callDagAsync("dag2", x);
-            results.add(result("dag2", ONE_IN_FLIGHT,
-                Load.oneInFlight(droplet, dag2, INCREMENT_SQUARE, budget.warmup(), budget.calls()), ""));
+            final CaseResult dag2Inline = result("dag2", ONE_IN_FLIGHT,
+                Load.oneInFlight(droplet, dag2, INCREMENT_SQUARE, budget.warmup(), budget.calls()), "");
+            results.add(dag2Inline);
+            progress.accept("droplet: 2-function DAG on the pooled lane, one in flight");
+            results.add(pooled(dag2Inline, Load.oneInFlight(droplet, x -> droplet.callDagAsync(POOLED_DAG2, x),
+                INCREMENT_SQUARE, budget.warmup(), budget.shapeCalls())));
 
             progress.accept("droplet: 2-function DAG, " + budget.window() + " in flight, as fast as it goes");
             final Load.Throughput max = Load.maxRate(droplet, dag2, INCREMENT_SQUARE, budget.window(),
@@ -113,6 +128,19 @@ final class DropletCases
         return maxRate;
     }
 
+    /**
+     * A pooled-lane row beside its inline row: same case, same functions but not declared short.
+     */
+    private static CaseResult pooled(final CaseResult inline, final Histogram histogram)
+    {
+        final double deltaUs = (histogram.getValueAtPercentile(50.0) - inline.latencyNs().getValueAtPercentile(50.0)) / 1e3;
+        final double seconds = histogram.getTotalCount() * histogram.getMean() / 1e9;
+        return new CaseResult(SYSTEM, inline.caseName(), POOLED_ONE_IN_FLIGHT, histogram,
+            seconds > 0 ? histogram.getTotalCount() / seconds : 0,
+            String.format(Locale.ROOT, "the same functions not declared short, so each stage runs on the executor's worker pool; " +
+                "p50 %+.2f us against inline", deltaUs));
+    }
+
     private CaseResult fixed(final DropletClient droplet, final Load.Call call, final double rate, final String label)
     {
         final Histogram histogram = Load.fixedRate(droplet, call, INCREMENT_SQUARE, rate, budget.rateWarmup(), budget.rateDuration());
@@ -153,6 +181,15 @@ final class DropletCases
             droplet.registerFunction("increment-" + i, ShortFunction.of(inv -> inv.result().writeLong(inv.args().readLong() + 1)));
         }
         droplet.registerDag("dag2", List.of("increment", "square"), List.of(Connection.of("increment", "square")));
+        // The pooled lane's copies: the same code, not declared short, so each runs on the executor's worker pool.
+        droplet.registerFunction(POOLED_INCREMENT, inv -> inv.result().writeLong(inv.args().readLong() + 1));
+        droplet.registerFunction(POOLED_SQUARE, inv ->
+        {
+            final long x = inv.args().readLong();
+            inv.result().writeLong(x * x);
+        });
+        droplet.registerDag(POOLED_DAG2, List.of(POOLED_INCREMENT, POOLED_SQUARE),
+            List.of(Connection.of(POOLED_INCREMENT, POOLED_SQUARE)));
         droplet.registerDag("chain5", List.of("increment", "increment-1", "increment-2", "increment-3", "square"), List.of(
             Connection.of("increment", "increment-1"), Connection.of("increment-1", "increment-2"),
             Connection.of("increment-2", "increment-3"), Connection.of("increment-3", "square")));

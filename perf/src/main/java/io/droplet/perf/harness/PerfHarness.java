@@ -19,8 +19,9 @@ import java.util.List;
 import java.util.concurrent.Callable;
 
 /**
- * {@code ./droplet perf}: Droplet's cases, the raw Aeron floor of the same hops, and the peers, in one
- * run; prints progress and the table, and writes the table, HdrHistogram logs and plots.
+ * {@code ./droplet perf}: Droplet's cases (inline and pooled lanes), the pooled lane's throughput as the
+ * worker pool grows, the raw Aeron floor of the same hops, and the peers, in one run; prints progress and
+ * the tables, and writes them, HdrHistogram logs and plots.
  * <p>
  * <b>Note:</b> a command: run once from {@link #main(String[])}.
  */
@@ -56,6 +57,7 @@ public final class PerfHarness implements Callable<Integer>
         progress("mode: " + (full ? "full" : "quick") + "; output: " + out.toAbsolutePath());
 
         new DropletCases(budget, PerfHarness::progress).run(results);
+        final String poolScaling = PoolScaling.markdown(new PoolScaling(budget, PerfHarness::progress).run());
         floor(budget, results);
         for (final String peer : peers)
         {
@@ -67,6 +69,7 @@ public final class PerfHarness implements Callable<Integer>
 
         final PerfReport report = new PerfReport();
         results.forEach(report::add);
+        report.addSection(poolScaling);
         final String table = report.write(out);
         System.out.println();
         System.out.println(table);

@@ -10,6 +10,12 @@
  * shows in their latencies (coordinated omission corrected); at the highest rate, with many requests in
  * flight, throughput is completions per second over the measured interval. Every result is checked.
  * <p>
+ * Lanes: the functions of the cases are declared short, so they run inline on the executor's agent; the
+ * {@code call1} and {@code dag2} cases are measured again with the same functions not declared short
+ * (rows "1 in flight, pooled lane": each stage handed to the executor's worker pool and back), and
+ * {@code PoolScaling} measures the throughput of a function that parks 1 ms as the
+ * pool grows (1, 2, 4, 8 and 16 workers, a node each), a section of its own after the table.
+ * <p>
  * Nothing is pinned: the machine has two cores and one thread drives the whole node.
  */
 package io.droplet.perf.harness;

@@ -20,7 +20,8 @@ import java.util.Set;
  * writes them into one directory as
  * <ul>
  *     <li>{@code results.md}: the machine, the date and one Markdown table row per result, latencies in
- *     microseconds, each p50 also as a multiple of Droplet's for the same case and mode;</li>
+ *     microseconds, each p50 also as a multiple of Droplet's for the same case and mode, then any
+ *     sections added (the pooled lane's throughput by pool size, say);</li>
  *     <li>{@code <system>-<case>-<mode>.hlog} and {@code .percentiles.txt} per result with latencies, so
  *     HdrHistogram's own tools ({@code HistogramLogProcessor}, the plotters) can read them;</li>
  *     <li>{@code latency.png} with every result's percentile distribution, and
@@ -37,6 +38,7 @@ public final class PerfReport
     public static final String PLOT_FILE = "latency.png";
 
     private final List<CaseResult> results = new ArrayList<>();
+    private final List<String> sections = new ArrayList<>();
 
     /**
      * Adds a row after those already added.
@@ -47,6 +49,19 @@ public final class PerfReport
     public PerfReport add(final CaseResult result)
     {
         results.add(Objects.requireNonNull(result, "result"));
+        return this;
+    }
+
+    /**
+     * Adds a section of Markdown after the table and its notes (a table of its own, say), after those
+     * already added.
+     *
+     * @param markdown of the section.
+     * @return this report.
+     */
+    public PerfReport addSection(final String markdown)
+    {
+        sections.add(Objects.requireNonNull(markdown, "markdown"));
         return this;
     }
 
@@ -63,7 +78,16 @@ public final class PerfReport
      */
     public String toMarkdown()
     {
-        return ResultsTable.render(results, ZonedDateTime.now(ZoneId.of("UTC")));
+        final StringBuilder md = new StringBuilder(ResultsTable.render(results, ZonedDateTime.now(ZoneId.of("UTC"))));
+        for (final String section : sections)
+        {
+            md.append('\n').append(section);
+            if (!section.endsWith("\n"))
+            {
+                md.append('\n');
+            }
+        }
+        return md.toString();
     }
 
     /**

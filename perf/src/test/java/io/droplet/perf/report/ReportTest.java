@@ -125,6 +125,22 @@ class ReportTest
     }
 
     @Test
+    @Timeout(value = 60, unit = TimeUnit.SECONDS)
+    void writesSectionsAfterTheTableAndItsNotes() throws Exception
+    {
+        final String section = "Pool:\n\n| workers | calls/s |\n|---:|---:|\n| 1 | 900 |";
+        final PerfReport report = new PerfReport()
+            .add(new CaseResult("droplet", "dag2", MODE, histogram(1_000, 2_000, 1), 0, "a note"))
+            .addSection(section);
+
+        final String markdown = report.write(dir);
+
+        assertEquals(markdown, Files.readString(dir.resolve(PerfReport.RESULTS_FILE)));
+        assertTrue(markdown.endsWith("\n\n" + section + "\n"), markdown);
+        assertTrue(markdown.indexOf("- droplet dag2 1 in flight: a note") < markdown.indexOf(section), markdown);
+    }
+
+    @Test
     @Timeout(value = 10, unit = TimeUnit.SECONDS)
     void formatsRatiosAndNames()
     {
