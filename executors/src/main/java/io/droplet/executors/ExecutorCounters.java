@@ -43,6 +43,10 @@ public final class ExecutorCounters implements AutoCloseable
     public final AtomicCounter nestedCalls;
     /** Functions declared short moved to the worker pool because they call other functions. */
     public final AtomicCounter functionsMovedToPool;
+    /** Activations of keyed functions held now (a gauge). */
+    public final AtomicCounter keyedActivations;
+    /** Idle activations of keyed functions evicted to make room for another key's. */
+    public final AtomicCounter keyedEvictions;
 
     /**
      * @param allocator of counters.
@@ -64,6 +68,8 @@ public final class ExecutorCounters implements AutoCloseable
         retries = CounterDescriptor.EXECUTOR_RETRIES.allocate(allocator, name);
         nestedCalls = CounterDescriptor.EXECUTOR_NESTED_CALLS.allocate(allocator, name);
         functionsMovedToPool = CounterDescriptor.EXECUTOR_FUNCTIONS_MOVED_TO_POOL.allocate(allocator, name);
+        keyedActivations = CounterDescriptor.EXECUTOR_KEYED_ACTIVATIONS.allocate(allocator, name);
+        keyedEvictions = CounterDescriptor.EXECUTOR_KEYED_EVICTIONS.allocate(allocator, name);
     }
 
     /**
@@ -73,6 +79,6 @@ public final class ExecutorCounters implements AutoCloseable
     {
         CloseHelper.closeAll(stagesRun, stagesFailed, undeliverable, fanInsWaiting, messagesSent, messagesReceived, messagesDropped,
             keysRefused, runsRefused, lateResultsDropped, runsCancelled, retries,
-            nestedCalls, functionsMovedToPool);
+            nestedCalls, functionsMovedToPool, keyedActivations, keyedEvictions);
     }
 }

@@ -7,7 +7,8 @@ import org.agrona.concurrent.EpochNanoClock;
 import org.agrona.concurrent.UnsafeBuffer;
 
 /**
- * Starts invocations: places every stage (a pinned stateful function on its executor, otherwise by the
+ * Starts invocations: places every stage (a pinned stateful function on its executor, a keyed function's
+ * source stage by its key ({@link KeyedPlacement}), otherwise by the
  * {@link PlacementPolicy}: an executor with the function, then cache locality, then load), records the
  * invocation in the {@link InvocationLog}, and sends one trigger per source stage carrying the whole
  * {@link Schedule}. When an executor expires, re-runs the logged invocations placed on it.
@@ -86,7 +87,7 @@ final class InvocationLauncher implements PeriodicCalls.Runner
             replies.error(caller, correlationId, ErrorCode.TIMEOUT, "deadline passed before scheduling");
             return false;
         }
-        if (!place(dag, forcedExecutor, locality.of(dag, args), caller, correlationId))
+        if (!place(dag, args, forcedExecutor, locality.of(dag, args), caller, correlationId))
         {
             return false;
         }
@@ -177,17 +178,35 @@ final class InvocationLauncher implements PeriodicCalls.Runner
     }
 
     private boolean place(
-        final DagDefinition dag, final long forcedExecutor, final PlacementPolicy.Locality keys, final long caller,
-        final long correlationId)
+        final DagDefinition dag, final SourceArgs args, final long forcedExecutor, final PlacementPolicy.Locality keys,
+        final long caller, final long correlationId)
     {
         schedule.reset(dag);
         final int stages = dag.stageCount();
+        final KeyedPlacement keyed = pins.keyed();
         for (int s = 0; s < stages; s++)
         {
-            final ExecutorView pin = forcedExecutor != 0 ? null : pins.pinnedExecutor(dag.function(s));
-            final long executor = forcedExecutor != 0 ? forcedExecutor :
-                null != pin ? pin.nodeId() :
-                placement.place(dag.function(s), membership.liveExecutors(), keys);
+            final String function = dag.function(s);
+            final ExecutorView pin = forcedExecutor != 0 ? null : pins.pinnedExecutor(function);
+            final long executor;
+            if (forcedExecutor != 0)
+            {
+                executor = forcedExecutor;
+            }
+            else if (null != pin)
+            {
+                executor = pin.nodeId();
+            }
+            else if (dag.isSource(s) && keyed.isKeyed(function))
+            {
+                final int length = args.length(s);
+                executor = length < 0 ? 0 :
+                    keyed.place(function, args.buffer(), args.offset(s), length, membership.liveExecutors());
+            }
+            else
+            {
+                executor = placement.place(function, membership.liveExecutors(), keys);
+            }
             if (executor == 0)
             {
                 counters.callsRefused.incrementRelease();
@@ -242,15 +261,15 @@ final class InvocationLauncher implements PeriodicCalls.Runner
         final DagDefinition dag = log.dag(slot);
         final long correlationId = log.correlationId(slot);
         final long caller = log.caller(slot);
-        if (!place(dag, 0, PlacementPolicy.Locality.NONE, caller, correlationId))
-        {
-            log.forget(slot);
-            return;
-        }
         loggedArgs.wrap(log.arena());
         for (int s = 0; s < dag.stageCount(); s++)
         {
             loggedArgs.stage(s, log.argOffset(slot, s), log.argLength(slot, s));
+        }
+        if (!place(dag, loggedArgs, 0, PlacementPolicy.Locality.NONE, caller, correlationId))
+        {
+            log.forget(slot);
+            return;
         }
         final int attempt = log.attempt(slot) + 1;
         // The same slot keeps the invocation, now placed on live executors: still re-run if one of them dies, and

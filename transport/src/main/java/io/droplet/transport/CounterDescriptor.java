@@ -94,6 +94,10 @@ public enum CounterDescriptor
     EXECUTOR_NESTED_CALLS(7123, "executor nested calls"),
     /** Functions declared short moved to the worker pool because they call other functions. */
     EXECUTOR_FUNCTIONS_MOVED_TO_POOL(7124, "executor functions moved to the pool"),
+    /** Activations of keyed functions an executor holds now (a gauge). */
+    EXECUTOR_KEYED_ACTIVATIONS(7127, "executor keyed activations"),
+    /** Idle activations of keyed functions evicted to make room for another key's. */
+    EXECUTOR_KEYED_EVICTIONS(7128, "executor keyed activations evicted"),
 
     /** Invocations started (calls and DAG calls). */
     SCHEDULER_INVOCATIONS_STARTED(7170, "invocations started"),
