@@ -144,7 +144,8 @@ final class PooledLane implements AutoCloseable
     /**
      * A keyed call: its key's activation (made with the state the call brought if it is the key's first here), the
      * arguments after the key and state, and the run handed to the pool now or queued behind the key's call.
-     * Allocates the key's text (and an activation on a key's first call).
+     * Allocates the key's and the function's names and the state key's text per call (and an activation on a key's
+     * first call here): the keyed lane is not allocation-free yet.
      */
     private boolean dispatchKeyed(
         final KeyedClass type, final long invocationId, final long correlationId, final long replyTo,

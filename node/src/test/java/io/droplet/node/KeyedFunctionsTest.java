@@ -7,6 +7,7 @@ import io.droplet.client.DropletClient;
 import io.droplet.codecs.sbe.ErrorCode;
 import io.droplet.codecs.value.Values;
 import io.droplet.node.functions.KeyedCounter;
+import io.droplet.node.functions.KeyedGate;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -16,9 +17,11 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -118,6 +121,34 @@ class KeyedFunctionsTest
         assertEquals(overlapsBefore, KeyedCounter.OVERLAPS.get(), "calls to one key never overlapped");
         assertEquals(KEYS, KeyedCounter.ACTIVATIONS.get() - activationsBefore, "one activation per key");
         System.out.printf("keyed: %,d calls over %d keys from %d threads in %,d ms%n", total, KEYS, THREADS, tookMs);
+    }
+
+    @Test
+    void aBusyKeyHoldsOnlyItsOwnCalls() throws Exception
+    {
+        KeyedGate.started = new CountDownLatch(1);
+        KeyedGate.release = new CountDownLatch(1);
+        droplet.registerKeyedFunction("gate", KeyedGate.class);
+        try
+        {
+            final CompletableFuture<Object> blocked = droplet.instance("gate", "a").callAsync("block");
+            assertTrue(KeyedGate.started.await(30, TimeUnit.SECONDS), "key a's call started");
+            final CompletableFuture<Object> behind = droplet.instance("gate", "a").callAsync("next");
+            for (int i = 0; i < 20; i++)
+            {
+                droplet.instance("gate", "b").call("x");
+            }
+            assertEquals("x;", droplet.instance("gate", "other-" + 0).call("x"), "other keys are served meanwhile");
+            assertFalse(blocked.isDone());
+            assertFalse(behind.isDone(), "a's next call waits for the one running");
+            KeyedGate.release.countDown();
+            assertEquals("block;", blocked.get(30, TimeUnit.SECONDS));
+            assertEquals("block;next;", behind.get(30, TimeUnit.SECONDS), "then runs on the state a's first call left");
+        }
+        finally
+        {
+            KeyedGate.release.countDown();
+        }
     }
 
     @Test
