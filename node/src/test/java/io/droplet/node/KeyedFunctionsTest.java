@@ -152,6 +152,19 @@ class KeyedFunctionsTest
     }
 
     @Test
+    void aFunctionCallsAKeyWithTheKeyAsItsFirstArgument()
+    {
+        droplet.registerFunction("twice", inv ->
+        {
+            final String key = inv.args().readString();
+            inv.calls().call("counter", key, 1L).get(20, TimeUnit.SECONDS);
+            inv.result().writeLong((Long)inv.calls().call("counter", key, 1L).get(20, TimeUnit.SECONDS));
+        });
+        assertEquals(2L, droplet.call("twice", "nested"));
+        assertEquals(3L, droplet.instance("counter", "nested").call(1L), "the same activation from the client");
+    }
+
+    @Test
     void aCallWithoutAKeyIsRefused()
     {
         final DropletException refused = assertThrows(DropletException.class, () -> droplet.call("counter", 1L));
