@@ -198,6 +198,33 @@ final class KeyedActivations
     }
 
     /**
+     * A state load whose first waiting call's deadline has passed: the cache agent has not answered in time (or
+     * never will), so the load is given up ({@link #onLoadFailed}) rather than holding the key's calls for good.
+     *
+     * @param epochNowNs now.
+     * @return the correlation id of one such load, or 0 if none.
+     */
+    long overdueLoad(final long epochNowNs)
+    {
+        if (loading.isEmpty())
+        {
+            return 0;
+        }
+        final Long2ObjectHashMap<Activation>.KeyIterator ids = loading.keySet().iterator();
+        while (ids.hasNext())
+        {
+            final long id = ids.nextLong();
+            final PooledRun first = loading.get(id).waiting.peekFirst();
+            final long deadline = null == first ? 0 : first.trigger.deadline;
+            if (deadline != 0 && epochNowNs - deadline > 0)
+            {
+                return id;
+            }
+        }
+        return 0;
+    }
+
+    /**
      * @return state loads the cache agent has not answered yet.
      */
     int loading()

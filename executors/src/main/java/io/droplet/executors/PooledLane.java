@@ -314,6 +314,13 @@ final class PooledLane implements AutoCloseable
         nextCancelCheckNs = nowNs + cancelCheckPeriodNs;
         final long epochNowNs = clock.nanoTime();
         int cancelled = 0;
+        long overdueLoad;
+        while (0 != (overdueLoad = activations.overdueLoad(epochNowNs)))
+        {
+            // Its first waiting call is past its deadline: give the load up, failing the key's waiting calls.
+            onStateLoadFailed(overdueLoad, ErrorCode.TIMEOUT);
+            cancelled++;
+        }
         for (int i = 0, created = pool.created(); i < created; i++)
         {
             final PooledRun run = pool.run(i);
