@@ -1,7 +1,8 @@
 /**
  * What users program against, and nothing else: the function interfaces
  * ({@link io.droplet.api.DropletFunction}, {@link io.droplet.api.ShortFunction} for the microsecond path run inline
- * on the executor's agent, {@link io.droplet.api.StatefulFunction}), the
+ * on the executor's agent, {@link io.droplet.api.StatefulFunction}, {@link io.droplet.api.KeyedFunction} with its
+ * {@link io.droplet.api.KeyedState}: one activation per key), the
  * {@link io.droplet.api.Invocation} a function runs in (arguments and result in the value encoding, read
  * and written in place through flyweights, so a function over built-in value types allocates nothing),
  * its {@link io.droplet.api.FunctionState} and {@link io.droplet.api.Mailbox}, DAG edges

@@ -5,6 +5,7 @@ import io.droplet.api.Connection;
 import io.droplet.api.DropletException;
 import io.droplet.api.PeriodicCall;
 import io.droplet.api.DropletFunction;
+import io.droplet.api.KeyedFunction;
 import io.droplet.api.StatefulFunction;
 import io.droplet.codecs.sbe.AckLevel;
 import io.droplet.codecs.sbe.CallMode;
@@ -178,6 +179,29 @@ public final class DropletClient implements AutoCloseable
     public void registerStatefulFunction(final String name, final Class<? extends StatefulFunction> type)
     {
         registrations.register(name, type.getName(), NO_CODE, 0, FunctionKind.STATEFUL_CLASS);
+    }
+
+    /**
+     * Registers a keyed stateful function (as Orleans' grains, Restate's virtual objects): the deployment keeps one
+     * activation of the class per key, on the executor the key is placed on, and calls to a key run one at a time
+     * in order. Call a key through {@link #instance}. Loaded from the executors' class path.
+     *
+     * @param name of the function.
+     * @param type implementing {@link KeyedFunction}, with a public no-argument constructor.
+     */
+    public void registerKeyedFunction(final String name, final Class<? extends KeyedFunction> type)
+    {
+        registrations.register(name, type.getName(), NO_CODE, 0, FunctionKind.KEYED_CLASS);
+    }
+
+    /**
+     * @param function a keyed function's name ({@link #registerKeyedFunction}).
+     * @param key      of the activation to call.
+     * @return a handle whose calls reach that key's activation.
+     */
+    public KeyedInstance instance(final String function, final String key)
+    {
+        return new KeyedInstance(calls, session, function, key);
     }
 
     /**

@@ -102,7 +102,8 @@ public final class ExecutorAgent implements Agent, AutoCloseable
             new WorkerThreads("droplet-executor-" + nodeId + "-worker-"));
         heartbeats.pool(pool);
         this.lane = new PooledLane(pool, namespace, state, commit, outputs, mailbox, counters, epochClock, nodeId, fragmentLimit,
-            context.cancelCheckPeriodNs());
+            context.cancelCheckPeriodNs(), new KeyedActivations(context.keyedActivations(), cache, publisher, maxMessage,
+                counters.keyedActivations, counters.keyedEvictions));
         this.runner = new StageRunner(context.functions(), resolver, fanIns, commit, outputs, namespace, invocation, mailbox,
             lane, counters, epochClock, nodeId, maxMessage, payloadLimit);
         this.shippedFunctions = new ShippedFunctions(context, counters, channels.transport().errorHandler());
@@ -282,6 +283,11 @@ public final class ExecutorAgent implements Agent, AutoCloseable
          */
         public void onCacheAnswer(final long correlationId, final ErrorCode code)
         {
+            if (KeyedActivations.owns(correlationId))
+            {
+                lane.onStateLoaded(correlationId);
+                return;
+            }
             runner.onCacheAnswer(correlationId, code);
         }
 
@@ -293,6 +299,11 @@ public final class ExecutorAgent implements Agent, AutoCloseable
             if (NestedCalls.owns(correlationId))
             {
                 nested.onError(correlationId, code);
+                return;
+            }
+            if (KeyedActivations.owns(correlationId))
+            {
+                lane.onStateLoadFailed(correlationId, code);
                 return;
             }
             runner.onCacheError(correlationId, code);

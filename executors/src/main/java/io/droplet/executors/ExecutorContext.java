@@ -78,6 +78,13 @@ public final class ExecutorContext
      * worker is a parked thread, and a CPU-bound pool on a small host shares its cores fairly anyway.
      */
     public static final int WORKERS_DEFAULT = 16;
+    /** Activations of keyed functions an executor holds at most (see {@code KeyedFunction}). */
+    public static final String KEYED_ACTIVATIONS_PROP_NAME = "droplet.executor.keyed.activations";
+    /**
+     * Default activations: 10,000. An activation is an instance of its class plus its state value; its state is in
+     * the KVS after every call, so evicting an idle one (the least recently used) loses nothing but its fields.
+     */
+    public static final int KEYED_ACTIVATIONS_DEFAULT = 10_000;
     /** Runs that may wait for a free worker before new ones are answered NO_RESOURCES. */
     public static final String QUEUE_PROP_NAME = "droplet.executor.queue";
     /**
@@ -104,6 +111,7 @@ public final class ExecutorContext
     private int mailboxCapacity = (int)SystemUtil.parseSize(MAILBOX_CAPACITY_PROP_NAME,
         System.getProperty(MAILBOX_CAPACITY_PROP_NAME, MAILBOX_CAPACITY_DEFAULT));
     private int workers = Integer.getInteger(WORKERS_PROP_NAME, WORKERS_DEFAULT);
+    private int keyedActivations = Integer.getInteger(KEYED_ACTIVATIONS_PROP_NAME, KEYED_ACTIVATIONS_DEFAULT);
     private int queue = Integer.getInteger(QUEUE_PROP_NAME, QUEUE_DEFAULT);
     private int maxMessageLength;
     private int maxPayloadLength;
@@ -312,7 +320,7 @@ public final class ExecutorContext
         }
         if (heartbeatPeriodNs <= 0 || completionsLingerNs < 0 || cancelCheckPeriodNs <= 0 || reportIntervalNs < 0 || sendRetryWindowNs <= 0 || deferredSendsCapacity <= 0 || processTimeoutNs <= 0 ||
             fragmentLimit <= 0 || mailboxCapacity <= 0 || workers <= 0 || queue < 0 ||
-            processPoolSize < 0)
+            processPoolSize < 0 || keyedActivations <= 0)
         {
             throw new IllegalStateException("executor periods, capacities and limits must be positive");
         }
@@ -523,6 +531,25 @@ public final class ExecutorContext
     public ExecutorContext workers(final int workers)
     {
         this.workers = workers;
+        return this;
+    }
+
+    /**
+     * @return activations of keyed functions held at most.
+     */
+    public int keyedActivations()
+    {
+        return keyedActivations;
+    }
+
+    /**
+     * @param activations of keyed functions held at most (default {@value #KEYED_ACTIVATIONS_DEFAULT}); idle ones are
+     *                    evicted past it, and a call that finds every one busy is answered NO_RESOURCES.
+     * @return this context.
+     */
+    public ExecutorContext keyedActivations(final int activations)
+    {
+        this.keyedActivations = activations;
         return this;
     }
 

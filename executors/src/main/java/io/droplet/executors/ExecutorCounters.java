@@ -49,6 +49,10 @@ public final class ExecutorCounters implements AutoCloseable
      * or their call was cancelled) or found dead, and replaced. Incremented from worker threads, atomically.
      */
     public final AtomicCounter processesReplaced;
+    /** Activations of keyed functions held now (a gauge). */
+    public final AtomicCounter keyedActivations;
+    /** Idle activations of keyed functions evicted to make room for another key's. */
+    public final AtomicCounter keyedEvictions;
 
     /**
      * @param allocator of counters.
@@ -71,6 +75,8 @@ public final class ExecutorCounters implements AutoCloseable
         nestedCalls = CounterDescriptor.EXECUTOR_NESTED_CALLS.allocate(allocator, name);
         functionsMovedToPool = CounterDescriptor.EXECUTOR_FUNCTIONS_MOVED_TO_POOL.allocate(allocator, name);
         processesReplaced = CounterDescriptor.EXECUTOR_PROCESSES_REPLACED.allocate(allocator, name);
+        keyedActivations = CounterDescriptor.EXECUTOR_KEYED_ACTIVATIONS.allocate(allocator, name);
+        keyedEvictions = CounterDescriptor.EXECUTOR_KEYED_EVICTIONS.allocate(allocator, name);
     }
 
     /**
@@ -80,6 +86,7 @@ public final class ExecutorCounters implements AutoCloseable
     {
         CloseHelper.closeAll(stagesRun, stagesFailed, undeliverable, fanInsWaiting, messagesSent, messagesReceived, messagesDropped,
             keysRefused, runsRefused, lateResultsDropped, runsCancelled, retries,
-            nestedCalls, functionsMovedToPool, processesReplaced);
+            nestedCalls, functionsMovedToPool, processesReplaced,
+            keyedActivations, keyedEvictions);
     }
 }

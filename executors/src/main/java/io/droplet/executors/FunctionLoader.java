@@ -52,6 +52,13 @@ final class FunctionLoader implements AutoCloseable
                 loader = isolated;
             }
             final Class<?> type = Class.forName(className, true, loader);
+            if (io.droplet.api.KeyedFunction.class.isAssignableFrom(type))
+            {
+                // One instance per key, made when the key is first called here: check now that one can be made.
+                final KeyedClass keyed = new KeyedClass(type.asSubclass(io.droplet.api.KeyedFunction.class));
+                keyed.newInstance();
+                return keyed;
+            }
             if (!DropletFunction.class.isAssignableFrom(type))
             {
                 throw new IllegalArgumentException(className + " does not implement " + DropletFunction.class.getName());
@@ -64,6 +71,14 @@ final class FunctionLoader implements AutoCloseable
         }
         catch (final ClassNotFoundException | NoSuchMethodException | InstantiationException | IllegalAccessException |
             InvocationTargetException ex)
+        {
+            throw new IllegalArgumentException("cannot create function " + name + " from " + className + ": " + ex, ex);
+        }
+        catch (final RuntimeException ex)
+        {
+            throw ex;
+        }
+        catch (final Exception ex)
         {
             throw new IllegalArgumentException("cannot create function " + name + " from " + className + ": " + ex, ex);
         }

@@ -85,6 +85,10 @@ final class PooledRun
     boolean inFlight;
     /** Agent's: the run was cancelled; its outcome is dropped when it comes back. */
     boolean cancelled;
+    /** The key's activation of a keyed function's call, or null; set by the agent after {@link #prepare}. */
+    Activation activation;
+    /** Agent's: the run waits in its key's queue (claimed, not yet submitted). */
+    boolean keyQueued;
 
     /**
      * @param pool             the run belongs to.
@@ -132,6 +136,8 @@ final class PooledRun
         failure = null;
         retries = 0;
         cancelled = false;
+        activation = null;
+        keyQueued = false;
         runState.set(QUEUED);
     }
 
@@ -245,7 +251,12 @@ final class PooledRun
 
     private void applyOnce() throws Exception
     {
-        if (function instanceof StatefulFunction)
+        if (null != activation)
+        {
+            // Its key's calls are handed to the pool one at a time (KeyedActivations): no lock is needed.
+            activation.apply(invocation, state, payloadLimit);
+        }
+        else if (function instanceof StatefulFunction)
         {
             // A stateful instance is called one at a time, as its interface promises, however many workers.
             synchronized (function)

@@ -81,7 +81,7 @@ final class ShippedFunctions implements AutoCloseable
             }
             return;
         }
-        if (kind != FunctionKind.JAVA && kind != FunctionKind.STATEFUL_CLASS)
+        if (kind != FunctionKind.JAVA && kind != FunctionKind.STATEFUL_CLASS && kind != FunctionKind.KEYED_CLASS)
         {
             return;
         }

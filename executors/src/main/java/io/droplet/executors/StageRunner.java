@@ -137,7 +137,8 @@ final class StageRunner
         final int argsLength;
         if (parents == 0)
         {
-            final int resolved = null == resolver ? ReferenceResolver.NO_REFERENCES :
+            // A keyed call is not resolved: a parked call would overtake its key's order (see PooledLane).
+            final int resolved = null == resolver || function instanceof KeyedClass ? ReferenceResolver.NO_REFERENCES :
                 resolver.resolve(buffer, inputOffset, inputLength, absentIsNull, namespace, args);
             switch (resolved)
             {

@@ -104,6 +104,14 @@ final class WorkerPool implements AutoCloseable, Heartbeats.PoolSlots
     }
 
     /**
+     * Frees a claimed run that is never submitted (a keyed call dropped while it waited for its key).
+     */
+    void unclaim(final PooledRun run)
+    {
+        release(run);
+    }
+
+    /**
      * Hands back the completed runs to {@code handler}, then frees them.
      *
      * @param handler does the rest of each run's stage on the agent's thread.

@@ -24,7 +24,9 @@
  * ({@code PooledRun#cancel}: flag, interrupt, output dropped); a function's {@code RetryPolicy} is applied where
  * it runs ({@code StageRunner} at once, {@code PooledRun} after its backoff); {@code NestedCalls} sends the calls
  * running functions make ({@code PooledCalls}) to a scheduler and completes their futures off the agent, and a
- * short function that asks to call is moved to the pool ({@code MovedToPool}); {@code ShippedFunctions}
+ * short function that asks to call is moved to the pool ({@code MovedToPool}); {@code KeyedActivations} keeps one
+ * {@code Activation} per key of a keyed function ({@code KeyedClass}), loads its state through the host cache and
+ * queues a key's calls so the {@code PooledLane} runs them one at a time in arrival order; {@code ShippedFunctions}
  * loads the functions the schedulers forward. Clocks, periods and sizes (the pool's workers and queue among
  * them) come from {@link io.droplet.executors.ExecutorContext}.
  * <p>

@@ -111,7 +111,8 @@ final class StageFixture
                 (owner) -> new PooledRun(owner, cache, false, counters, EXECUTOR, MAX_MESSAGE, MAX_MESSAGE / 2, clock, nested,
                     1_000_000_000L),
                 Thread::new);
-            lane = new PooledLane(pool, namespace, state, commit, outputs, mailbox, counters, clock, EXECUTOR, 64, 1_000_000);
+            lane = new PooledLane(pool, namespace, state, commit, outputs, mailbox, counters, clock, EXECUTOR, 64, 1_000_000,
+                new KeyedActivations(1000, cache, sends, MAX_MESSAGE, counters.keyedActivations, counters.keyedEvictions));
         }
         runner = new StageRunner(functions, resolver, fanIns, commit, outputs, namespace, invocation, mailbox, lane, counters,
             clock, EXECUTOR, MAX_MESSAGE, MAX_MESSAGE / 2);

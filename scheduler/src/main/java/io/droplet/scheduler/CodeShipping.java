@@ -11,7 +11,8 @@ import java.util.TreeMap;
  * Gets registered functions onto executors: shipped code (JAVA, PROCESS) goes to every live executor and
  * to each joining later, and again to one whose heartbeats still lack it a while after; a lambda of an
  * in-process node (LOCAL) is counted as present on every executor; a stateful class goes to its
- * {@link StatefulPins pinned} executor only. A registration goes on the same stream as, and so ahead of,
+ * {@link StatefulPins pinned} executor only; a keyed class (KEYED_CLASS) goes to every executor as shipped code
+ * does, each of which can hold activations, and its calls are placed by key ({@link KeyedPlacement}). A registration goes on the same stream as, and so ahead of,
  * any trigger that uses it.
  * <p>
  * <b>Note:</b> not thread-safe; owned by the scheduler's thread.
@@ -57,8 +58,12 @@ final class CodeShipping implements Registry.FunctionListener
         {
             pins.register(name, frame);
         }
-        else if (kind == FunctionKind.JAVA || kind == FunctionKind.PROCESS)
+        else if (kind == FunctionKind.JAVA || kind == FunctionKind.PROCESS || kind == FunctionKind.KEYED_CLASS)
         {
+            if (kind == FunctionKind.KEYED_CLASS)
+            {
+                pins.keyed().register(name);
+            }
             shipped.put(name, frame);
             for (int i = 0; i < live.size(); i++)
             {
@@ -82,6 +87,7 @@ final class CodeShipping implements Registry.FunctionListener
     public void onFunctionRemoved(final String name)
     {
         pins.remove(name, nodeId);
+        pins.keyed().forget(name);
         if (null != shipped.remove(name))
         {
             final List<ExecutorView> live = membership.liveExecutors();

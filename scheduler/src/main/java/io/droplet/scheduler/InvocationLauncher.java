@@ -11,10 +11,11 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * Starts invocations: places every stage (a pinned stateful function on its executor, otherwise by the
- * {@link PlacementPolicy}: an executor with the function, then cache locality, then free slots, then load),
- * records the invocation in the {@link InvocationLog}, and sends one trigger per source stage carrying the
- * whole {@link Schedule}. When an executor expires, re-runs the logged invocations placed on it.
+ * Starts invocations: places every stage (a pinned stateful function on its executor, a keyed function's
+ * source stage by its key ({@link KeyedPlacement}), otherwise by the {@link PlacementPolicy}: an executor with
+ * the function, then cache locality, then free slots, then load), records the invocation in the
+ * {@link InvocationLog}, and sends one trigger per source stage carrying the whole {@link Schedule}. When an
+ * executor expires, re-runs the logged invocations placed on it.
  * <p>
  * Capacity: a pooled stage (one whose executor did not announce its function as inline) is placed only on
  * an executor with a free slot ({@link ExecutorView#freeSlots()}), judged before the invocation takes any,
@@ -123,7 +124,7 @@ final class InvocationLauncher implements PeriodicCalls.Runner
             replies.error(caller, correlationId, ErrorCode.TIMEOUT, "deadline passed before scheduling");
             return false;
         }
-        final int placed = place(dag, forcedExecutor, locality.of(dag, args), caller, correlationId, true);
+        final int placed = place(dag, args, forcedExecutor, locality.of(dag, args), caller, correlationId, true);
         if (placed == BUSY)
         {
             return await(dag, args, correlationId, replyTo, caller, deadline, epochNow);
@@ -243,7 +244,7 @@ final class InvocationLauncher implements PeriodicCalls.Runner
             {
                 final DagDefinition dag = waiting.dag(slot);
                 final SourceArgs args = waiting.args(slot);
-                final int placed = place(dag, 0, locality.of(dag, args), waiting.caller(slot), waiting.correlationId(slot), true);
+                final int placed = place(dag, args, 0, locality.of(dag, args), waiting.caller(slot), waiting.correlationId(slot), true);
                 if (placed != BUSY)
                 {
                     if (placed == PLACED)
@@ -380,18 +381,38 @@ final class InvocationLauncher implements PeriodicCalls.Runner
      * @return {@link #PLACED}, {@link #BUSY}, or {@link #REFUSED} (the caller was told).
      */
     private int place(
-        final DagDefinition dag, final long forcedExecutor, final PlacementPolicy.Locality keys, final long caller,
-        final long correlationId, final boolean mayWait)
+        final DagDefinition dag, final SourceArgs args, final long forcedExecutor, final PlacementPolicy.Locality keys,
+        final long caller, final long correlationId, final boolean mayWait)
     {
         schedule.reset(dag);
         final int stages = dag.stageCount();
+        final KeyedPlacement keyed = pins.keyed();
         for (int s = 0; s < stages; s++)
         {
             final String function = dag.function(s);
             final ExecutorView pin = forcedExecutor != 0 ? null : pins.pinnedExecutor(function);
-            final long executor = forcedExecutor != 0 ? forcedExecutor :
-                null != pin ? (mayWait && !hasSlotFor(pin, function) ? NO_FREE_SLOT : pin.nodeId()) :
-                choose(function, keys, mayWait);
+            final long executor;
+            if (forcedExecutor != 0)
+            {
+                executor = forcedExecutor;
+            }
+            else if (null != pin)
+            {
+                executor = mayWait && !hasSlotFor(pin, function) ? NO_FREE_SLOT : pin.nodeId();
+            }
+            else if (dag.isSource(s) && keyed.isKeyed(function))
+            {
+                // A key has one activation: its executor, or none free, never another executor.
+                final int length = args.length(s);
+                final long byKey = length < 0 ? 0 :
+                    keyed.place(function, args.buffer(), args.offset(s), length, membership.liveExecutors());
+                final ExecutorView view = 0 == byKey ? null : membership.executor(byKey);
+                executor = mayWait && null != view && !hasSlotFor(view, function) ? NO_FREE_SLOT : byKey;
+            }
+            else
+            {
+                executor = choose(function, keys, mayWait);
+            }
             if (executor == NO_FREE_SLOT || executor == 0)
             {
                 unplace(s);
@@ -537,16 +558,16 @@ final class InvocationLauncher implements PeriodicCalls.Runner
         final DagDefinition dag = log.dag(slot);
         final long correlationId = log.correlationId(slot);
         final long caller = log.caller(slot);
-        // A re-run was admitted once: it does not wait behind new calls, and its executor's queue holds it if full.
-        if (place(dag, 0, PlacementPolicy.Locality.NONE, caller, correlationId, false) != PLACED)
-        {
-            log.forget(slot);
-            return;
-        }
         loggedArgs.wrap(log.arena());
         for (int s = 0; s < dag.stageCount(); s++)
         {
             loggedArgs.stage(s, log.argOffset(slot, s), log.argLength(slot, s));
+        }
+        // A re-run was admitted once: it does not wait behind new calls, and its executor's queue holds it if full.
+        if (place(dag, loggedArgs, 0, PlacementPolicy.Locality.NONE, caller, correlationId, false) != PLACED)
+        {
+            log.forget(slot);
+            return;
         }
         final int attempt = log.attempt(slot) + 1;
         // The same slot keeps the invocation, now placed on live executors: still re-run if one of them dies, and

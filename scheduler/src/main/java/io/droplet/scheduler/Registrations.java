@@ -46,7 +46,7 @@ final class Registrations implements PendingLookup.Owner
             return;
         }
         if (kind != FunctionKind.LOCAL && kind != FunctionKind.JAVA && kind != FunctionKind.PROCESS &&
-            kind != FunctionKind.STATEFUL_CLASS)
+            kind != FunctionKind.STATEFUL_CLASS && kind != FunctionKind.KEYED_CLASS)
         {
             replies.error(caller, correlationId, ErrorCode.INVALID_ARGUMENT, "function kind " + kind + " is not supported yet");
             return;

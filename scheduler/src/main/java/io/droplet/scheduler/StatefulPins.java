@@ -10,11 +10,15 @@ import java.util.Map;
  * rendezvous hashing of the function's name over the live executors, so schedulers that agree on
  * membership pin it to the same one; when it leaves, the next call pins the function again.
  * <p>
+ * Keyed functions are pinned per key rather than per function: {@link #keyed()} places them.
+ * <p>
  * <b>Note:</b> not thread-safe; owned by the scheduler's thread.
  */
 final class StatefulPins
 {
     private final Map<String, byte[]> registrations = new HashMap<>();
+    // Here rather than beside: every part that knows of pins (launcher, code shipping) needs the keyed ones too.
+    private final KeyedPlacement keyed = new KeyedPlacement();
     private final Map<String, ExecutorView> pinned = new HashMap<>();
     private final Membership membership;
     private final ExecutorMessages messages;
@@ -38,6 +42,14 @@ final class StatefulPins
     }
 
     /**
+     * @return the placement of keyed functions, by key.
+     */
+    KeyedPlacement keyed()
+    {
+        return keyed;
+    }
+
+    /**
      * Forgets a function as stateful without unloading it (it is registered again, perhaps as another kind).
      *
      * @param function name.
@@ -46,6 +58,7 @@ final class StatefulPins
     {
         registrations.remove(function);
         pinned.remove(function);
+        keyed.forget(function);
     }
 
     /**

@@ -54,7 +54,8 @@
  * {@link io.droplet.scheduler.ExecutorPublisher} encode what goes out. Between them, state machines with
  * one job each: {@code Registry}, {@code Registrations}, {@code Calls},
  * {@code InvocationLauncher} (with {@code WaitingCalls}), {@code Broadcast}, {@code PeriodicCalls} (on a timer wheel),
- * {@code Membership}, {@code CodeShipping}, {@code StatefulPins}. The
+ * {@code Membership}, {@code CodeShipping}, {@code StatefulPins}, {@code KeyedPlacement} (keyed functions'
+ * calls by key). The
  * {@link io.droplet.scheduler.SchedulerAgent} is only their duty cycle; every clock, period and size
  * comes from the {@link io.droplet.scheduler.SchedulerContext}.
  */

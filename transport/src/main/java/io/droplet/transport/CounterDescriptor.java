@@ -96,6 +96,10 @@ public enum CounterDescriptor
     EXECUTOR_FUNCTIONS_MOVED_TO_POOL(7124, "executor functions moved to the pool"),
     /** Processes of process functions killed (exited, silent past the deadline, garbage, cancelled) and replaced. */
     EXECUTOR_PROCESSES_REPLACED(7125, "executor function processes replaced"),
+    /** Activations of keyed functions an executor holds now (a gauge). */
+    EXECUTOR_KEYED_ACTIVATIONS(7127, "executor keyed activations"),
+    /** Idle activations of keyed functions evicted to make room for another key's. */
+    EXECUTOR_KEYED_EVICTIONS(7128, "executor keyed activations evicted"),
 
     /** Invocations started (calls and DAG calls). */
     SCHEDULER_INVOCATIONS_STARTED(7170, "invocations started"),
