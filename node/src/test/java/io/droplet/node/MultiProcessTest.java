@@ -129,7 +129,11 @@ class MultiProcessTest
             for (int i = processes.size() - 1; i >= 0; i--)
             {
                 processes.get(i).destroy();
-                processes.get(i).waitFor(30, TimeUnit.SECONDS);
+                if (!processes.get(i).waitFor(30, TimeUnit.SECONDS))
+                {
+                    // A node that does not stop when asked (a shutdown hook starved on a loaded machine) must not outlive the test.
+                    processes.get(i).destroyForcibly().waitFor(30, TimeUnit.SECONDS);
+                }
             }
         }
     }
@@ -175,7 +179,11 @@ class MultiProcessTest
             for (int i = processes.size() - 1; i >= 0; i--)
             {
                 processes.get(i).destroy();
-                processes.get(i).waitFor(30, TimeUnit.SECONDS);
+                if (!processes.get(i).waitFor(30, TimeUnit.SECONDS))
+                {
+                    // A node that does not stop when asked (a shutdown hook starved on a loaded machine) must not outlive the test.
+                    processes.get(i).destroyForcibly().waitFor(30, TimeUnit.SECONDS);
+                }
             }
         }
     }
@@ -269,7 +277,11 @@ class MultiProcessTest
             for (int i = processes.size() - 1; i >= 0; i--)
             {
                 processes.get(i).destroy();
-                processes.get(i).waitFor(30, TimeUnit.SECONDS);
+                if (!processes.get(i).waitFor(30, TimeUnit.SECONDS))
+                {
+                    // A node that does not stop when asked (a shutdown hook starved on a loaded machine) must not outlive the test.
+                    processes.get(i).destroyForcibly().waitFor(30, TimeUnit.SECONDS);
+                }
             }
         }
     }
