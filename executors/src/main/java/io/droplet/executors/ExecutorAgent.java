@@ -84,7 +84,7 @@ public final class ExecutorAgent implements Agent, AutoCloseable
         this.completions = new Completions(publisher, heartbeats, context.completionsLingerNs());
         // A nested call's future is completed off the agent: whatever a function chained on it runs elsewhere.
         this.nested = new NestedCalls(publisher, heartbeats, epochClock, java.util.concurrent.ForkJoinPool.commonPool(),
-            counters, context.queue() + context.workers(), context.cancelCheckPeriodNs());
+            counters, context.queue() + context.workers(), context.cancelCheckPeriodNs(), context.nestedCallsInFlight());
         this.outputs = new StageOutputs(publisher, counters, completions);
         this.commit = new OutputCommit(outputs, counters);
         final HostCache cache = context.cache();

@@ -43,6 +43,11 @@ public final class ExecutorContext
      */
     public static final String REPORT_INTERVAL_DEFAULT = "1ms";
 
+    /** Most calls an executor's running functions have out at once (sent to a scheduler, not answered). */
+    public static final String NESTED_CALLS_IN_FLIGHT_PROP_NAME = "droplet.executor.nested.calls.in.flight";
+    /** Default nested calls in flight: 256, enough to keep a scheduler busy, few enough to leave its link room. */
+    public static final int NESTED_CALLS_IN_FLIGHT_DEFAULT = 256;
+
     /** How long an output whose link is not ready is kept trying. */
     public static final String SEND_RETRY_WINDOW_PROP_NAME = "droplet.executor.send.retry.window";
     /** Default send retry window: 2 s. */
@@ -124,6 +129,7 @@ public final class ExecutorContext
     private final org.agrona.collections.Long2ObjectHashMap<Endpoint> schedulers = new org.agrona.collections.Long2ObjectHashMap<>();
     private long heartbeatPeriodNs = SystemUtil.parseDuration(HEARTBEAT_PERIOD_PROP_NAME,
         System.getProperty(HEARTBEAT_PERIOD_PROP_NAME, HEARTBEAT_PERIOD_DEFAULT));
+    private int nestedCallsInFlight = Integer.getInteger(NESTED_CALLS_IN_FLIGHT_PROP_NAME, NESTED_CALLS_IN_FLIGHT_DEFAULT);
     private long cancelCheckPeriodNs = SystemUtil.parseDuration(CANCEL_CHECK_PERIOD_PROP_NAME,
         System.getProperty(CANCEL_CHECK_PERIOD_PROP_NAME, CANCEL_CHECK_PERIOD_DEFAULT));
     private long completionsLingerNs = SystemUtil.parseDuration(COMPLETIONS_LINGER_PROP_NAME,
@@ -248,6 +254,24 @@ public final class ExecutorContext
     }
 
     /**
+     * @return most calls the executor's running functions have out at once.
+     */
+    public int nestedCallsInFlight()
+    {
+        return nestedCallsInFlight;
+    }
+
+    /**
+     * @param nestedCallsInFlight most calls the executor's running functions have out at once.
+     * @return this context.
+     */
+    public ExecutorContext nestedCallsInFlight(final int nestedCallsInFlight)
+    {
+        this.nestedCallsInFlight = nestedCallsInFlight;
+        return this;
+    }
+
+    /**
      * @return how often runs on the worker pool are checked against their deadline, in nanoseconds.
      */
     public long cancelCheckPeriodNs()
@@ -318,7 +342,7 @@ public final class ExecutorContext
         {
             throw new IllegalStateException("an executor needs channels and functions");
         }
-        if (heartbeatPeriodNs <= 0 || completionsLingerNs < 0 || cancelCheckPeriodNs <= 0 || reportIntervalNs < 0 || sendRetryWindowNs <= 0 || deferredSendsCapacity <= 0 || processTimeoutNs <= 0 ||
+        if (heartbeatPeriodNs <= 0 || completionsLingerNs < 0 || cancelCheckPeriodNs <= 0 || nestedCallsInFlight <= 0 || reportIntervalNs < 0 || sendRetryWindowNs <= 0 || deferredSendsCapacity <= 0 || processTimeoutNs <= 0 ||
             fragmentLimit <= 0 || mailboxCapacity <= 0 || workers <= 0 || queue < 0 ||
             processPoolSize < 0 || keyedActivations <= 0)
         {

@@ -19,7 +19,10 @@ import java.util.concurrent.Executor;
  * ({@link #owns}), sends it to a scheduler as a client's call with this executor as the caller, keeps it until its
  * answer (a {@code Result} or an {@code Error} sent to this executor) or its deadline (TIMEOUT), and completes its
  * future on the completion executor, never on the agent: a callback a function chains on it cannot hold the duty
- * cycle. A call whose link is not ready is kept and tried again each cycle until its deadline.
+ * cycle. A call whose link is not ready is kept and tried again each cycle until its deadline. At most
+ * {@code maxInFlight} calls are out at once, the rest wait in the queue (a function mapping over many inputs
+ * waits for room): a burst of calls must not keep the link to the scheduler full, or the executor's heartbeats,
+ * which are tried once, would not get through and the executor would be taken for dead.
  * <p>
  * Allocation: a nested call is an object and a future, and its answer is decoded into Java values, as a client's
  * call is; the agent's queue, table and sends reuse their storage.
@@ -42,6 +45,7 @@ final class NestedCalls
     private final Long2ObjectHashMap<NestedCall> inFlight = new Long2ObjectHashMap<>();
     private final ArrayDeque<NestedCall> unsent = new ArrayDeque<>();
     private final long expiryPeriodNs;
+    private final int maxInFlight;
     private long nextCorrelation;
     private long nextExpiryNs;
 
@@ -53,11 +57,13 @@ final class NestedCalls
      * @param counters       of the executor.
      * @param queueCapacity  calls that may wait for the agent.
      * @param expiryPeriodNs how often calls are checked against their deadlines.
+     * @param maxInFlight    calls out at once, sent and not answered.
      */
     NestedCalls(
         final ExecutorSends sends, final Heartbeats heartbeats, final EpochNanoClock clock, final Executor completions,
-        final ExecutorCounters counters, final int queueCapacity, final long expiryPeriodNs)
+        final ExecutorCounters counters, final int queueCapacity, final long expiryPeriodNs, final int maxInFlight)
     {
+        this.maxInFlight = maxInFlight;
         this.sends = sends;
         this.heartbeats = heartbeats;
         this.clock = clock;
@@ -101,7 +107,7 @@ final class NestedCalls
             work++;
         }
         NestedCall call;
-        while (null != (call = requests.poll()))
+        while (inFlight.size() < maxInFlight && null != (call = requests.poll()))
         {
             call.correlationId = CORRELATION_BIT | ++nextCorrelation;
             inFlight.put(call.correlationId, call);

@@ -33,7 +33,7 @@ class NestedCallsTest
     private final ExecutorCounters counters = new ExecutorCounters(
         (typeId, label) -> countersManager.newCounter(label, typeId), "test");
     private long epochNow = 1_000;
-    private final NestedCalls nested = new NestedCalls(sends, heartbeats, () -> epochNow, Runnable::run, counters, 4, 10);
+    private final NestedCalls nested = new NestedCalls(sends, heartbeats, () -> epochNow, Runnable::run, counters, 4, 10, 2);
 
     private static NestedCall call(final String function, final long deadline)
     {
@@ -65,6 +65,23 @@ class NestedCallsTest
         assertEquals(ErrorCode.FUNCTION_NOT_FOUND, ((DropletException)failure.getCause()).code());
         assertEquals(0, nested.inFlight());
         assertEquals(2, counters.nestedCalls.get());
+    }
+
+    @Test
+    void noMoreThanItsWindowIsOutAtOnce()
+    {
+        heartbeats.addScheduler(3);
+        final NestedCall first = call("f", 5_000);
+        nested.offer(first);
+        nested.offer(call("f", 5_000));
+        nested.offer(call("f", 5_000));
+        nested.poll(0);
+        assertEquals(2, sends.of(Kind.CALL).size(), "two out, the third waits");
+        final byte[] value = Values.toBytes(1L);
+        nested.onResult(sends.of(Kind.CALL).get(0).correlationId(), new UnsafeBuffer(value), 0, value.length);
+        nested.poll(0);
+        assertEquals(3, sends.of(Kind.CALL).size(), "an answer makes room");
+        assertEquals(1L, first.future.join());
     }
 
     @Test

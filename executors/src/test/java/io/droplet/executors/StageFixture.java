@@ -91,7 +91,7 @@ final class StageFixture
         heartbeats = new Heartbeats(sends, new LocalFunctions(), 100, 0);
         heartbeats.addScheduler(SCHEDULER);
         completions = new Completions(sends, heartbeats, 0);
-        nested = new NestedCalls(sends, heartbeats, clock, Runnable::run, counters, 64, 1_000_000);
+        nested = new NestedCalls(sends, heartbeats, clock, Runnable::run, counters, 64, 1_000_000, 64);
         outputs = new StageOutputs(sends, counters, completions);
         commit = new OutputCommit(outputs, counters);
         resolver = null == cache ? null : new ReferenceResolver(cache, sends, outputs, MAX_MESSAGE);
