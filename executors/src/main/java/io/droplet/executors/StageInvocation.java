@@ -76,7 +76,11 @@ final class StageInvocation implements Invocation
         this.stage = stage;
         this.deadlineNs = deadlineNs;
         this.attempt = attempt;
-        this.cancelled = false;
+        if (cancelled)
+        {
+            // A volatile read is free on the inline path; a volatile write on every run would not be.
+            cancelled = false;
+        }
         this.movedToPool = false;
     }
 
