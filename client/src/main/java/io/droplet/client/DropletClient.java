@@ -53,7 +53,6 @@ public final class DropletClient implements AutoCloseable
 
     /**
      * Made by {@code Droplet.local()}; call {@link #connect()} before use.
-     *
      * @param conductor        the client's agent.
      * @param defaultTimeoutNs deadline of calls that give none.
      * @param installer        for in-process functions, or null.
@@ -78,7 +77,6 @@ public final class DropletClient implements AutoCloseable
 
     /**
      * Joins a running deployment through the host's media driver; the client's agent runs on a thread of its own.
-     *
      * @param context where the driver and the scheduler are.
      * @return a connected client; closing it stops its thread and transport.
      */
@@ -121,7 +119,6 @@ public final class DropletClient implements AutoCloseable
 
     /**
      * Registers a function that runs in this process's executors (local mode).
-     *
      * @param name     of the function.
      * @param function to run.
      * @throws UnsupportedOperationException on a client of a remote deployment (shipping code comes later).
@@ -133,7 +130,6 @@ public final class DropletClient implements AutoCloseable
 
     /**
      * Registers a function by its class, which executors load from their class path (public no-argument constructor).
-     *
      * @param name of the function.
      * @param type implementing {@link DropletFunction}.
      */
@@ -144,7 +140,6 @@ public final class DropletClient implements AutoCloseable
 
     /**
      * Registers a function shipped as a jar's bytes, loaded by every executor in a class loader per name and version.
-     *
      * @param name      of the function.
      * @param className implementing {@link DropletFunction}, inside the jar.
      * @param jar       the jar's bytes.
@@ -157,7 +152,6 @@ public final class DropletClient implements AutoCloseable
 
     /**
      * Registers a function whose code is a class directory, packed into a jar and shipped as with a jar's bytes.
-     *
      * @param name           of the function.
      * @param className      implementing {@link DropletFunction}, inside the directory.
      * @param classDirectory root of the compiled classes (package directories below it).
@@ -172,7 +166,6 @@ public final class DropletClient implements AutoCloseable
     /**
      * Registers a stateful function: one instance, made and {@code init()}-ed on the executor the scheduler pins it
      * to, serves every call and keeps its state between calls. Loaded from the executors' class path.
-     *
      * @param name of the function.
      * @param type implementing {@link StatefulFunction}.
      */
@@ -185,7 +178,6 @@ public final class DropletClient implements AutoCloseable
      * Registers a keyed stateful function (as Orleans' grains, Restate's virtual objects): the deployment keeps one
      * activation of the class per key, on the executor the key is placed on, and calls to a key run one at a time
      * in order. Call a key through {@link #instance}. Loaded from the executors' class path.
-     *
      * @param name of the function.
      * @param type implementing {@link KeyedFunction}, with a public no-argument constructor.
      */
@@ -210,7 +202,6 @@ public final class DropletClient implements AutoCloseable
      * {@code {"error": "text"}}, for as long as it runs. Every executor keeps a pool of its processes, started on
      * first need; one that exits, does not answer by the call's deadline or writes anything else is killed and
      * replaced, and its call fails with EXECUTION_ERROR (or TIMEOUT, past the deadline).
-     *
      * @param name    of the function.
      * @param command the program and its arguments, as found on the executors' hosts.
      */
@@ -236,7 +227,6 @@ public final class DropletClient implements AutoCloseable
 
     /**
      * Registers a DAG: its functions (stages) and connections; acyclic, one sink; a function may be in several.
-     *
      * @param name        of the DAG.
      * @param functions   its stages, by function name.
      * @param connections its edges.
@@ -258,7 +248,6 @@ public final class DropletClient implements AutoCloseable
 
     /**
      * Calls a function and waits for its result (FG).
-     *
      * @param function to call.
      * @param args     its arguments.
      * @return its result.
@@ -271,7 +260,6 @@ public final class DropletClient implements AutoCloseable
 
     /**
      * Calls a function (BG).
-     *
      * @param function to call.
      * @param args     its arguments.
      * @return the result's future; it fails with a {@link DropletException}.
@@ -283,7 +271,6 @@ public final class DropletClient implements AutoCloseable
 
     /**
      * Calls a function without waiting for or receiving its result (NO_RETURN).
-     *
      * @param function to call.
      * @param args     its arguments.
      */
@@ -294,7 +281,6 @@ public final class DropletClient implements AutoCloseable
 
     /**
      * Calls a DAG and waits for its sink's result (FG); every source stage gets {@code args}.
-     *
      * @param dag  to call.
      * @param args given to every source stage.
      * @return the sink's result.
@@ -307,7 +293,6 @@ public final class DropletClient implements AutoCloseable
 
     /**
      * Calls a DAG and waits, with a deadline of its own.
-     *
      * @param dag     to call.
      * @param timeout relative deadline.
      * @param args    given to every source stage.
@@ -320,7 +305,6 @@ public final class DropletClient implements AutoCloseable
 
     /**
      * Calls a DAG (BG); every source stage gets {@code args}.
-     *
      * @param dag  to call.
      * @param args given to every source stage.
      * @return the sink's result's future.
@@ -332,7 +316,6 @@ public final class DropletClient implements AutoCloseable
 
     /**
      * Calls a DAG with arguments per source function (BG). The DAG must have been registered by this client.
-     *
      * @param dag          to call.
      * @param argsBySource arguments by source function name.
      * @return the sink's result's future.
@@ -344,7 +327,6 @@ public final class DropletClient implements AutoCloseable
 
     /**
      * Calls a DAG without waiting for or receiving its result (NO_RETURN).
-     *
      * @param dag  to call.
      * @param args given to every source stage.
      */
@@ -355,7 +337,6 @@ public final class DropletClient implements AutoCloseable
 
     /**
      * Makes the lattice KVS's storage nodes known to this client and introduces it to each (control path).
-     *
      * @param nodes             storage nodes by id, with their endpoints.
      * @param replicationFactor of the ring.
      * @param virtualNodes      of the ring, as the storage nodes use.
@@ -367,7 +348,6 @@ public final class DropletClient implements AutoCloseable
 
     /**
      * Puts a lattice value: merged into what the key holds, acknowledged by its primary replica (ONE).
-     *
      * @param key   of the value.
      * @param value to merge in.
      */
@@ -378,7 +358,6 @@ public final class DropletClient implements AutoCloseable
 
     /**
      * Puts a lattice value with a chosen acknowledgement level.
-     *
      * @param key   of the value.
      * @param value to merge in.
      * @param ack   ONE (the first replica merged) or ALL (every replica merged).
@@ -391,7 +370,6 @@ public final class DropletClient implements AutoCloseable
 
     /**
      * Puts a plain value as a last-writer-wins lattice; a function given {@code Reference.of(key)} gets the value.
-     *
      * @param key   of the value.
      * @param value any value the value encoding carries.
      */
@@ -420,7 +398,6 @@ public final class DropletClient implements AutoCloseable
 
     /**
      * Calls a function on every executor that has it (BROADCAST) and waits for all their answers.
-     *
      * @param function to call.
      * @param args     its arguments.
      * @return each executor's result by node id, and the typed errors of those that failed.
@@ -432,7 +409,6 @@ public final class DropletClient implements AutoCloseable
 
     /**
      * BROADCAST in the background.
-     *
      * @param function to call.
      * @param args     its arguments.
      * @return completes with a {@link BroadcastResult} when every executor answered.
@@ -445,7 +421,6 @@ public final class DropletClient implements AutoCloseable
     /**
      * Calls a function every {@code period} until cancelled (PERIOD); each run's result or {@link DropletException}
      * reaches {@code onOutcome} on the client's agent thread (keep it short). A run must end within a period.
-     *
      * @param function  to call.
      * @param period    between runs.
      * @param onOutcome of each run.
@@ -461,7 +436,6 @@ public final class DropletClient implements AutoCloseable
     /**
      * PERIOD at given times: one run at each instant, in order (a past instant at once), each outcome to the
      * consumer, until the last run or {@link PeriodicCall#cancel()}. A run's deadline is the next instant.
-     *
      * @param function  to run.
      * @param times     when to run it: 1 to 1,024 instants.
      * @param onOutcome told each run's result, or its {@link DropletException}, on the client's thread.
@@ -488,7 +462,6 @@ public final class DropletClient implements AutoCloseable
     /**
      * Cancels a call or DAG invocation in flight (as {@code ray.cancel}): its future ends with CANCELLED at once; its
      * running stages see {@code Invocation.isCancelled()}, are interrupted, and their outputs dropped; it is never re-run.
-     *
      * @param call a future returned by {@link #callAsync} or {@link #callDagAsync}.
      * @return true if the call was in flight and is now cancelled; false if it had ended already, or the future
      * is not one of this client's calls.
@@ -501,7 +474,6 @@ public final class DropletClient implements AutoCloseable
     /**
      * Waits for a future this client returned until it is done or the timeout passes. Use it rather than
      * {@code future.get()} with an in-process node in the invoker profile: this thread does the node's work.
-     *
      * @param future  to wait for.
      * @param timeout longest wait.
      * @return true if the future is done.

@@ -9,115 +9,29 @@ import org.agrona.concurrent.SystemEpochNanoClock;
 
 /**
  * Parts and settings of an {@link ExecutorAgent}: every clock, period, size and limit the agent and its
- * state machines use, resolved once by {@link #conclude()} (the agent concludes its context).
+ * state machines use, resolved once by {@link #conclude()} (the agent concludes its context). Each setting's
+ * system property and default are in {@link ExecutorConfiguration}.
  * <p>
  * <b>Note:</b> not thread-safe; fill in, then hand to the agent.
  */
 public final class ExecutorContext
 {
-    /** How often an executor heartbeats to its scheduler. */
-    public static final String HEARTBEAT_PERIOD_PROP_NAME = "droplet.executor.heartbeat.period";
-    /** Default heartbeat period: 100 ms. */
-    public static final String HEARTBEAT_PERIOD_DEFAULT = "100ms";
-
-    /** Longest an answered invocation waits before the schedulers are told (see {@code Completions}). */
-    public static final String COMPLETIONS_LINGER_PROP_NAME = "droplet.executor.completions.linger";
-    /** Default completions linger: 1 ms. */
-    public static final String COMPLETIONS_LINGER_DEFAULT = "1ms";
-
-    /** How often runs on the worker pool are checked against their invocation's deadline (and cancelled past it). */
-    public static final String CANCEL_CHECK_PERIOD_PROP_NAME = "droplet.executor.cancel.check.period";
-    /** Default cancel check period: 10 ms. */
-    public static final String CANCEL_CHECK_PERIOD_DEFAULT = "10ms";
-
-    /**
-     * Least time between two reports an executor sends before its heartbeat is due: a capacity report (free
-     * slots again after a scheduler may have counted it full) or a heartbeat announcing a changed function table.
-     */
-    public static final String REPORT_INTERVAL_PROP_NAME = "droplet.executor.report.interval";
-    /**
-     * Default report interval: 1 ms. A scheduler counts the slots it fills between reports, so this bounds how
-     * long a call it queued waits after a worker frees; at 16 workers it also bounds pooled runs of microsecond
-     * functions (which should be declared short) to about 16 per millisecond per executor when every slot the
-     * scheduler knew of is used up before the next report.
-     */
-    public static final String REPORT_INTERVAL_DEFAULT = "1ms";
-
-    /** Most calls an executor's running functions have out at once (sent to a scheduler, not answered). */
-    public static final String NESTED_CALLS_IN_FLIGHT_PROP_NAME = "droplet.executor.nested.calls.in.flight";
-    /** Default nested calls in flight: 256, enough to keep a scheduler busy, few enough to leave its link room. */
-    public static final int NESTED_CALLS_IN_FLIGHT_DEFAULT = 256;
-
-    /** How long an output whose link is not ready is kept trying. */
-    public static final String SEND_RETRY_WINDOW_PROP_NAME = "droplet.executor.send.retry.window";
-    /** Default send retry window: 2 s. */
-    public static final String SEND_RETRY_WINDOW_DEFAULT = "2s";
-    /** Most outputs kept for links that are not ready. */
-    public static final String DEFERRED_SENDS_CAPACITY_PROP_NAME = "droplet.executor.deferred.sends.capacity";
-    /** Default capacity of kept outputs: 4096 messages. */
-    public static final int DEFERRED_SENDS_CAPACITY_DEFAULT = 4096;
-    /**
-     * Longest call of a process function whose invocation has no deadline (one with a deadline is bounded by it):
-     * the process that has not answered by then is killed and replaced.
-     */
-    public static final String PROCESS_TIMEOUT_PROP_NAME = "droplet.executor.process.timeout";
-    /** Default process function timeout: 10 s. */
-    public static final String PROCESS_TIMEOUT_DEFAULT = "10s";
-    /** Most processes each process function keeps running on one executor; 0 for as many as the executor's workers. */
-    public static final String PROCESS_POOL_PROP_NAME = "droplet.executor.process.pool";
-    /**
-     * Default process pool: 0, one per worker ({@link #WORKERS_DEFAULT}), so a call never waits for a process while
-     * a worker could run it. Processes start on first need only, so a function called one at a time runs one.
-     */
-    public static final int PROCESS_POOL_DEFAULT = 0;
-    /** Most frames polled per duty cycle. */
-    public static final int FRAGMENT_LIMIT_DEFAULT = 64;
-    /** Largest total of messages waiting in an executor's mailbox, in bytes, before new ones are dropped. */
-    public static final String MAILBOX_CAPACITY_PROP_NAME = "droplet.executor.mailbox.capacity";
-    /** Default mailbox capacity: 1 MiB. */
-    public static final String MAILBOX_CAPACITY_DEFAULT = "1m";
-    /** Worker threads that run the functions not declared short (see {@code ShortFunction}). */
-    public static final String WORKERS_PROP_NAME = "droplet.executor.workers";
-    /**
-     * Default workers: 16. Functions on the pool may wait on I/O, so more workers than cores is the point; an idle
-     * worker is a parked thread, and a CPU-bound pool on a small host shares its cores fairly anyway.
-     */
-    public static final int WORKERS_DEFAULT = 16;
-    /** Activations of keyed functions an executor holds at most (see {@code KeyedFunction}). */
-    public static final String KEYED_ACTIVATIONS_PROP_NAME = "droplet.executor.keyed.activations";
-    /**
-     * Default activations: 10,000. An activation is an instance of its class plus its state value; its state is in
-     * the KVS after every call, so evicting an idle one (the least recently used) loses nothing but its fields.
-     */
-    public static final int KEYED_ACTIVATIONS_DEFAULT = 10_000;
-    /** Runs that may wait for a free worker before new ones are answered NO_RESOURCES. */
-    public static final String QUEUE_PROP_NAME = "droplet.executor.queue";
-    /**
-     * Default queue: 4,096 runs. Each waiting run holds a copy of its arguments (and, once run, its result) until
-     * the agent hands it on, so the queue bounds memory as well as waiting time; runs are made on first need, so
-     * an executor that never queues much never holds them. It is this deep because when an executor dies the
-     * scheduler re-runs, at once, every invocation placed on it that no executor reported answered and whose
-     * deadline has not passed, and a surviving executor must absorb that burst without refusing the live calls
-     * among it.
-     */
-    public static final int QUEUE_DEFAULT = 4096;
-
     private NodeChannels channels;
     private NanoClock nanoClock;
     private EpochNanoClock epochClock;
-    private long sendRetryWindowNs = SystemUtil.parseDuration(SEND_RETRY_WINDOW_PROP_NAME,
-        System.getProperty(SEND_RETRY_WINDOW_PROP_NAME, SEND_RETRY_WINDOW_DEFAULT));
-    private int deferredSendsCapacity = Integer.getInteger(DEFERRED_SENDS_CAPACITY_PROP_NAME, DEFERRED_SENDS_CAPACITY_DEFAULT);
-    private long processTimeoutNs = SystemUtil.parseDuration(PROCESS_TIMEOUT_PROP_NAME,
-        System.getProperty(PROCESS_TIMEOUT_PROP_NAME, PROCESS_TIMEOUT_DEFAULT));
-    private int processPoolSize = Integer.getInteger(PROCESS_POOL_PROP_NAME, PROCESS_POOL_DEFAULT);
+    private long sendRetryWindowNs = SystemUtil.parseDuration(ExecutorConfiguration.SEND_RETRY_WINDOW_PROP_NAME,
+        System.getProperty(ExecutorConfiguration.SEND_RETRY_WINDOW_PROP_NAME, ExecutorConfiguration.SEND_RETRY_WINDOW_DEFAULT));
+    private int deferredSendsCapacity = Integer.getInteger(ExecutorConfiguration.DEFERRED_SENDS_CAPACITY_PROP_NAME, ExecutorConfiguration.DEFERRED_SENDS_CAPACITY_DEFAULT);
+    private long processTimeoutNs = SystemUtil.parseDuration(ExecutorConfiguration.PROCESS_TIMEOUT_PROP_NAME,
+        System.getProperty(ExecutorConfiguration.PROCESS_TIMEOUT_PROP_NAME, ExecutorConfiguration.PROCESS_TIMEOUT_DEFAULT));
+    private int processPoolSize = Integer.getInteger(ExecutorConfiguration.PROCESS_POOL_PROP_NAME, ExecutorConfiguration.PROCESS_POOL_DEFAULT);
     private long expiryCheckPeriodNs;
-    private int fragmentLimit = FRAGMENT_LIMIT_DEFAULT;
-    private int mailboxCapacity = (int)SystemUtil.parseSize(MAILBOX_CAPACITY_PROP_NAME,
-        System.getProperty(MAILBOX_CAPACITY_PROP_NAME, MAILBOX_CAPACITY_DEFAULT));
-    private int workers = Integer.getInteger(WORKERS_PROP_NAME, WORKERS_DEFAULT);
-    private int keyedActivations = Integer.getInteger(KEYED_ACTIVATIONS_PROP_NAME, KEYED_ACTIVATIONS_DEFAULT);
-    private int queue = Integer.getInteger(QUEUE_PROP_NAME, QUEUE_DEFAULT);
+    private int fragmentLimit = ExecutorConfiguration.FRAGMENT_LIMIT_DEFAULT;
+    private int mailboxCapacity = (int)SystemUtil.parseSize(ExecutorConfiguration.MAILBOX_CAPACITY_PROP_NAME,
+        System.getProperty(ExecutorConfiguration.MAILBOX_CAPACITY_PROP_NAME, ExecutorConfiguration.MAILBOX_CAPACITY_DEFAULT));
+    private int workers = Integer.getInteger(ExecutorConfiguration.WORKERS_PROP_NAME, ExecutorConfiguration.WORKERS_DEFAULT);
+    private int keyedActivations = Integer.getInteger(ExecutorConfiguration.KEYED_ACTIVATIONS_PROP_NAME, ExecutorConfiguration.KEYED_ACTIVATIONS_DEFAULT);
+    private int queue = Integer.getInteger(ExecutorConfiguration.QUEUE_PROP_NAME, ExecutorConfiguration.QUEUE_DEFAULT);
     private int maxMessageLength;
     private int maxPayloadLength;
     private long startedAtNs;
@@ -127,19 +41,17 @@ public final class ExecutorContext
     private Endpoint cacheEndpoint;
     private LocalFunctions functions;
     private final org.agrona.collections.Long2ObjectHashMap<Endpoint> schedulers = new org.agrona.collections.Long2ObjectHashMap<>();
-    private long heartbeatPeriodNs = SystemUtil.parseDuration(HEARTBEAT_PERIOD_PROP_NAME,
-        System.getProperty(HEARTBEAT_PERIOD_PROP_NAME, HEARTBEAT_PERIOD_DEFAULT));
-    private int nestedCallsInFlight = Integer.getInteger(NESTED_CALLS_IN_FLIGHT_PROP_NAME, NESTED_CALLS_IN_FLIGHT_DEFAULT);
-    private long cancelCheckPeriodNs = SystemUtil.parseDuration(CANCEL_CHECK_PERIOD_PROP_NAME,
-        System.getProperty(CANCEL_CHECK_PERIOD_PROP_NAME, CANCEL_CHECK_PERIOD_DEFAULT));
-    private long completionsLingerNs = SystemUtil.parseDuration(COMPLETIONS_LINGER_PROP_NAME,
-        System.getProperty(COMPLETIONS_LINGER_PROP_NAME, COMPLETIONS_LINGER_DEFAULT));
-    private long reportIntervalNs = SystemUtil.parseDuration(REPORT_INTERVAL_PROP_NAME,
-        System.getProperty(REPORT_INTERVAL_PROP_NAME, REPORT_INTERVAL_DEFAULT));
+    private long heartbeatPeriodNs = SystemUtil.parseDuration(ExecutorConfiguration.HEARTBEAT_PERIOD_PROP_NAME,
+        System.getProperty(ExecutorConfiguration.HEARTBEAT_PERIOD_PROP_NAME, ExecutorConfiguration.HEARTBEAT_PERIOD_DEFAULT));
+    private int nestedCallsInFlight = Integer.getInteger(ExecutorConfiguration.NESTED_CALLS_IN_FLIGHT_PROP_NAME, ExecutorConfiguration.NESTED_CALLS_IN_FLIGHT_DEFAULT);
+    private long cancelCheckPeriodNs = SystemUtil.parseDuration(ExecutorConfiguration.CANCEL_CHECK_PERIOD_PROP_NAME,
+        System.getProperty(ExecutorConfiguration.CANCEL_CHECK_PERIOD_PROP_NAME, ExecutorConfiguration.CANCEL_CHECK_PERIOD_DEFAULT));
+    private long completionsLingerNs = SystemUtil.parseDuration(ExecutorConfiguration.COMPLETIONS_LINGER_PROP_NAME,
+        System.getProperty(ExecutorConfiguration.COMPLETIONS_LINGER_PROP_NAME, ExecutorConfiguration.COMPLETIONS_LINGER_DEFAULT));
+    private long reportIntervalNs = SystemUtil.parseDuration(ExecutorConfiguration.REPORT_INTERVAL_PROP_NAME,
+        System.getProperty(ExecutorConfiguration.REPORT_INTERVAL_PROP_NAME, ExecutorConfiguration.REPORT_INTERVAL_DEFAULT));
 
-    /**
-     * @return the executor's channels.
-     */
+    /** @return the executor's channels. */
     public NodeChannels channels()
     {
         return channels;
@@ -155,9 +67,7 @@ public final class ExecutorContext
         return this;
     }
 
-    /**
-     * @return the functions the executor runs.
-     */
+    /** @return the functions the executor runs. */
     public LocalFunctions functions()
     {
         return functions;
@@ -173,9 +83,7 @@ public final class ExecutorContext
         return this;
     }
 
-    /**
-     * @return the schedulers heartbeats go to, with their endpoints.
-     */
+    /** @return the schedulers heartbeats go to, with their endpoints. */
     public org.agrona.collections.Long2ObjectHashMap<Endpoint> schedulers()
     {
         return schedulers;
@@ -211,33 +119,25 @@ public final class ExecutorContext
         return this;
     }
 
-    /**
-     * @return the host cache, or null if references are not resolved here.
-     */
+    /** @return the host cache, or null if references are not resolved here. */
     public HostCache cache()
     {
         return cache;
     }
 
-    /**
-     * @return the cache agent's node id.
-     */
+    /** @return the cache agent's node id. */
     public long cacheNode()
     {
         return cacheNode;
     }
 
-    /**
-     * @return where the cache agent receives.
-     */
+    /** @return where the cache agent receives. */
     public Endpoint cacheEndpoint()
     {
         return cacheEndpoint;
     }
 
-    /**
-     * @return heartbeat period in nanoseconds.
-     */
+    /** @return heartbeat period in nanoseconds. */
     public long heartbeatPeriodNs()
     {
         return heartbeatPeriodNs;
@@ -253,9 +153,7 @@ public final class ExecutorContext
         return this;
     }
 
-    /**
-     * @return most calls the executor's running functions have out at once.
-     */
+    /** @return most calls the executor's running functions have out at once. */
     public int nestedCallsInFlight()
     {
         return nestedCallsInFlight;
@@ -271,9 +169,7 @@ public final class ExecutorContext
         return this;
     }
 
-    /**
-     * @return how often runs on the worker pool are checked against their deadline, in nanoseconds.
-     */
+    /** @return how often runs on the worker pool are checked against their deadline, in nanoseconds. */
     public long cancelCheckPeriodNs()
     {
         return cancelCheckPeriodNs;
@@ -289,9 +185,7 @@ public final class ExecutorContext
         return this;
     }
 
-    /**
-     * @return longest an answered invocation waits before the schedulers are told, in nanoseconds.
-     */
+    /** @return longest an answered invocation waits before the schedulers are told, in nanoseconds. */
     public long completionsLingerNs()
     {
         return completionsLingerNs;
@@ -307,9 +201,7 @@ public final class ExecutorContext
         return this;
     }
 
-    /**
-     * @return least time between two reports sent before the heartbeat is due, in nanoseconds.
-     */
+    /** @return least time between two reports sent before the heartbeat is due, in nanoseconds. */
     public long reportIntervalNs()
     {
         return reportIntervalNs;
@@ -317,7 +209,7 @@ public final class ExecutorContext
 
     /**
      * @param reportIntervalNs least time between two capacity reports or early heartbeats (default
-     *                         {@value #REPORT_INTERVAL_DEFAULT}).
+     *                         {@value #ExecutorConfiguration.REPORT_INTERVAL_DEFAULT}).
      * @return this context.
      */
     public ExecutorContext reportIntervalNs(final long reportIntervalNs)
@@ -376,9 +268,7 @@ public final class ExecutorContext
         return this;
     }
 
-    /**
-     * @return the clock duty cycles, heartbeats and send retries run on (default: the transport's).
-     */
+    /** @return the clock duty cycles, heartbeats and send retries run on (default: the transport's). */
     public NanoClock nanoClock()
     {
         return nanoClock;
@@ -394,9 +284,7 @@ public final class ExecutorContext
         return this;
     }
 
-    /**
-     * @return the clock deadlines are read against and writes stamped with (default: the system's).
-     */
+    /** @return the clock deadlines are read against and writes stamped with (default: the system's). */
     public EpochNanoClock epochClock()
     {
         return epochClock;
@@ -412,9 +300,7 @@ public final class ExecutorContext
         return this;
     }
 
-    /**
-     * @return how long an output whose link is not ready is kept trying, in nanoseconds.
-     */
+    /** @return how long an output whose link is not ready is kept trying, in nanoseconds. */
     public long sendRetryWindowNs()
     {
         return sendRetryWindowNs;
@@ -430,9 +316,7 @@ public final class ExecutorContext
         return this;
     }
 
-    /**
-     * @return most outputs kept for links that are not ready.
-     */
+    /** @return most outputs kept for links that are not ready. */
     public int deferredSendsCapacity()
     {
         return deferredSendsCapacity;
@@ -448,9 +332,7 @@ public final class ExecutorContext
         return this;
     }
 
-    /**
-     * @return longest call of a process function without a deadline, in nanoseconds.
-     */
+    /** @return longest call of a process function without a deadline, in nanoseconds. */
     public long processTimeoutNs()
     {
         return processTimeoutNs;
@@ -466,9 +348,7 @@ public final class ExecutorContext
         return this;
     }
 
-    /**
-     * @return most processes per process function (after {@link #conclude()}, never 0: 0 became the workers).
-     */
+    /** @return most processes per process function (after {@link #conclude()}, never 0: 0 became the workers). */
     public int processPoolSize()
     {
         return processPoolSize;
@@ -504,9 +384,7 @@ public final class ExecutorContext
         return this;
     }
 
-    /**
-     * @return most frames polled per duty cycle.
-     */
+    /** @return most frames polled per duty cycle. */
     public int fragmentLimit()
     {
         return fragmentLimit;
@@ -522,9 +400,7 @@ public final class ExecutorContext
         return this;
     }
 
-    /**
-     * @return largest total of messages waiting in the mailbox, in bytes.
-     */
+    /** @return largest total of messages waiting in the mailbox, in bytes. */
     public int mailboxCapacity()
     {
         return mailboxCapacity;
@@ -540,16 +416,14 @@ public final class ExecutorContext
         return this;
     }
 
-    /**
-     * @return worker threads that run the functions not declared short.
-     */
+    /** @return worker threads that run the functions not declared short. */
     public int workers()
     {
         return workers;
     }
 
     /**
-     * @param workers threads that run the functions not declared short (default {@value #WORKERS_DEFAULT}).
+     * @param workers threads that run the functions not declared short (default {@value #ExecutorConfiguration.WORKERS_DEFAULT}).
      * @return this context.
      */
     public ExecutorContext workers(final int workers)
@@ -558,16 +432,14 @@ public final class ExecutorContext
         return this;
     }
 
-    /**
-     * @return activations of keyed functions held at most.
-     */
+    /** @return activations of keyed functions held at most. */
     public int keyedActivations()
     {
         return keyedActivations;
     }
 
     /**
-     * @param activations of keyed functions held at most (default {@value #KEYED_ACTIVATIONS_DEFAULT}); idle ones are
+     * @param activations of keyed functions held at most (default {@value #ExecutorConfiguration.KEYED_ACTIVATIONS_DEFAULT}); idle ones are
      *                    evicted past it, and a call that finds every one busy is answered NO_RESOURCES.
      * @return this context.
      */
@@ -577,16 +449,14 @@ public final class ExecutorContext
         return this;
     }
 
-    /**
-     * @return runs that may wait for a free worker before new ones are answered NO_RESOURCES.
-     */
+    /** @return runs that may wait for a free worker before new ones are answered NO_RESOURCES. */
     public int queue()
     {
         return queue;
     }
 
     /**
-     * @param queue runs that may wait for a free worker (default {@value #QUEUE_DEFAULT}); 0 for none.
+     * @param queue runs that may wait for a free worker (default {@value #ExecutorConfiguration.QUEUE_DEFAULT}); 0 for none.
      * @return this context.
      */
     public ExecutorContext queue(final int queue)
@@ -595,25 +465,19 @@ public final class ExecutorContext
         return this;
     }
 
-    /**
-     * @return the transport's longest message, after {@link #conclude()}.
-     */
+    /** @return the transport's longest message, after {@link #conclude()}. */
     public int maxMessageLength()
     {
         return maxMessageLength;
     }
 
-    /**
-     * @return the transport's longest payload (a result's limit), after {@link #conclude()}.
-     */
+    /** @return the transport's longest payload (a result's limit), after {@link #conclude()}. */
     public int maxPayloadLength()
     {
         return maxPayloadLength;
     }
 
-    /**
-     * @return when this incarnation started, epoch nanoseconds, after {@link #conclude()}.
-     */
+    /** @return when this incarnation started, epoch nanoseconds, after {@link #conclude()}. */
     public long startedAtNs()
     {
         return startedAtNs;

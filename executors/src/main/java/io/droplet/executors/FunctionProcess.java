@@ -98,17 +98,13 @@ final class FunctionProcess
         return started;
     }
 
-    /**
-     * @return the operating system's id of the process.
-     */
+    /** @return the operating system's id of the process. */
     long pid()
     {
         return process.pid();
     }
 
-    /**
-     * @return true if the process runs and has not been killed.
-     */
+    /** @return true if the process runs and has not been killed. */
     boolean isAlive()
     {
         return !killed.get() && process.isAlive();
@@ -227,9 +223,7 @@ final class FunctionProcess
         exchanger.interrupt();
     }
 
-    /**
-     * @return the last bytes the process wrote to standard error, as text (invalid UTF-8 replaced).
-     */
+    /** @return the last bytes the process wrote to standard error, as text (invalid UTF-8 replaced). */
     String stderrTail()
     {
         synchronized (stderrTail)
@@ -251,9 +245,7 @@ final class FunctionProcess
         }
     }
 
-    /**
-     * @return true if the invocation has a deadline and it has passed.
-     */
+    /** @return true if the invocation has a deadline and it has passed. */
     static boolean pastDeadline(final Invocation invocation, final EpochNanoClock epochClock)
     {
         return 0 != invocation.deadlineNs() && epochClock.nanoTime() - invocation.deadlineNs() >= 0;
@@ -274,9 +266,7 @@ final class FunctionProcess
         return new ProcessFunctionException(function, reason, detail);
     }
 
-    /**
-     * @param stream the process closed, if it did not exit: "input" or "output".
-     */
+    /** @param stream the process closed, if it did not exit: "input" or "output". */
     private String describeEnd(final String stream)
     {
         String text;
@@ -366,9 +356,7 @@ final class FunctionProcess
         }
     }
 
-    /**
-     * @return false if the pipe was broken: the process had ended, or closed its input, before the request.
-     */
+    /** @return false if the pipe was broken: the process had ended, or closed its input, before the request. */
     private static boolean write(final OutputStream stdin, final String request)
     {
         try

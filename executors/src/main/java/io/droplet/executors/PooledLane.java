@@ -83,7 +83,7 @@ final class PooledLane implements AutoCloseable
         final EpochNanoClock clock, final long nodeId, final int drainLimit, final long cancelCheckPeriodNs)
     {
         this(pool, namespace, state, commit, outputs, mailbox, counters, clock, nodeId, drainLimit, cancelCheckPeriodNs,
-            new KeyedActivations(ExecutorContext.KEYED_ACTIVATIONS_DEFAULT, null, null, 0,
+            new KeyedActivations(ExecutorConfiguration.KEYED_ACTIVATIONS_DEFAULT, null, null, 0,
                 counters.keyedActivations, counters.keyedEvictions));
     }
 

@@ -4,7 +4,7 @@ import io.aeron.Aeron;
 import io.droplet.api.DropletException;
 import io.droplet.codecs.sbe.ErrorCode;
 import io.droplet.client.DropletClient;
-import io.droplet.executors.ExecutorContext;
+import io.droplet.executors.ExecutorConfiguration;
 import io.droplet.test.Await;
 import io.droplet.test.SystemTestWatcher;
 import org.junit.jupiter.api.AfterEach;
@@ -59,7 +59,7 @@ class CapacityTest
     @Test
     void sixtyFourCallsOfAHundredMillisecondFunctionOnSixteenWorkersWaitAtTheSchedulerNotTheExecutor() throws Exception
     {
-        final int workers = ExecutorContext.WORKERS_DEFAULT;
+        final int workers = ExecutorConfiguration.WORKERS_DEFAULT;
         final AtomicInteger running = new AtomicInteger();
         final AtomicInteger mostAtOnce = new AtomicInteger();
         final AtomicInteger runs = new AtomicInteger();
@@ -101,7 +101,7 @@ class CapacityTest
     @Test
     void aCallWaitingForASlotIsAnsweredTimeoutAtItsDeadlineAndTheNodeStaysHealthy() throws Exception
     {
-        final int workers = ExecutorContext.WORKERS_DEFAULT;
+        final int workers = ExecutorConfiguration.WORKERS_DEFAULT;
         final CountDownLatch allRunning = new CountDownLatch(workers);
         droplet.registerFunction("held", inv ->
         {

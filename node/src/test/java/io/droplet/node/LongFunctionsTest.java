@@ -3,7 +3,7 @@ package io.droplet.node;
 import io.droplet.api.DropletException;
 import io.droplet.client.DropletClient;
 import io.droplet.client.RemoteContext;
-import io.droplet.executors.ExecutorContext;
+import io.droplet.executors.ExecutorConfiguration;
 import io.droplet.node.cli.DropletCommand;
 import io.droplet.node.functions.ShortIncrementFunction;
 import io.droplet.node.functions.SleepFunction;
@@ -147,8 +147,8 @@ class LongFunctionsTest
     @Timeout(value = 60, unit = TimeUnit.SECONDS)
     void sixtyFourCallsOfAHundredMillisecondFunctionOnAPoolOfSixteenFinishInUnderThreeSeconds() throws Exception
     {
-        assertNull(System.getProperty(ExecutorContext.WORKERS_PROP_NAME), "the executor has the default pool");
-        assertEquals(16, ExecutorContext.WORKERS_DEFAULT);
+        assertNull(System.getProperty(ExecutorConfiguration.WORKERS_PROP_NAME), "the executor has the default pool");
+        assertEquals(16, ExecutorConfiguration.WORKERS_DEFAULT);
         final long firstTag = 3_000;
         try (DropletClient droplet = Droplet.local())
         {

@@ -2,7 +2,7 @@ package io.droplet.node;
 
 import io.droplet.api.ShortFunction;
 import io.droplet.client.DropletClient;
-import io.droplet.executors.ExecutorContext;
+import io.droplet.executors.ExecutorConfiguration;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -77,8 +77,8 @@ class PooledFunctionsTest
     @Test
     void aPoolOfSixteenRunsSixteenBlockedFunctionsAtOnce() throws Exception
     {
-        assertEquals(16, ExecutorContext.WORKERS_DEFAULT, "a local node's executor has the default pool");
-        final int width = ExecutorContext.WORKERS_DEFAULT;
+        assertEquals(16, ExecutorConfiguration.WORKERS_DEFAULT, "a local node's executor has the default pool");
+        final int width = ExecutorConfiguration.WORKERS_DEFAULT;
         final AtomicInteger running = new AtomicInteger();
         final AtomicInteger runs = new AtomicInteger();
         final CountDownLatch allRunning = new CountDownLatch(width);

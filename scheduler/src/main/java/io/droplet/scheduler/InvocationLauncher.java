@@ -54,7 +54,7 @@ final class InvocationLauncher implements PeriodicCalls.Runner
     private final EpochNanoClock epochClock;
     private final NanoClock clock;
     private final WaitingCalls waiting;
-    private final long longestWaitNs;
+    private final CallQueue queue;
     private final List<ExecutorView> candidates = new ArrayList<>();
     private final Schedule schedule = new Schedule();
     private final SourceArgs loggedArgs = new SourceArgs();
@@ -85,7 +85,7 @@ final class InvocationLauncher implements PeriodicCalls.Runner
     {
         this.clock = clock;
         this.waiting = waiting;
-        this.longestWaitNs = longestWaitNs;
+        this.queue = new CallQueue(waiting, replies, counters, clock, longestWaitNs);
         this.placement = placement;
         this.membership = membership;
         this.pins = pins;
@@ -103,7 +103,6 @@ final class InvocationLauncher implements PeriodicCalls.Runner
 
     /**
      * Places and triggers an invocation.
-     *
      * @param dag            to run.
      * @param args           of its source stages.
      * @param correlationId  of the call.
@@ -127,7 +126,7 @@ final class InvocationLauncher implements PeriodicCalls.Runner
         final int placed = place(dag, args, forcedExecutor, locality.of(dag, args), caller, correlationId, true);
         if (placed == BUSY)
         {
-            return await(dag, args, correlationId, replyTo, caller, deadline, epochNow);
+            return queue.add(dag, args, correlationId, replyTo, caller, deadline, epochNow);
         }
         if (placed != PLACED)
         {
@@ -137,9 +136,7 @@ final class InvocationLauncher implements PeriodicCalls.Runner
         return true;
     }
 
-    /**
-     * {@inheritDoc}
-     */
+    /** {@inheritDoc} */
     public void run(final DagDefinition dag, final SourceArgs args, final long correlationId, final long caller,
         final long deadline)
     {
@@ -156,7 +153,6 @@ final class InvocationLauncher implements PeriodicCalls.Runner
     /**
      * Cancels a caller's call in flight: each executor a stage of it was placed on is told to stop it there,
      * and it is forgotten (never re-run); a call still waiting for a free slot is taken out of the queue.
-     *
      * @param correlationId of the call.
      * @param caller        asking.
      * @return {@link #CANCELLED}, {@link #NOT_FOUND} or {@link #NOT_YOURS}.
@@ -166,7 +162,7 @@ final class InvocationLauncher implements PeriodicCalls.Runner
         final int slot = log.find(correlationId, caller);
         if (slot < 0)
         {
-            if (slot != -2 && cancelWaiting(correlationId, caller))
+            if (slot != -2 && queue.cancel(correlationId, caller))
             {
                 // Still waiting for a free slot: nothing was sent anywhere, so it is only taken out.
                 counters.invocationsCancelled.incrementRelease();
@@ -197,7 +193,6 @@ final class InvocationLauncher implements PeriodicCalls.Runner
     /**
      * Forgets a logged invocation an executor answered: it is not re-run if an executor it was placed on
      * expires later.
-     *
      * @param invocationId answered; one this scheduler did not start, or no longer logs, is ignored.
      */
     void onInvocationCompleted(final long invocationId)
@@ -211,7 +206,6 @@ final class InvocationLauncher implements PeriodicCalls.Runner
     /**
      * Re-runs the logged invocations placed on an executor that stopped heartbeating (see
      * {@link InvocationLog} for which are logged and so can be re-run).
-     *
      * @param executor that expired (already gone from the live executors).
      */
     void onExecutorExpired(final long executor)
@@ -222,7 +216,6 @@ final class InvocationLauncher implements PeriodicCalls.Runner
     /**
      * Starts the calls waiting for a free slot that can now be placed, in arrival order, while some executor
      * has one; answers TIMEOUT to those whose time passed. Called when a heartbeat or capacity report arrives.
-     *
      * @return calls started.
      */
     int startWaiting()
@@ -238,7 +231,7 @@ final class InvocationLauncher implements PeriodicCalls.Runner
             final int after = waiting.next(slot);
             if (nowNs - waiting.untilNs(slot) > 0)
             {
-                timeOut(slot);
+                queue.timeOut(slot);
             }
             else
             {
@@ -263,88 +256,13 @@ final class InvocationLauncher implements PeriodicCalls.Runner
     }
 
     /**
-     * Answers TIMEOUT to the waiting calls whose time passed; looks only when the earliest one may have.
-     *
+     * Answers TIMEOUT to the waiting calls whose time passed ({@link CallQueue#expire}).
      * @param nowNs scheduler's nano clock, read once per duty cycle.
      * @return calls timed out.
      */
     int doWork(final long nowNs)
     {
-        if (!waiting.anyDue(nowNs))
-        {
-            return 0;
-        }
-        int timedOut = 0;
-        long earliest = Long.MAX_VALUE;
-        for (int slot = waiting.head(); WaitingCalls.NONE != slot; )
-        {
-            final int after = waiting.next(slot);
-            final long untilNs = waiting.untilNs(slot);
-            if (nowNs - untilNs > 0)
-            {
-                timeOut(slot);
-                timedOut++;
-            }
-            else
-            {
-                earliest = Math.min(earliest, untilNs);
-            }
-            slot = after;
-        }
-        waiting.earliestUntilNs(earliest);
-        counters.callsWaiting.setRelease(waiting.size());
-        return timedOut;
-    }
-
-    /**
-     * Takes a waiting call out without starting it (its caller cancelled it).
-     *
-     * @param correlationId of the call.
-     * @param caller        asking: only its own call is taken out.
-     * @return true if it was waiting.
-     */
-    boolean cancelWaiting(final long correlationId, final long caller)
-    {
-        for (int slot = waiting.head(); WaitingCalls.NONE != slot; slot = waiting.next(slot))
-        {
-            if (waiting.correlationId(slot) == correlationId && waiting.caller(slot) == caller)
-            {
-                waiting.remove(slot);
-                counters.callsWaiting.setRelease(waiting.size());
-                return true;
-            }
-        }
-        return false;
-    }
-
-    private boolean await(
-        final DagDefinition dag, final SourceArgs args, final long correlationId, final long replyTo, final long caller,
-        final long deadline, final long epochNow)
-    {
-        final long nowNs = clock.nanoTime();
-        // Waiting is timed on the nano clock the duty cycle reads; the caller's deadline converts to it once.
-        final long untilNs = deadline != 0 ? nowNs + (deadline - epochNow) : nowNs + longestWaitNs;
-        if (WaitingCalls.NONE == waiting.add(dag, args, correlationId, replyTo, caller, deadline, untilNs))
-        {
-            counters.callsRefused.incrementRelease();
-            counters.callsQueueFull.incrementRelease();
-            replies.error(caller, correlationId, ErrorCode.NO_RESOURCES,
-                "every executor that can run " + dag.name() + " is busy and the scheduler's queue of " + waiting.capacity() +
-                " calls is full");
-            return false;
-        }
-        counters.callsQueued.incrementRelease();
-        counters.callsWaiting.setRelease(waiting.size());
-        return true;
-    }
-
-    private void timeOut(final int slot)
-    {
-        counters.callsRefused.incrementRelease();
-        counters.queuedCallsTimedOut.incrementRelease();
-        replies.error(waiting.caller(slot), waiting.correlationId(slot), ErrorCode.TIMEOUT,
-            "no executor had a free slot for " + waiting.dag(slot).name() + " before the deadline");
-        waiting.remove(slot);
+        return queue.expire(nowNs);
     }
 
     private boolean anyFreeSlot()
@@ -375,7 +293,6 @@ final class InvocationLauncher implements PeriodicCalls.Runner
 
     /**
      * Places every stage into {@link #schedule}.
-     *
      * @param mayWait true if a pooled stage must find a free slot (else {@link #BUSY}); false to place even on a
      *                full executor (a re-run).
      * @return {@link #PLACED}, {@link #BUSY}, or {@link #REFUSED} (the caller was told).

@@ -106,9 +106,7 @@ public final class SchedulerContext
         }
     }
 
-    /**
-     * @return the monotonic clock of membership, periods and deadlines of sends.
-     */
+    /** @return the monotonic clock of membership, periods and deadlines of sends. */
     public NanoClock nanoClock()
     {
         return nanoClock;
@@ -124,9 +122,7 @@ public final class SchedulerContext
         return this;
     }
 
-    /**
-     * @return the wall clock of call deadlines and given times (epoch ns).
-     */
+    /** @return the wall clock of call deadlines and given times (epoch ns). */
     public EpochNanoClock epochClock()
     {
         return epochClock;
@@ -142,9 +138,7 @@ public final class SchedulerContext
         return this;
     }
 
-    /**
-     * @return period of scheduler discovery in the KVS.
-     */
+    /** @return period of scheduler discovery in the KVS. */
     public long discoveryPeriodNs()
     {
         return discoveryPeriodNs;
@@ -160,9 +154,7 @@ public final class SchedulerContext
         return this;
     }
 
-    /**
-     * @return least time between replays of shipped registrations to one executor.
-     */
+    /** @return least time between replays of shipped registrations to one executor. */
     public long replayIntervalNs()
     {
         return replayIntervalNs;
@@ -178,9 +170,7 @@ public final class SchedulerContext
         return this;
     }
 
-    /**
-     * @return shortest deadline of a run of a call at given times.
-     */
+    /** @return shortest deadline of a run of a call at given times. */
     public long minTimedRunNs()
     {
         return minTimedRunNs;
@@ -196,9 +186,7 @@ public final class SchedulerContext
         return this;
     }
 
-    /**
-     * @return deadline of the last run of a call at given times.
-     */
+    /** @return deadline of the last run of a call at given times. */
     public long lastTimedRunNs()
     {
         return lastTimedRunNs;
@@ -214,9 +202,7 @@ public final class SchedulerContext
         return this;
     }
 
-    /**
-     * @return invocations kept for re-running (a power of two).
-     */
+    /** @return invocations kept for re-running (a power of two). */
     public int invocationLogCapacity()
     {
         return invocationLogCapacity;
@@ -232,9 +218,7 @@ public final class SchedulerContext
         return this;
     }
 
-    /**
-     * @return bytes of source arguments kept per logged invocation.
-     */
+    /** @return bytes of source arguments kept per logged invocation. */
     public int invocationLogArgsBytes()
     {
         return invocationLogArgsBytes;
@@ -250,9 +234,7 @@ public final class SchedulerContext
         return this;
     }
 
-    /**
-     * @return how long a message to a link that is not ready is kept trying.
-     */
+    /** @return how long a message to a link that is not ready is kept trying. */
     public long sendRetryWindowNs()
     {
         return sendRetryWindowNs;
@@ -268,9 +250,7 @@ public final class SchedulerContext
         return this;
     }
 
-    /**
-     * @return most messages kept for links that are not ready.
-     */
+    /** @return most messages kept for links that are not ready. */
     public int sendCapacity()
     {
         return sendCapacity;
@@ -286,9 +266,7 @@ public final class SchedulerContext
         return this;
     }
 
-    /**
-     * @return how long a registry read or write in the KVS may take.
-     */
+    /** @return how long a registry read or write in the KVS may take. */
     public long registryTimeoutNs()
     {
         return registryTimeoutNs;
@@ -304,9 +282,7 @@ public final class SchedulerContext
         return this;
     }
 
-    /**
-     * @return tick of the periodic-call timer wheel (a power of two after {@link #conclude()}).
-     */
+    /** @return tick of the periodic-call timer wheel (a power of two after {@link #conclude()}). */
     public long timerTickNs()
     {
         return timerTickNs;
@@ -322,9 +298,7 @@ public final class SchedulerContext
         return this;
     }
 
-    /**
-     * @return most frames polled per duty cycle.
-     */
+    /** @return most frames polled per duty cycle. */
     public int fragmentLimit()
     {
         return fragmentLimit;
@@ -340,9 +314,7 @@ public final class SchedulerContext
         return this;
     }
 
-    /**
-     * @return calls that may wait at once for a free slot.
-     */
+    /** @return calls that may wait at once for a free slot. */
     public int queueCapacity()
     {
         return queueCapacity;
@@ -359,9 +331,7 @@ public final class SchedulerContext
         return this;
     }
 
-    /**
-     * @return bytes of arguments the waiting calls may hold together.
-     */
+    /** @return bytes of arguments the waiting calls may hold together. */
     public long queueBytes()
     {
         return queueBytes;
@@ -377,9 +347,7 @@ public final class SchedulerContext
         return this;
     }
 
-    /**
-     * @return longest wait for a free slot of a call that has no deadline.
-     */
+    /** @return longest wait for a free slot of a call that has no deadline. */
     public long queueTimeoutNs()
     {
         return queueTimeoutNs;
@@ -395,9 +363,7 @@ public final class SchedulerContext
         return this;
     }
 
-    /**
-     * @return the scheduler's channels.
-     */
+    /** @return the scheduler's channels. */
     public NodeChannels channels()
     {
         return channels;
@@ -413,9 +379,7 @@ public final class SchedulerContext
         return this;
     }
 
-    /**
-     * @return the placement policy.
-     */
+    /** @return the placement policy. */
     public PlacementPolicy placement()
     {
         return placement;
@@ -431,9 +395,7 @@ public final class SchedulerContext
         return this;
     }
 
-    /**
-     * @return executor timeout in nanoseconds.
-     */
+    /** @return executor timeout in nanoseconds. */
     public long executorTimeoutNs()
     {
         return executorTimeoutNs;
@@ -473,33 +435,25 @@ public final class SchedulerContext
         return this;
     }
 
-    /**
-     * @return channels of the registry's storage client, or null for an in-memory registry.
-     */
+    /** @return channels of the registry's storage client, or null for an in-memory registry. */
     public NodeChannels registryChannels()
     {
         return registryChannels;
     }
 
-    /**
-     * @return storage nodes holding the registry.
-     */
+    /** @return storage nodes holding the registry. */
     public Long2ObjectHashMap<Endpoint> storageNodes()
     {
         return storageNodes;
     }
 
-    /**
-     * @return replication factor of the storage ring.
-     */
+    /** @return replication factor of the storage ring. */
     public int replicationFactor()
     {
         return replicationFactor;
     }
 
-    /**
-     * @return virtual nodes per storage node on the ring.
-     */
+    /** @return virtual nodes per storage node on the ring. */
     public int virtualNodes()
     {
         return virtualNodes;

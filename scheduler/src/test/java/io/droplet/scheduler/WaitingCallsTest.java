@@ -189,7 +189,7 @@ class WaitingCallsTest
         rig.callFunction(1, "f", FAR, new byte[]{ 1 });
         rig.callFunction(2, "f", FAR, new byte[]{ 2 });
 
-        assertFalse(rig.launcher.cancelWaiting(2, 77), "another caller's call");
+        assertEquals(InvocationLauncher.NOT_FOUND, rig.launcher.cancel(2, 77), "another caller's call stays");
         assertEquals(InvocationLauncher.CANCELLED, rig.launcher.cancel(2, 99), "a Cancel of a waiting call takes it out");
         assertEquals(1, rig.counters.invocationsCancelled.get());
         rig.capacity(10, 1, 1);

@@ -2,6 +2,7 @@ package io.droplet.perf.harness;
 
 import io.droplet.api.Invocation;
 import io.droplet.client.DropletClient;
+import io.droplet.executors.ExecutorConfiguration;
 import io.droplet.executors.ExecutorContext;
 import io.droplet.node.Droplet;
 import io.droplet.node.LocalContext;
@@ -98,8 +99,8 @@ final class PoolScaling
     private static DropletClient start(final int workers)
     {
         // The executor reads its pool size when the node starts; a local node has no setting of its own for it.
-        final String previous = System.getProperty(ExecutorContext.WORKERS_PROP_NAME);
-        System.setProperty(ExecutorContext.WORKERS_PROP_NAME, Integer.toString(workers));
+        final String previous = System.getProperty(ExecutorConfiguration.WORKERS_PROP_NAME);
+        System.setProperty(ExecutorConfiguration.WORKERS_PROP_NAME, Integer.toString(workers));
         try
         {
             return Droplet.local(new LocalContext().threading(ThreadingProfile.INVOKER));
@@ -108,11 +109,11 @@ final class PoolScaling
         {
             if (null == previous)
             {
-                System.clearProperty(ExecutorContext.WORKERS_PROP_NAME);
+                System.clearProperty(ExecutorConfiguration.WORKERS_PROP_NAME);
             }
             else
             {
-                System.setProperty(ExecutorContext.WORKERS_PROP_NAME, previous);
+                System.setProperty(ExecutorConfiguration.WORKERS_PROP_NAME, previous);
             }
         }
     }
