@@ -67,8 +67,12 @@ class CapacityTest
         {
             runs.incrementAndGet();
             mostAtOnce.accumulateAndGet(running.incrementAndGet(), Math::max);
-            // The function's work is to take 100 ms; nothing waits on it to synchronise.
-            Thread.sleep(100);
+            // The function's work is to take 100 ms (its worker parked, as a call to a slow service would leave it).
+            final long until = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(100);
+            for (long left = until - System.nanoTime(); left > 0; left = until - System.nanoTime())
+            {
+                java.util.concurrent.locks.LockSupport.parkNanos(left);
+            }
             running.decrementAndGet();
             inv.result().writeLong(inv.args().readLong());
         });

@@ -3,12 +3,14 @@ package io.droplet.node;
 import io.aeron.Aeron;
 import io.droplet.client.DropletClient;
 import io.droplet.node.functions.ShortIncrementFunction;
+import io.droplet.test.Await;
 import io.droplet.test.SystemTestWatcher;
 import io.droplet.transport.ThreadingProfile;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
+import java.time.Duration;
 import java.util.concurrent.TimeUnit;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -36,8 +38,11 @@ class StalledThreadTest
             droplet.registerFunction("micro", ShortIncrementFunction.class);
             assertEquals(2L, droplet.call("micro", 1L));
 
-            // The stall itself, not a wait for anything: nobody drives the node for 1.5 s, past the executor timeout.
-            Thread.sleep(1_500);
+            // The stall itself: nobody drives the node (this thread only polls the clock) until 1.5 s, past the
+            // executor timeout, have passed.
+            final long stalledAt = System.nanoTime();
+            Await.until(() -> System.nanoTime() - stalledAt >= TimeUnit.MILLISECONDS.toNanos(1_500), Duration.ofSeconds(30),
+                () -> "1.5 s of stall");
 
             assertEquals(3L, droplet.call("micro", 2L));
             final long[] expired = {0};
