@@ -78,10 +78,6 @@ public final class NodeLauncher implements AutoCloseable
             launcher.wireStorage();
             launcher.wireSchedulers();
             launcher.wireCacheAndExecutors();
-            // Schedulers last in a shared duty cycle: after the thread stalls (a busy machine, a GC pause, an invoker
-            // the caller did not drive), this process's executors and cache heartbeat before a scheduler looks for
-            // silent executors, so a stall they shared is not taken for their death.
-            launcher.agents.addAll(launcher.schedulers);
         }
         catch (final RuntimeException ex)
         {
@@ -124,6 +120,10 @@ public final class NodeLauncher implements AutoCloseable
                 .registryStorage(channels(NodeContext.registryClientOf(scheduler)), context.storageNodes(),
                     context.replicationFactor(), HashRing.DEFAULT_VIRTUAL_NODES));
             schedulers.add(agent);
+            // Before the cache and executors in a shared duty cycle, so a call the scheduler places reaches its
+            // executor in the same cycle. A stall of the shared thread is not taken for the executors' death: the
+            // scheduler sees its own duty cycle stall and waits for their heartbeats (Membership).
+            agents.add(agent);
         }
     }
 

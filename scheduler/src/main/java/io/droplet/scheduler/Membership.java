@@ -82,6 +82,7 @@ final class Membership implements MembershipListener
     private Listener listener;
     private SchedulerDiscovery discovery;
     private long nextExpiryCheckNs;
+    private long lastDutyCycleNs;
     private volatile int liveExecutorCount;
 
     Membership(
@@ -136,13 +137,23 @@ final class Membership implements MembershipListener
     }
 
     /**
-     * Expires executors silent for longer than the timeout, a few times per timeout.
+     * Expires executors silent for longer than the timeout, a few times per timeout; called every duty cycle, so
+     * it also sees when its own thread stalled.
      *
      * @param nowNs now.
      * @return executors expired.
      */
     int doWork(final long nowNs)
     {
+        if (0 != lastDutyCycleNs && nowNs - lastDutyCycleNs > executorTimeoutNs / 4)
+        {
+            // This thread stalled (a busy machine, a GC pause, an invoker nobody drove). Executors that share it
+            // stalled with it and have not had their turn to heartbeat yet: look for silent ones once they have,
+            // rather than take a stall they shared for their death. One in another thread or process that died
+            // meanwhile is found a quarter of a timeout later.
+            nextExpiryCheckNs = nowNs + executorTimeoutNs / 4;
+        }
+        lastDutyCycleNs = nowNs;
         if (nowNs - nextExpiryCheckNs < 0)
         {
             return 0;

@@ -61,8 +61,7 @@ class ExecutorExpiryTest
         assertEquals(1, rig.counters.reruns.get());
 
         // Expiring 11 as well re-runs the re-run (attempt 2) and invocation 4, but no live executor takes them.
-        rig.advance(2 * SECOND);
-        rig.membership.doWork(rig.clock.nanoTime());
+        rig.runFor(2 * SECOND);
         assertEquals(0, rig.membership.liveExecutors().size());
         assertTrue(rig.publisher.errors.stream().allMatch(e -> e.correlationId() == 1 || e.correlationId() == 4),
             "refused re-runs answer their callers: " + rig.publisher.errors);

@@ -57,13 +57,12 @@ class MembershipTest
         assertEquals(2, rig.membership.liveExecutorCount());
         assertEquals(2, rig.counters.liveExecutors.get());
 
-        rig.advance(SECOND / 2);
+        rig.runFor(SECOND / 2);
         rig.heartbeat(11, "host-b", 0);
         rig.membership.doWork(rig.clock.nanoTime());
         assertEquals(2, rig.membership.liveExecutorCount(), "half a timeout of silence is fine");
 
-        rig.advance(SECOND / 2 + 1);
-        rig.membership.doWork(rig.clock.nanoTime());
+        rig.runFor(SECOND / 2 + SECOND / 4);
         assertEquals(1, rig.membership.liveExecutorCount());
         assertEquals(11, rig.membership.liveExecutors().get(0).nodeId());
         assertEquals(1, rig.counters.executorsExpired.get());
@@ -71,6 +70,27 @@ class MembershipTest
 
         rig.heartbeat(10, "host-a", 0);
         assertEquals(2, rig.membership.liveExecutorCount(), "it rejoins on its next heartbeat");
+    }
+
+    @Test
+    void aStallOfItsOwnThreadIsNotTakenForTheExecutorsDeath()
+    {
+        final SchedulerRig rig = new SchedulerRig(PlacementPolicy.leastLoaded(), false);
+        rig.heartbeat(10, "host-a", 0);
+        rig.heartbeat(11, "host-b", 0);
+        rig.runFor(SECOND / 10);
+
+        // The shared thread stalls for 3 s: nobody heartbeats, and the scheduler runs again before they do.
+        rig.advance(3 * SECOND);
+        rig.membership.doWork(rig.clock.nanoTime());
+        assertEquals(2, rig.membership.liveExecutorCount(), "expired on the first duty cycle after a stall");
+
+        // Executor 10 heartbeats in its turn; 11 stays silent (it died meanwhile) and is expired after the grace.
+        rig.heartbeat(10, "host-a", 0);
+        rig.runFor(SECOND / 2);
+        assertEquals(1, rig.membership.liveExecutorCount());
+        assertEquals(10, rig.membership.liveExecutors().get(0).nodeId());
+        assertEquals(1, rig.counters.executorsExpired.get());
     }
 
     @Test

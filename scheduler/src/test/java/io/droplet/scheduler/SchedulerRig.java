@@ -99,6 +99,21 @@ final class SchedulerRig
     }
 
     /**
+     * Time passing while the scheduler's duty cycle runs as usual (membership's work every 50 ms), so that it
+     * expires silent executors; one {@link #advance} past a quarter of the executor timeout looks to it like a
+     * stall of its own thread, after which it first waits for heartbeats.
+     */
+    void runFor(final long ns)
+    {
+        final long step = 50_000_000L;
+        for (long left = ns; left > 0; left -= step)
+        {
+            advance(Math.min(step, left));
+            membership.doWork(clock.nanoTime());
+        }
+    }
+
+    /**
      * A heartbeat announcing functions that run inline (declared short: they take no slot), with
      * {@link #WORKERS} workers all free.
      */
