@@ -96,7 +96,7 @@ public final class ExecutorAgent implements Agent, AutoCloseable
         invocation.state(state);
         invocation.mailbox(mailbox);
         final int payloadLimit = context.maxPayloadLength();
-        final WorkerPool pool = new WorkerPool(context.workers(), context.queue(),
+        final WorkerPool pool = new WorkerPool(context.workers(), context.queue(), context.workerSpinNs(),
             (owner) -> new PooledRun(owner, cache, namespaced, counters, nodeId, maxMessage, payloadLimit, epochClock, nested,
                 context.processTimeoutNs()),
             new WorkerThreads("droplet-executor-" + nodeId + "-worker-"));

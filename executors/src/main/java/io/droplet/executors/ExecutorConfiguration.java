@@ -29,12 +29,13 @@ public final class ExecutorConfiguration
      */
     public static final String REPORT_INTERVAL_PROP_NAME = "droplet.executor.report.interval";
     /**
-     * Default report interval: 1 ms. A scheduler counts the slots it fills between reports, so this bounds how
-     * long a call it queued waits after a worker frees; at 16 workers it also bounds pooled runs of microsecond
-     * functions (which should be declared short) to about 16 per millisecond per executor when every slot the
-     * scheduler knew of is used up before the next report.
+     * Default report interval: 50 us. A scheduler counts the slots it fills between reports, so this bounds how
+     * long a call it queued waits after a worker frees, and with 16 workers it bounds pooled runs of microsecond
+     * functions to about 16 per interval per executor (at 1 ms, one call in flight of such a function waited up to
+     * a millisecond every 16th call). Reports go only while slots are free again after a scheduler may have counted
+     * the executor full, so a saturated pool sends none, and an idle one none either.
      */
-    public static final String REPORT_INTERVAL_DEFAULT = "1ms";
+    public static final String REPORT_INTERVAL_DEFAULT = "50us";
 
     /** Most calls an executor's running functions have out at once (sent to a scheduler, not answered). */
     public static final String NESTED_CALLS_IN_FLIGHT_PROP_NAME = "droplet.executor.nested.calls.in.flight";
@@ -94,8 +95,37 @@ public final class ExecutorConfiguration
      * among it.
      */
     public static final int QUEUE_DEFAULT = 4096;
+    /** How long an idle worker spins for the next run before it parks; one worker of a pool spins at a time. */
+    public static final String WORKER_SPIN_PROP_NAME = "droplet.executor.worker.spin";
+    /**
+     * Default worker spin: 50 us. Waking a parked thread costs tens of microseconds on a small virtual machine, and a
+     * caller with one call in flight sends its next within a few microseconds of the last answer, so 50 us keeps a
+     * worker ready for it; the spinner yields its core between polls after the first few hundred, and spins for at
+     * most this long after its last run, so an idle pool costs nothing.
+     */
+    public static final String WORKER_SPIN_DEFAULT = "50us";
 
     private ExecutorConfiguration()
     {
+    }
+
+    /**
+     * @param propName     of a duration setting.
+     * @param defaultValue used when the property is not set.
+     * @return the setting in nanoseconds.
+     */
+    static long duration(final String propName, final String defaultValue)
+    {
+        return org.agrona.SystemUtil.parseDuration(propName, System.getProperty(propName, defaultValue));
+    }
+
+    /**
+     * @param propName     of a size setting (with an optional k, m or g suffix).
+     * @param defaultValue used when the property is not set.
+     * @return the setting in bytes.
+     */
+    static long size(final String propName, final String defaultValue)
+    {
+        return org.agrona.SystemUtil.parseSize(propName, System.getProperty(propName, defaultValue));
     }
 }

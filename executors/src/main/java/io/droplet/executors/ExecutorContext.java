@@ -2,7 +2,6 @@ package io.droplet.executors;
 
 import io.droplet.transport.Endpoint;
 import io.droplet.transport.NodeChannels;
-import org.agrona.SystemUtil;
 import org.agrona.concurrent.EpochNanoClock;
 import org.agrona.concurrent.NanoClock;
 import org.agrona.concurrent.SystemEpochNanoClock;
@@ -19,19 +18,17 @@ public final class ExecutorContext
     private NodeChannels channels;
     private NanoClock nanoClock;
     private EpochNanoClock epochClock;
-    private long sendRetryWindowNs = SystemUtil.parseDuration(ExecutorConfiguration.SEND_RETRY_WINDOW_PROP_NAME,
-        System.getProperty(ExecutorConfiguration.SEND_RETRY_WINDOW_PROP_NAME, ExecutorConfiguration.SEND_RETRY_WINDOW_DEFAULT));
+    private long sendRetryWindowNs = ExecutorConfiguration.duration(ExecutorConfiguration.SEND_RETRY_WINDOW_PROP_NAME, ExecutorConfiguration.SEND_RETRY_WINDOW_DEFAULT);
     private int deferredSendsCapacity = Integer.getInteger(ExecutorConfiguration.DEFERRED_SENDS_CAPACITY_PROP_NAME, ExecutorConfiguration.DEFERRED_SENDS_CAPACITY_DEFAULT);
-    private long processTimeoutNs = SystemUtil.parseDuration(ExecutorConfiguration.PROCESS_TIMEOUT_PROP_NAME,
-        System.getProperty(ExecutorConfiguration.PROCESS_TIMEOUT_PROP_NAME, ExecutorConfiguration.PROCESS_TIMEOUT_DEFAULT));
+    private long processTimeoutNs = ExecutorConfiguration.duration(ExecutorConfiguration.PROCESS_TIMEOUT_PROP_NAME, ExecutorConfiguration.PROCESS_TIMEOUT_DEFAULT);
     private int processPoolSize = Integer.getInteger(ExecutorConfiguration.PROCESS_POOL_PROP_NAME, ExecutorConfiguration.PROCESS_POOL_DEFAULT);
     private long expiryCheckPeriodNs;
     private int fragmentLimit = ExecutorConfiguration.FRAGMENT_LIMIT_DEFAULT;
-    private int mailboxCapacity = (int)SystemUtil.parseSize(ExecutorConfiguration.MAILBOX_CAPACITY_PROP_NAME,
-        System.getProperty(ExecutorConfiguration.MAILBOX_CAPACITY_PROP_NAME, ExecutorConfiguration.MAILBOX_CAPACITY_DEFAULT));
+    private int mailboxCapacity = (int)ExecutorConfiguration.size(ExecutorConfiguration.MAILBOX_CAPACITY_PROP_NAME, ExecutorConfiguration.MAILBOX_CAPACITY_DEFAULT);
     private int workers = Integer.getInteger(ExecutorConfiguration.WORKERS_PROP_NAME, ExecutorConfiguration.WORKERS_DEFAULT);
     private int keyedActivations = Integer.getInteger(ExecutorConfiguration.KEYED_ACTIVATIONS_PROP_NAME, ExecutorConfiguration.KEYED_ACTIVATIONS_DEFAULT);
     private int queue = Integer.getInteger(ExecutorConfiguration.QUEUE_PROP_NAME, ExecutorConfiguration.QUEUE_DEFAULT);
+    private long workerSpinNs = ExecutorConfiguration.duration(ExecutorConfiguration.WORKER_SPIN_PROP_NAME, ExecutorConfiguration.WORKER_SPIN_DEFAULT);
     private int maxMessageLength;
     private int maxPayloadLength;
     private long startedAtNs;
@@ -41,15 +38,11 @@ public final class ExecutorContext
     private Endpoint cacheEndpoint;
     private LocalFunctions functions;
     private final org.agrona.collections.Long2ObjectHashMap<Endpoint> schedulers = new org.agrona.collections.Long2ObjectHashMap<>();
-    private long heartbeatPeriodNs = SystemUtil.parseDuration(ExecutorConfiguration.HEARTBEAT_PERIOD_PROP_NAME,
-        System.getProperty(ExecutorConfiguration.HEARTBEAT_PERIOD_PROP_NAME, ExecutorConfiguration.HEARTBEAT_PERIOD_DEFAULT));
+    private long heartbeatPeriodNs = ExecutorConfiguration.duration(ExecutorConfiguration.HEARTBEAT_PERIOD_PROP_NAME, ExecutorConfiguration.HEARTBEAT_PERIOD_DEFAULT);
     private int nestedCallsInFlight = Integer.getInteger(ExecutorConfiguration.NESTED_CALLS_IN_FLIGHT_PROP_NAME, ExecutorConfiguration.NESTED_CALLS_IN_FLIGHT_DEFAULT);
-    private long cancelCheckPeriodNs = SystemUtil.parseDuration(ExecutorConfiguration.CANCEL_CHECK_PERIOD_PROP_NAME,
-        System.getProperty(ExecutorConfiguration.CANCEL_CHECK_PERIOD_PROP_NAME, ExecutorConfiguration.CANCEL_CHECK_PERIOD_DEFAULT));
-    private long completionsLingerNs = SystemUtil.parseDuration(ExecutorConfiguration.COMPLETIONS_LINGER_PROP_NAME,
-        System.getProperty(ExecutorConfiguration.COMPLETIONS_LINGER_PROP_NAME, ExecutorConfiguration.COMPLETIONS_LINGER_DEFAULT));
-    private long reportIntervalNs = SystemUtil.parseDuration(ExecutorConfiguration.REPORT_INTERVAL_PROP_NAME,
-        System.getProperty(ExecutorConfiguration.REPORT_INTERVAL_PROP_NAME, ExecutorConfiguration.REPORT_INTERVAL_DEFAULT));
+    private long cancelCheckPeriodNs = ExecutorConfiguration.duration(ExecutorConfiguration.CANCEL_CHECK_PERIOD_PROP_NAME, ExecutorConfiguration.CANCEL_CHECK_PERIOD_DEFAULT);
+    private long completionsLingerNs = ExecutorConfiguration.duration(ExecutorConfiguration.COMPLETIONS_LINGER_PROP_NAME, ExecutorConfiguration.COMPLETIONS_LINGER_DEFAULT);
+    private long reportIntervalNs = ExecutorConfiguration.duration(ExecutorConfiguration.REPORT_INTERVAL_PROP_NAME, ExecutorConfiguration.REPORT_INTERVAL_DEFAULT);
 
     /** @return the executor's channels. */
     public NodeChannels channels()
@@ -90,8 +83,7 @@ public final class ExecutorContext
     }
 
     /**
-     * Adds a scheduler the executor heartbeats to; call once per scheduler of the deployment, so that
-     * any of them can place work here.
+     * Adds a scheduler the executor heartbeats to (once per scheduler of the deployment: any may place work here).
      *
      * @param schedulerNode     id of the scheduler.
      * @param schedulerEndpoint where it receives.
@@ -235,7 +227,7 @@ public final class ExecutorContext
             throw new IllegalStateException("an executor needs channels and functions");
         }
         if (heartbeatPeriodNs <= 0 || completionsLingerNs < 0 || cancelCheckPeriodNs <= 0 || nestedCallsInFlight <= 0 || reportIntervalNs < 0 || sendRetryWindowNs <= 0 || deferredSendsCapacity <= 0 || processTimeoutNs <= 0 ||
-            fragmentLimit <= 0 || mailboxCapacity <= 0 || workers <= 0 || queue < 0 ||
+            fragmentLimit <= 0 || mailboxCapacity <= 0 || workers <= 0 || queue < 0 || workerSpinNs < 0 ||
             processPoolSize < 0 || keyedActivations <= 0)
         {
             throw new IllegalStateException("executor periods, capacities and limits must be positive");
@@ -355,8 +347,7 @@ public final class ExecutorContext
     }
 
     /**
-     * @param processPoolSize most processes each process function keeps running here; 0 (the default) for as many
-     *                        as {@link #workers()}.
+     * @param processPoolSize most processes each process function keeps running here; 0 (default) for {@link #workers()}.
      * @return this context.
      */
     public ExecutorContext processPoolSize(final int processPoolSize)
@@ -365,10 +356,7 @@ public final class ExecutorContext
         return this;
     }
 
-    /**
-     * @return how often expired fan-ins, parked triggers and held outputs are looked for (default: the
-     * heartbeat period).
-     */
+    /** @return how often expired fan-ins, parked triggers and held outputs are looked for (default: heartbeat period). */
     public long expiryCheckPeriodNs()
     {
         return expiryCheckPeriodNs;
@@ -429,6 +417,22 @@ public final class ExecutorContext
     public ExecutorContext workers(final int workers)
     {
         this.workers = workers;
+        return this;
+    }
+
+    /** @return how long an idle worker spins for the next run before it parks (one worker at a time). */
+    public long workerSpinNs()
+    {
+        return workerSpinNs;
+    }
+
+    /**
+     * @param workerSpinNs how long an idle worker spins for a run before it parks (default 50 us); 0 to park at once.
+     * @return this context.
+     */
+    public ExecutorContext workerSpinNs(final long workerSpinNs)
+    {
+        this.workerSpinNs = workerSpinNs;
         return this;
     }
 

@@ -3,7 +3,6 @@ package io.droplet.executors;
 import org.agrona.concurrent.ManyToOneConcurrentArrayQueue;
 
 import java.util.ArrayDeque;
-import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.ThreadFactory;
 import java.util.function.Consumer;
 
@@ -11,7 +10,8 @@ import java.util.function.Consumer;
  * The executor's worker pool: the lane of every function not declared short. A bounded number of
  * {@link PooledRun runs} (workers plus queue) exist; the agent claims a free one for each stage it hands
  * over, so when every worker is busy and the queue is full the claim fails at once and the stage is
- * answered NO_RESOURCES: the agent never waits. Workers take runs from the work queue and hand each
+ * answered NO_RESOURCES: the agent never waits. Workers take runs from the {@link WorkQueue} (one idle
+ * worker spins for a bounded window before it parks, so a run handed to an idle pool starts at once) and hand each
  * completed run back through a many-to-one queue the agent drains in its duty cycle; mailbox calls
  * from running functions reach the agent through a second one. Both hand-back queues hold every run
  * at once, so a worker's offer never fails.
@@ -39,11 +39,10 @@ final class WorkerPool implements AutoCloseable, Heartbeats.PoolSlots
     private final RunFactory factory;
     private final ArrayDeque<PooledRun> free;
     private final PooledRun[] runs;
-    private final ArrayBlockingQueue<PooledRun> work;
+    private final WorkQueue<PooledRun> work;
     private final ManyToOneConcurrentArrayQueue<PooledRun> completed;
     private final ManyToOneConcurrentArrayQueue<PooledRun> calls;
     private final Thread[] threads;
-    private volatile boolean closed;
     private int created;
     private int busy;
     private long claims;
@@ -51,16 +50,18 @@ final class WorkerPool implements AutoCloseable, Heartbeats.PoolSlots
     /**
      * @param workers       threads; 0 for none, when a test runs queued runs itself ({@link #runQueued}).
      * @param queue         runs that may wait for a free worker.
+     * @param spinNs        how long an idle worker spins for the next run before it parks (one at a time); 0 for none.
      * @param factory       of runs.
      * @param threadFactory makes the worker threads.
      */
-    WorkerPool(final int workers, final int queue, final RunFactory factory, final ThreadFactory threadFactory)
+    WorkerPool(
+        final int workers, final int queue, final long spinNs, final RunFactory factory, final ThreadFactory threadFactory)
     {
         this.capacity = Math.max(1, workers + queue);
         this.factory = factory;
         this.free = new ArrayDeque<>(capacity);
         this.runs = new PooledRun[capacity];
-        this.work = new ArrayBlockingQueue<>(capacity);
+        this.work = new WorkQueue<>(capacity, spinNs);
         this.completed = new ManyToOneConcurrentArrayQueue<>(capacity);
         this.calls = new ManyToOneConcurrentArrayQueue<>(capacity);
         this.threads = new Thread[workers];
@@ -204,7 +205,7 @@ final class WorkerPool implements AutoCloseable, Heartbeats.PoolSlots
      */
     boolean offerCall(final PooledRun run)
     {
-        return !closed && calls.offer(run);
+        return !work.isClosed() && calls.offer(run);
     }
 
     /**
@@ -212,7 +213,7 @@ final class WorkerPool implements AutoCloseable, Heartbeats.PoolSlots
      */
     boolean isClosed()
     {
-        return closed;
+        return work.isClosed();
     }
 
     /**
@@ -239,7 +240,7 @@ final class WorkerPool implements AutoCloseable, Heartbeats.PoolSlots
      */
     public void close()
     {
-        closed = true;
+        work.close();
         for (final Thread thread : threads)
         {
             thread.interrupt();
@@ -255,7 +256,7 @@ final class WorkerPool implements AutoCloseable, Heartbeats.PoolSlots
 
     private void work()
     {
-        while (!closed)
+        while (!work.isClosed())
         {
             final PooledRun run;
             try
@@ -264,12 +265,17 @@ final class WorkerPool implements AutoCloseable, Heartbeats.PoolSlots
             }
             catch (final InterruptedException ex)
             {
+                // Closing, or a cancel's interrupt that came after its run returned: the loop's test tells which.
+                continue;
+            }
+            if (null == run)
+            {
                 return;
             }
             run.execute();
             // A function that left its thread interrupted must not end the worker at its next take.
             Thread.interrupted();
-            if (!closed)
+            if (!work.isClosed())
             {
                 // Cannot fail: the queue holds every run there is.
                 completed.offer(run);

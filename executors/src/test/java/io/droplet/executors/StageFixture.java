@@ -107,7 +107,7 @@ final class StageFixture
         }
         else
         {
-            pool = new WorkerPool(workers, poolSlots,
+            pool = new WorkerPool(workers, poolSlots, 20_000L,
                 (owner) -> new PooledRun(owner, cache, false, counters, EXECUTOR, MAX_MESSAGE, MAX_MESSAGE / 2, clock, nested,
                     1_000_000_000L),
                 Thread::new);
