@@ -174,6 +174,15 @@ final class Heartbeats
     }
 
     /**
+     * @param nowNs of the agent's nano clock.
+     * @return false if {@link #tick} would surely send nothing now: no heartbeat due and the last report too recent.
+     */
+    boolean mayTick(final long nowNs)
+    {
+        return nowNs - nextNs >= 0 || nowNs - lastReportNs >= reportIntervalNs;
+    }
+
+    /**
      * Sends a heartbeat if one is due (or the function table changed), else a capacity report if a scheduler
      * may count the pool full while it has a free slot.
      *

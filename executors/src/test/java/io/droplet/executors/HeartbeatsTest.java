@@ -68,8 +68,11 @@ class HeartbeatsTest
         assertTrue(heartbeats.addScheduler(2));
         assertFalse(heartbeats.addScheduler(1), "a scheduler introduced again is not added twice");
 
+        assertTrue(heartbeats.mayTick(1_000));
         assertEquals(2, heartbeats.tick(1_000, 77, 0), "the first is due at once");
+        assertFalse(heartbeats.mayTick(1_099), "nothing can go before the period (the report interval is longer)");
         assertEquals(0, heartbeats.tick(1_099, 78, 0));
+        assertTrue(heartbeats.mayTick(1_100));
         assertEquals(2, heartbeats.tick(1_100, 79, 0));
         assertEquals(4, sends.of(Kind.HEARTBEAT).size());
         assertEquals(79, sends.of(Kind.HEARTBEAT).get(3).timestamp());
