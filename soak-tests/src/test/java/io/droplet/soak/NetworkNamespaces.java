@@ -149,13 +149,28 @@ final class NetworkNamespaces implements AutoCloseable
     {
         try
         {
-            final Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
-            final String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-            if (!process.waitFor(120, TimeUnit.SECONDS) || process.exitValue() != 0)
+            // Output to a file, not a pipe: reading a pipe to its end would wait past any deadline for a command that hangs.
+            final java.io.File out = java.io.File.createTempFile("droplet-command", ".out");
+            try
             {
-                throw new IllegalStateException(String.join(" ", command) + " failed: " + output);
+                final Process process = new ProcessBuilder(command).redirectErrorStream(true)
+                    .redirectOutput(out).start();
+                final boolean ended = process.waitFor(120, TimeUnit.SECONDS);
+                if (!ended)
+                {
+                    process.destroyForcibly();
+                }
+                final String output = java.nio.file.Files.readString(out.toPath(), StandardCharsets.UTF_8);
+                if (!ended || process.exitValue() != 0)
+                {
+                    throw new IllegalStateException(String.join(" ", command) + (ended ? " failed: " : " did not end in 120 s: ") + output);
+                }
+                return output;
             }
-            return output;
+            finally
+            {
+                java.nio.file.Files.deleteIfExists(out.toPath());
+            }
         }
         catch (final IOException ex)
         {

@@ -417,14 +417,22 @@ class SoakTest
             final List<String> words = new ArrayList<>(List.of(
                 new File(System.getProperty("java.home"), "bin/jcmd").getPath(), Long.toString(pid)));
             words.addAll(List.of(command));
-            final Process jcmd = new ProcessBuilder(words).redirectErrorStream(true).start();
-            final String output = new String(jcmd.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
-            if (!jcmd.waitFor(30, TimeUnit.SECONDS))
+            // Output to a file, not a pipe: reading a pipe to its end would wait past the deadline if jcmd hangs.
+            final File out = File.createTempFile("droplet-jcmd", ".out");
+            try
             {
-                jcmd.destroyForcibly();
-                return "jcmd did not finish";
+                final Process jcmd = new ProcessBuilder(words).redirectErrorStream(true).redirectOutput(out).start();
+                if (!jcmd.waitFor(30, TimeUnit.SECONDS))
+                {
+                    jcmd.destroyForcibly();
+                    return "jcmd did not finish";
+                }
+                return java.nio.file.Files.readString(out.toPath(), java.nio.charset.StandardCharsets.UTF_8);
             }
-            return output;
+            finally
+            {
+                java.nio.file.Files.deleteIfExists(out.toPath());
+            }
         }
         catch (final java.io.IOException ex)
         {

@@ -39,6 +39,7 @@ import java.util.ArrayList;
 import java.util.BitSet;
 import java.util.List;
 import java.util.Random;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -200,34 +201,55 @@ class PersistenceTest implements StoreClientListener
         command.add(Integer.toString(port));
         command.add(Long.toString(NODE));
         final Process child = new ProcessBuilder(command).redirectErrorStream(true).start();
-        final BufferedReader reader = new BufferedReader(new InputStreamReader(child.getInputStream(), StandardCharsets.UTF_8));
-        final StringBuilder before = new StringBuilder();
-        String line = reader.readLine();
-        while (null != line && !line.startsWith("READY"))
-        {
-            before.append(line).append('\n');
-            line = reader.readLine();
-        }
-        assertTrue(null != line, "child did not start:\n" + before);
-        // Keep draining the child's output into a file so it never blocks on a full pipe.
+        // One thread reads the child's output: the lines before READY for a failure's message, then the rest into
+        // a file so the child never blocks on a full pipe. The test thread waits for READY with a deadline (a read
+        // of a pipe cannot be interrupted, so it must not be the test thread's), and a child that dies at start
+        // or is stalled past the deadline is killed and the test fails with what it printed.
+        final StringBuffer before = new StringBuffer();
+        final CompletableFuture<String> ready = new CompletableFuture<>();
         final Thread drain = new Thread(() ->
         {
-            try (java.io.FileWriter out = new java.io.FileWriter(log, StandardCharsets.UTF_8))
+            try (BufferedReader reader = new BufferedReader(new InputStreamReader(child.getInputStream(), StandardCharsets.UTF_8));
+                java.io.FileWriter out = new java.io.FileWriter(log, StandardCharsets.UTF_8))
             {
-                String output;
-                while ((output = reader.readLine()) != null)
+                String line;
+                while ((line = reader.readLine()) != null)
                 {
-                    out.write(output);
-                    out.write('\n');
+                    if (!ready.isDone())
+                    {
+                        if (line.startsWith("READY"))
+                        {
+                            ready.complete(line);
+                        }
+                        else
+                        {
+                            before.append(line).append('\n');
+                        }
+                    }
+                    else
+                    {
+                        out.write(line);
+                        out.write('\n');
+                    }
                 }
             }
             catch (final java.io.IOException ignore)
             {
                 // The child was killed: its output ends here.
             }
+            ready.completeExceptionally(new IllegalStateException("the child's output ended before READY"));
         });
         drain.setDaemon(true);
         drain.start();
+        try
+        {
+            ready.get(120, TimeUnit.SECONDS);
+        }
+        catch (final Exception ex)
+        {
+            child.destroyForcibly().waitFor(30, TimeUnit.SECONDS);
+            throw new AssertionError("child did not start (" + ex + "):\n" + before, ex);
+        }
         return child;
     }
 
