@@ -56,9 +56,15 @@ public final class Transport implements AutoCloseable
         try
         {
             final boolean invoker = context.threadingProfile() == ThreadingProfile.INVOKER;
+            // An embedded driver in the invoker profile runs in the same duty cycle as its client: a hold of that
+            // thread (a store opening, a GC pause, a busy machine, a caller that does not drive it) stops both, so
+            // their liveness timeouts only turn a long hold into a dead transport. They are as long as the hold
+            // the process should survive.
+            final long embeddedHoldNs = context.embeddedDriver() && invoker ?
+                Math.max(TransportConfiguration.EMBEDDED_INVOKER_HOLD_NS, context.conductorStandbyNs()) : 0;
             if (context.embeddedDriver())
             {
-                launchedDriver = MediaDriver.launchEmbedded(driverContext(context));
+                launchedDriver = MediaDriver.launchEmbedded(driverContext(context, embeddedHoldNs));
             }
 
             if (null == context.errorHandler())
@@ -79,7 +85,7 @@ public final class Transport implements AutoCloseable
                 .clientName(context.name())
                 .errorHandler(errorHandler)
                 .subscriberErrorHandler(errorHandler)
-                .driverTimeoutMs(TimeUnit.NANOSECONDS.toMillis(context.driverTimeoutNs()))
+                .driverTimeoutMs(TimeUnit.NANOSECONDS.toMillis(Math.max(context.driverTimeoutNs(), embeddedHoldNs)))
                 // Every page of a log buffer is touched when it is mapped, not when the first message reaches it:
                 // no page fault on the data path, and the process's RSS is what it will be from the start.
                 .preTouchMappedMemory(context.preTouchMappedMemory())
@@ -121,7 +127,7 @@ public final class Transport implements AutoCloseable
             null;
     }
 
-    private static MediaDriver.Context driverContext(final TransportContext context)
+    private static MediaDriver.Context driverContext(final TransportContext context, final long embeddedHoldNs)
     {
         final MediaDriver.Context driverContext = new MediaDriver.Context()
             .aeronDirectoryName(context.aeronDirectoryName())
@@ -138,7 +144,10 @@ public final class Transport implements AutoCloseable
         {
             case INVOKER:
                 driverContext.threadingMode(ThreadingMode.INVOKER)
-                    .sharedIdleStrategy(new NoOpIdleStrategy());
+                    .sharedIdleStrategy(new NoOpIdleStrategy())
+                    .clientLivenessTimeoutNs(embeddedHoldNs)
+                    // Aeron requires a blocked publication to be unblocked only after its client could be timed out.
+                    .publicationUnblockTimeoutNs(embeddedHoldNs + TimeUnit.SECONDS.toNanos(5));
                 break;
             case SHARED:
                 driverContext.threadingMode(ThreadingMode.SHARED)

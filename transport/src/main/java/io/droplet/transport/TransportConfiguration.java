@@ -7,6 +7,7 @@ import org.agrona.concurrent.IdleStrategy;
 
 import java.io.File;
 import java.util.UUID;
+import java.util.concurrent.TimeUnit;
 
 /**
  * Property names and defaults for {@link TransportContext}. Each {@code *_PROP_NAME} is a system
@@ -66,6 +67,14 @@ public final class TransportConfiguration
     public static final String CONDUCTOR_STANDBY_PROP_NAME = "droplet.conductor.standby";
     /** Default longest hold covered by the standby: 10 s. */
     public static final String CONDUCTOR_STANDBY_DEFAULT = "10s";
+
+    /**
+     * With an embedded driver in the invoker profile no standby is needed: the driver and its client are held
+     * together. The driver's client liveness timeout and the client's driver timeout are then the longer of this
+     * and {@link #CONDUCTOR_STANDBY_PROP_NAME}, 60 s, so a node survives a hold of its thread that long (a store
+     * opened or recovered in it took 12-20 s on a busy two-core machine; Aeron's default is 10 s).
+     */
+    public static final long EMBEDDED_INVOKER_HOLD_NS = TimeUnit.SECONDS.toNanos(60);
 
     /** Deadline of a request when the caller gives none. */
     public static final String REQUEST_TIMEOUT_PROP_NAME = "droplet.request.timeout";
