@@ -427,7 +427,7 @@ public final class ExecutorContext
     }
 
     /**
-     * @param workerSpinNs how long an idle worker spins for a run before it parks (default 50 us); 0 to park at once.
+     * @param workerSpinNs how long an idle worker spins for a run before it parks (default 0: park at once).
      * @return this context.
      */
     public ExecutorContext workerSpinNs(final long workerSpinNs)
