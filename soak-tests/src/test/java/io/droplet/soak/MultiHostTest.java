@@ -21,20 +21,10 @@ import io.droplet.soak.functions.Square;
 import io.droplet.soak.functions.Trace;
 import io.droplet.api.lattice.LatticeCodec;
 import io.droplet.api.lattice.MaxLattice;
-import io.droplet.store.client.StoreClient;
-import io.droplet.store.client.StoreClientListener;
-import io.droplet.store.ring.HashRing;
 import io.droplet.test.Await;
 import io.droplet.test.SystemTestWatcher;
 import io.droplet.transport.Endpoint;
-import io.droplet.transport.NodeChannels;
-import io.droplet.transport.ThreadingProfile;
-import io.droplet.transport.Transport;
-import io.droplet.transport.TransportContext;
-import org.agrona.DirectBuffer;
 import org.agrona.ExpandableArrayBuffer;
-import org.agrona.collections.Long2ObjectHashMap;
-import org.agrona.concurrent.UnsafeBuffer;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -69,6 +59,7 @@ class MultiHostTest
 {
     private static final int HOSTS = 3;
     private static final int KEYS = 64;
+    private static final int CONVERGE_SECONDS = 60;
 
     @RegisterExtension
     final SystemTestWatcher watcher = new SystemTestWatcher();
@@ -252,7 +243,7 @@ class MultiHostTest
                     acknowledged.size() + " of " + KEYS + " acknowledged; failed " + putFailures + "; put times " + putTimes);
                 net.heal(3);
                 Await.until(() -> liveExecutors(dirs[1]) == HOSTS, Duration.ofSeconds(60), () -> "host 3 rejoined");
-                final Map<String, long[]> replicas = converge(dirs[1], acknowledged, credentials);
+                final Map<String, long[]> replicas = ReplicasAgree.converge(dirs, acknowledged, credentials, HOSTS, KEYS, CONVERGE_SECONDS);
                 System.out.printf("MULTI-HOST partition: %d calls, %d results, errors %s, lost 0; host 3 dropped after %.1f s; " +
                     "%d of %d puts during the partition acknowledged; after healing all %d keys equal on the 3 replicas%n",
                     calls.size(), results, errors, droppedAfter, acknowledged.size(), KEYS, replicas.size());
@@ -356,92 +347,6 @@ class MultiHostTest
     private static long liveExecutors(final String dir)
     {
         return Deployment.sumOn(dir, SchedulerCounters.TYPE_ID_BASE + 2, "droplet scheduler-1: live executors");
-    }
-
-    /**
-     * Reads every key from each of the three storage nodes until all agree, checking no replica ever
-     * shows less than what was acknowledged before (a value going backwards).
-     *
-     * @return the agreed values by key.
-     */
-    private static Map<String, long[]> converge(final String dir, final Map<Integer, Long> acknowledged, final File credentials)
-        throws Exception
-    {
-        final Map<Long, byte[]> answers = new HashMap<>();
-        final StoreClientListener listener = new StoreClientListener()
-        {
-            public void onGetEntry(final long correlationId, final int index, final boolean found, final DirectBuffer buffer,
-                final int keyOffset, final int keyLength, final int valueOffset, final int valueLength)
-            {
-                final byte[] value = new byte[found ? valueLength : 0];
-                buffer.getBytes(valueOffset, value);
-                answers.put(correlationId, value);
-            }
-
-            public void onError(final long correlationId, final ErrorCode code)
-            {
-                answers.put(correlationId, null);
-            }
-        };
-        final Long2ObjectHashMap<Endpoint> storage = new Long2ObjectHashMap<>();
-        for (int i = 1; i <= HOSTS; i++)
-        {
-            storage.put(20 + i, Endpoint.parse(NetworkNamespaces.address(i) + ":40020/5020"));
-        }
-        try (Transport transport = Transport.launch(new TransportContext().embeddedDriver(false).aeronDirectoryName(dir)
-                .threadingProfile(ThreadingProfile.SHARED).localHost(NetworkNamespaces.address(1)).name("reader")
-                .credentials(io.droplet.transport.security.CredentialsFile.read(credentials.toPath())));
-            NodeChannels channels = new NodeChannels(transport, 5000, Endpoint.parse(NetworkNamespaces.address(1) + ":40500/5500"),
-                "reader"))
-        {
-            final StoreClient reader = new StoreClient(channels, storage, HOSTS, HashRing.DEFAULT_VIRTUAL_NODES, listener);
-            storage.forEach((node, endpoint) -> reader.connect(node, System.nanoTime() + TimeUnit.SECONDS.toNanos(10)));
-            final Map<String, long[]> agreed = new HashMap<>();
-            final long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
-            while (agreed.size() < KEYS)
-            {
-                if (System.nanoTime() - deadline > 0)
-                {
-                    throw new AssertionError("keys did not converge within 60 s: " + agreed.size() + " of " + KEYS);
-                }
-                for (int k = 0; k < KEYS; k++)
-                {
-                    // As the client named it on the wire: in its namespace.
-                    final String key = "mh/k-" + k;
-                    final byte[] keyBytes = key.getBytes(StandardCharsets.UTF_8);
-                    final long[] values = new long[HOSTS];
-                    boolean complete = true;
-                    for (int i = 1; i <= HOSTS; i++)
-                    {
-                        final long correlationId = reader.getFrom(20 + i, new UnsafeBuffer(keyBytes), 0, keyBytes.length,
-                            System.nanoTime() + TimeUnit.SECONDS.toNanos(2));
-                        final long until = System.nanoTime() + TimeUnit.SECONDS.toNanos(3);
-                        while (correlationId > 0 && !answers.containsKey(correlationId) && System.nanoTime() - until < 0)
-                        {
-                            reader.doWork();
-                        }
-                        final byte[] value = answers.remove(correlationId);
-                        if (null == value || value.length == 0)
-                        {
-                            complete = false;
-                            continue;
-                        }
-                        values[i - 1] = ((MaxLattice)LatticeCodec.fromBytes(value)).value();
-                        assertTrue(values[i - 1] >= 1, "no value goes backwards: " + key + " on node " + (20 + i));
-                        if (acknowledged.containsKey(k) && values[i - 1] < acknowledged.get(k) && agreed.containsKey(key))
-                        {
-                            throw new AssertionError(key + " went backwards on node " + (20 + i));
-                        }
-                    }
-                    final long expected = acknowledged.getOrDefault(k, 1L);
-                    if (complete && values[0] == values[1] && values[1] == values[2] && values[0] >= expected)
-                    {
-                        agreed.put(key, values);
-                    }
-                }
-            }
-            return agreed;
-        }
     }
 
     private static boolean served(final DropletClient client)
