@@ -98,13 +98,20 @@ public final class ExecutorConfiguration
     /** How long an idle worker spins for the next run before it parks; one worker of a pool spins at a time. */
     public static final String WORKER_SPIN_PROP_NAME = "droplet.executor.worker.spin";
     /**
-     * Default worker spin: 0, park at once. Spinning is for a host with a free core per spinning thread: with 50 us a
-     * run handed to an idle pool starts in about a microsecond instead of after a thread wake-up (pooled call1 p50
-     * 18.6 -> 5.6 us in the harness), but under a CPU hog on two cores it slowed a remote client's pooled DAG calls so
-     * much that SlowConsumerTest went from 120 s to past its 180 s limit (122 s again with 0). Set it (50us) for an
-     * explicit low-latency deployment.
+     * Default worker spin in the shared and invoker threading profiles: 0, park at once. Spinning is for a host with a
+     * free core per spinning thread: with 50 us a run handed to an idle pool starts in about a microsecond instead of
+     * after a thread wake-up (pooled call1 p50 18.6 -> 5.6 us in the harness), but under a CPU hog on two cores it
+     * slowed a remote client's pooled DAG calls so much that SlowConsumerTest went from 120 s to past its 180 s limit
+     * (122 s again with 0).
      */
     public static final String WORKER_SPIN_DEFAULT = "0";
+    /**
+     * Default worker spin in the dedicated (busy-spinning, low-latency) threading profile: 50 us. Choosing that
+     * profile says the host has a core for each spinning thread, and one worker of a pool spins at a time.
+     */
+    public static final String WORKER_SPIN_DEDICATED_DEFAULT = "50us";
+    /** A context's worker spin until it is concluded: {@link #workerSpinNs} by the transport's threading profile. */
+    static final long WORKER_SPIN_BY_PROFILE = -1;
 
     private ExecutorConfiguration()
     {
@@ -118,6 +125,17 @@ public final class ExecutorConfiguration
     static long duration(final String propName, final String defaultValue)
     {
         return org.agrona.SystemUtil.parseDuration(propName, System.getProperty(propName, defaultValue));
+    }
+
+    /**
+     * @param profile    the transport's threading profile.
+     * @param configured the value of {@link #WORKER_SPIN_PROP_NAME}, or null if it is not set.
+     * @return the configured spin if set; otherwise the profile's default, in nanoseconds.
+     */
+    static long workerSpinNs(final io.droplet.transport.ThreadingProfile profile, final String configured)
+    {
+        return org.agrona.SystemUtil.parseDuration(WORKER_SPIN_PROP_NAME, null != configured ? configured :
+            profile == io.droplet.transport.ThreadingProfile.DEDICATED ? WORKER_SPIN_DEDICATED_DEFAULT : WORKER_SPIN_DEFAULT);
     }
 
     /**

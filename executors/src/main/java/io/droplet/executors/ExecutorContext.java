@@ -28,7 +28,7 @@ public final class ExecutorContext
     private int workers = Integer.getInteger(ExecutorConfiguration.WORKERS_PROP_NAME, ExecutorConfiguration.WORKERS_DEFAULT);
     private int keyedActivations = Integer.getInteger(ExecutorConfiguration.KEYED_ACTIVATIONS_PROP_NAME, ExecutorConfiguration.KEYED_ACTIVATIONS_DEFAULT);
     private int queue = Integer.getInteger(ExecutorConfiguration.QUEUE_PROP_NAME, ExecutorConfiguration.QUEUE_DEFAULT);
-    private long workerSpinNs = ExecutorConfiguration.duration(ExecutorConfiguration.WORKER_SPIN_PROP_NAME, ExecutorConfiguration.WORKER_SPIN_DEFAULT);
+    private long workerSpinNs = ExecutorConfiguration.WORKER_SPIN_BY_PROFILE;
     private int maxMessageLength;
     private int maxPayloadLength;
     private long startedAtNs;
@@ -226,6 +226,9 @@ public final class ExecutorContext
         {
             throw new IllegalStateException("an executor needs channels and functions");
         }
+        workerSpinNs = workerSpinNs == ExecutorConfiguration.WORKER_SPIN_BY_PROFILE ?
+            ExecutorConfiguration.workerSpinNs(channels.transport().context().threadingProfile(),
+            System.getProperty(ExecutorConfiguration.WORKER_SPIN_PROP_NAME)) : workerSpinNs;
         if (heartbeatPeriodNs <= 0 || completionsLingerNs < 0 || cancelCheckPeriodNs <= 0 || nestedCallsInFlight <= 0 || reportIntervalNs < 0 || sendRetryWindowNs <= 0 || deferredSendsCapacity <= 0 || processTimeoutNs <= 0 ||
             fragmentLimit <= 0 || mailboxCapacity <= 0 || workers <= 0 || queue < 0 || workerSpinNs < 0 ||
             processPoolSize < 0 || keyedActivations <= 0)
@@ -240,10 +243,7 @@ public final class ExecutorContext
         {
             epochClock = new SystemEpochNanoClock();
         }
-        if (0 == processPoolSize)
-        {
-            processPoolSize = workers;
-        }
+        processPoolSize = 0 == processPoolSize ? workers : processPoolSize;
         if (0 == expiryCheckPeriodNs)
         {
             // Expired fan-ins, parked triggers and held outputs are looked for as often as heartbeats go.
@@ -427,7 +427,7 @@ public final class ExecutorContext
     }
 
     /**
-     * @param workerSpinNs how long an idle worker spins for a run before it parks (default 0: park at once).
+     * @param workerSpinNs how long an idle worker spins for a run before it parks (default by the threading profile).
      * @return this context.
      */
     public ExecutorContext workerSpinNs(final long workerSpinNs)

@@ -57,6 +57,7 @@ final class InvocationLauncher implements PeriodicCalls.Runner
     private final CallQueue queue;
     private final List<ExecutorView> candidates = new ArrayList<>();
     private final Schedule schedule = new Schedule();
+    private final ExecutorView[] placedViews = new ExecutorView[SourceArgs.MAX_STAGES];
     private final SourceArgs loggedArgs = new SourceArgs();
     private final UnsafeBuffer emptyArgs = new UnsafeBuffer(new byte[9]);
     private final InvocationLog.Visitor rerunner = this::rerun;
@@ -343,6 +344,7 @@ final class InvocationLauncher implements PeriodicCalls.Runner
             }
             schedule.place(s, executor);
             final ExecutorView view = membership.executor(executor);
+            placedViews[s] = view;
             if (null != view)
             {
                 view.onPlaced();
@@ -351,13 +353,11 @@ final class InvocationLauncher implements PeriodicCalls.Runner
         // Slots are taken once the whole invocation is placed, so its stages were judged on what was free before it.
         for (int s = 0; s < stages; s++)
         {
-            if (dag.isSource(s))
+            final ExecutorView view = placedViews[s];
+            placedViews[s] = null;
+            if (null != view && dag.isSource(s) && !view.runsInline(dag.function(s)))
             {
-                final ExecutorView view = membership.executor(schedule.executor(s));
-                if (null != view && !view.runsInline(dag.function(s)))
-                {
-                    view.takeSlot();
-                }
+                view.takeSlot();
             }
         }
         return PLACED;
@@ -429,7 +429,8 @@ final class InvocationLauncher implements PeriodicCalls.Runner
     {
         for (int s = 0; s < stages; s++)
         {
-            final ExecutorView view = membership.executor(schedule.executor(s));
+            final ExecutorView view = placedViews[s];
+            placedViews[s] = null;
             if (null != view)
             {
                 view.onUnplaced();
