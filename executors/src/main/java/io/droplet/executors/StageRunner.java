@@ -38,6 +38,9 @@ final class StageRunner
 {
     private static final int MAX_DETAIL = 1000;
     private static final int LIST_HEADER = 1 + 4 + 4;
+    private static final int APPLIED = 0;
+    private static final int MOVED = 1;
+    private static final int FAILED = 2;
 
     private final LocalFunctions functions;
     private final ReferenceResolver resolver;
@@ -54,6 +57,7 @@ final class StageRunner
     private final int payloadLimit;
     private final UnsafeBuffer args;
     private final UnsafeBuffer result;
+    private Throwable failure;
 
     /**
      * @param functions        the executor runs.
@@ -243,28 +247,47 @@ final class StageRunner
             mailbox.invocation(invocationId);
         }
         commit.beginStage();
+        // The hot path is kept small (failures, retries and moves are in methods of their own) so that it is inlined.
+        final int applied = apply(function, attempt);
+        if (applied != APPLIED)
+        {
+            notApplied(applied, function, invocationId, correlationId, replyTo, deadline, target, attempt, schedule,
+                argsBuffer, argsOffset, argsLength);
+            return;
+        }
+        int resultLength = invocation.result().encodedLength();
+        if (resultLength <= 0)
+        {
+            resultLength = emptyOrTooLarge(resultLength, invocationId, correlationId, replyTo);
+            if (resultLength < 0)
+            {
+                return;
+            }
+        }
+        counters.stagesRun.incrementRelease();
+        commit.complete(invocationId, correlationId, replyTo, deadline, target, attempt, schedule, result, 0, resultLength);
+    }
+
+    /**
+     * Applies a short function, retrying at once (without backoff: the agent never waits) as its policy says.
+     *
+     * @return {@link #APPLIED}, {@link #MOVED} (it asked to call others) or {@link #FAILED} (see {@link #failure}).
+     */
+    private int apply(final DropletFunction function, final int attempt)
+    {
         for (int retry = 0; true; retry++)
         {
             try
             {
                 function.apply(invocation);
-                if (invocation.movedToPool())
-                {
-                    moveToPool(function, invocationId, correlationId, replyTo, deadline, target, attempt, schedule,
-                        argsBuffer, argsOffset, argsLength);
-                    return;
-                }
-                break;
+                return invocation.movedToPool() ? MOVED : APPLIED;
             }
             catch (final Throwable ex)
             {
                 if (invocation.movedToPool())
                 {
-                    moveToPool(function, invocationId, correlationId, replyTo, deadline, target, attempt, schedule,
-                        argsBuffer, argsOffset, argsLength);
-                    return;
+                    return MOVED;
                 }
-                // A short function retries at once, without backoff: the agent never waits.
                 final RetryPolicy policy = function.retryPolicy();
                 if (retry + 1 < policy.maxAttempts() && policy.retries(RetryPolicy.codeOf(ex)))
                 {
@@ -272,26 +295,43 @@ final class StageRunner
                     invocation.retry(attempt + retry + 1);
                     continue;
                 }
-                final String text = String.valueOf(ex);
-                outputs.fail(invocationId, replyTo, correlationId, ErrorCode.EXECUTION_ERROR,
-                    text.length() > MAX_DETAIL ? text.substring(0, MAX_DETAIL) : text);
-                return;
+                failure = ex;
+                return FAILED;
             }
         }
-        int resultLength = invocation.result().encodedLength();
+    }
+
+    private void notApplied(
+        final int applied, final DropletFunction function, final long invocationId, final long correlationId,
+        final long replyTo, final long deadline, final int target, final int attempt, final StageSchedule schedule,
+        final DirectBuffer argsBuffer, final int argsOffset, final int argsLength)
+    {
+        if (applied == MOVED)
+        {
+            moveToPool(function, invocationId, correlationId, replyTo, deadline, target, attempt, schedule,
+                argsBuffer, argsOffset, argsLength);
+            return;
+        }
+        final String text = String.valueOf(failure);
+        failure = null;
+        outputs.fail(invocationId, replyTo, correlationId, ErrorCode.EXECUTION_ERROR,
+            text.length() > MAX_DETAIL ? text.substring(0, MAX_DETAIL) : text);
+    }
+
+    /**
+     * @return the length of a null result if the function wrote nothing, or -1 (the caller was answered) if its
+     * result was larger than the payload limit or not closed.
+     */
+    private int emptyOrTooLarge(final int resultLength, final long invocationId, final long correlationId, final long replyTo)
+    {
         if (resultLength < 0)
         {
             outputs.fail(invocationId, replyTo, correlationId, ErrorCode.PAYLOAD_TOO_LARGE,
                 "result larger than the payload limit of " + payloadLimit + " bytes, or a list or map not closed");
-            return;
+            return -1;
         }
-        if (resultLength == 0)
-        {
-            // A function that writes nothing returns null.
-            resultLength = invocation.result().wrap(result, 0, result.capacity()).writeNull().encodedLength();
-        }
-        counters.stagesRun.incrementRelease();
-        commit.complete(invocationId, correlationId, replyTo, deadline, target, attempt, schedule, result, 0, resultLength);
+        // A function that writes nothing returns null.
+        return invocation.result().wrap(result, 0, result.capacity()).writeNull().encodedLength();
     }
 
     /**
