@@ -48,6 +48,7 @@ public final class StoreContext
         System.getProperty(MAX_VALUE_LENGTH_PROP_NAME, MAX_VALUE_LENGTH_DEFAULT));
     private long recoveryTimeoutNs = SystemUtil.parseDuration(RECOVERY_TIMEOUT_PROP_NAME,
         System.getProperty(RECOVERY_TIMEOUT_PROP_NAME, RECOVERY_TIMEOUT_DEFAULT));
+    private Runnable duringRecovery = () -> { };
     private Supplier<MergeFunction> mergeFunctionSupplier;
     private StoreCounters counters;
     private ErrorHandler errorHandler = Throwable::printStackTrace;
@@ -180,6 +181,26 @@ public final class StoreContext
     public StoreContext recoveryTimeoutNs(final long recoveryTimeoutNs)
     {
         this.recoveryTimeoutNs = recoveryTimeoutNs;
+        return this;
+    }
+
+    /**
+     * @return run every few milliseconds on the opening thread while a recovery process runs.
+     */
+    public Runnable duringRecovery()
+    {
+        return duringRecovery;
+    }
+
+    /**
+     * @param duringRecovery run every few milliseconds on the opening thread while the map file is recovered in a
+     *                       process of its own (seconds): an invoker-profile Aeron client driven by that thread
+     *                       must be kept alive meanwhile, or its conductor times out.
+     * @return this context.
+     */
+    public StoreContext duringRecovery(final Runnable duringRecovery)
+    {
+        this.duringRecovery = duringRecovery;
         return this;
     }
 

@@ -128,10 +128,15 @@ final class StoreRecovery
         {
             throw new IllegalStateException("cannot start the store's recovery process (" + command.get(0) + "): " + ex, ex);
         }
-        final boolean ended;
+        boolean ended = false;
         try
         {
-            ended = process.waitFor(context.recoveryTimeoutNs(), TimeUnit.NANOSECONDS);
+            final long deadlineNs = System.nanoTime() + context.recoveryTimeoutNs();
+            while (!ended && System.nanoTime() - deadlineNs < 0)
+            {
+                context.duringRecovery().run();
+                ended = process.waitFor(10, TimeUnit.MILLISECONDS);
+            }
         }
         catch (final InterruptedException ex)
         {
@@ -155,12 +160,12 @@ final class StoreRecovery
         {
             if (line.startsWith(StoreRecoveryProcess.DROPPED))
             {
-                outcome.dropped++;
                 context.errorHandler().onError(new IllegalStateException("store recovery dropped an entry as corrupt: " +
                     line.substring(StoreRecoveryProcess.DROPPED.length())));
             }
             else if (line.startsWith(StoreRecoveryProcess.RECOVERED))
             {
+                outcome.dropped = field(line, "dropped=");
                 outcome.repairs = field(line, "repairs=");
                 outcome.entries = field(line, "entries=");
             }

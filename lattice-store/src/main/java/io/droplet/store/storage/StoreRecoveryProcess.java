@@ -15,8 +15,10 @@ import java.util.HexFormat;
  * After Chronicle Map's recovery, every entry's own checksum (CRC32C of key and lattice) is checked and
  * an entry that fails it is dropped, so the store never serves one. Each dropped entry whose key is known
  * is appended to the data directory's lost-keys file. Chronicle Map's reports are sorted: repairs of its
- * own bookkeeping that an unclean stop leaves stale (a segment's lowest free chunk, its entry count) lose
- * nothing and are only counted; every other report is an entry dropped.
+ * own bookkeeping that an unclean stop or damage leaves stale (a segment's lowest free chunk, its entry
+ * count, a hash-lookup slot, which is an index rebuilt from the entries) lose nothing and are only counted;
+ * a report naming a key that the recovered map still holds lost nothing either. Every other report is an
+ * entry dropped (its key, if the report names it, is remembered as lost).
  * <p>
  * Standard output, one line each: {@code STARTED} before the file is touched, {@code DROPPED <what>} per
  * entry dropped, then {@code RECOVERED entries=<n> dropped=<n> repairs=<n>}. Exit status 0 when recovered,
@@ -32,12 +34,16 @@ public final class StoreRecoveryProcess
     static final String STARTED = "STARTED";
     /** Begins the line of each entry dropped. */
     static final String DROPPED = "DROPPED ";
+    /** Begins the line of each repair that lost nothing (for the log only). */
+    static final String REPAIRED = "REPAIRED ";
     /** Begins the last line. */
     static final String RECOVERED = "RECOVERED ";
 
     private static final String KEY_MARK = "key: ByteRegion{";
     private static final int MAX_REPORT = 400;
 
+    private static final java.util.List<String> REPORTS = new java.util.ArrayList<>();
+    private static final java.util.List<byte[]> REPORTED_KEYS = new java.util.ArrayList<>();
     private static long dropped;
     private static long repairs;
 
@@ -67,7 +73,7 @@ public final class StoreRecoveryProcess
                 .averageKeySize(Integer.parseInt(args[2]))
                 .averageValueSize(Integer.parseInt(args[3]))
                 .checksumEntries(true)
-                .recoverPersistedTo(mapFile, true, corruption -> onCorruption(corruption, lostKeys)), mapFile);
+                .recoverPersistedTo(mapFile, true, StoreRecoveryProcess::onCorruption), mapFile);
         }
         catch (final IllegalStateException ex)
         {
@@ -82,6 +88,21 @@ public final class StoreRecoveryProcess
         catch (final java.io.IOException ex)
         {
             throw new java.io.UncheckedIOException(ex);
+        }
+
+        // Chronicle Map's reports, now that the map says which of the keys they name it still holds.
+        final ByteRegion probe = new ByteRegion(StoreContext.MAX_KEY_LENGTH);
+        for (int i = 0; i < REPORTS.size(); i++)
+        {
+            final byte[] key = REPORTED_KEYS.get(i);
+            if (null != key && map.containsKey(probe.copyFrom(new org.agrona.concurrent.UnsafeBuffer(key), 0, key.length)))
+            {
+                repairs++;
+                System.out.println(REPAIRED + "(the entry is still there) " + clip(REPORTS.get(i)));
+                continue;
+            }
+            dropped++;
+            report(REPORTS.get(i), key, lostKeys);
         }
 
         final java.util.zip.CRC32C crc = new java.util.zip.CRC32C();
@@ -107,25 +128,40 @@ public final class StoreRecoveryProcess
         System.exit(0);
     }
 
-    private static void onCorruption(final ChronicleHashCorruption corruption, final File lostKeys)
+    private static void onCorruption(final ChronicleHashCorruption corruption)
     {
         final String message = String.valueOf(corruption.message());
-        if (message.startsWith("wrong lowest free chunk") || message.startsWith("Wrong number of entries counter"))
+        if (message.startsWith("Wrong number of entries counter"))
         {
-            // Bookkeeping an unclean stop leaves stale, recomputed from the entries: nothing is lost.
+            // The segment counted more entries than recovery found: that many were lost without a report of
+            // their own (their headers were damaged beyond reading), and their keys are not known.
+            final long unaccounted = field(message, "stored: ") - field(message, "should be: ");
+            if (unaccounted > 0)
+            {
+                dropped += unaccounted;
+                report("segment " + corruption.segmentIndex() + ": " + unaccounted + " entries lost whose keys " +
+                    "cannot be read (" + message + ")", null, null);
+                return;
+            }
+        }
+        if (message.startsWith("wrong lowest free chunk") || message.startsWith("Wrong number of entries counter") ||
+            message.startsWith("HashLookup searchKey"))
+        {
+            // Bookkeeping recomputed from the entries (a hash-lookup slot is an index over them): nothing is lost.
             repairs++;
+            System.out.println(REPAIRED + "segment " + corruption.segmentIndex() + ": " + clip(message));
             return;
         }
-        dropped++;
-        report("segment " + corruption.segmentIndex() + ": " + message, keyOf(message), lostKeys);
+        // Judged once recovery is over: an entry it names may still be there.
+        REPORTS.add("segment " + corruption.segmentIndex() + ": " + message);
+        REPORTED_KEYS.add(keyOf(message));
     }
 
     private static void report(final String what, final byte[] key, final File lostKeys)
     {
-        final String line = what.length() > MAX_REPORT ? what.substring(0, MAX_REPORT) + "..." : what;
-        System.out.println(DROPPED + line.replace('\n', ' '));
+        System.out.println(DROPPED + clip(what));
         System.out.flush();
-        if (null != key && key.length > 0)
+        if (null != key && key.length > 0 && null != lostKeys)
         {
             try
             {
@@ -136,6 +172,26 @@ public final class StoreRecoveryProcess
                 System.out.println(DROPPED + "(could not remember the key as lost: " + ex + ")");
             }
         }
+    }
+
+    private static String clip(final String what)
+    {
+        return (what.length() > MAX_REPORT ? what.substring(0, MAX_REPORT) + "..." : what).replace('\n', ' ');
+    }
+
+    private static long field(final String message, final String name)
+    {
+        final int at = message.indexOf(name);
+        if (at < 0)
+        {
+            return 0;
+        }
+        int end = at + name.length();
+        while (end < message.length() && Character.isDigit(message.charAt(end)))
+        {
+            end++;
+        }
+        return end > at + name.length() ? Long.parseLong(message.substring(at + name.length(), end)) : 0;
     }
 
     /**
