@@ -41,8 +41,9 @@ final class StoreLossReport
         else if (store.droppedAtRecovery() > 0)
         {
             message = "storage node " + nodeId + ": recovering the store (" + store.recoveryReason() + ") dropped " +
-                store.droppedAtRecovery() + " entries as corrupt; " + store.lostKeyCount() + " keys are known lost and " +
-                "reads of them answer DATA_LOST until they have a value again." + comeBack;
+                store.droppedAtRecovery() + " entries as corrupt; " + store.lostKeyCount() + " keys are known lost (listed " +
+                "in the data directory's lost-keys file) and reads of them answer DATA_LOST until they have a value " +
+                "again; entries whose keys could not be read read as absent." + comeBack;
         }
         else if (store.lostKeyCount() > 0)
         {
