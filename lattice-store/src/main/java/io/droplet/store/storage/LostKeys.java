@@ -1,7 +1,5 @@
 package io.droplet.store.storage;
 
-import org.agrona.DirectBuffer;
-
 import java.io.File;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -170,20 +168,6 @@ final class LostKeys
         {
             return null;
         }
-    }
-
-    /**
-     * @param buffer holding a key.
-     * @return a hash of the key for messages (the key itself may be sensitive).
-     */
-    static int hashOf(final DirectBuffer buffer, final int offset, final int length)
-    {
-        int hash = 1;
-        for (int i = 0; i < length; i++)
-        {
-            hash = 31 * hash + buffer.getByte(offset + i);
-        }
-        return hash;
     }
 
     /**
