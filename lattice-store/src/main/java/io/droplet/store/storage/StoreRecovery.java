@@ -228,6 +228,10 @@ final class StoreRecovery
             }
             command.add(argument);
         }
+        if (Boolean.getBoolean(StoreRecoveryProcess.CRASH_FOR_TEST_PROP_NAME))
+        {
+            command.add("-D" + StoreRecoveryProcess.CRASH_FOR_TEST_PROP_NAME + "=true");
+        }
         command.add("-XX:ErrorFile=" + new File(dir, "recovery-crash-%p.log").getAbsolutePath());
         command.add("-cp");
         command.add(System.getProperty("java.class.path"));

@@ -28,6 +28,8 @@ import java.util.HexFormat;
  */
 public final class StoreRecoveryProcess
 {
+    /** Test hook: when set (true) in the opening JVM, the recovery process ends as if its recovery crashed. */
+    public static final String CRASH_FOR_TEST_PROP_NAME = "droplet.store.recovery.crash.for.test";
     /** Exit status for a file of another kind (an earlier version's), which must be refused, not set aside. */
     static final int EXIT_INCOMPATIBLE = 3;
     /** Says the process started and is about to touch the file. */
@@ -63,6 +65,11 @@ public final class StoreRecoveryProcess
         final int maxValueLength = Integer.parseInt(args[4]);
         System.out.println(STARTED);
         System.out.flush();
+        if (Boolean.getBoolean(CRASH_FOR_TEST_PROP_NAME))
+        {
+            // Test hook: ends this JVM as Chronicle Map's recovery does on some damage (a fatal error, status 134).
+            Runtime.getRuntime().halt(134);
+        }
 
         final ChronicleMap<ByteRegion, ByteRegion> map;
         try
