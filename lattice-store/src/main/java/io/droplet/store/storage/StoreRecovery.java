@@ -160,8 +160,10 @@ final class StoreRecovery
         {
             if (line.startsWith(StoreRecoveryProcess.DROPPED))
             {
+                // Key and value bytes stay in the recovery log beside the data (as trusted as the data itself), not in
+                // the error log, which people read more widely.
                 context.errorHandler().onError(new IllegalStateException("store recovery dropped an entry as corrupt: " +
-                    line.substring(StoreRecoveryProcess.DROPPED.length())));
+                    line.substring(StoreRecoveryProcess.DROPPED.length()).replaceAll("hex=[0-9a-f]+", "hex=(in " + LOG_FILE + ")")));
             }
             else if (line.startsWith(StoreRecoveryProcess.RECOVERED))
             {
