@@ -99,7 +99,10 @@ public final class NodeLauncher implements AutoCloseable
             .dataDirectory(context.dataDirectory())
             .mergeFunctionSupplier(() -> new LatticeMerger()::merge)
             .counters(counters)
-            .errorHandler(transport.errorHandler());
+            .errorHandler(transport.errorHandler())
+            // A damaged or unclean store is recovered in a process of its own (seconds): an invoker-profile
+            // transport, driven by this thread once the roles start, must be kept alive meanwhile.
+            .duringRecovery(transport::invoke);
         if (context.storageEntries() > 0)
         {
             storeContext.entries(context.storageEntries());

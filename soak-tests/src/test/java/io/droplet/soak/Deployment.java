@@ -332,6 +332,15 @@ final class Deployment implements AutoCloseable
     }
 
     /**
+     * @param name of a process that has exited.
+     * @return its exit status.
+     */
+    int exitValue(final String name)
+    {
+        return processes.get(name).exitValue();
+    }
+
+    /**
      * @param callTimeout default deadline of its calls.
      * @return a client of this deployment (scheduler 1, storage 20), connected once the core is up.
      */

@@ -65,6 +65,14 @@ public enum CounterDescriptor
     STORE_RECOVERIES(7145, "store recoveries"),
     /** Entries dropped because they failed their checksum. */
     STORE_DROPPED_CORRUPT(7146, "store entries dropped as corrupt"),
+    /** Map files set aside as damaged beyond recovery (the store started empty; replicas re-sync it). */
+    STORE_FILES_MOVED_ASIDE(7147, "store files set aside as damaged"),
+    /** Repairs of the map's bookkeeping at recovery that lost nothing (stale after an unclean stop). */
+    STORE_RECOVERY_REPAIRS(7148, "store recovery repairs (nothing lost)"),
+    /** Keys whose values were dropped as corrupt and have none again yet. */
+    STORE_KEYS_LOST(7149, "store keys lost (reads answer DATA_LOST)"),
+    /** Reads answered DATA_LOST. */
+    STORE_READS_DATA_LOST(7150, "store reads answered DATA_LOST"),
 
     /** Stages run to completion. */
     EXECUTOR_STAGES_RUN(7160, "executor stages run"),

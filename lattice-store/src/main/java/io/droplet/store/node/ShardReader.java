@@ -11,7 +11,10 @@ import java.nio.ByteBuffer;
 
 /**
  * Serves reads from this node's store: a get answers one entry (KEY_NOT_FOUND when absent); a multi-get
- * answers every key in one response, or PAYLOAD_TOO_LARGE when the answer would not fit a message. Values
+ * answers every key in one response, or PAYLOAD_TOO_LARGE when the answer would not fit a message. A key
+ * whose value this store dropped as corrupt, and has not had again, is answered with an error DATA_LOST
+ * (for a multi-get, if any of its keys is), never as absent: a reader must be able to tell a value lost
+ * from one never written. Values
  * are read into one reused buffer and the answer is encoded in place by the publisher.
  * <p>
  * <b>Note:</b> not thread-safe; owned by the node's agent.
@@ -23,9 +26,13 @@ final class ShardReader
     /** Framing of one answered entry, over-estimated. */
     private static final int ENTRY_OVERHEAD = 16;
 
+    private static final String LOST = "the value was lost: this storage node dropped it as corrupt (a damaged store " +
+        "file) and has not had it again from the key's other replicas or a put";
+
     private final LatticeStore store;
     private final StoragePublisher publisher;
     private final AtomicCounter gets;
+    private final AtomicCounter readsDataLost;
     private final int maxMessageLength;
     private final UnsafeBuffer values;
     private final EntryBatch answer;
@@ -34,6 +41,7 @@ final class ShardReader
      * @param store            to read.
      * @param publisher        to answer with.
      * @param gets             counts keys read.
+     * @param readsDataLost    counts reads answered DATA_LOST.
      * @param maxMessageLength longest answer.
      * @param maxGroupCount    most keys in a multi-get, sizing the reused answer.
      */
@@ -41,12 +49,14 @@ final class ShardReader
         final LatticeStore store,
         final StoragePublisher publisher,
         final AtomicCounter gets,
+        final AtomicCounter readsDataLost,
         final int maxMessageLength,
         final int maxGroupCount)
     {
         this.store = store;
         this.publisher = publisher;
         this.gets = gets;
+        this.readsDataLost = readsDataLost;
         this.maxMessageLength = maxMessageLength;
         this.values = new UnsafeBuffer(ByteBuffer.allocateDirect(maxMessageLength));
         this.answer = new EntryBatch(maxGroupCount);
@@ -59,6 +69,12 @@ final class ShardReader
     {
         gets.increment();
         final int found = store.get(buffer, keyOffset, keyLength, values, 0, values.capacity());
+        if (found == StoreStatus.DATA_LOST)
+        {
+            readsDataLost.increment();
+            publisher.error(replyTo, correlationId, ErrorCode.DATA_LOST, LOST);
+            return;
+        }
         answer.reset(buffer, values).add(keyOffset, keyLength, 0, found);
         publisher.getResponse(replyTo, correlationId, found >= 0 ? ErrorCode.NONE : ErrorCode.KEY_NOT_FOUND, answer);
     }
@@ -79,6 +95,12 @@ final class ShardReader
             final int keyLength = keys.keyLength(i);
             gets.increment();
             final int found = store.get(buffer, keyOffset, keyLength, values, valuesLength, values.capacity() - valuesLength);
+            if (found == StoreStatus.DATA_LOST)
+            {
+                readsDataLost.increment();
+                publisher.error(replyTo, correlationId, ErrorCode.DATA_LOST, LOST);
+                return;
+            }
             if ((found == StoreStatus.TOO_LARGE && valuesLength > 0) ||
                 length + keyLength + Math.max(0, found) + ENTRY_OVERHEAD > budget)
             {

@@ -75,7 +75,10 @@ public final class StorageNode implements Agent, StorageNodeListener
             channels.peers(), channels.counters(), context.sendRetryWindowNs(), context.maxDeferredSends()));
         final LocalShard shard = new LocalShard(nodeId, context.store(), ring, context.replicationFactor());
         this.reader = new ShardReader(
-            context.store(), publisher, context.counters().gets, context.maxMessageLength(), context.maxGroupCount());
+            context.store(), publisher, context.counters().gets, context.counters().readsDataLost, context.maxMessageLength(),
+            context.maxGroupCount());
+        StoreLossReport.report(context.store(), nodeId, context.replicationFactor(), ring.size(),
+            channels.transport().errorHandler());
         this.coordinator = new ReplicaCoordinator(shard, publisher, cycleClock, context.replicaTimeoutNs(),
             new PendingRequests(context.maxPendingPuts(), nowNs, channels.counters()), context.counters().puts);
         this.antiEntropy = new AntiEntropy(shard, publisher, peers.toLongArray(), context.gossipPeriodNs(),

@@ -165,6 +165,10 @@ public final class ByteRegion
      */
     public String toString()
     {
-        return "ByteRegion{length=" + length + "}";
+        // The bytes in hex, so a recovery report of Chronicle Map's that names a key names it whole
+        // (StoreRecoveryProcess reads it back); a value longer than a key shows only its start.
+        final int shown = Math.min(length, StoreContext.MAX_KEY_LENGTH);
+        return "ByteRegion{length=" + length + ", hex=" + java.util.HexFormat.of().formatHex(array, 0, shown) +
+            (shown < length ? "...}" : "}");
     }
 }

@@ -18,7 +18,6 @@ import java.nio.channels.FileChannel;
 import java.nio.channels.FileLock;
 import java.nio.file.Files;
 import java.util.Arrays;
-import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.BiConsumer;
 import java.util.zip.CRC32C;
 
@@ -41,14 +40,16 @@ public final class LatticeStore implements AutoCloseable
     /** Locked exclusively while the store is open. */
     public static final String LOCK_FILE = "store.lock";
 
-    private static final int CHECKSUM_LENGTH = 4;
+    /** Bytes of the checksum in front of each stored lattice. */
+    static final int CHECKSUM_LENGTH = 4;
 
     private final StoreContext context;
     private final ChronicleMap<ByteRegion, ByteRegion> map;
     private final RandomAccessFile lockFile;
     private final FileLock lock;
     private final boolean recovered;
-    private final AtomicInteger corruptionsAtRecovery = new AtomicInteger();
+    private final StoreRecovery.Outcome opening;
+    private final LostKeys lostKeys;
     private final ThreadLocal<Scratch> scratch;
     private boolean closed;
 
@@ -103,7 +104,7 @@ public final class LatticeStore implements AutoCloseable
 
         RandomAccessFile openedLockFile = null;
         FileLock acquired = null;
-        boolean unclean = false;
+        final File mapFile = new File(dir, MAP_FILE);
         try
         {
             openedLockFile = new RandomAccessFile(new File(dir, LOCK_FILE), "rw");
@@ -121,10 +122,10 @@ public final class LatticeStore implements AutoCloseable
                 throw new IllegalStateException("data directory in use by another process: " + dir.getAbsolutePath());
             }
 
-            final File mapFile = new File(dir, MAP_FILE);
-            final File marker = new File(dir, CLEAN_MARKER_FILE);
-            unclean = mapFile.exists() && !marker.exists();
-            Files.deleteIfExists(marker.toPath());
+            // Before Chronicle Map maps the file: refuse a truncated one, recover an unclean or changed one in a
+            // child process, and set aside one whose recovery crashes (see StoreRecovery).
+            this.opening = StoreRecovery.prepare(context, mapFile);
+            this.lostKeys = new LostKeys(dir);
 
             final var builder = ByteRegion.mapBuilder()
                 .name(context.name())
@@ -132,16 +133,9 @@ public final class LatticeStore implements AutoCloseable
                 .averageKeySize(context.averageKeySize())
                 .averageValueSize(context.averageValueSize() + CHECKSUM_LENGTH)
                 .checksumEntries(true);
-            // Recovery needs exclusive access: the lock above guarantees no other process maps the file.
-            this.map = ByteRegion.requireRegions(unclean ?
-                builder.recoverPersistedTo(mapFile, true, corruption ->
-                {
-                    corruptionsAtRecovery.incrementAndGet();
-                    context.errorHandler().onError(new IllegalStateException(
-                        "store recovery: " + corruption.message() + " (segment " + corruption.segmentIndex() + ")",
-                        corruption.exception()));
-                }) :
-                builder.createPersistedTo(mapFile), mapFile);
+            // Recovery, if the file needed it, is done: the lock above guarantees no other process maps the file.
+            this.map = ByteRegion.requireRegions(builder.createPersistedTo(mapFile), mapFile);
+            StoreFileCheck.open(mapFile).write(dir);
         }
         catch (final IOException ex)
         {
@@ -156,14 +150,21 @@ public final class LatticeStore implements AutoCloseable
 
         this.lockFile = openedLockFile;
         this.lock = acquired;
-        this.recovered = unclean;
+        this.recovered = opening.recovered;
         this.scratch = ThreadLocal.withInitial(() -> new Scratch(context.mergeFunctionSupplier().get(), context.maxValueLength()));
+        final StoreCounters counters = context.counters();
         if (recovered)
         {
-            context.counters().recoveries.increment();
-            context.counters().droppedCorrupt.getAndAdd(corruptionsAtRecovery.get());
+            counters.recoveries.increment();
+            counters.droppedCorrupt.getAndAdd(opening.dropped);
+            counters.recoveryRepairs.getAndAdd(opening.repairs);
         }
-        context.counters().bytesStored.set(map.offHeapMemoryUsed());
+        if (null != opening.movedAside)
+        {
+            counters.filesMovedAside.increment();
+        }
+        counters.keysLost.set(lostKeys.size());
+        counters.bytesStored.set(map.offHeapMemoryUsed());
     }
 
     /**
@@ -187,6 +188,55 @@ public final class LatticeStore implements AutoCloseable
     }
 
     /**
+     * @return entries dropped as corrupt by the recovery at open (0 if there was none).
+     */
+    public long droppedAtRecovery()
+    {
+        return opening.dropped;
+    }
+
+    /**
+     * @return where the map file went because it was damaged beyond recovery (the store then started empty),
+     * or null if it was not set aside.
+     */
+    public File movedAside()
+    {
+        return opening.movedAside;
+    }
+
+    /**
+     * @return what made the map file unrecoverable, for people, or null if it was not set aside.
+     */
+    public String damage()
+    {
+        return opening.damage;
+    }
+
+    /**
+     * @return length in bytes of the map file set aside, 0 if none was.
+     */
+    public long movedAsideLength()
+    {
+        return opening.movedAsideLength;
+    }
+
+    /**
+     * @return why the map file was recovered at open, for people ("" if it was not).
+     */
+    public String recoveryReason()
+    {
+        return opening.reason;
+    }
+
+    /**
+     * @return keys whose values were dropped as corrupt and have none again yet (a read of one is DATA_LOST).
+     */
+    public int lostKeyCount()
+    {
+        return lostKeys.size();
+    }
+
+    /**
      * @return entries stored.
      */
     public long size()
@@ -203,8 +253,9 @@ public final class LatticeStore implements AutoCloseable
      * @param out         for the value.
      * @param outOffset   where the value goes.
      * @param outCapacity bytes available.
-     * @return the value's length, or {@link StoreStatus#NOT_FOUND}, {@link StoreStatus#CORRUPT},
-     * {@link StoreStatus#TOO_LARGE} or {@link StoreStatus#INVALID_KEY}.
+     * @return the value's length, or {@link StoreStatus#NOT_FOUND}, {@link StoreStatus#DATA_LOST} (a value
+     * this store held was dropped as corrupt, now or at recovery, and has not come back), {@link StoreStatus#TOO_LARGE}
+     * or {@link StoreStatus#INVALID_KEY}.
      */
     public int get(
         final DirectBuffer key, final int keyOffset, final int keyLength,
@@ -219,13 +270,13 @@ public final class LatticeStore implements AutoCloseable
         // Chronicle Map's fast path: read lock, lookup and copy into s.current, with no query context.
         if (null == map.getUsing(s.key, s.current))
         {
-            return StoreStatus.NOT_FOUND;
+            return lostKeys.contains(s.key.array(), keyLength) ? StoreStatus.DATA_LOST : StoreStatus.NOT_FOUND;
         }
         final int storedLength = s.current.length();
         if (!checksumMatches(s.crc, s.key.array(), keyLength, s.current.array(), storedLength))
         {
             dropCorrupt(s, keyLength);
-            return StoreStatus.CORRUPT;
+            return StoreStatus.DATA_LOST;
         }
         final int valueLength = storedLength - CHECKSUM_LENGTH;
         if (valueLength > outCapacity)
@@ -271,7 +322,8 @@ public final class LatticeStore implements AutoCloseable
             if (currentLength >= 0 &&
                 !checksumMatches(s.crc, s.key.array(), keyLength, s.current.array(), currentLength))
             {
-                reportCorrupt(s.key.array(), keyLength);
+                // Its value is lost, but the incoming one takes its place at once: nothing to remember as lost.
+                reportCorrupt(s.key.array(), keyLength, false);
                 entry.doRemove();
                 currentLength = -1;
             }
@@ -321,6 +373,11 @@ public final class LatticeStore implements AutoCloseable
                     "+" + context.averageValueSize() + " bytes, holds " + map.longSize(), ex));
                 return StoreStatus.FULL;
             }
+            if (currentLength < 0 && lostKeys.size() > 0)
+            {
+                lostKeys.remove(s.key.array(), keyLength);
+                context.counters().keysLost.set(lostKeys.size());
+            }
             context.counters().merges.increment();
             context.counters().bytesStored.getAndAdd(storedLength - (currentLength < 0 ? -keyLength : currentLength));
             return StoreStatus.CHANGED;
@@ -348,7 +405,7 @@ public final class LatticeStore implements AutoCloseable
             }
             else
             {
-                reportCorrupt(key, key.length);
+                reportCorrupt(key, key.length, true);
                 entry.doRemove();
             }
         });
@@ -367,14 +424,19 @@ public final class LatticeStore implements AutoCloseable
             // Drop only what was seen corrupt: a concurrent writer may have replaced it meanwhile.
             if (null != entry && sameBytes(entry.value(), s.current.array(), s.current.length()))
             {
-                reportCorrupt(s.key.array(), keyLength);
+                reportCorrupt(s.key.array(), keyLength, true);
                 entry.doRemove();
             }
         }
     }
 
-    private void reportCorrupt(final byte[] keyBytes, final int keyLength)
+    private void reportCorrupt(final byte[] keyBytes, final int keyLength, final boolean lost)
     {
+        if (lost)
+        {
+            lostKeys.add(keyBytes, keyLength);
+            context.counters().keysLost.set(lostKeys.size());
+        }
         // Arrays.hashCode of the key alone, computed in place rather than on a copy of it.
         int hash = 1;
         for (int i = 0; i < keyLength; i++)
@@ -413,7 +475,7 @@ public final class LatticeStore implements AutoCloseable
         return (int)crc.getValue();
     }
 
-    private static boolean checksumMatches(
+    static boolean checksumMatches(
         final CRC32C crc, final byte[] key, final int keyLength, final byte[] stored, final int storedLength)
     {
         if (storedLength < CHECKSUM_LENGTH)
@@ -447,7 +509,11 @@ public final class LatticeStore implements AutoCloseable
         map.close();
         try
         {
-            Files.createFile(new File(context.dataDirectory(), CLEAN_MARKER_FILE).toPath());
+            // The lost keys and the file's checksum first: the marker says both are current.
+            final File dir = context.dataDirectory();
+            lostKeys.save();
+            StoreFileCheck.closed(new File(dir, MAP_FILE)).write(dir);
+            Files.createFile(new File(dir, CLEAN_MARKER_FILE).toPath());
         }
         catch (final IOException ex)
         {

@@ -32,6 +32,10 @@ public final class StoreContext
     public static final String MAX_VALUE_LENGTH_PROP_NAME = "droplet.store.max.value.length";
     /** Default largest value: 256 KiB. */
     public static final String MAX_VALUE_LENGTH_DEFAULT = "256k";
+    /** Longest a recovery of the map file (in a process of its own) may take before the file is set aside. */
+    public static final String RECOVERY_TIMEOUT_PROP_NAME = "droplet.store.recovery.timeout";
+    /** Default recovery timeout: 5 minutes (a file of millions of entries on a slow disk). */
+    public static final String RECOVERY_TIMEOUT_DEFAULT = "300s";
     /** Longest key accepted. */
     public static final int MAX_KEY_LENGTH = 1024;
 
@@ -42,6 +46,9 @@ public final class StoreContext
     private int averageValueSize = Integer.getInteger(AVERAGE_VALUE_SIZE_PROP_NAME, AVERAGE_VALUE_SIZE_DEFAULT);
     private int maxValueLength = (int)SystemUtil.parseSize(MAX_VALUE_LENGTH_PROP_NAME,
         System.getProperty(MAX_VALUE_LENGTH_PROP_NAME, MAX_VALUE_LENGTH_DEFAULT));
+    private long recoveryTimeoutNs = SystemUtil.parseDuration(RECOVERY_TIMEOUT_PROP_NAME,
+        System.getProperty(RECOVERY_TIMEOUT_PROP_NAME, RECOVERY_TIMEOUT_DEFAULT));
+    private Runnable duringRecovery = () -> { };
     private Supplier<MergeFunction> mergeFunctionSupplier;
     private StoreCounters counters;
     private ErrorHandler errorHandler = Throwable::printStackTrace;
@@ -58,7 +65,7 @@ public final class StoreContext
         {
             throw new IllegalArgumentException("a store needs a data directory: set " + DATA_DIR_PROP_NAME);
         }
-        if (entries < 1 || averageKeySize < 1 || averageValueSize < 1 || maxValueLength < 1)
+        if (entries < 1 || averageKeySize < 1 || averageValueSize < 1 || maxValueLength < 1 || recoveryTimeoutNs < 1)
         {
             throw new IllegalArgumentException("store sizes must be positive");
         }
@@ -156,6 +163,44 @@ public final class StoreContext
     public StoreContext maxValueLength(final int maxValueLength)
     {
         this.maxValueLength = maxValueLength;
+        return this;
+    }
+
+    /**
+     * @return longest a recovery of the map file may take, in ns.
+     */
+    public long recoveryTimeoutNs()
+    {
+        return recoveryTimeoutNs;
+    }
+
+    /**
+     * @param recoveryTimeoutNs longest a recovery of the map file may take before the file is set aside as damaged.
+     * @return this context.
+     */
+    public StoreContext recoveryTimeoutNs(final long recoveryTimeoutNs)
+    {
+        this.recoveryTimeoutNs = recoveryTimeoutNs;
+        return this;
+    }
+
+    /**
+     * @return run every few milliseconds on the opening thread while a recovery process runs.
+     */
+    public Runnable duringRecovery()
+    {
+        return duringRecovery;
+    }
+
+    /**
+     * @param duringRecovery run every few milliseconds on the opening thread while the map file is recovered in a
+     *                       process of its own (seconds): an invoker-profile Aeron client driven by that thread
+     *                       must be kept alive meanwhile, or its conductor times out.
+     * @return this context.
+     */
+    public StoreContext duringRecovery(final Runnable duringRecovery)
+    {
+        this.duringRecovery = duringRecovery;
         return this;
     }
 

@@ -36,6 +36,14 @@ public final class StoreCounters implements AutoCloseable
     public final AtomicCounter recoveries;
     /** Entries dropped because they failed their checksum. */
     public final AtomicCounter droppedCorrupt;
+    /** Map files set aside because their recovery crashed or failed (the store started empty). */
+    public final AtomicCounter filesMovedAside;
+    /** Repairs of Chronicle Map's bookkeeping at recovery that lost nothing (stale after an unclean stop). */
+    public final AtomicCounter recoveryRepairs;
+    /** Keys whose values were dropped as corrupt and have none again yet (a gauge). */
+    public final AtomicCounter keysLost;
+    /** Reads answered DATA_LOST. */
+    public final AtomicCounter readsDataLost;
 
     /**
      * @param allocator of counters.
@@ -50,6 +58,10 @@ public final class StoreCounters implements AutoCloseable
         bytesStored = add(allocator, CounterDescriptor.STORE_BYTES_STORED, name);
         recoveries = add(allocator, CounterDescriptor.STORE_RECOVERIES, name);
         droppedCorrupt = add(allocator, CounterDescriptor.STORE_DROPPED_CORRUPT, name);
+        filesMovedAside = add(allocator, CounterDescriptor.STORE_FILES_MOVED_ASIDE, name);
+        recoveryRepairs = add(allocator, CounterDescriptor.STORE_RECOVERY_REPAIRS, name);
+        keysLost = add(allocator, CounterDescriptor.STORE_KEYS_LOST, name);
+        readsDataLost = add(allocator, CounterDescriptor.STORE_READS_DATA_LOST, name);
     }
 
     private AtomicCounter add(final TransportCounters.Allocator allocator, final CounterDescriptor descriptor, final String name)

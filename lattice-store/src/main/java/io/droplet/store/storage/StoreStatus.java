@@ -19,10 +19,15 @@ public final class StoreStatus
     public static final int TOO_LARGE = -13;
     /** The store has no room for another entry. */
     public static final int FULL = -14;
-    /** The stored entry failed its checksum: it was dropped, counted and reported. */
+    /** The stored entry failed its checksum: it was dropped, counted and reported (a read answers {@link #DATA_LOST}). */
     public static final int CORRUPT = -15;
     /** The key is empty or longer than the configured maximum. */
     public static final int INVALID_KEY = -16;
+    /**
+     * No value under the key, but this store held one and dropped it as corrupt (at recovery, or when a read
+     * found it failing its checksum): lost, not absent, until a merge stores a value under the key again.
+     */
+    public static final int DATA_LOST = -17;
 
     private StoreStatus()
     {

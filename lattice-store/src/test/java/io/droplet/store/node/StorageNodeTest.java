@@ -20,6 +20,8 @@ import java.util.concurrent.TimeUnit;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 @Timeout(value = 60, unit = TimeUnit.SECONDS)
 class StorageNodeTest
@@ -68,6 +70,37 @@ class StorageNodeTest
         assertArrayEquals(longs(1, 3), cluster.get(NODE, bytes("k")));
         assertEquals(2, cluster.counters[0].puts.get());
         assertEquals(2, cluster.counters[0].gets.get());
+    }
+
+    @Test
+    void aValueDroppedAsCorruptReadsDataLostNotAbsentUntilWrittenAgain() throws java.io.IOException
+    {
+        final long marker = 0x0123456789ABCDEFL;
+        assertNull(cluster.put(NODE, bytes("victim"), longs(marker), AckLevel.ALL));
+        assertNull(cluster.put(NODE, bytes("bystander"), longs(42), AckLevel.ALL));
+        cluster.stop(0);
+        final java.io.File file = new java.io.File(cluster.dataDirs[0], io.droplet.store.storage.LatticeStore.MAP_FILE);
+        final byte[] content = java.nio.file.Files.readAllBytes(file.toPath());
+        final byte[] pattern = longs(marker);
+        int at = -1;
+        for (int i = 0; i + pattern.length <= content.length && at < 0; i++)
+        {
+            at = java.util.Arrays.equals(content, i, i + pattern.length, pattern, 0, pattern.length) ? i : -1;
+        }
+        assertTrue(at >= 0, "the value's bytes are in the file");
+        content[at] ^= 0x01;
+        java.nio.file.Files.write(file.toPath(), content);
+
+        cluster.restart(0);
+        final IllegalStateException lost = assertThrows(IllegalStateException.class, () -> cluster.get(NODE, bytes("victim")));
+        assertTrue(lost.getMessage().contains("DATA_LOST"), lost.getMessage());
+        assertEquals(1, cluster.counters[0].readsDataLost.get());
+        assertArrayEquals(longs(42), cluster.get(NODE, bytes("bystander")));
+        assertNull(cluster.get(NODE, bytes("never-written")), "absent is still absent");
+
+        assertNull(cluster.put(NODE, bytes("victim"), longs(7), AckLevel.ALL));
+        assertArrayEquals(longs(7), cluster.get(NODE, bytes("victim")), "written again, it is served again");
+        assertEquals(0, cluster.stores[0].lostKeyCount());
     }
 
     @Test

@@ -114,6 +114,7 @@ final class StoreCluster implements AutoCloseable, StoreClientListener
             .maxValueLength(64 * 1024)
             .mergeFunctionSupplier(merge)
             .counters(counters[i])
+            .duringRecovery(transport::invoke)
             .name("node-" + i));
         nodeChannels[i] = new NodeChannels(transport, nodeId(i), endpoints.get(nodeId(i)), "node-" + i);
         final StorageNodeContext context = new StorageNodeContext()

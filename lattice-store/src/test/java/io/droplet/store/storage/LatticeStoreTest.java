@@ -209,6 +209,34 @@ class LatticeStoreTest
     }
 
     @Test
+    void aFileWhoseRecoveryCrashesIsSetAsideAndTheStoreStartsEmpty() throws IOException
+    {
+        final File dir = watcher.dataDirectory("store");
+        final LatticeStore first = open(dir, 1000);
+        merge(first, "a", 1);
+        first.close();
+        Files.delete(new File(dir, LatticeStore.CLEAN_MARKER_FILE).toPath());
+
+        System.setProperty(StoreRecoveryProcess.CRASH_FOR_TEST_PROP_NAME, "true");
+        final LatticeStore second;
+        try
+        {
+            second = open(dir, 1000);
+        }
+        finally
+        {
+            System.clearProperty(StoreRecoveryProcess.CRASH_FOR_TEST_PROP_NAME);
+        }
+        assertTrue(null != second.movedAside() && second.movedAside().exists(), "the damaged file is kept aside");
+        assertTrue(second.damage().contains("crashed"), second.damage());
+        assertEquals(1, counters.filesMovedAside.get());
+        assertEquals(0, second.size(), "started empty");
+        assertEquals(null, read(second, "a"));
+        merge(second, "b", 2);
+        assertEquals(List.of(2L), boxed(read(second, "b")), "and serves");
+    }
+
+    @Test
     void aSecondOpenOfTheSameDirectoryIsRefused()
     {
         final File dir = watcher.dataDirectory("store");
@@ -231,9 +259,12 @@ class LatticeStoreTest
 
         final LatticeStore second = open(dir, 1000);
         final UnsafeBuffer out = new UnsafeBuffer(new byte[64]);
-        assertEquals(StoreStatus.CORRUPT, second.get(key("victim"), 0, 6, out, 0, 64));
+        // The file no longer matches the checksum of its clean close: recovered, and the entry dropped there.
+        assertTrue(second.wasRecovered());
+        assertEquals(StoreStatus.DATA_LOST, second.get(key("victim"), 0, 6, out, 0, 64), "lost, not absent");
         assertEquals(1, counters.droppedCorrupt.get());
-        assertTrue(reported.stream().anyMatch(ex -> ex.getMessage().contains("failed its checksum")), reported::toString);
+        assertEquals(1, second.lostKeyCount());
+        assertTrue(reported.stream().anyMatch(ex -> ex.getMessage().contains("dropped an entry as corrupt")), reported::toString);
         assertEquals(null, read(second, "victim"), "dropped, not served");
         assertEquals(List.of(42L), boxed(read(second, "bystander")));
     }

@@ -144,18 +144,33 @@ public final class NodeCommand implements Callable<Integer>
         signals.start();
         // Runs the roles until SIGINT/SIGTERM; if the host's media driver is lost meanwhile, waits for a new
         // one and starts the roles again on it (their state lives in the store and is reloaded).
-        while (!stopping.get())
+        // The barrier is closed however this ends: a role that cannot start (a truncated store file, say) throws
+        // out of here, and the process's exit then runs the barrier's shutdown hook, which waits for close():
+        // unclosed, the process would never exit and would ignore SIGTERM.
+        try
         {
-            awaitDriver(stopping);
-            if (!stopping.get() && runUntilStoppedOrDriverLost(chosen, profile, scheduler, schedulers, storageNodes, stopping))
+            while (!stopping.get())
             {
-                System.out.println("droplet node: the media driver at " + dir + " was lost (no heartbeat within the driver " +
-                    "timeout); stopped the roles, waiting for a new driver");
-                System.out.flush();
+                awaitDriver(stopping);
+                if (!stopping.get() && runUntilStoppedOrDriverLost(chosen, profile, scheduler, schedulers, storageNodes, stopping))
+                {
+                    System.out.println("droplet node: the media driver at " + dir + " was lost (no heartbeat within the driver " +
+                        "timeout); stopped the roles, waiting for a new driver");
+                    System.out.flush();
+                }
             }
         }
+        catch (final RuntimeException ex)
+        {
+            System.err.println("droplet node: cannot run: " + ex.getMessage());
+            System.err.flush();
+            throw ex;
+        }
+        finally
+        {
+            barrier.close();
+        }
         System.out.println("droplet node stopping");
-        barrier.close();
         return 0;
     }
 
