@@ -193,9 +193,19 @@ final class CausalIndex
      */
     private static int find(final DirectBuffer b, final int entries, final int low, final int limit, final long node)
     {
-        int below = low - 1;
-        int step = 1;
-        int probe = low;
+        if (low >= limit)
+        {
+            return -1;
+        }
+        final long first = b.getLong(entries + low * CLOCK_ENTRY_LENGTH, LITTLE_ENDIAN);
+        // Clocks over the same nodes, the usual case, find every node at the first probe.
+        if (first >= node)
+        {
+            return first == node ? low : -1;
+        }
+        int below = low;
+        int step = 2;
+        int probe = low + 1;
         while (probe < limit && b.getLong(entries + probe * CLOCK_ENTRY_LENGTH, LITTLE_ENDIAN) < node)
         {
             below = probe;

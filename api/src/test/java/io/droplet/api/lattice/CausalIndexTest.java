@@ -182,9 +182,9 @@ class CausalIndexTest
     @Test
     void versionsTimesClockEntriesIsBounded()
     {
-        // 65 versions of 16 entries: 64 x 1,040 = 66,560 is past 65,536; 15 entries (64 x 975 = 62,400) is not.
-        final byte[] over = LatticeCodec.toBytes(concurrentVersions(65, 16));
-        final byte[] within = LatticeCodec.toBytes(concurrentVersions(65, 15));
+        // 64 versions of 17 entries: 63 x 1,088 = 68,544 is past 65,536; 16 entries (63 x 1,024 = 64,512) is not.
+        final byte[] over = LatticeCodec.toBytes(concurrentVersions(64, 17));
+        final byte[] within = LatticeCodec.toBytes(concurrentVersions(64, 16));
         assertEquals(LatticeValidator.TOO_LARGE, LatticeValidator.validate(new UnsafeBuffer(over), 0, over.length));
         assertEquals(LatticeValidator.VALID, LatticeValidator.validate(new UnsafeBuffer(within), 0, within.length));
         assertEquals(LatticeMerger.TOO_LARGE, merger.merge(
@@ -197,10 +197,10 @@ class CausalIndexTest
     @Test
     void aMergePastTheBoundsIsTooLarge()
     {
-        // Two values of 200 one-entry versions, all concurrent: the union's 400 versions are too many.
+        // Two values of 40 one-entry versions, all concurrent: the union's 80 versions are too many.
         final List<SingleKeyCausalLattice.Version> first = new ArrayList<>();
         final List<SingleKeyCausalLattice.Version> second = new ArrayList<>();
-        for (int i = 0; i < 200; i++)
+        for (int i = 0; i < 40; i++)
         {
             first.add(new SingleKeyCausalLattice.Version(VectorClock.of(i, 1), Bytes.EMPTY));
             second.add(new SingleKeyCausalLattice.Version(VectorClock.of(1_000 + i, 1), Bytes.EMPTY));
@@ -212,7 +212,7 @@ class CausalIndexTest
         // The pairwise merger had no bound: the result was as large as the output allowed.
         final int unbounded = reference.merge(
             new UnsafeBuffer(a), 0, a.length, new UnsafeBuffer(b), 0, b.length, expected, 0, expected.capacity());
-        assertEquals(5 + 400 * 24, unbounded);
+        assertEquals(5 + 80 * 24, unbounded);
         // Nested in a map, the same refusal.
         final byte[] mapA = LatticeCodec.toBytes(MapLattice.of("c", SingleKeyCausalLattice.of(first)));
         final byte[] mapB = LatticeCodec.toBytes(MapLattice.of("c", SingleKeyCausalLattice.of(second)));

@@ -38,10 +38,15 @@ import java.util.concurrent.TimeUnit;
 /**
  * The costliest causal values a store takes, sampled one operation at a time so that the percentiles
  * show: validation, merge and a put into the off-heap store (validate both sides, merge, checksum,
- * write) of a single-key causal value of {@code versions} versions filling a 256 KiB value, with
- * clocks built to defeat every shortcut of the antichain check (the same nodes in every clock, every
- * pair of clocks concurrent only at their last entry). {@code validateIssueValue} validates the value of
- * 10,922 one-entry versions (262,133 bytes) that took a second per put before versions were bounded.
+ * write) of a single-key causal value of {@code versions} versions, each with as many clock entries as
+ * the validator's bounds allow ((versions - 1) x all clock entries at most 65,536) and the 256 KiB
+ * value holds, with clocks built to defeat the shortcuts of the antichain check (the same nodes in
+ * every clock, distinct counter sums, every pair concurrent only at its last entry). Two versions
+ * give the largest value in bytes (262,133), 64 versions (the most allowed, 16 entries each) the most
+ * pairs; 181 versions of 2 entries can be measured with {@code -p versions=181} on code without the
+ * version bound. The same values are
+ * measured on code without the bounds, for comparison. {@code validateIssueValue} validates the value
+ * of 10,922 one-entry versions (262,133 bytes) that took a second per put before versions were bounded.
  * <p>
  * <b>Note:</b> JMH state, one instance per benchmark thread.
  */
@@ -69,8 +74,11 @@ public class LatticeValidationBenchmark
     private static final int CLOCK_ENTRY_LENGTH = 16;
     private static final int ISSUE_VERSIONS = 10_922;
 
-    /** Versions in the largest value; the largest the store accepts is the bound to measure. */
-    @Param({"64"})
+    /** The validator's bound on (versions - 1) x clock entries, written out so the benchmark runs on code without it. */
+    private static final int CLOCK_PRODUCT = 65_536;
+
+    /** Versions in the value. */
+    @Param({"2", "16", "64"})
     public int versions;
 
     private final LatticeMerger merger = new LatticeMerger();
@@ -92,8 +100,8 @@ public class LatticeValidationBenchmark
     @Setup
     public void setup() throws IOException
     {
-        final int entries = (MAX_VALUE_LENGTH - CAUSAL_HEADER_LENGTH) / versions / CLOCK_ENTRY_LENGTH;
-        final int perClock = entries - (VERSION_OVERHEAD + CLOCK_ENTRY_LENGTH - 1) / CLOCK_ENTRY_LENGTH;
+        final int bySize = ((MAX_VALUE_LENGTH - CAUSAL_HEADER_LENGTH) / versions - VERSION_OVERHEAD) / CLOCK_ENTRY_LENGTH;
+        final int perClock = Math.min(bySize, CLOCK_PRODUCT / ((versions - 1) * versions));
         stored = direct(LatticeCodec.toBytes(worstCase(versions, perClock, 0)));
         incoming = direct(LatticeCodec.toBytes(worstCase(versions, perClock, 1)));
         lastCounters = new int[versions];
@@ -136,8 +144,8 @@ public class LatticeValidationBenchmark
 
     /**
      * Version i has counter {@code 1 + i + shift} at each of the first {@code perClock - 1} nodes and
-     * {@code 1 + count - i + shift} at the last: every pair is concurrent, which a pairwise check
-     * learns only at the last entry.
+     * {@code 1 + perClock * (count - i) + shift} at the last: every pair is concurrent, which a
+     * pairwise check learns only at the last entry, and the counter sums differ.
      */
     private static SingleKeyCausalLattice worstCase(final int count, final int perClock, final int shift)
     {
@@ -149,7 +157,7 @@ public class LatticeValidationBenchmark
             {
                 counters.put((long)node, 1L + i + shift);
             }
-            counters.put((long)perClock - 1, 1L + count - i + shift);
+            counters.put((long)perClock - 1, 1L + (long)perClock * (count - i) + shift);
             list.add(new SingleKeyCausalLattice.Version(VectorClock.of(counters), Bytes.EMPTY));
         }
         return SingleKeyCausalLattice.of(list);
