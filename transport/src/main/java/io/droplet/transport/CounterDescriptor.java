@@ -65,6 +65,8 @@ public enum CounterDescriptor
     STORE_RECOVERIES(7145, "store recoveries"),
     /** Entries dropped because they failed their checksum. */
     STORE_DROPPED_CORRUPT(7146, "store entries dropped as corrupt"),
+    /** Puts refused as too large: past the largest value, or causal values past the validator's bounds. */
+    STORE_PUTS_TOO_LARGE(7153, "store puts refused as too large"),
 
     /** Stages run to completion. */
     EXECUTOR_STAGES_RUN(7160, "executor stages run"),

@@ -36,6 +36,8 @@ public final class StoreCounters implements AutoCloseable
     public final AtomicCounter recoveries;
     /** Entries dropped because they failed their checksum. */
     public final AtomicCounter droppedCorrupt;
+    /** Merges refused as too large: past the largest value, or causal values past the validator's bounds. */
+    public final AtomicCounter tooLarge;
 
     /**
      * @param allocator of counters.
@@ -50,6 +52,7 @@ public final class StoreCounters implements AutoCloseable
         bytesStored = add(allocator, CounterDescriptor.STORE_BYTES_STORED, name);
         recoveries = add(allocator, CounterDescriptor.STORE_RECOVERIES, name);
         droppedCorrupt = add(allocator, CounterDescriptor.STORE_DROPPED_CORRUPT, name);
+        tooLarge = add(allocator, CounterDescriptor.STORE_PUTS_TOO_LARGE, name);
     }
 
     private AtomicCounter add(final TransportCounters.Allocator allocator, final CounterDescriptor descriptor, final String name)

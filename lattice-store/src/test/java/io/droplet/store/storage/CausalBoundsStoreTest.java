@@ -36,6 +36,7 @@ class CausalBoundsStoreTest
     final SystemTestWatcher watcher = new SystemTestWatcher();
 
     private LatticeStore store;
+    private StoreCounters counters;
     private File dir;
 
     private LatticeStore open() throws Exception
@@ -50,7 +51,7 @@ class CausalBoundsStoreTest
             .averageValueSize(8 * 1024)
             .maxValueLength(256 * 1024)
             .mergeFunctionSupplier(() -> new LatticeMerger()::merge)
-            .counters(new StoreCounters((typeId, label) -> manager.newCounter(label, typeId), "test")));
+            .counters(counters = new StoreCounters((typeId, label) -> manager.newCounter(label, typeId), "test")));
         return store;
     }
 
@@ -85,6 +86,7 @@ class CausalBoundsStoreTest
         final byte[] expected = new byte[first.capacity()];
         first.getBytes(0, expected);
         assertArrayEquals(expected, stored);
+        assertEquals(2, counters.tooLarge.get());
     }
 
     /**
