@@ -73,6 +73,8 @@ public enum CounterDescriptor
     STORE_KEYS_LOST(7149, "store keys lost (reads answer DATA_LOST)"),
     /** Reads answered DATA_LOST. */
     STORE_READS_DATA_LOST(7150, "store reads answered DATA_LOST"),
+    /** Puts refused as too large: past the largest value, or causal values past the validator's bounds. */
+    STORE_PUTS_TOO_LARGE(7153, "store puts refused as too large"),
 
     /** Stages run to completion. */
     EXECUTOR_STAGES_RUN(7160, "executor stages run"),

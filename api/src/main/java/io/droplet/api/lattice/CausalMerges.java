@@ -13,7 +13,7 @@ import static java.nio.ByteOrder.LITTLE_ENDIAN;
  * Merges of the causal lattices (SINGLE_KEY_CAUSAL, MULTI_KEY_CAUSAL): their sorted versions are
  * streamed, dropping each version the other side dominates. Part of {@link LatticeMerger}.
  * <p>
- * <b>Note:</b> stateless and thread-safe.
+ * <b>Note:</b> stateless; thread-safe as long as each thread passes indexes of its own.
  */
 final class CausalMerges
 {
@@ -26,8 +26,14 @@ final class CausalMerges
      * encodings (a version both sides hold is written once), and a version only one side holds is
      * written unless the other side has a version whose clock strictly dominates it. Its own side
      * cannot dominate it, being a valid antichain, and a version both sides hold is dominated by
-     * neither, so this keeps exactly the maximal versions of the union. Quadratic in the number of
-     * versions, like the validation that precedes it.
+     * neither, so this keeps exactly the maximal versions of the union. Both sides are indexed first
+     * ({@link CausalIndex}), so each domination check reads summaries and, for the few pairs they do
+     * not settle, the clocks by galloping; with both inputs within {@link LatticeValidator}'s bounds
+     * that is bounded too. A result past those bounds is {@link LatticeMerger#TOO_LARGE}, so that
+     * every stored value validates again.
+     *
+     * @param aIndex scratch for {@code a}'s versions, {@link LatticeValidator#MAX_CAUSAL_VERSIONS} long.
+     * @param bIndex scratch for {@code b}'s versions, as long.
      */
     static int mergeCausal(
         final DirectBuffer a,
@@ -39,32 +45,37 @@ final class CausalMerges
         final MutableDirectBuffer out,
         final int outOffset,
         final int outCapacity,
-        final boolean withDependencies)
+        final boolean withDependencies,
+        final CausalIndex aIndex,
+        final CausalIndex bIndex)
     {
         final int header = TAG_LENGTH + INT_LENGTH;
         if (outCapacity < header)
         {
             return TOO_LARGE;
         }
-        final int aEnd = aOffset + aLength;
-        final int bEnd = bOffset + bLength;
-        final int aFirst = aOffset + header;
-        final int bFirst = bOffset + header;
+        final int aEnd = aIndex.index(a, aOffset + header, a.getInt(aOffset + TAG_LENGTH, LITTLE_ENDIAN), withDependencies);
+        final int bEnd = bIndex.index(b, bOffset + header, b.getInt(bOffset + TAG_LENGTH, LITTLE_ENDIAN), withDependencies);
         final int limit = outOffset + outCapacity;
-        int aCursor = aFirst;
-        int bCursor = bFirst;
+        final int aCount = aIndex.size();
+        final int bCount = bIndex.size();
+        int i = 0;
+        int j = 0;
         int position = outOffset + header;
         int count = 0;
-        while (aCursor < aEnd || bCursor < bEnd)
+        long clockEntries = 0;
+        while (i < aCount || j < bCount)
         {
-            final int aNext = aCursor < aEnd ? LatticeLayout.versionEnd(a, aCursor, withDependencies) : aEnd;
-            final int bNext = bCursor < bEnd ? LatticeLayout.versionEnd(b, bCursor, withDependencies) : bEnd;
+            final int aCursor = i < aCount ? aIndex.versionAt(i) : aEnd;
+            final int bCursor = j < bCount ? bIndex.versionAt(j) : bEnd;
+            final int aNext = i + 1 < aCount ? aIndex.versionAt(i + 1) : aEnd;
+            final int bNext = j + 1 < bCount ? bIndex.versionAt(j + 1) : bEnd;
             final int order;
-            if (bCursor == bEnd)
+            if (j == bCount)
             {
                 order = -1;
             }
-            else if (aCursor == aEnd)
+            else if (i == aCount)
             {
                 order = 1;
             }
@@ -72,17 +83,14 @@ final class CausalMerges
             {
                 order = LatticeLayout.compareBytes(a, aCursor, aNext - aCursor, b, bCursor, bNext - bCursor);
             }
-            final DirectBuffer source = order <= 0 ? a : b;
-            final int from = order <= 0 ? aCursor : bCursor;
-            final int length = (order <= 0 ? aNext : bNext) - from;
             final boolean kept;
             if (order < 0)
             {
-                kept = !dominated(a, aCursor, b, bFirst, bEnd, withDependencies);
+                kept = !aIndex.dominatedBy(i, bIndex);
             }
             else if (order > 0)
             {
-                kept = !dominated(b, bCursor, a, aFirst, aEnd, withDependencies);
+                kept = !bIndex.dominatedBy(j, aIndex);
             }
             else
             {
@@ -90,48 +98,34 @@ final class CausalMerges
             }
             if (kept)
             {
-                if (limit - position < length)
+                final DirectBuffer source = order <= 0 ? a : b;
+                final int from = order <= 0 ? aCursor : bCursor;
+                final int length = (order <= 0 ? aNext : bNext) - from;
+                if (limit - position < length || count == LatticeValidator.MAX_CAUSAL_VERSIONS)
                 {
                     return TOO_LARGE;
                 }
                 out.putBytes(position, source, from, length);
+                clockEntries += source.getInt(from, LITTLE_ENDIAN);
                 position += length;
                 count++;
             }
             if (order <= 0)
             {
-                aCursor = aNext;
+                i++;
             }
             if (order >= 0)
             {
-                bCursor = bNext;
+                j++;
             }
+        }
+        if (LatticeValidator.exceedsClockProduct(count, clockEntries))
+        {
+            return TOO_LARGE;
         }
         final LatticeType type = withDependencies ? LatticeType.MULTI_KEY_CAUSAL : LatticeType.SINGLE_KEY_CAUSAL;
         out.putByte(outOffset, type.tag());
         out.putInt(outOffset + TAG_LENGTH, count, LITTLE_ENDIAN);
         return position - outOffset;
-    }
-
-    /**
-     * @return true if a version in {@code [first, end)} of {@code others} has a clock strictly
-     * dominating the clock of the version at {@code version}.
-     */
-    private static boolean dominated(
-        final DirectBuffer buffer,
-        final int version,
-        final DirectBuffer others,
-        final int first,
-        final int end,
-        final boolean withDependencies)
-    {
-        for (int other = first; other < end; other = LatticeLayout.versionEnd(others, other, withDependencies))
-        {
-            if (LatticeLayout.compareClocks(buffer, version, others, other) == LatticeLayout.BEFORE)
-            {
-                return true;
-            }
-        }
-        return false;
     }
 }

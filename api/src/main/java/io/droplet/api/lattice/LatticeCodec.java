@@ -130,13 +130,17 @@ public final class LatticeCodec
      * @param offset of its tag.
      * @param length of the encoding.
      * @return the lattice.
-     * @throws IllegalArgumentException if the bytes are not a valid lattice encoding.
+     * @throws IllegalArgumentException if the bytes are not a valid lattice encoding, or hold a causal
+     * value past {@link LatticeValidator}'s bounds.
      */
     public static Lattice decode(final DirectBuffer buffer, final int offset, final int length)
     {
-        if (!LatticeValidator.isValid(buffer, offset, length))
+        final int status = LatticeValidator.validate(buffer, offset, length);
+        if (LatticeValidator.VALID != status)
         {
-            throw new IllegalArgumentException("invalid lattice encoding at " + offset + ", length " + length);
+            throw new IllegalArgumentException((LatticeValidator.TOO_LARGE == status ?
+                "causal value past the validator's bounds" : "invalid lattice encoding") +
+                " at " + offset + ", length " + length);
         }
         return decodeValid(buffer, offset, length);
     }

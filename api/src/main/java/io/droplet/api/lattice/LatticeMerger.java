@@ -18,23 +18,30 @@ import static java.nio.ByteOrder.LITTLE_ENDIAN;
  * merge their sorted entries in one linear pass straight into the output. MAP merges its sorted keys
  * the same way and merges the values of common keys recursively into the output. The causal types
  * merge their sorted versions the same way, dropping on the way each version the other side
- * dominates; that is quadratic in the number of versions ({@code WinnerMerges}, {@code SortedMerges} and
+ * dominates, which asks of pairs of versions; {@link LatticeValidator}'s bounds on causal values bound
+ * that work ({@code WinnerMerges}, {@code SortedMerges} and
  * {@code CausalMerges} hold those merges; MAP stays here, as it recurses through the dispatch). The object model ({@link Lattice}) is a
  * separate implementation of the same merges, and the tests hold the two to the same bytes.
  * <p>
  * Failures are return codes, never exceptions: {@link #TYPE_MISMATCH}, {@link #INVALID},
  * {@link #TOO_LARGE}.
  * <p>
- * <b>Note:</b> not thread-safe by contract, one merger per agent, so that scratch state can be added
- * without changing callers; today it holds none.
+ * <b>Note:</b> not thread-safe: one merger per agent or thread. It holds the scratch that indexes the
+ * versions of causal values, allocated once.
  */
 public final class LatticeMerger
 {
+    private final CausalIndex aVersions = new CausalIndex(LatticeValidator.MAX_CAUSAL_VERSIONS);
+    private final CausalIndex bVersions = new CausalIndex(LatticeValidator.MAX_CAUSAL_VERSIONS);
+
     /** The inputs have different tags, or a key both maps hold has values of different types. */
     public static final int TYPE_MISMATCH = -1;
     /** An input fails {@link LatticeValidator}. */
     public static final int INVALID = -2;
-    /** The result does not fit the output capacity. */
+    /**
+     * The result does not fit the output capacity, or an input or the result is a causal value past
+     * {@link LatticeValidator}'s bounds.
+     */
     public static final int TOO_LARGE = -3;
 
     /**
@@ -55,7 +62,7 @@ public final class LatticeMerger
      * @param outOffset   of the merged lattice's tag.
      * @param outCapacity bytes available from {@code outOffset}.
      * @return the merged lattice's length, or {@link #TYPE_MISMATCH}, {@link #INVALID} or
-     * {@link #TOO_LARGE}.
+     * {@link #TOO_LARGE} (also for an input that is a causal value past the validator's bounds).
      */
     public int merge(
         final DirectBuffer a,
@@ -68,9 +75,15 @@ public final class LatticeMerger
         final int outOffset,
         final int outCapacity)
     {
-        if (!LatticeValidator.isValid(a, aOffset, aLength) || !LatticeValidator.isValid(b, bOffset, bLength))
+        final int aStatus = LatticeValidator.validate(a, aOffset, aLength);
+        final int bStatus = LatticeValidator.validate(b, bOffset, bLength);
+        if (LatticeValidator.INVALID == aStatus || LatticeValidator.INVALID == bStatus)
         {
             return INVALID;
+        }
+        if (LatticeValidator.VALID != aStatus || LatticeValidator.VALID != bStatus)
+        {
+            return TOO_LARGE;
         }
         return mergeValid(a, aOffset, aLength, b, bOffset, bLength, out, outOffset, outCapacity);
     }
@@ -115,10 +128,12 @@ public final class LatticeMerger
             case MAP:
                 return mergeMap(a, aOffset, aLength, b, bOffset, bLength, out, outOffset, outCapacity);
             case SINGLE_KEY_CAUSAL:
-                return CausalMerges.mergeCausal(a, aOffset, aLength, b, bOffset, bLength, out, outOffset, outCapacity, false);
+                return CausalMerges.mergeCausal(
+                    a, aOffset, aLength, b, bOffset, bLength, out, outOffset, outCapacity, false, aVersions, bVersions);
             case MULTI_KEY_CAUSAL:
             default:
-                return CausalMerges.mergeCausal(a, aOffset, aLength, b, bOffset, bLength, out, outOffset, outCapacity, true);
+                return CausalMerges.mergeCausal(
+                    a, aOffset, aLength, b, bOffset, bLength, out, outOffset, outCapacity, true, aVersions, bVersions);
         }
     }
 

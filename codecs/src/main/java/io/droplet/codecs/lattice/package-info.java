@@ -43,7 +43,10 @@
  * Versions of the causal types are strictly ascending by their encoded bytes (compared unsigned
  * lexicographically) and form an antichain: no version's clock is strictly dominated (pointwise
  * &lt;= and not equal) by another version's clock. Versions with equal or concurrent clocks may
- * coexist.
+ * coexist. A causal value holds at most 64 versions, and its versions less one times the entries of
+ * all its versions' clocks is at most 65,536: checking the antichain compares pairs of versions, and
+ * no exact check is subquadratic in the worst case, so these bounds keep it under a millisecond. A
+ * value past them is refused as too large, and so is a merge whose result would be.
  * <p>
  * Merges, in lattice order:
  * <pre>

@@ -308,6 +308,7 @@ public final class LatticeStore implements AutoCloseable
         }
         if (valueLength > context.maxValueLength())
         {
+            context.counters().tooLarge.increment();
             return StoreStatus.TOO_LARGE;
         }
         final Scratch s = scratch.get();
@@ -344,7 +345,12 @@ public final class LatticeStore implements AutoCloseable
             }
             if (mergedLength < 0)
             {
-                return StoreStatus.ofMergeFailure(mergedLength);
+                final int status = StoreStatus.ofMergeFailure(mergedLength);
+                if (StoreStatus.TOO_LARGE == status)
+                {
+                    context.counters().tooLarge.increment();
+                }
+                return status;
             }
             final int storedLength = CHECKSUM_LENGTH + mergedLength;
             if (currentLength >= 0 && Arrays.equals(

@@ -44,6 +44,8 @@ public final class StoreCounters implements AutoCloseable
     public final AtomicCounter keysLost;
     /** Reads answered DATA_LOST. */
     public final AtomicCounter readsDataLost;
+    /** Merges refused as too large: past the largest value, or causal values past the validator's bounds. */
+    public final AtomicCounter tooLarge;
 
     /**
      * @param allocator of counters.
@@ -62,6 +64,7 @@ public final class StoreCounters implements AutoCloseable
         recoveryRepairs = add(allocator, CounterDescriptor.STORE_RECOVERY_REPAIRS, name);
         keysLost = add(allocator, CounterDescriptor.STORE_KEYS_LOST, name);
         readsDataLost = add(allocator, CounterDescriptor.STORE_READS_DATA_LOST, name);
+        tooLarge = add(allocator, CounterDescriptor.STORE_PUTS_TOO_LARGE, name);
     }
 
     private AtomicCounter add(final TransportCounters.Allocator allocator, final CounterDescriptor descriptor, final String name)
