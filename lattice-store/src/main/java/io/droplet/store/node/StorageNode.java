@@ -75,12 +75,14 @@ public final class StorageNode implements Agent, StorageNodeListener
             channels.peers(), channels.counters(), context.sendRetryWindowNs(), context.maxDeferredSends()));
         final LocalShard shard = new LocalShard(nodeId, context.store(), ring, context.replicationFactor());
         this.reader = new ShardReader(
-            context.store(), publisher, context.counters().gets, context.maxMessageLength(), context.maxGroupCount());
+            context.store(), publisher, context.counters().gets, context.maxMessageLength(), context.maxGroupCount(),
+            context.counters().getsTooLarge);
         this.coordinator = new ReplicaCoordinator(shard, publisher, cycleClock, context.replicaTimeoutNs(),
-            new PendingRequests(context.maxPendingPuts(), nowNs, channels.counters()), context.counters().puts);
+            new PendingRequests(context.maxPendingPuts(), nowNs, channels.counters()), context.counters().puts,
+            context.counters().mergesFromStrangers);
         this.antiEntropy = new AntiEntropy(shard, publisher, peers.toLongArray(), context.gossipPeriodNs(),
             context.gossipBatch(), context.maxGossipBatchesPerPeer(), context.maxMessageLength(),
-            context.counters().gossipRounds, nowNs);
+            context.counters().gossipRounds, nowNs, context.counters().gossipFromStrangers);
         this.subscriptions = new KeySubscriptions(
             shard, publisher, context.epochClock(), context.maxSubscribedKeys(), context.maxMessageLength());
         shard.addChangeListener(antiEntropy);

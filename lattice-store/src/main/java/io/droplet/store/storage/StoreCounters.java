@@ -36,6 +36,12 @@ public final class StoreCounters implements AutoCloseable
     public final AtomicCounter recoveries;
     /** Entries dropped because they failed their checksum. */
     public final AtomicCounter droppedCorrupt;
+    /** Gossip frames dropped because their sender is not a member of the ring. */
+    public final AtomicCounter gossipFromStrangers;
+    /** Replica merges dropped because their sender is not a member of the ring. */
+    public final AtomicCounter mergesFromStrangers;
+    /** Gets answered PAYLOAD_TOO_LARGE: the answer would exceed the message limit. */
+    public final AtomicCounter getsTooLarge;
 
     /**
      * @param allocator of counters.
@@ -50,6 +56,9 @@ public final class StoreCounters implements AutoCloseable
         bytesStored = add(allocator, CounterDescriptor.STORE_BYTES_STORED, name);
         recoveries = add(allocator, CounterDescriptor.STORE_RECOVERIES, name);
         droppedCorrupt = add(allocator, CounterDescriptor.STORE_DROPPED_CORRUPT, name);
+        gossipFromStrangers = add(allocator, CounterDescriptor.STORE_GOSSIP_FROM_STRANGERS, name);
+        mergesFromStrangers = add(allocator, CounterDescriptor.STORE_MERGES_FROM_STRANGERS, name);
+        getsTooLarge = add(allocator, CounterDescriptor.STORE_GETS_TOO_LARGE, name);
     }
 
     private AtomicCounter add(final TransportCounters.Allocator allocator, final CounterDescriptor descriptor, final String name)
