@@ -28,6 +28,7 @@ final class ExecutorAdapter implements FrameHandler
     static final String TOO_MANY_STAGES = "more than " + StageSchedule.MAX_STAGES + " stages";
     static final String TOO_MANY_EDGES = "more than " + StageSchedule.MAX_EDGES + " edges";
     static final String EDGE_OUT_OF_RANGE = "edge to a stage that is not scheduled";
+    static final String DUPLICATE_EDGE = "duplicate edge or an edge from a stage to itself";
 
     private final ExecutorListener listener;
     private final ErrorReplier errorReplier;
@@ -168,14 +169,21 @@ final class ExecutorAdapter implements FrameHandler
         {
             final int edgeFrom = edge.fromStage();
             final int edgeTo = edge.toStage();
-            if (!schedule.addEdge(edgeFrom, edgeTo))
-            {
-                listener.onMalformedTrigger(replyTo, correlationId, TOO_MANY_EDGES);
-                return;
-            }
             if (edgeFrom >= stages || edgeTo >= stages)
             {
                 listener.onMalformedTrigger(replyTo, correlationId, EDGE_OUT_OF_RANGE);
+                return;
+            }
+            // Registration refuses these; a trigger not made by a scheduler must not make a fan-in expect more
+            // parents than it has slots for.
+            if (edgeFrom == edgeTo || schedule.hasEdge(edgeFrom, edgeTo))
+            {
+                listener.onMalformedTrigger(replyTo, correlationId, DUPLICATE_EDGE);
+                return;
+            }
+            if (!schedule.addEdge(edgeFrom, edgeTo))
+            {
+                listener.onMalformedTrigger(replyTo, correlationId, TOO_MANY_EDGES);
                 return;
             }
         }

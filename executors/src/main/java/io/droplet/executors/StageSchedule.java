@@ -22,6 +22,8 @@ final class StageSchedule
     private final int[] functionLengths = new int[MAX_STAGES];
     private final int[] edgeFrom = new int[MAX_EDGES];
     private final int[] edgeTo = new int[MAX_EDGES];
+    /** Per stage, a bit per parent stage with an edge to it: a duplicate edge would make a fan-in wait for too many. */
+    private final long[] parentBits = new long[MAX_STAGES];
     private DirectBuffer names;
     private int stages;
     private int edges;
@@ -36,6 +38,7 @@ final class StageSchedule
         this.names = names;
         stages = 0;
         edges = 0;
+        java.util.Arrays.fill(parentBits, 0L);
     }
 
     /**
@@ -55,6 +58,16 @@ final class StageSchedule
     }
 
     /**
+     * @param from parent stage, below {@link #MAX_STAGES}.
+     * @param to   child stage, below {@link #MAX_STAGES}.
+     * @return true if the schedule has an edge from {@code from} to {@code to} already.
+     */
+    boolean hasEdge(final int from, final int to)
+    {
+        return (parentBits[to] & (1L << from)) != 0;
+    }
+
+    /**
      * @return false if the schedule is full ({@link #MAX_EDGES}).
      */
     boolean addEdge(final int from, final int to)
@@ -62,6 +75,10 @@ final class StageSchedule
         if (edges == MAX_EDGES)
         {
             return false;
+        }
+        if (from >= 0 && from < MAX_STAGES && to >= 0 && to < MAX_STAGES)
+        {
+            parentBits[to] |= 1L << from;
         }
         edgeFrom[edges] = from;
         edgeTo[edges] = to;

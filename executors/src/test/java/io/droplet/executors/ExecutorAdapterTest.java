@@ -21,6 +21,7 @@ import java.util.concurrent.TimeUnit;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
  * The adapter decodes a frame once and calls the listener with its fields and views.
@@ -138,6 +139,35 @@ class ExecutorAdapterTest
         adapter.onFrame(TriggerEncoder.TEMPLATE_ID, frame, 0, length);
 
         assertEquals(List.of("malformed 1000 4 " + ExecutorAdapter.EDGE_OUT_OF_RANGE), calls);
+    }
+
+    @Test
+    void aTriggerWithDuplicateEdgesOrASelfLoopIsMalformed()
+    {
+        // As the fuzzer sent it: 100 copies of one edge, once made a fan-in expect 100 parents and throw.
+        final TriggerEncoder encoder = new TriggerEncoder().wrapAndApplyHeader(frame, 0, headerEncoder)
+            .invocationId(3).correlationId(4).replyTo(1000).deadline(99).targetStage(1).fromStage(0).attempt(0);
+        final TriggerEncoder.ScheduleEncoder schedule = encoder.scheduleCount(2);
+        schedule.next().executor(10).putFunction("inc".getBytes(StandardCharsets.UTF_8), 0, 3);
+        schedule.next().executor(11).putFunction("square".getBytes(StandardCharsets.UTF_8), 0, 6);
+        final TriggerEncoder.EdgesEncoder edges = encoder.edgesCount(100);
+        for (int e = 0; e < 100; e++)
+        {
+            edges.next().fromStage(0).toStage(1);
+        }
+        encoder.putArgs("xyz".getBytes(StandardCharsets.UTF_8), 0, 3);
+        adapter.onFrame(TriggerEncoder.TEMPLATE_ID, frame, 0, MessageHeaderEncoder.ENCODED_LENGTH + encoder.encodedLength());
+        assertEquals(List.of("malformed 1000 4 " + ExecutorAdapter.DUPLICATE_EDGE), calls);
+
+        calls.clear();
+        final int selfLoop = encodeTrigger(0);
+        adapter.onFrame(TriggerEncoder.TEMPLATE_ID, frame, 0, selfLoop);
+        assertEquals(List.of("malformed 1000 4 " + ExecutorAdapter.DUPLICATE_EDGE), calls);
+
+        calls.clear();
+        adapter.onFrame(TriggerEncoder.TEMPLATE_ID, frame, 0, encodeTrigger(1));
+        assertEquals(1, calls.size());
+        assertTrue(calls.get(0).startsWith("trigger"), "a schedule is reset per trigger: " + calls);
     }
 
     @Test

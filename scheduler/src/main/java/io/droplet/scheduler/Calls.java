@@ -158,6 +158,14 @@ final class Calls implements PendingLookup.Owner
                     "a periodic call needs a positive period or given times");
                 return;
             }
+            final ErrorCode admitted = periodicCalls.admit(correlationId, replyTo, periodNs, times, timesCount);
+            if (admitted != ErrorCode.NONE)
+            {
+                refuse(replyTo, correlationId, admitted, admitted == ErrorCode.NO_RESOURCES ?
+                    "a caller may hold at most " + periodicCalls.maxCallsPerCaller() + " periodic calls" :
+                    "runs of a periodic call must be at least " + periodicCalls.minPeriodNs() + " ns apart");
+                return;
+            }
             periodicCalls.add(correlationId, replyTo, single, args, periodNs, times, timesCount);
         }
         else

@@ -9,7 +9,7 @@ import org.agrona.DirectBuffer;
 /**
  * Routes each client request to the state machine whose job it is: calls to {@link Calls}, registry
  * requests to {@link Registrations}, a caller connecting to {@link Membership}, a rejected frame to the
- * error reply. No logic of its own.
+ * error reply. A call goes on only once its arguments passed the {@link ArgumentCheck}.
  * <p>
  * <b>Note:</b> not thread-safe; called on the scheduler's thread.
  */
@@ -19,9 +19,13 @@ final class ClientRequests implements ClientRequestListener
     private final Registrations registrations;
     private final Membership membership;
     private final ClientReplies replies;
+    private final ArgumentCheck arguments;
 
-    ClientRequests(final Calls calls, final Registrations registrations, final Membership membership, final ClientReplies replies)
+    ClientRequests(
+        final Calls calls, final Registrations registrations, final Membership membership, final ClientReplies replies,
+        final SchedulerCounters counters)
     {
+        this.arguments = new ArgumentCheck(replies, counters);
         this.calls = calls;
         this.registrations = registrations;
         this.membership = membership;
@@ -35,6 +39,10 @@ final class ClientRequests implements ClientRequestListener
         final long correlationId, final long replyTo, final long deadline, final CallMode mode,
         final DirectBuffer dag, final int dagOffset, final int dagLength, final SourceArgs args)
     {
+        if (!arguments.admit(correlationId, replyTo, mode, args))
+        {
+            return;
+        }
         calls.onCallDag(correlationId, replyTo, deadline, mode, dag, dagOffset, dagLength, args);
     }
 
@@ -46,6 +54,10 @@ final class ClientRequests implements ClientRequestListener
         final long[] times, final int timesCount, final DirectBuffer function, final int functionOffset,
         final int functionLength, final SourceArgs args)
     {
+        if (!arguments.admit(correlationId, replyTo, mode, args))
+        {
+            return;
+        }
         calls.onCallFunction(correlationId, replyTo, deadline, mode, periodNs, times, timesCount,
             function, functionOffset, functionLength, args);
     }

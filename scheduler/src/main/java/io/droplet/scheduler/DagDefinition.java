@@ -8,13 +8,22 @@ import java.util.List;
 
 /**
  * A registered DAG: functions by stage index and edges between stages, validated once at registration
- * (edges in range, no self-loops or duplicates, acyclic, exactly one sink) and kept with its names
+ * (at most {@link #MAX_STAGES} stages and {@link #MAX_EDGES} edges, as executors hold; edges in range, no
+ * self-loops or duplicates, acyclic, exactly one sink) and kept with its names
  * pre-encoded so calls build triggers without allocating.
  * <p>
  * <b>Note:</b> immutable and thread-safe.
  */
 public final class DagDefinition
 {
+    /** Most stages of a DAG: what a trigger's schedule holds. */
+    public static final int MAX_STAGES = 64;
+    /**
+     * Most edges of a DAG: what an executor keeps of a trigger's schedule (its {@code StageSchedule}), so a DAG
+     * with more would register and then fail every call.
+     */
+    public static final int MAX_EDGES = 256;
+
     private final String name;
     private final String[] functions;
     private final byte[][] functionBytes;
@@ -56,13 +65,17 @@ public final class DagDefinition
         {
             throw new IllegalArgumentException("a DAG needs at least one function");
         }
-        if (stages > 64)
+        if (stages > MAX_STAGES)
         {
-            throw new IllegalArgumentException("a DAG has at most 64 stages: " + stages);
+            throw new IllegalArgumentException("a DAG has at most " + MAX_STAGES + " stages: " + stages);
         }
         if (edgeFrom.length != edgeTo.length)
         {
             throw new IllegalArgumentException("edges must have a parent and a child");
+        }
+        if (edgeFrom.length > MAX_EDGES)
+        {
+            throw new IllegalArgumentException("a DAG has at most " + MAX_EDGES + " edges: " + edgeFrom.length);
         }
         final int[] inDegree = new int[stages];
         final int[] outDegree = new int[stages];

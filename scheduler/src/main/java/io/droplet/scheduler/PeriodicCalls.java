@@ -1,6 +1,8 @@
 package io.droplet.scheduler;
 
 import org.agrona.DeadlineTimerWheel;
+import io.droplet.codecs.sbe.ErrorCode;
+import org.agrona.collections.Long2LongHashMap;
 import org.agrona.collections.Long2ObjectHashMap;
 import org.agrona.concurrent.EpochNanoClock;
 import org.agrona.concurrent.NanoClock;
@@ -15,6 +17,11 @@ import java.util.concurrent.TimeUnit;
  * <p>
  * Each run gets a deadline: its period (every period), or the next given time, at least
  * {@code minTimedRunNs} away ({@code lastTimedRunNs} for the last one).
+ * <p>
+ * Bounded: a period (or the gap between two given times) under the minimum is refused INVALID_ARGUMENT, and
+ * a caller holds at most a cap of periodic calls at once, past which a new one is refused NO_RESOURCES (both
+ * counted): one frame asking for a run every nanosecond would otherwise run a function as fast as the node
+ * can, and a client could hold any number of such calls.
  * <p>
  * <b>Note:</b> not thread-safe; owned by the scheduler's thread. Adding a call allocates (control path);
  * running one does not.
@@ -68,6 +75,10 @@ final class PeriodicCalls implements DeadlineTimerWheel.TimerHandler
     private final long minTimedRunNs;
     private final long lastTimedRunNs;
     private final Runner runner;
+    private final Long2LongHashMap callsByCaller = new Long2LongHashMap(0);
+    private long minPeriodNs = 1;
+    private int maxCallsPerCaller = Integer.MAX_VALUE;
+    private SchedulerCounters counters;
     private long epochNow;
     private int runs;
 
@@ -93,7 +104,76 @@ final class PeriodicCalls implements DeadlineTimerWheel.TimerHandler
     }
 
     /**
-     * Adds a periodic call; its first run is due at once (every period) or at its first given time.
+     * Bounds what callers may ask for.
+     *
+     * @param minPeriodNs       shortest period, and shortest gap between two given times, accepted.
+     * @param maxCallsPerCaller periodic calls one caller may hold at once.
+     * @param counters          counting refusals and the calls running; null for none.
+     * @return this.
+     */
+    PeriodicCalls limits(final long minPeriodNs, final int maxCallsPerCaller, final SchedulerCounters counters)
+    {
+        this.minPeriodNs = minPeriodNs;
+        this.maxCallsPerCaller = maxCallsPerCaller;
+        this.counters = counters;
+        return this;
+    }
+
+    /**
+     * Checks a periodic call against the limits before it is added.
+     *
+     * @param correlationId of the call (the same again replaces it, so does not count twice).
+     * @param caller        asking.
+     * @param periodNs      between runs, if no given times.
+     * @param times         given times, epoch ns ascending, in {@code [0, timesCount)}.
+     * @param timesCount    given times; 0 for a call every period.
+     * @return {@link ErrorCode#NONE} to add it; INVALID_ARGUMENT (a period or gap under the minimum) or NO_RESOURCES
+     * (the caller's calls at their cap), counted.
+     */
+    ErrorCode admit(final long correlationId, final long caller, final long periodNs, final long[] times, final int timesCount)
+    {
+        boolean tooOften = timesCount == 0 && periodNs < minPeriodNs;
+        for (int i = 1; i < timesCount && !tooOften; i++)
+        {
+            tooOften = times[i] - times[i - 1] < minPeriodNs;
+        }
+        final ErrorCode code;
+        if (tooOften)
+        {
+            code = ErrorCode.INVALID_ARGUMENT;
+        }
+        else
+        {
+            final Call previous = byCorrelation.get(correlationId);
+            final boolean replacing = null != previous && previous.caller == caller;
+            code = !replacing && callsByCaller.get(caller) >= maxCallsPerCaller ? ErrorCode.NO_RESOURCES : ErrorCode.NONE;
+        }
+        if (code != ErrorCode.NONE && null != counters)
+        {
+            counters.periodicCallsRefused.incrementRelease();
+        }
+        return code;
+    }
+
+    /**
+     * @return shortest period accepted.
+     */
+    long minPeriodNs()
+    {
+        return minPeriodNs;
+    }
+
+    /**
+     * @return periodic calls one caller may hold at once.
+     */
+    int maxCallsPerCaller()
+    {
+        return maxCallsPerCaller;
+    }
+
+    /**
+     * Adds a periodic call; its first run is due at once (every period) or at its first given time. The caller
+     * checks it first ({@link #admit}).
      *
      * @param correlationId of the call, by which it is cancelled.
      * @param caller        who gets each run's answer, and may cancel it.
@@ -116,6 +196,7 @@ final class PeriodicCalls implements DeadlineTimerWheel.TimerHandler
             // The same correlation again replaces the call, as a new request would.
             byTimer.remove(previous.timerId);
             wheel.cancelTimer(previous.timerId);
+            ended(previous);
         }
         if (wheel.timerCount() == 0)
         {
@@ -123,6 +204,8 @@ final class PeriodicCalls implements DeadlineTimerWheel.TimerHandler
             wheel.currentTickTime(nowNs);
         }
         byCorrelation.put(correlationId, call);
+        callsByCaller.put(caller, callsByCaller.get(caller) + 1);
+        running();
         call.nextNs = nowNs;
         schedule(call, null == call.times ? nowNs : nowNs + (call.times[0] - epochClock.nanoTime()));
     }
@@ -147,6 +230,7 @@ final class PeriodicCalls implements DeadlineTimerWheel.TimerHandler
         byCorrelation.remove(correlationId);
         byTimer.remove(call.timerId);
         wheel.cancelTimer(call.timerId);
+        ended(call);
         return true;
     }
 
@@ -217,6 +301,7 @@ final class PeriodicCalls implements DeadlineTimerWheel.TimerHandler
             if (call.nextTime == call.times.length)
             {
                 byCorrelation.remove(call.correlationId);
+                ended(call);
                 return true;
             }
             schedule(call, now + (call.times[call.nextTime] - epochNow));
@@ -228,6 +313,37 @@ final class PeriodicCalls implements DeadlineTimerWheel.TimerHandler
         call.nextNs = now - call.nextNs > call.periodNs ? now + call.periodNs : call.nextNs + call.periodNs;
         schedule(call, call.nextNs);
         return true;
+    }
+
+    /**
+     * @param caller of periodic calls.
+     * @return its periodic calls running.
+     */
+    int callsOf(final long caller)
+    {
+        return (int)callsByCaller.get(caller);
+    }
+
+    private void ended(final Call call)
+    {
+        final long left = callsByCaller.get(call.caller) - 1;
+        if (left <= 0)
+        {
+            callsByCaller.remove(call.caller);
+        }
+        else
+        {
+            callsByCaller.put(call.caller, left);
+        }
+        running();
+    }
+
+    private void running()
+    {
+        if (null != counters)
+        {
+            counters.periodicCalls.setRelease(byCorrelation.size());
+        }
     }
 
     private void schedule(final Call call, final long deadlineNs)

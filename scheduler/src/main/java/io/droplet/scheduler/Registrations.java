@@ -22,17 +22,25 @@ final class Registrations implements PendingLookup.Owner
     private final Registry registry;
     private final Membership membership;
     private final ClientReplies replies;
+    private final SchedulerCounters counters;
+    private final FunctionClassCheck classCheck;
 
     /**
-     * @param registry   the cache and its KVS.
-     * @param membership live executors (a stateful function needs one to be pinned to).
-     * @param replies    to callers.
+     * @param registry      the cache and its KVS.
+     * @param membership    live executors (a stateful function needs one to be pinned to).
+     * @param replies       to callers.
+     * @param counters      of the scheduler (registrations refused).
+     * @param classesShared true if a class registered by name must load from the scheduler's class path.
      */
-    Registrations(final Registry registry, final Membership membership, final ClientReplies replies)
+    Registrations(
+        final Registry registry, final Membership membership, final ClientReplies replies, final SchedulerCounters counters,
+        final boolean classesShared)
     {
         this.registry = registry;
         this.membership = membership;
         this.replies = replies;
+        this.counters = counters;
+        this.classCheck = new FunctionClassCheck(classesShared);
     }
 
     void onRegisterFunction(
@@ -54,6 +62,13 @@ final class Registrations implements PendingLookup.Owner
         if (kind == FunctionKind.STATEFUL_CLASS && membership.liveExecutors().isEmpty())
         {
             replies.error(caller, correlationId, ErrorCode.NO_RESOURCES, "no live executor to pin " + name + " to");
+            return;
+        }
+        // What an executor will check when it loads the class, checked now: acknowledged means runnable.
+        final String unloadable = classCheck.problem(kind, frameBuffer, frameOffset);
+        if (null != unloadable)
+        {
+            refuse(caller, correlationId, unloadable);
             return;
         }
         final byte[] frame = new byte[frameLength];
@@ -102,7 +117,7 @@ final class Registrations implements PendingLookup.Owner
         }
         catch (final IllegalArgumentException ex)
         {
-            replies.error(caller, correlationId, ErrorCode.INVALID_ARGUMENT, ex.getMessage());
+            refuse(caller, correlationId, ex.getMessage());
             return;
         }
         final byte[] frame = new byte[frameLength];
@@ -211,6 +226,12 @@ final class Registrations implements PendingLookup.Owner
             }
         }
         persist(RegistryStore.DAG_PREFIX + name, lookup.frame, caller, lookup.correlationId, () -> registry.putDag(name, dag));
+    }
+
+    private void refuse(final long caller, final long correlationId, final String detail)
+    {
+        counters.registrationsRefused.incrementRelease();
+        replies.error(caller, correlationId, ErrorCode.INVALID_ARGUMENT, detail);
     }
 
     private void replyMissing(final PendingLookup lookup, final ErrorCode notFound, final String detail)

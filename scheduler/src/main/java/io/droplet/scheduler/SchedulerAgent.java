@@ -83,11 +83,13 @@ public final class SchedulerAgent implements Agent
         membership.wire(new ExecutorEvents(codeShipping, launcher), discovery);
 
         this.periodicCalls = new PeriodicCalls(cachedClock, context.timerTickNs(), SchedulerContext.TIMER_TICKS_PER_WHEEL,
-            epochClock, context.minTimedRunNs(), context.lastTimedRunNs(), launcher);
+            epochClock, context.minTimedRunNs(), context.lastTimedRunNs(), launcher)
+            .limits(context.limits().minPeriodNs(), context.limits().periodicCallsPerCaller(), counters);
         final Calls calls = new Calls(registry, launcher, new Broadcast(membership, launcher, clientPublisher, counters),
             periodicCalls, clientPublisher, counters);
         final ClientRequestAdapter adapter = new ClientRequestAdapter(
-            new ClientRequests(calls, new Registrations(registry, membership, clientPublisher), membership, clientPublisher),
+            new ClientRequests(calls, new Registrations(registry, membership, clientPublisher, counters,
+                context.limits().classesShared()), membership, clientPublisher, counters),
             new MembershipAdapter(membership));
         this.inbound = channels.open(adapter);
         adapter.inbound(inbound);

@@ -72,6 +72,22 @@ public final class SchedulerConfiguration
     public static final String QUEUE_TIMEOUT_PROP_NAME = "droplet.scheduler.queue.timeout";
     /** Default longest wait of a call without a deadline: 5 s (the default request timeout). */
     public static final String QUEUE_TIMEOUT_DEFAULT = "5s";
+    /** Shortest period of a periodic call, and shortest gap between two of its given times. */
+    public static final String PERIOD_MIN_PROP_NAME = "droplet.scheduler.period.min";
+    /** Default shortest period: 1 ms. */
+    public static final String PERIOD_MIN_DEFAULT = "1ms";
+    /** Periodic calls one caller may hold at once. */
+    public static final String PERIODIC_PER_CALLER_PROP_NAME = "droplet.scheduler.periodic.per.caller";
+    /** Default periodic calls per caller. */
+    public static final String PERIODIC_PER_CALLER_DEFAULT = "1024";
+    /**
+     * Whether the scheduler's class path holds the classes executors load by name (true where roles share a
+     * distribution): a class registered by name that the scheduler cannot load is then refused at registration.
+     * False where executors have classes the scheduler lacks: such a class is then accepted unseen.
+     */
+    public static final String CLASSES_SHARED_PROP_NAME = "droplet.scheduler.classes.shared";
+    /** Default: the scheduler sees the executors' classes. */
+    public static final String CLASSES_SHARED_DEFAULT = "true";
 
     /** Ticks per revolution of the periodic-call timer wheel (a power of two). */
     public static final int TIMER_TICKS_PER_WHEEL = 512;
@@ -198,6 +214,30 @@ public final class SchedulerConfiguration
     public static long queueTimeoutNs()
     {
         return duration(QUEUE_TIMEOUT_PROP_NAME, QUEUE_TIMEOUT_DEFAULT);
+    }
+
+    /**
+     * @return shortest period of a periodic call, from {@link #PERIOD_MIN_PROP_NAME} or its default.
+     */
+    public static long minPeriodNs()
+    {
+        return duration(PERIOD_MIN_PROP_NAME, PERIOD_MIN_DEFAULT);
+    }
+
+    /**
+     * @return periodic calls one caller may hold, from {@link #PERIODIC_PER_CALLER_PROP_NAME} or its default.
+     */
+    public static int periodicCallsPerCaller()
+    {
+        return size(PERIODIC_PER_CALLER_PROP_NAME, PERIODIC_PER_CALLER_DEFAULT);
+    }
+
+    /**
+     * @return whether classes registered by name must load here, from {@link #CLASSES_SHARED_PROP_NAME} or its default.
+     */
+    public static boolean classesShared()
+    {
+        return Boolean.parseBoolean(System.getProperty(CLASSES_SHARED_PROP_NAME, CLASSES_SHARED_DEFAULT).trim());
     }
 
     private static long duration(final String propName, final String defaultValue)

@@ -50,6 +50,7 @@ public final class SchedulerContext
     private int queueCapacity = SchedulerConfiguration.queueCapacity();
     private long queueBytes = SchedulerConfiguration.queueBytes();
     private long queueTimeoutNs = SchedulerConfiguration.queueTimeoutNs();
+    private final SchedulerLimits limits = new SchedulerLimits();
     private boolean concluded;
 
     /**
@@ -94,6 +95,7 @@ public final class SchedulerContext
         }
         // The timer wheel needs a power-of-two tick: the next one up keeps the configured resolution or better.
         timerTickNs = Long.highestOneBit(timerTickNs) == timerTickNs ? timerTickNs : Long.highestOneBit(timerTickNs) << 1;
+        limits.conclude();
         concluded = true;
         return this;
     }
@@ -312,6 +314,12 @@ public final class SchedulerContext
     {
         this.fragmentLimit = fragmentLimit;
         return this;
+    }
+
+    /** @return what one request may ask of the scheduler (periodic calls, classes registered by name); set it up here. */
+    public SchedulerLimits limits()
+    {
+        return limits;
     }
 
     /** @return calls that may wait at once for a free slot. */

@@ -41,6 +41,15 @@ public final class SchedulerCounters implements AutoCloseable
     public final AtomicCounter queuedCallsTimedOut;
     /** Calls waiting for a free slot now. */
     public final AtomicCounter callsWaiting;
+    /** Calls answered MALFORMED: their arguments are not a valid value encoding (also in {@link #callsRefused}). */
+    public final AtomicCounter callsMalformed;
+    /** Periodic calls refused: a period under the minimum, or the caller's periodic calls at their cap. */
+    public final AtomicCounter periodicCallsRefused;
+    /** Registrations refused for what would only fail at run time: edges past the executors' limit, a class that
+     * does not load or is not a function. */
+    public final AtomicCounter registrationsRefused;
+    /** Periodic calls running now. */
+    public final AtomicCounter periodicCalls;
 
     /**
      * @param allocator of counters.
@@ -61,6 +70,10 @@ public final class SchedulerCounters implements AutoCloseable
         callsQueueFull = CounterDescriptor.SCHEDULER_CALLS_QUEUE_FULL.allocate(allocator, name);
         queuedCallsTimedOut = CounterDescriptor.SCHEDULER_QUEUED_CALLS_TIMED_OUT.allocate(allocator, name);
         callsWaiting = CounterDescriptor.SCHEDULER_CALLS_WAITING.allocate(allocator, name);
+        callsMalformed = CounterDescriptor.SCHEDULER_CALLS_MALFORMED.allocate(allocator, name);
+        periodicCallsRefused = CounterDescriptor.SCHEDULER_PERIODIC_CALLS_REFUSED.allocate(allocator, name);
+        registrationsRefused = CounterDescriptor.SCHEDULER_REGISTRATIONS_REFUSED.allocate(allocator, name);
+        periodicCalls = CounterDescriptor.SCHEDULER_PERIODIC_CALLS.allocate(allocator, name);
     }
 
     /**
@@ -69,6 +82,7 @@ public final class SchedulerCounters implements AutoCloseable
     public void close()
     {
         CloseHelper.closeAll(invocationsStarted, callsRefused, liveExecutors, executorsExpired, reruns, registryLookups, registrationReplays,
-            invocationsCompleted, invocationsCancelled, callsQueued, callsQueueFull, queuedCallsTimedOut, callsWaiting);
+            invocationsCompleted, invocationsCancelled, callsQueued, callsQueueFull, queuedCallsTimedOut, callsWaiting,
+            callsMalformed, periodicCallsRefused, registrationsRefused, periodicCalls);
     }
 }

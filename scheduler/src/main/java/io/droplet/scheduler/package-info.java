@@ -29,6 +29,13 @@
  * yet announced counts as pooled); an executor announces a changed function table at once, so the window
  * is short.
  * <p>
+ * Hostile or unlucky input is answered at the door, counted, and never reaches what would fail later: a
+ * call's arguments are validated once ({@code ArgumentCheck}, MALFORMED) before placement reads them; a
+ * periodic call more frequent than {@code droplet.scheduler.period.min} is refused INVALID_ARGUMENT and a
+ * caller's periodic calls past {@code droplet.scheduler.periodic.per.caller} NO_RESOURCES; a registration is
+ * refused INVALID_ARGUMENT when execution would refuse it (a DAG with more edges than executors hold, a class
+ * that does not load or is not a function: {@code FunctionClassCheck}).
+ * <p>
  * Every invocation started is kept in a bounded {@link io.droplet.scheduler.InvocationLog}; when an
  * executor stops heartbeating, the invocations placed on it that have not reached their deadline are
  * run again on live executors (at least once: the client delivers each correlation's result once).

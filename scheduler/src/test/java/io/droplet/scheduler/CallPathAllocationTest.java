@@ -133,14 +133,14 @@ class CallPathAllocationTest
         rig.registry.putDag("d", DagDefinition.of("d", new String[]{ "f", "f" }, new int[]{ 0 }, new int[]{ 1 }));
         rig.publisher.recordTriggers = false;
         final ClientRequestAdapter adapter = new ClientRequestAdapter(
-            new ClientRequests(rig.calls, rig.registrations, rig.membership, rig.publisher), new MembershipAdapter(rig.membership));
+            new ClientRequests(rig.calls, rig.registrations, rig.membership, rig.publisher, rig.counters), new MembershipAdapter(rig.membership));
 
         final long deadline = SchedulerRig.EPOCH_START + 3_600_000_000_000L;
         final UnsafeBuffer callDag = new UnsafeBuffer(new byte[256]);
         final io.droplet.codecs.sbe.CallDagEncoder dagEncoder = new io.droplet.codecs.sbe.CallDagEncoder()
             .wrapAndApplyHeader(callDag, 0, new io.droplet.codecs.sbe.MessageHeaderEncoder())
             .correlationId(1).sessionId(2).replyTo(99).deadline(deadline).mode(CallMode.FG).periodNs(0);
-        dagEncoder.sourceArgsCount(1).next().stage(ClientRequestAdapter.ALL_SOURCES).putArgs(new byte[]{ 1, 2, 3 }, 0, 3);
+        dagEncoder.sourceArgsCount(1).next().stage(ClientRequestAdapter.ALL_SOURCES).putArgs(new byte[]{ 3, 7, 0, 0, 0, 0, 0, 0, 0 }, 0, 9);
         dagEncoder.dag("d");
         final int callDagLength = 8 + dagEncoder.encodedLength();
         final UnsafeBuffer callFunction = new UnsafeBuffer(new byte[256]);
@@ -148,7 +148,7 @@ class CallPathAllocationTest
             .wrapAndApplyHeader(callFunction, 0, new io.droplet.codecs.sbe.MessageHeaderEncoder())
             .correlationId(1).sessionId(2).replyTo(99).deadline(deadline).mode(CallMode.FG).periodNs(0);
         functionEncoder.timesCount(0);
-        functionEncoder.function("f").putArgs(new byte[]{ 4, 5 }, 0, 2);
+        functionEncoder.function("f").putArgs(new byte[]{ 2 }, 0, 1);
         final int callFunctionLength = 8 + functionEncoder.encodedLength();
         final long thread = Thread.currentThread().getId();
 

@@ -50,6 +50,8 @@ final class SchedulerRig
     final PeriodicCalls periodicCalls;
     final Calls calls;
     final Registrations registrations;
+    /** The scheduler's door: decodes frames and checks call arguments before {@link #calls} sees them. */
+    final ClientRequestAdapter adapter;
     final long executorTimeoutNs;
     final WaitingCalls waiting;
 
@@ -86,7 +88,8 @@ final class SchedulerRig
         periodicCalls = new PeriodicCalls(clock, 1L << 20, 512, epochClock, 100_000_000L, 10_000_000_000L, launcher);
         calls = new Calls(registry, launcher, new Broadcast(membership, launcher, publisher, counters), periodicCalls,
             publisher, counters);
-        registrations = new Registrations(registry, membership, publisher);
+        registrations = new Registrations(registry, membership, publisher, counters, true);
+        adapter = new ClientRequestAdapter(new ClientRequests(calls, registrations, membership, publisher, counters), null);
     }
 
     /**
@@ -172,6 +175,14 @@ final class SchedulerRig
         registrations.onRegisterFunction(1000, 99, kind, name, 0, name.capacity(), frame, 0, frame.capacity());
     }
 
+    /** Registers a function by class through the registry's request path, as a client's frame says. */
+    void register(final long correlationId, final String function, final FunctionKind kind, final String className, final byte[] code)
+    {
+        final UnsafeBuffer frame = new UnsafeBuffer(registerFunctionFrame(function, kind, className, code));
+        final UnsafeBuffer name = utf8(function);
+        registrations.onRegisterFunction(correlationId, 99, kind, name, 0, name.capacity(), frame, 0, frame.capacity());
+    }
+
     static UnsafeBuffer utf8(final String text)
     {
         return new UnsafeBuffer(text.getBytes(StandardCharsets.UTF_8));
@@ -179,11 +190,17 @@ final class SchedulerRig
 
     static byte[] registerFunctionFrame(final String function, final FunctionKind kind)
     {
-        final UnsafeBuffer buffer = new UnsafeBuffer(new byte[256]);
+        final boolean byClass = kind == FunctionKind.JAVA || kind == FunctionKind.STATEFUL_CLASS || kind == FunctionKind.KEYED_CLASS;
+        return registerFunctionFrame(function, kind, byClass ? EchoFunction.class.getName() : "", new byte[0]);
+    }
+
+    static byte[] registerFunctionFrame(final String function, final FunctionKind kind, final String entryPoint, final byte[] code)
+    {
+        final UnsafeBuffer buffer = new UnsafeBuffer(new byte[256 + code.length]);
         final RegisterFunctionEncoder encoder = new RegisterFunctionEncoder()
             .wrapAndApplyHeader(buffer, 0, new MessageHeaderEncoder())
-            .correlationId(1).sessionId(99).version(0).kind(kind).name(function).entryPoint("");
-        encoder.putCode(new byte[0], 0, 0);
+            .correlationId(1).sessionId(99).version(0).kind(kind).name(function).entryPoint(entryPoint);
+        encoder.putCode(code, 0, code.length);
         final byte[] frame = new byte[MessageHeaderEncoder.ENCODED_LENGTH + encoder.encodedLength()];
         buffer.getBytes(0, frame);
         return frame;

@@ -75,6 +75,12 @@ public enum CounterDescriptor
     STORE_READS_DATA_LOST(7150, "store reads answered DATA_LOST"),
     /** Puts refused as too large: past the largest value, or causal values past the validator's bounds. */
     STORE_PUTS_TOO_LARGE(7153, "store puts refused as too large"),
+    /** Gossip frames dropped because their sender is not a member of the ring. */
+    STORE_GOSSIP_FROM_STRANGERS(7155, "store gossip dropped (sender not in the ring)"),
+    /** Replica merges dropped because their sender is not a member of the ring. */
+    STORE_MERGES_FROM_STRANGERS(7156, "store replica merges dropped (sender not in the ring)"),
+    /** Gets answered PAYLOAD_TOO_LARGE because the answer would exceed the message limit. */
+    STORE_GETS_TOO_LARGE(7157, "store gets answered too large"),
 
     /** Stages run to completion. */
     EXECUTOR_STAGES_RUN(7160, "executor stages run"),
@@ -136,7 +142,15 @@ public enum CounterDescriptor
     /** Calls that waited for a free slot until their deadline, answered TIMEOUT. */
     SCHEDULER_QUEUED_CALLS_TIMED_OUT(7181, "queued calls timed out"),
     /** Calls waiting for a free slot now. */
-    SCHEDULER_CALLS_WAITING(7182, "calls waiting for a free slot");
+    SCHEDULER_CALLS_WAITING(7182, "calls waiting for a free slot"),
+    /** Calls answered MALFORMED because their arguments are not a valid value encoding. */
+    SCHEDULER_CALLS_MALFORMED(7183, "calls refused (malformed arguments)"),
+    /** Periodic calls refused: a period under the minimum, or the caller's periodic calls at their cap. */
+    SCHEDULER_PERIODIC_CALLS_REFUSED(7184, "periodic calls refused (period or cap)"),
+    /** Registrations refused for what would only fail at run time (edges, class not loadable or not a function). */
+    SCHEDULER_REGISTRATIONS_REFUSED(7185, "registrations refused"),
+    /** Periodic calls running now. */
+    SCHEDULER_PERIODIC_CALLS(7186, "periodic calls running");
 
     /** Smallest type id of a Droplet counter. */
     public static final int FIRST_TYPE_ID = 7100;

@@ -32,6 +32,7 @@ final class AntiEntropy implements LocalShard.ChangeListener
     private final int gossipBatch;
     private final int maxBatchesPerPeer;
     private final AtomicCounter gossipRounds;
+    private final AtomicCounter gossipFromStrangers;
     private final Long2ObjectHashMap<LinkedHashSet<ByteKey>> dirtyByPeer = new Long2ObjectHashMap<>();
     private final LongHashSet helloPending = new LongHashSet();
     private final LongHashSet unreachablePeers = new LongHashSet();
@@ -65,8 +66,10 @@ final class AntiEntropy implements LocalShard.ChangeListener
         final int maxBatchesPerPeer,
         final int maxMessageLength,
         final AtomicCounter gossipRounds,
-        final long nowNs)
+        final long nowNs,
+        final AtomicCounter gossipFromStrangers)
     {
+        this.gossipFromStrangers = gossipFromStrangers;
         this.shard = shard;
         this.publisher = publisher;
         this.gossipPeriodNs = gossipPeriodNs;
@@ -114,6 +117,12 @@ final class AntiEntropy implements LocalShard.ChangeListener
      */
     void onGossip(final long sender, final long round, final EntryBatch entries)
     {
+        if (!shard.isPeer(sender))
+        {
+            // Not a member of the ring (or this node's own id): dropped, whatever it holds.
+            gossipFromStrangers.increment();
+            return;
+        }
         final DirectBuffer keyBuffer = entries.keys();
         final DirectBuffer valueBuffer = entries.values();
         for (int i = 0, count = entries.count(); i < count; i++)

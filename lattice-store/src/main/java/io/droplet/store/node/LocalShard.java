@@ -119,6 +119,18 @@ final class LocalShard
         return false;
     }
 
+    /**
+     * Gossip and replica merges are taken only from the ring's other members (in open mode as well: a node that
+     * is not a member has no business writing into replicas).
+     *
+     * @param node that says it sent a gossip or merge.
+     * @return true if it is another member of the ring.
+     */
+    boolean isPeer(final long node)
+    {
+        return node != nodeId && ring.contains(node);
+    }
+
     long nodeId()
     {
         return nodeId;

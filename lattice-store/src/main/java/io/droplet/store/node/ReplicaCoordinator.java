@@ -53,6 +53,7 @@ final class ReplicaCoordinator implements PendingRequests.TimeoutListener
     private final long replicaTimeoutNs;
     private final PendingRequests forwardAcks;
     private final AtomicCounter puts;
+    private final AtomicCounter mergesFromStrangers;
     private final Long2ObjectHashMap<PendingPut> putByForwardId = new Long2ObjectHashMap<>();
     private final long[] replicas;
     private long nextForwardId = 1;
@@ -71,8 +72,10 @@ final class ReplicaCoordinator implements PendingRequests.TimeoutListener
         final NanoClock clock,
         final long replicaTimeoutNs,
         final PendingRequests forwardAcks,
-        final AtomicCounter puts)
+        final AtomicCounter puts,
+        final AtomicCounter mergesFromStrangers)
     {
+        this.mergesFromStrangers = mergesFromStrangers;
         this.shard = shard;
         this.publisher = publisher;
         this.clock = clock;
@@ -125,21 +128,28 @@ final class ReplicaCoordinator implements PendingRequests.TimeoutListener
                 forwardAcks.track(forwardId, deadline);
                 putByForwardId.put(forwardId, pending);
             }
-            // A forward that cannot be sent now is left to gossip; its ack, if awaited, times out.
-            publisher.replicaMerge(replica, forwardId, forwardId == NO_REPLY ? NO_REPLY : nodeId,
-                buffer, keyOffset, keyLength, valueOffset, valueLength);
+            // A forward that cannot be sent now is left to gossip; its ack, if awaited, times out. It names this
+            // node even when no ack is awaited: a replica merges only what a member of the ring sent.
+            publisher.replicaMerge(replica, forwardId, nodeId, buffer, keyOffset, keyLength, valueOffset, valueLength);
         }
     }
 
     /**
-     * A put forwarded to this replica: merge it, and acknowledge it if the coordinator asked.
+     * A put forwarded to this replica by its coordinator ({@code replyTo}): merge it, and acknowledge it if the
+     * coordinator asked (a correlation other than {@link #NO_REPLY}). A merge from a node that is not a member of
+     * the ring is dropped and counted.
      */
     void onReplicaMerge(
         final long correlationId, final long replyTo, final DirectBuffer buffer,
         final int keyOffset, final int keyLength, final int valueOffset, final int valueLength)
     {
+        if (!shard.isPeer(replyTo))
+        {
+            mergesFromStrangers.increment();
+            return;
+        }
         final int status = shard.merge(buffer, keyOffset, keyLength, buffer, valueOffset, valueLength, replyTo);
-        if (replyTo != NO_REPLY)
+        if (correlationId != NO_REPLY)
         {
             publisher.putResponse(replyTo, correlationId, status >= 0 ? ErrorCode.NONE : errorCodeOf(status));
         }

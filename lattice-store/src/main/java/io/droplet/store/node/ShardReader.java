@@ -33,6 +33,7 @@ final class ShardReader
     private final StoragePublisher publisher;
     private final AtomicCounter gets;
     private final AtomicCounter readsDataLost;
+    private final AtomicCounter getsTooLarge;
     private final int maxMessageLength;
     private final UnsafeBuffer values;
     private final EntryBatch answer;
@@ -44,6 +45,7 @@ final class ShardReader
      * @param readsDataLost    counts reads answered DATA_LOST.
      * @param maxMessageLength longest answer.
      * @param maxGroupCount    most keys in a multi-get, sizing the reused answer.
+     * @param getsTooLarge     counts gets answered PAYLOAD_TOO_LARGE.
      */
     ShardReader(
         final LatticeStore store,
@@ -51,8 +53,10 @@ final class ShardReader
         final AtomicCounter gets,
         final AtomicCounter readsDataLost,
         final int maxMessageLength,
-        final int maxGroupCount)
+        final int maxGroupCount,
+        final AtomicCounter getsTooLarge)
     {
+        this.getsTooLarge = getsTooLarge;
         this.store = store;
         this.publisher = publisher;
         this.gets = gets;
@@ -63,7 +67,8 @@ final class ShardReader
     }
 
     /**
-     * Answers a get of one key.
+     * Answers a get of one key: its entry, KEY_NOT_FOUND, or PAYLOAD_TOO_LARGE when the answer (the key echoed, the
+     * value and their framing) would not fit a message, rather than an answer that cannot be sent.
      */
     void onGet(final long correlationId, final long replyTo, final DirectBuffer buffer, final int keyOffset, final int keyLength)
     {
@@ -76,6 +81,12 @@ final class ShardReader
             return;
         }
         answer.reset(buffer, values).add(keyOffset, keyLength, 0, found);
+        if (found == StoreStatus.TOO_LARGE || StorageNodePublisher.getResponseLength(answer) > maxMessageLength)
+        {
+            getsTooLarge.increment();
+            publisher.error(replyTo, correlationId, ErrorCode.PAYLOAD_TOO_LARGE, "the answer exceeds the message limit");
+            return;
+        }
         publisher.getResponse(replyTo, correlationId, found >= 0 ? ErrorCode.NONE : ErrorCode.KEY_NOT_FOUND, answer);
     }
 
@@ -101,9 +112,9 @@ final class ShardReader
                 publisher.error(replyTo, correlationId, ErrorCode.DATA_LOST, LOST);
                 return;
             }
-            if ((found == StoreStatus.TOO_LARGE && valuesLength > 0) ||
-                length + keyLength + Math.max(0, found) + ENTRY_OVERHEAD > budget)
+            if (found == StoreStatus.TOO_LARGE || length + keyLength + Math.max(0, found) + ENTRY_OVERHEAD > budget)
             {
+                getsTooLarge.increment();
                 publisher.error(replyTo, correlationId, ErrorCode.PAYLOAD_TOO_LARGE, "multi-get answer exceeds the message limit");
                 return;
             }

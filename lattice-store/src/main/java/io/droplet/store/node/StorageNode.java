@@ -76,14 +76,15 @@ public final class StorageNode implements Agent, StorageNodeListener
         final LocalShard shard = new LocalShard(nodeId, context.store(), ring, context.replicationFactor());
         this.reader = new ShardReader(
             context.store(), publisher, context.counters().gets, context.counters().readsDataLost, context.maxMessageLength(),
-            context.maxGroupCount());
+            context.maxGroupCount(), context.counters().getsTooLarge);
         StoreLossReport.report(context.store(), nodeId, context.replicationFactor(), ring.size(),
             channels.transport().errorHandler());
         this.coordinator = new ReplicaCoordinator(shard, publisher, cycleClock, context.replicaTimeoutNs(),
-            new PendingRequests(context.maxPendingPuts(), nowNs, channels.counters()), context.counters().puts);
+            new PendingRequests(context.maxPendingPuts(), nowNs, channels.counters()), context.counters().puts,
+            context.counters().mergesFromStrangers);
         this.antiEntropy = new AntiEntropy(shard, publisher, peers.toLongArray(), context.gossipPeriodNs(),
             context.gossipBatch(), context.maxGossipBatchesPerPeer(), context.maxMessageLength(),
-            context.counters().gossipRounds, nowNs);
+            context.counters().gossipRounds, nowNs, context.counters().gossipFromStrangers);
         this.subscriptions = new KeySubscriptions(
             shard, publisher, context.epochClock(), context.maxSubscribedKeys(), context.maxMessageLength());
         shard.addChangeListener(antiEntropy);

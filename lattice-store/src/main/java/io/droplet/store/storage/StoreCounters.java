@@ -46,6 +46,12 @@ public final class StoreCounters implements AutoCloseable
     public final AtomicCounter readsDataLost;
     /** Merges refused as too large: past the largest value, or causal values past the validator's bounds. */
     public final AtomicCounter tooLarge;
+    /** Gossip frames dropped because their sender is not a member of the ring. */
+    public final AtomicCounter gossipFromStrangers;
+    /** Replica merges dropped because their sender is not a member of the ring. */
+    public final AtomicCounter mergesFromStrangers;
+    /** Gets answered PAYLOAD_TOO_LARGE: the answer would exceed the message limit. */
+    public final AtomicCounter getsTooLarge;
 
     /**
      * @param allocator of counters.
@@ -65,6 +71,9 @@ public final class StoreCounters implements AutoCloseable
         keysLost = add(allocator, CounterDescriptor.STORE_KEYS_LOST, name);
         readsDataLost = add(allocator, CounterDescriptor.STORE_READS_DATA_LOST, name);
         tooLarge = add(allocator, CounterDescriptor.STORE_PUTS_TOO_LARGE, name);
+        gossipFromStrangers = add(allocator, CounterDescriptor.STORE_GOSSIP_FROM_STRANGERS, name);
+        mergesFromStrangers = add(allocator, CounterDescriptor.STORE_MERGES_FROM_STRANGERS, name);
+        getsTooLarge = add(allocator, CounterDescriptor.STORE_GETS_TOO_LARGE, name);
     }
 
     private AtomicCounter add(final TransportCounters.Allocator allocator, final CounterDescriptor descriptor, final String name)

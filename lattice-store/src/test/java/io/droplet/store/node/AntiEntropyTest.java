@@ -85,7 +85,7 @@ class AntiEntropyTest
     private AntiEntropy antiEntropy(final ShardFixture node, final Link link, final long peer)
     {
         final AntiEntropy antiEntropy = new AntiEntropy(node.shard, link, new long[]{ peer }, PERIOD_NS, 256, 8,
-            64 * 1024, node.storeCounters.gossipRounds, now);
+            64 * 1024, node.storeCounters.gossipRounds, now, node.storeCounters.gossipFromStrangers);
         node.shard.addChangeListener(antiEntropy);
         return antiEntropy;
     }

@@ -54,7 +54,8 @@ class ReplicaCoordinatorTest
         clock.update(TimeUnit.SECONDS.toNanos(1));
         fixture = new ShardFixture(directory, SELF, 3, 1, 2, 3);
         coordinator = new ReplicaCoordinator(fixture.shard, publisher, clock, TIMEOUT_NS,
-            new PendingRequests(16, clock.nanoTime(), fixture.transportCounters), fixture.storeCounters.puts);
+            new PendingRequests(16, clock.nanoTime(), fixture.transportCounters), fixture.storeCounters.puts,
+            fixture.storeCounters.mergesFromStrangers);
     }
 
     @AfterEach
@@ -102,7 +103,7 @@ class ReplicaCoordinatorTest
         {
             assertNotEquals(SELF, forward.destination());
             assertEquals(ReplicaCoordinator.NO_REPLY, forward.correlationId());
-            assertEquals(ReplicaCoordinator.NO_REPLY, forward.replyTo());
+            assertEquals(SELF, forward.replyTo(), "names its sender, a member, though it wants no ack");
             assertArrayEquals(KEY, forward.keys().get(0));
             assertArrayEquals(VALUE, forward.values().get(0));
         }
