@@ -9,7 +9,7 @@ import org.agrona.DirectBuffer;
  * schedule on, or a {@code Result} to the caller when the stage is the DAG's sink; and where a failure
  * goes: a typed {@code Error} to the caller, counted as a failed stage. Either answer ends the invocation
  * for its caller, and is noted in the executor's {@link Completions} so the scheduler that started it stops
- * keeping it for a re-run.
+ * keeping it for a re-run; a failure also releases what the invocation's {@link FanIns} hold here.
  * <p>
  * <b>Note:</b> not thread-safe; owned by one executor agent. Allocation-free on the output path.
  */
@@ -18,6 +18,7 @@ final class StageOutputs
     private final ExecutorSends sends;
     private final ExecutorCounters counters;
     private final Completions completions;
+    private FanIns fanIns;
 
     /**
      * @param sends       to encode with.
@@ -29,6 +30,16 @@ final class StageOutputs
         this.sends = sends;
         this.counters = counters;
         this.completions = completions;
+    }
+
+    /**
+     * @param fanIns of the executor: a failure answered here releases what the invocation's fan-ins hold at once.
+     * @return this.
+     */
+    StageOutputs fanIns(final FanIns fanIns)
+    {
+        this.fanIns = fanIns;
+        return this;
     }
 
     /**
@@ -83,6 +94,10 @@ final class StageOutputs
         if (0 != invocationId)
         {
             completions.onCompleted(invocationId);
+            if (null != fanIns)
+            {
+                fanIns.release(invocationId);
+            }
         }
         if (replyTo != 0 && sends.error(replyTo, correlationId, code, detail) != SendStatus.OK)
         {

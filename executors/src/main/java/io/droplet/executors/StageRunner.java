@@ -174,16 +174,27 @@ final class StageRunner
         }
         else
         {
-            argsLength = fanIns.collect(invocationId, target, schedule.slot(target, from), parents, deadline,
-                buffer, inputOffset, inputLength, args);
-            if (argsLength == FanIns.WAITING)
+            argsLength = fanIns.collect(invocationId, replyTo, correlationId, target, schedule.slot(target, from), parents,
+                deadline, buffer, inputOffset, inputLength, args);
+            switch (argsLength)
             {
-                return;
-            }
-            if (argsLength == FanIns.TOO_LARGE)
-            {
-                outputs.fail(invocationId, replyTo, correlationId, ErrorCode.PAYLOAD_TOO_LARGE, "fan-in arguments exceed the message limit");
-                return;
+                case FanIns.WAITING:
+                case FanIns.DROPPED:
+                    return;
+                case FanIns.TOO_LARGE:
+                    outputs.fail(invocationId, replyTo, correlationId, ErrorCode.PAYLOAD_TOO_LARGE,
+                        "fan-in arguments exceed the message limit");
+                    return;
+                case FanIns.NO_RESOURCES:
+                    outputs.fail(invocationId, replyTo, correlationId, ErrorCode.NO_RESOURCES,
+                        "fan-ins waiting on executor " + nodeId + " hold as many bytes as they may");
+                    return;
+                case FanIns.MALFORMED:
+                    outputs.fail(invocationId, replyTo, correlationId, ErrorCode.MALFORMED,
+                        "the trigger's stage is not a parent of its target");
+                    return;
+                default:
+                    break;
             }
         }
         run(function, invocationId, correlationId, replyTo, deadline, target, attempt, schedule, argsBuffer, argsOffset, argsLength);
