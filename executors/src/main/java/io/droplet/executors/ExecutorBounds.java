@@ -22,7 +22,7 @@ public final class ExecutorBounds
     /** Longest a fan-in stage of an invocation with no deadline waits for its other parents. */
     public static final String FAN_IN_WAIT_PROP_NAME = "droplet.executor.fanin.wait";
     /** Default: 5 minutes, past any parent a caller without a deadline could reasonably wait for. */
-    public static final String FAN_IN_WAIT_DEFAULT = "5m";
+    public static final String FAN_IN_WAIT_DEFAULT = "300s";
     /** Most triggers parked waiting for the host cache to fetch a referenced key. */
     public static final String PARKED_TRIGGERS_PROP_NAME = "droplet.executor.parked.triggers";
     /** Default: 4,096. */
