@@ -36,6 +36,8 @@ public final class StoreCounters implements AutoCloseable
     public final AtomicCounter recoveries;
     /** Entries dropped because they failed their checksum. */
     public final AtomicCounter droppedCorrupt;
+    /** Subscriptions refused past a bound, and subscribers dropped with their keys because they went away. */
+    public final AtomicCounter subscriptionsRefused;
 
     /**
      * @param allocator of counters.
@@ -50,6 +52,7 @@ public final class StoreCounters implements AutoCloseable
         bytesStored = add(allocator, CounterDescriptor.STORE_BYTES_STORED, name);
         recoveries = add(allocator, CounterDescriptor.STORE_RECOVERIES, name);
         droppedCorrupt = add(allocator, CounterDescriptor.STORE_DROPPED_CORRUPT, name);
+        subscriptionsRefused = add(allocator, CounterDescriptor.STORE_SUBSCRIPTIONS_REFUSED, name);
     }
 
     private AtomicCounter add(final TransportCounters.Allocator allocator, final CounterDescriptor descriptor, final String name)
