@@ -87,7 +87,7 @@ public final class ExecutorAgent implements Agent, AutoCloseable
         this.nested = new NestedCalls(publisher, heartbeats, epochClock, java.util.concurrent.ForkJoinPool.commonPool(),
             counters, context.queue() + context.workers(), context.cancelCheckPeriodNs(), context.nestedCallsInFlight());
         this.fanIns = new FanIns(context.bounds(), epochClock, counters);
-        this.outputs = new StageOutputs(publisher, counters, completions).fanIns(fanIns);
+        this.outputs = new StageOutputs(publisher, counters, completions).fanIns(fanIns, nodeId);
         this.commit = new OutputCommit(outputs, counters);
         final HostCache cache = context.cache();
         this.resolver = null == cache ? null : new ReferenceResolver(cache, publisher, outputs, maxMessage, context.bounds(),

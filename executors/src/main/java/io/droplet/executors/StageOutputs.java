@@ -18,7 +18,9 @@ final class StageOutputs
     private final ExecutorSends sends;
     private final ExecutorCounters counters;
     private final Completions completions;
+    private final int[] parents = new int[StageSchedule.MAX_STAGES];
     private FanIns fanIns;
+    private long self;
 
     /**
      * @param sends       to encode with.
@@ -34,12 +36,65 @@ final class StageOutputs
 
     /**
      * @param fanIns of the executor: a failure answered here releases what the invocation's fan-ins hold at once.
+     * @param self   node id of the executor: the other executors of a failed stage's fan-ins are told.
      * @return this.
      */
-    StageOutputs fanIns(final FanIns fanIns)
+    StageOutputs fanIns(final FanIns fanIns, final long self)
     {
         this.fanIns = fanIns;
+        this.self = self;
         return this;
+    }
+
+    /**
+     * Answers the caller with a stage's failure, as {@link #fail}, and tells every other executor that runs a fan-in
+     * stage of the invocation (once each), so what it holds for the invocation is released now, not at the deadline.
+     *
+     * @param schedule of the invocation.
+     */
+    void failStage(
+        final long invocationId, final long replyTo, final long correlationId, final ErrorCode code, final String detail,
+        final StageSchedule schedule)
+    {
+        fail(invocationId, replyTo, correlationId, code, detail);
+        final int stages = schedule.stages();
+        if (0 == invocationId || stages < 3)
+        {
+            return;
+        }
+        java.util.Arrays.fill(parents, 0, stages, 0);
+        for (int e = 0, edges = schedule.edges(); e < edges; e++)
+        {
+            final int to = schedule.edgeTo(e);
+            if (to >= 0 && to < stages)
+            {
+                parents[to]++;
+            }
+        }
+        for (int stage = 0; stage < stages; stage++)
+        {
+            final long executor = schedule.executor(stage);
+            if (parents[stage] < 2 || executor == self || toldBefore(schedule, stage, executor))
+            {
+                continue;
+            }
+            if (sends.cancelInvocation(executor, invocationId) != SendStatus.OK)
+            {
+                counters.undeliverable.incrementRelease();
+            }
+        }
+    }
+
+    private boolean toldBefore(final StageSchedule schedule, final int stage, final long executor)
+    {
+        for (int earlier = 0; earlier < stage; earlier++)
+        {
+            if (parents[earlier] >= 2 && schedule.executor(earlier) == executor)
+            {
+                return true;
+            }
+        }
+        return false;
     }
 
     /**

@@ -284,16 +284,16 @@ final class StageRunner
                     continue;
                 }
                 final String text = String.valueOf(ex);
-                outputs.fail(invocationId, replyTo, correlationId, ErrorCode.EXECUTION_ERROR,
-                    text.length() > MAX_DETAIL ? text.substring(0, MAX_DETAIL) : text);
+                outputs.failStage(invocationId, replyTo, correlationId, ErrorCode.EXECUTION_ERROR,
+                    text.length() > MAX_DETAIL ? text.substring(0, MAX_DETAIL) : text, schedule);
                 return;
             }
         }
         int resultLength = invocation.result().encodedLength();
         if (resultLength < 0)
         {
-            outputs.fail(invocationId, replyTo, correlationId, ErrorCode.PAYLOAD_TOO_LARGE,
-                "result larger than the payload limit of " + payloadLimit + " bytes, or a list or map not closed");
+            outputs.failStage(invocationId, replyTo, correlationId, ErrorCode.PAYLOAD_TOO_LARGE,
+                "result larger than the payload limit of " + payloadLimit + " bytes, or a list or map not closed", schedule);
             return;
         }
         if (resultLength == 0)

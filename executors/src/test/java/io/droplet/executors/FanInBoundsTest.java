@@ -169,4 +169,24 @@ class FanInBoundsTest
         assertEquals(ErrorCode.MALFORMED, duplicates.sends.of(Kind.ERROR).get(0).code());
         assertEquals(0, duplicates.fanIns.waiting());
     }
+
+    @Test
+    void aFailingStageTellsTheOtherExecutorsOfTheInvocationsFanInsOnceEach()
+    {
+        final StageFixture dag = new StageFixture(null);
+        dag.functions.install("fail", invocation ->
+        {
+            throw new IllegalStateException("parent fails");
+        });
+        // Stage 0 fails here; fan-ins 3 and 4 run on executor 20, fan-in 5 here, stage 2 (one parent) on executor 30.
+        dag.stage("fail").stage("source").stageOn(30, "one").stageOn(20, "join").stageOn(20, "join").stage("join")
+            .edge(0, 2).edge(0, 3).edge(1, 3).edge(0, 4).edge(1, 4).edge(0, 5).edge(1, 5);
+        dag.trigger(50, 0, 0, 0, writer -> writer.beginList(0).endList());
+
+        final List<Sent> cancels = dag.sends.of(Kind.CANCEL_INVOCATION);
+        assertEquals(1, cancels.size(), "executor 20 once; nobody for a stage with one parent or for this executor");
+        assertEquals(20, cancels.get(0).destination());
+        assertEquals(50, cancels.get(0).invocationId());
+        assertEquals(ErrorCode.EXECUTION_ERROR, dag.sends.of(Kind.ERROR).get(0).code());
+    }
 }

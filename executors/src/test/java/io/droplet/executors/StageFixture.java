@@ -109,7 +109,7 @@ final class StageFixture
         heartbeats.addScheduler(SCHEDULER);
         completions = new Completions(sends, heartbeats, 0);
         nested = new NestedCalls(sends, heartbeats, clock, Runnable::run, counters, 64, 1_000_000, 64);
-        outputs = new StageOutputs(sends, counters, completions).fanIns(fanIns);
+        outputs = new StageOutputs(sends, counters, completions).fanIns(fanIns, EXECUTOR);
         commit = new OutputCommit(outputs, counters);
         resolver = null == cache ? null : new ReferenceResolver(cache, sends, outputs, MAX_MESSAGE, bounds,
             counters.triggersParkRefused);
@@ -142,9 +142,17 @@ final class StageFixture
      */
     StageFixture stage(final String function)
     {
+        return stageOn(EXECUTOR, function);
+    }
+
+    /**
+     * Adds a stage running {@code function} on another executor.
+     */
+    StageFixture stageOn(final long executor, final String function)
+    {
         final byte[] bytes = function.getBytes(StandardCharsets.UTF_8);
         names.putBytes(namesLength, bytes);
-        schedule.addStage(EXECUTOR, namesLength, bytes.length);
+        schedule.addStage(executor, namesLength, bytes.length);
         namesLength += bytes.length;
         return this;
     }
