@@ -15,6 +15,8 @@ import org.agrona.collections.Long2ObjectHashMap;
 import org.agrona.concurrent.Agent;
 import org.agrona.concurrent.EpochNanoClock;
 import org.agrona.concurrent.NanoClock;
+import org.agrona.concurrent.status.AtomicCounter;
+import io.droplet.transport.CounterDescriptor;
 
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
@@ -38,6 +40,8 @@ public final class CacheAgent implements Agent, CacheListener, StoreClientListen
     private final CachePublisher publisher;
     private final KeyFetches fetches;
     private final CacheWrites writes;
+    private final CacheAdmission admission;
+    private final AtomicCounter valuesRejected;
     private final NanoClock clock;
     private final EpochNanoClock epochClock;
     private final long heartbeatPeriodNs;
@@ -91,7 +95,10 @@ public final class CacheAgent implements Agent, CacheListener, StoreClientListen
         final ErrorReplier errorReplier = new ErrorReplier(channels);
         this.publisher = new CachePublisher(context, errorReplier);
         final StorageLink link = new StorageLink(storage, clock, storageTimeoutNs);
-        this.fetches = new KeyFetches(cache, link, publisher, summary, maxMessage);
+        this.valuesRejected = CounterDescriptor.CACHE_VALUES_REJECTED.allocate(
+            channels.transport().aeron()::addCounter, "cache-" + channels.nodeId());
+        this.admission = new CacheAdmission(cache, valuesRejected, maxMessage);
+        this.fetches = new KeyFetches(cache, admission, link, publisher, summary, maxMessage);
         this.writes = new CacheWrites(cache, link, publisher, summary, maxMessage, context.mergeBufferLength());
         this.nextHeartbeatNs = clock.nanoTime();
         this.inbound = channels.open(new CacheAdapter(this, errorReplier));
@@ -214,14 +221,31 @@ public final class CacheAgent implements Agent, CacheListener, StoreClientListen
     }
 
     /**
-     * A subscribed key changed at its storage node: the cache follows.
+     * A subscribed key changed at its storage node: the cache follows, if the value is a valid lattice of the
+     * key's type (else it is counted and dropped, see {@link CacheAdmission}).
      * {@inheritDoc}
      */
     public void onKeyUpdate(
         final long source, final DirectBuffer buffer, final int keyOffset, final int keyLength,
         final int valueOffset, final int valueLength)
     {
-        cache.put(buffer, keyOffset, keyLength, buffer, valueOffset, valueLength);
+        admission.store(buffer, keyOffset, keyLength, buffer, valueOffset, valueLength);
+    }
+
+    /**
+     * @return values the host cache refused to store: not a valid lattice, or not of the key's cached type.
+     */
+    public long valuesRejected()
+    {
+        return valuesRejected.get();
+    }
+
+    /**
+     * Frees the agent's counter.
+     */
+    public void onClose()
+    {
+        valuesRejected.close();
     }
 
     /**

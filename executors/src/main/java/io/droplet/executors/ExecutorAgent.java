@@ -25,7 +25,8 @@ import org.agrona.concurrent.NanoClock;
  * runs on the executor's worker pool ({@link PooledLane}), whose finished runs the agent hands on in its
  * duty cycle, so heartbeats, triggers and cache answers keep flowing while functions run. Everything a
  * stage needs travels with its trigger, so the executor keeps no per-DAG state beyond fan-ins, parked
- * triggers and held outputs, which expire at the invocation's deadline, and runs on the pool, whose
+ * triggers and held outputs, each bounded ({@link ExecutorBounds}) and released when the invocation fails or its
+ * deadline passes, and runs on the pool, whose
  * results are dropped if they come back after it (a run is not interrupted yet).
  * <p>
  * <b>Note:</b> an agent: not thread-safe, run by one thread.
@@ -45,7 +46,7 @@ public final class ExecutorAgent implements Agent, AutoCloseable
     private final ExecutorCounters counters;
     private final DeferredSends deferredSends;
     private final StageOutputs outputs;
-    private final FanIns fanIns = new FanIns();
+    private final FanIns fanIns;
     private final ReferenceResolver resolver;
     private final OutputCommit commit;
     private final FunctionMailbox mailbox;
@@ -85,10 +86,12 @@ public final class ExecutorAgent implements Agent, AutoCloseable
         // A nested call's future is completed off the agent: whatever a function chained on it runs elsewhere.
         this.nested = new NestedCalls(publisher, heartbeats, epochClock, java.util.concurrent.ForkJoinPool.commonPool(),
             counters, context.queue() + context.workers(), context.cancelCheckPeriodNs(), context.nestedCallsInFlight());
-        this.outputs = new StageOutputs(publisher, counters, completions);
+        this.fanIns = new FanIns(context.bounds(), epochClock, counters);
+        this.outputs = new StageOutputs(publisher, counters, completions).fanIns(fanIns, nodeId);
         this.commit = new OutputCommit(outputs, counters);
         final HostCache cache = context.cache();
-        this.resolver = null == cache ? null : new ReferenceResolver(cache, publisher, outputs, maxMessage);
+        this.resolver = null == cache ? null : new ReferenceResolver(cache, publisher, outputs, maxMessage, context.bounds(),
+            counters.triggersParkRefused);
         final StageNamespace namespace = new StageNamespace(namespaced, counters.keysRefused);
         this.mailbox = new FunctionMailbox(nodeId, publisher, counters, maxMessage, context.mailboxCapacity());
         final StageInvocation invocation = new StageInvocation(epochClock);
@@ -164,7 +167,7 @@ public final class ExecutorAgent implements Agent, AutoCloseable
         {
             return 0;
         }
-        int work = fanIns.expire(epochNowNs) + commit.expire(epochNowNs);
+        int work = fanIns.expire(epochNowNs, outputs) + commit.expire(epochNowNs);
         if (null != resolver)
         {
             work += resolver.expire(epochNowNs);
@@ -391,6 +394,8 @@ public final class ExecutorAgent implements Agent, AutoCloseable
         public void onCancelInvocation(final long invocationId, final long correlationId)
         {
             lane.cancel(invocationId);
+            // Whatever the invocation's fan-ins hold here is for nobody now.
+            fanIns.release(invocationId);
         }
     }
 }

@@ -33,6 +33,7 @@ public final class ExecutorContext
     private int maxPayloadLength;
     private long startedAtNs;
     private boolean concluded;
+    private ExecutorBounds bounds = new ExecutorBounds();
     private HostCache cache;
     private long cacheNode;
     private Endpoint cacheEndpoint;
@@ -50,10 +51,7 @@ public final class ExecutorContext
         return channels;
     }
 
-    /**
-     * @param channels of the executor; its inbound side is opened by the agent.
-     * @return this context.
-     */
+    /** @param channels of the executor; its inbound side is opened by the agent. @return this context. */
     public ExecutorContext channels(final NodeChannels channels)
     {
         this.channels = channels;
@@ -66,10 +64,7 @@ public final class ExecutorContext
         return functions;
     }
 
-    /**
-     * @param functions the executor runs.
-     * @return this context.
-     */
+    /** @param functions the executor runs. @return this context. */
     public ExecutorContext functions(final LocalFunctions functions)
     {
         this.functions = functions;
@@ -135,10 +130,7 @@ public final class ExecutorContext
         return heartbeatPeriodNs;
     }
 
-    /**
-     * @param heartbeatPeriodNs between heartbeats.
-     * @return this context.
-     */
+    /** @param heartbeatPeriodNs between heartbeats. @return this context. */
     public ExecutorContext heartbeatPeriodNs(final long heartbeatPeriodNs)
     {
         this.heartbeatPeriodNs = heartbeatPeriodNs;
@@ -251,6 +243,7 @@ public final class ExecutorContext
         }
         maxMessageLength = channels.transport().context().maxMessageLength();
         maxPayloadLength = channels.transport().context().maxPayloadLength();
+        bounds.conclude(maxMessageLength);
         if (0 == startedAtNs)
         {
             // Tells this incarnation from an earlier one with the same node id (a restart).
@@ -266,10 +259,7 @@ public final class ExecutorContext
         return nanoClock;
     }
 
-    /**
-     * @param nanoClock the clock duty cycles, heartbeats and send retries run on.
-     * @return this context.
-     */
+    /** @param nanoClock the clock duty cycles, heartbeats and send retries run on. @return this context. */
     public ExecutorContext nanoClock(final NanoClock nanoClock)
     {
         this.nanoClock = nanoClock;
@@ -282,10 +272,7 @@ public final class ExecutorContext
         return epochClock;
     }
 
-    /**
-     * @param epochClock deadlines are read against and writes stamped with.
-     * @return this context.
-     */
+    /** @param epochClock deadlines are read against and writes stamped with. @return this context. */
     public ExecutorContext epochClock(final EpochNanoClock epochClock)
     {
         this.epochClock = epochClock;
@@ -298,10 +285,7 @@ public final class ExecutorContext
         return sendRetryWindowNs;
     }
 
-    /**
-     * @param sendRetryWindowNs how long an output whose link is not ready is kept trying.
-     * @return this context.
-     */
+    /** @param sendRetryWindowNs how long an output whose link is not ready is kept trying. @return this context. */
     public ExecutorContext sendRetryWindowNs(final long sendRetryWindowNs)
     {
         this.sendRetryWindowNs = sendRetryWindowNs;
@@ -314,10 +298,7 @@ public final class ExecutorContext
         return deferredSendsCapacity;
     }
 
-    /**
-     * @param deferredSendsCapacity most outputs kept for links that are not ready.
-     * @return this context.
-     */
+    /** @param deferredSendsCapacity most outputs kept for links that are not ready. @return this context. */
     public ExecutorContext deferredSendsCapacity(final int deferredSendsCapacity)
     {
         this.deferredSendsCapacity = deferredSendsCapacity;
@@ -378,10 +359,7 @@ public final class ExecutorContext
         return fragmentLimit;
     }
 
-    /**
-     * @param fragmentLimit most frames polled per duty cycle.
-     * @return this context.
-     */
+    /** @param fragmentLimit most frames polled per duty cycle. @return this context. */
     public ExecutorContext fragmentLimit(final int fragmentLimit)
     {
         this.fragmentLimit = fragmentLimit;
@@ -394,10 +372,7 @@ public final class ExecutorContext
         return mailboxCapacity;
     }
 
-    /**
-     * @param mailboxCapacity largest total of messages waiting in the mailbox, in bytes.
-     * @return this context.
-     */
+    /** @param mailboxCapacity largest total of messages waiting in the mailbox, in bytes. @return this context. */
     public ExecutorContext mailboxCapacity(final int mailboxCapacity)
     {
         this.mailboxCapacity = mailboxCapacity;
@@ -466,6 +441,19 @@ public final class ExecutorContext
     public ExecutorContext queue(final int queue)
     {
         this.queue = queue;
+        return this;
+    }
+
+    /** @return what requests may hold on the executor: fan-ins, parked triggers. */
+    public ExecutorBounds bounds()
+    {
+        return bounds;
+    }
+
+    /** @param bounds what requests may hold on the executor (default: from system properties). @return this context. */
+    public ExecutorContext bounds(final ExecutorBounds bounds)
+    {
+        this.bounds = bounds;
         return this;
     }
 

@@ -53,6 +53,16 @@ public final class ExecutorCounters implements AutoCloseable
     public final AtomicCounter keyedActivations;
     /** Idle activations of keyed functions evicted to make room for another key's. */
     public final AtomicCounter keyedEvictions;
+    /** Fan-in outputs refused past a bound in bytes (per invocation or per executor). */
+    public final AtomicCounter fanInsRefused;
+    /** Fan-ins released before completing (failed, cancelled or expired invocations) and late outputs dropped. */
+    public final AtomicCounter fanInsReleased;
+    /** Bytes of parents' outputs the waiting fan-ins hold now (a gauge). */
+    public final AtomicCounter fanInBytes;
+    /** Triggers refused because the triggers parked for the host cache reached their bound. */
+    public final AtomicCounter triggersParkRefused;
+    /** Shipped code that could not be loaded. */
+    public final AtomicCounter shippedCodeRefused;
 
     /**
      * @param allocator of counters.
@@ -77,6 +87,11 @@ public final class ExecutorCounters implements AutoCloseable
         processesReplaced = CounterDescriptor.EXECUTOR_PROCESSES_REPLACED.allocate(allocator, name);
         keyedActivations = CounterDescriptor.EXECUTOR_KEYED_ACTIVATIONS.allocate(allocator, name);
         keyedEvictions = CounterDescriptor.EXECUTOR_KEYED_EVICTIONS.allocate(allocator, name);
+        fanInsRefused = CounterDescriptor.EXECUTOR_FAN_INS_REFUSED.allocate(allocator, name);
+        fanInsReleased = CounterDescriptor.EXECUTOR_FAN_INS_RELEASED.allocate(allocator, name);
+        fanInBytes = CounterDescriptor.EXECUTOR_FAN_IN_BYTES.allocate(allocator, name);
+        triggersParkRefused = CounterDescriptor.EXECUTOR_TRIGGERS_PARK_REFUSED.allocate(allocator, name);
+        shippedCodeRefused = CounterDescriptor.EXECUTOR_SHIPPED_CODE_REFUSED.allocate(allocator, name);
     }
 
     /**
@@ -87,6 +102,6 @@ public final class ExecutorCounters implements AutoCloseable
         CloseHelper.closeAll(stagesRun, stagesFailed, undeliverable, fanInsWaiting, messagesSent, messagesReceived, messagesDropped,
             keysRefused, runsRefused, lateResultsDropped, runsCancelled, retries,
             nestedCalls, functionsMovedToPool, processesReplaced,
-            keyedActivations, keyedEvictions);
+            keyedActivations, keyedEvictions, fanInsRefused, fanInsReleased, fanInBytes, triggersParkRefused, shippedCodeRefused);
     }
 }

@@ -3,6 +3,7 @@ package io.droplet.executors;
 import io.droplet.codecs.sbe.Role;
 import io.droplet.codecs.sbe.AckLevel;
 import io.droplet.codecs.sbe.CallDagEncoder;
+import io.droplet.codecs.sbe.CancelInvocationEncoder;
 import io.droplet.codecs.sbe.CallFunctionEncoder;
 import io.droplet.codecs.sbe.CallMode;
 import io.droplet.codecs.sbe.CapacityEncoder;
@@ -66,6 +67,7 @@ final class ExecutorPublisher implements ExecutorSends
     private final CallFunctionEncoder callFunctionEncoder = new CallFunctionEncoder();
     private final CallDagEncoder callDagEncoder = new CallDagEncoder();
     private final CapacityEncoder capacityEncoder = new CapacityEncoder();
+    private final CancelInvocationEncoder cancelInvocationEncoder = new CancelInvocationEncoder();
 
     /**
      * @param context       of the executor, concluded.
@@ -147,6 +149,19 @@ final class ExecutorPublisher implements ExecutorSends
     public int error(final long replyTo, final long correlationId, final ErrorCode code, final String detail)
     {
         return errorReplier.reply(replyTo, correlationId, code, detail);
+    }
+
+    public int cancelInvocation(final long executor, final long invocationId)
+    {
+        final int status = claim(executor, MessageHeaderEncoder.ENCODED_LENGTH + CancelInvocationEncoder.BLOCK_LENGTH);
+        if (status != SendStatus.OK)
+        {
+            return status;
+        }
+        cancelInvocationEncoder.wrapAndApplyHeader(deferredSends.buffer(), deferredSends.offset(), headerEncoder)
+            .invocationId(invocationId)
+            .correlationId(0);
+        return commit();
     }
 
     public int cacheGet(final long correlationId, final DirectBuffer key, final int keyOffset, final int keyLength)

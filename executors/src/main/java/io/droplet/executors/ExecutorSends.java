@@ -42,6 +42,16 @@ interface ExecutorSends
     int error(long replyTo, long correlationId, ErrorCode code, String detail);
 
     /**
+     * A {@code CancelInvocation} to another executor of a failed invocation: what its fan-ins hold for the invocation
+     * is for nobody now, and its stages of it still running may stop.
+     *
+     * @param executor     to tell.
+     * @param invocationId that failed.
+     * @return a {@code SendStatus}.
+     */
+    int cancelInvocation(long executor, long invocationId);
+
+    /**
      * A {@code KvsGet} to the host's cache agent.
      *
      * @param correlationId 0 when nobody waits for the answer.

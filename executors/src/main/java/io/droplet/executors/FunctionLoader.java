@@ -23,6 +23,7 @@ import java.util.Map;
 final class FunctionLoader implements AutoCloseable
 {
     private final Map<String, URLClassLoader> loaders = new HashMap<>();
+    private final Map<String, Path> jars = new HashMap<>();
 
     /**
      * @param name      of the function.
@@ -34,23 +35,41 @@ final class FunctionLoader implements AutoCloseable
      */
     DropletFunction load(final String name, final String className, final byte[] code, final long version)
     {
+        if (code.length == 0)
+        {
+            return create(name, className, FunctionLoader.class.getClassLoader());
+        }
+        // The code is kept in a file of its own only while its function is installed: a jar that does not load is
+        // deleted at once, and one replaced or removed when its function is (never deleteOnExit, whose list grows).
+        Path jar = null;
+        URLClassLoader isolated = null;
         try
         {
-            final ClassLoader loader;
-            if (code.length == 0)
-            {
-                loader = FunctionLoader.class.getClassLoader();
-            }
-            else
-            {
-                final Path jar = Files.createTempFile("droplet-function-" + sanitise(name) + "-v" + version + "-", ".jar");
-                jar.toFile().deleteOnExit();
-                Files.write(jar, code);
-                final URLClassLoader isolated = new URLClassLoader(
-                    "droplet-function-" + name + "-v" + version, new URL[]{ jar.toUri().toURL() }, FunctionLoader.class.getClassLoader());
-                CloseHelper.quietClose(loaders.put(name, isolated));
-                loader = isolated;
-            }
+            jar = Files.createTempFile("droplet-function-" + sanitise(name) + "-v" + version + "-", ".jar");
+            Files.write(jar, code);
+            isolated = new URLClassLoader(
+                "droplet-function-" + name + "-v" + version, new URL[]{ jar.toUri().toURL() }, FunctionLoader.class.getClassLoader());
+            final DropletFunction function = create(name, className, isolated);
+            CloseHelper.quietClose(loaders.put(name, isolated));
+            deleteQuietly(jars.put(name, jar));
+            return function;
+        }
+        catch (final IOException ex)
+        {
+            discard(isolated, jar);
+            throw new UncheckedIOException("cannot store the code of function " + name, ex);
+        }
+        catch (final RuntimeException | Error ex)
+        {
+            discard(isolated, jar);
+            throw ex;
+        }
+    }
+
+    private static DropletFunction create(final String name, final String className, final ClassLoader loader)
+    {
+        try
+        {
             final Class<?> type = Class.forName(className, true, loader);
             if (io.droplet.api.KeyedFunction.class.isAssignableFrom(type))
             {
@@ -64,10 +83,6 @@ final class FunctionLoader implements AutoCloseable
                 throw new IllegalArgumentException(className + " does not implement " + DropletFunction.class.getName());
             }
             return (DropletFunction)type.getDeclaredConstructor().newInstance();
-        }
-        catch (final IOException ex)
-        {
-            throw new UncheckedIOException("cannot store the code of function " + name, ex);
         }
         catch (final ClassNotFoundException | NoSuchMethodException | InstantiationException | IllegalAccessException |
             InvocationTargetException ex)
@@ -92,6 +107,36 @@ final class FunctionLoader implements AutoCloseable
     void unload(final String name)
     {
         CloseHelper.quietClose(loaders.remove(name));
+        deleteQuietly(jars.remove(name));
+    }
+
+    /**
+     * @return files of shipped code held: one per installed function shipped as a jar.
+     */
+    int jarsHeld()
+    {
+        return jars.size();
+    }
+
+    private static void discard(final URLClassLoader loader, final Path jar)
+    {
+        CloseHelper.quietClose(loader);
+        deleteQuietly(jar);
+    }
+
+    private static void deleteQuietly(final Path jar)
+    {
+        if (null != jar)
+        {
+            try
+            {
+                Files.deleteIfExists(jar);
+            }
+            catch (final IOException ignore)
+            {
+                // A file that cannot be deleted now is in the temporary directory, which the system cleans.
+            }
+        }
     }
 
     private static String sanitise(final String name)
@@ -106,5 +151,7 @@ final class FunctionLoader implements AutoCloseable
     {
         CloseHelper.quietCloseAll(loaders.values());
         loaders.clear();
+        jars.values().forEach(FunctionLoader::deleteQuietly);
+        jars.clear();
     }
 }

@@ -22,7 +22,8 @@ import java.util.Map;
  * every waiter gets the error.
  * <p>
  * <b>Note:</b> not thread-safe; owned by the cache agent. The miss path allocates (one entry per key
- * fetched); the hit path does not.
+ * fetched); the hit path does not. A fetched value is cached only if valid ({@link CacheAdmission}); the waiters
+ * for one that is not are answered MALFORMED.
  */
 final class KeyFetches
 {
@@ -34,6 +35,7 @@ final class KeyFetches
     }
 
     private final HostCache cache;
+    private final CacheAdmission admission;
     private final CacheStorage storage;
     private final CacheAnswers answers;
     private final byte[] summary;
@@ -44,16 +46,18 @@ final class KeyFetches
 
     /**
      * @param cache            the host cache.
+     * @param admission        validates and stores fetched values.
      * @param storage          to fetch from.
      * @param answers          to the executors.
      * @param summary          of the keys the host cache holds, announced to the schedulers.
      * @param maxMessageLength of the transport: the largest value answered.
      */
     KeyFetches(
-        final HostCache cache, final CacheStorage storage, final CacheAnswers answers, final byte[] summary,
-        final int maxMessageLength)
+        final HostCache cache, final CacheAdmission admission, final CacheStorage storage, final CacheAnswers answers,
+        final byte[] summary, final int maxMessageLength)
     {
         this.cache = cache;
+        this.admission = admission;
         this.storage = storage;
         this.answers = answers;
         this.summary = summary;
@@ -102,11 +106,16 @@ final class KeyFetches
             return false;
         }
         keyView.wrap(keyBytes);
-        if (found)
+        if (found && admission.store(keyView, 0, keyBytes.length, buffer, valueOffset, valueLength) < 0)
         {
-            cache.put(keyView, 0, keyBytes.length, buffer, valueOffset, valueLength);
+            // Not a valid lattice (counted): the waiters are told, nothing is cached or followed.
+            fail(new String(keyBytes, StandardCharsets.ISO_8859_1), ErrorCode.MALFORMED);
+            return true;
+        }
+        final int cachedLength = found ? cache.get(keyView, 0, keyBytes.length, value, 0) : -1;
+        if (cachedLength >= 0)
+        {
             KeySummary.add(summary, HashRing.hash(keyView, 0, keyBytes.length));
-            value.putBytes(0, buffer, valueOffset, valueLength);
         }
         storage.follow(keyView, 0, keyBytes.length);
         final List<Waiter> waiters = waitersByKey.remove(new String(keyBytes, StandardCharsets.ISO_8859_1));
@@ -115,8 +124,7 @@ final class KeyFetches
             for (int i = 0; i < waiters.size(); i++)
             {
                 final Waiter waiter = waiters.get(i);
-                answers.answerGet(waiter.executor(), waiter.correlationId(), keyView, 0, keyBytes.length, value,
-                    found ? valueLength : -1);
+                answers.answerGet(waiter.executor(), waiter.correlationId(), keyView, 0, keyBytes.length, value, cachedLength);
             }
         }
         return true;

@@ -407,13 +407,14 @@ final class PooledLane implements AutoCloseable
         }
         if (null != run.failure)
         {
-            outputs.fail(trigger.invocationId, trigger.replyTo, trigger.correlationId, ErrorCode.EXECUTION_ERROR, run.failure);
+            outputs.failStage(trigger.invocationId, trigger.replyTo, trigger.correlationId, ErrorCode.EXECUTION_ERROR, run.failure,
+                trigger.schedule);
             return;
         }
         if (run.resultLength < 0)
         {
-            outputs.fail(trigger.invocationId, trigger.replyTo, trigger.correlationId, ErrorCode.PAYLOAD_TOO_LARGE,
-                "result larger than the payload limit, or a list or map not closed");
+            outputs.failStage(trigger.invocationId, trigger.replyTo, trigger.correlationId, ErrorCode.PAYLOAD_TOO_LARGE,
+                "result larger than the payload limit, or a list or map not closed", trigger.schedule);
             return;
         }
         counters.stagesRun.incrementRelease();

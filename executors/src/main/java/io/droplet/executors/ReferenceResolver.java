@@ -8,6 +8,7 @@ import org.agrona.DirectBuffer;
 import org.agrona.MutableDirectBuffer;
 import org.agrona.collections.Long2ObjectHashMap;
 import org.agrona.concurrent.UnsafeBuffer;
+import org.agrona.concurrent.status.AtomicCounter;
 
 import java.nio.ByteBuffer;
 import java.util.ArrayDeque;
@@ -32,6 +33,9 @@ final class ReferenceResolver
     static final int TOO_LARGE = -2;
     /** {@link #resolve}: a reference names a key outside the running function's namespace. */
     static final int FORBIDDEN = -3;
+    /** Parked copies kept for reuse, and the largest buffer one kept may have: the pool never holds much. */
+    private static final int POOLED = 64;
+    private static final int POOLED_CAPACITY = 64 * 1024;
 
     private final HostCache cache;
     private final ExecutorSends sends;
@@ -41,6 +45,10 @@ final class ReferenceResolver
     private final UnsafeBuffer value;
     private final Long2ObjectHashMap<TriggerCopy> parked = new Long2ObjectHashMap<>();
     private final ArrayDeque<TriggerCopy> pool = new ArrayDeque<>();
+    private final int maxParked;
+    private final long maxParkedBytes;
+    private final AtomicCounter refused;
+    private long parkedBytes;
     private long nextParkId = 1;
     private int missOffset;
     private int missLength;
@@ -50,12 +58,19 @@ final class ReferenceResolver
      * @param sends            asks the cache agent on a miss.
      * @param outputs          answers a parked trigger's caller with its failure.
      * @param maxMessageLength of the transport: the largest cached value read.
+     * @param bounds           of the executor, concluded: most triggers parked, and bytes of their arguments.
+     * @param refused          counts the triggers refused past those bounds.
      */
-    ReferenceResolver(final HostCache cache, final ExecutorSends sends, final StageOutputs outputs, final int maxMessageLength)
+    ReferenceResolver(
+        final HostCache cache, final ExecutorSends sends, final StageOutputs outputs, final int maxMessageLength,
+        final ExecutorBounds bounds, final AtomicCounter refused)
     {
         this.cache = cache;
         this.sends = sends;
         this.outputs = outputs;
+        this.maxParked = bounds.parkedTriggers();
+        this.maxParkedBytes = bounds.parkedBytes();
+        this.refused = refused;
         this.value = new UnsafeBuffer(ByteBuffer.allocateDirect(maxMessageLength));
     }
 
@@ -93,15 +108,23 @@ final class ReferenceResolver
 
     /**
      * Parks a trigger whose last {@link #resolve} missed, and asks the cache agent for the missing key
-     * (still in the trigger's buffer).
+     * (still in the trigger's buffer); past the bound on parked triggers (count or bytes) its caller is answered
+     * NO_RESOURCES instead.
      *
-     * @return the park id, the correlation id of the cache request.
+     * @return the park id, the correlation id of the cache request; or -1 if the trigger was refused.
      */
     long park(
         final long invocationId, final long correlationId, final long replyTo, final long deadline,
         final int targetStage, final int fromStage, final int attempt, final StageSchedule schedule,
         final DirectBuffer buffer, final int argsOffset, final int argsLength)
     {
+        if (parked.size() >= maxParked || parkedBytes + argsLength > maxParkedBytes)
+        {
+            refused.incrementRelease();
+            outputs.fail(invocationId, replyTo, correlationId, ErrorCode.NO_RESOURCES,
+                "too many triggers wait for the host cache on this executor");
+            return -1;
+        }
         final TriggerCopy trigger = pool.isEmpty() ? new TriggerCopy() : pool.pollFirst();
         trigger.set(invocationId, correlationId, replyTo, deadline, targetStage, fromStage, attempt, schedule,
             buffer, argsOffset, argsLength);
@@ -109,6 +132,7 @@ final class ReferenceResolver
         trigger.key = parkId;
         trigger.state = TriggerCopy.State.AWAITING_CACHE;
         parked.put(parkId, trigger);
+        parkedBytes += argsLength;
         sends.cacheGet(parkId, buffer, missOffset, missLength);
         return parkId;
     }
@@ -124,6 +148,7 @@ final class ReferenceResolver
         final TriggerCopy trigger = parked.remove(correlationId);
         if (null != trigger)
         {
+            parkedBytes -= trigger.valueLength;
             trigger.state = TriggerCopy.State.FREE;
         }
         return trigger;
@@ -137,6 +162,7 @@ final class ReferenceResolver
         final TriggerCopy trigger = parked.remove(correlationId);
         if (null != trigger)
         {
+            parkedBytes -= trigger.valueLength;
             outputs.fail(trigger.invocationId, trigger.replyTo, trigger.correlationId, code, "a referenced key could not be fetched");
             release(trigger);
         }
@@ -157,6 +183,7 @@ final class ReferenceResolver
             if (trigger.deadline != 0 && nowNs - trigger.deadline > 0)
             {
                 iterator.remove();
+                parkedBytes -= trigger.valueLength;
                 outputs.fail(trigger.invocationId, trigger.replyTo, trigger.correlationId, ErrorCode.TIMEOUT, "a referenced key was not fetched in time");
                 release(trigger);
                 expired++;
@@ -171,7 +198,18 @@ final class ReferenceResolver
     void release(final TriggerCopy trigger)
     {
         trigger.state = TriggerCopy.State.FREE;
-        pool.addLast(trigger);
+        if (pool.size() < POOLED && trigger.buffer.capacity() <= POOLED_CAPACITY)
+        {
+            pool.addLast(trigger);
+        }
+    }
+
+    /**
+     * @return bytes of arguments the parked triggers hold.
+     */
+    long parkedBytes()
+    {
+        return parkedBytes;
     }
 
     /**

@@ -29,6 +29,7 @@ final class ShippedFunctions implements AutoCloseable
     private final int processReplyLimit;
     private final EpochNanoClock epochClock;
     private final AtomicCounter processesReplaced;
+    private final AtomicCounter codeRefused;
     private final FunctionLoader loader = new FunctionLoader();
     private final Map<String, String> registrations = new HashMap<>();
     private final Map<String, ProcessFunction> processes = new HashMap<>();
@@ -49,6 +50,7 @@ final class ShippedFunctions implements AutoCloseable
         this.processReplyLimit = (int)Math.min(Integer.MAX_VALUE - 16, 8L * context.maxPayloadLength());
         this.epochClock = context.epochClock();
         this.processesReplaced = counters.processesReplaced;
+        this.codeRefused = counters.shippedCodeRefused;
     }
 
     /**
@@ -96,9 +98,10 @@ final class ShippedFunctions implements AutoCloseable
             }
             functions.install(name, function);
         }
-        catch (final Exception ex)
+        catch (final Exception | LinkageError ex)
         {
             // Calls of it will get FUNCTION_NOT_FOUND naming this executor; the reason is in the error log.
+            codeRefused.incrementRelease();
             errorHandler.onError(ex);
         }
     }
@@ -112,6 +115,14 @@ final class ShippedFunctions implements AutoCloseable
         functions.remove(name);
         loader.unload(name);
         CloseHelper.quietClose(processes.remove(name));
+    }
+
+    /**
+     * @return files of shipped code held now.
+     */
+    int jarsHeld()
+    {
+        return loader.jarsHeld();
     }
 
     /**

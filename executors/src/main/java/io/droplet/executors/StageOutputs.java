@@ -9,7 +9,7 @@ import org.agrona.DirectBuffer;
  * schedule on, or a {@code Result} to the caller when the stage is the DAG's sink; and where a failure
  * goes: a typed {@code Error} to the caller, counted as a failed stage. Either answer ends the invocation
  * for its caller, and is noted in the executor's {@link Completions} so the scheduler that started it stops
- * keeping it for a re-run.
+ * keeping it for a re-run; a failure also releases what the invocation's {@link FanIns} hold here.
  * <p>
  * <b>Note:</b> not thread-safe; owned by one executor agent. Allocation-free on the output path.
  */
@@ -18,6 +18,9 @@ final class StageOutputs
     private final ExecutorSends sends;
     private final ExecutorCounters counters;
     private final Completions completions;
+    private final int[] parents = new int[StageSchedule.MAX_STAGES];
+    private FanIns fanIns;
+    private long self;
 
     /**
      * @param sends       to encode with.
@@ -29,6 +32,69 @@ final class StageOutputs
         this.sends = sends;
         this.counters = counters;
         this.completions = completions;
+    }
+
+    /**
+     * @param fanIns of the executor: a failure answered here releases what the invocation's fan-ins hold at once.
+     * @param self   node id of the executor: the other executors of a failed stage's fan-ins are told.
+     * @return this.
+     */
+    StageOutputs fanIns(final FanIns fanIns, final long self)
+    {
+        this.fanIns = fanIns;
+        this.self = self;
+        return this;
+    }
+
+    /**
+     * Answers the caller with a stage's failure, as {@link #fail}, and tells every other executor that runs a fan-in
+     * stage of the invocation (once each), so what it holds for the invocation is released now, not at the deadline.
+     *
+     * @param schedule of the invocation.
+     */
+    void failStage(
+        final long invocationId, final long replyTo, final long correlationId, final ErrorCode code, final String detail,
+        final StageSchedule schedule)
+    {
+        fail(invocationId, replyTo, correlationId, code, detail);
+        final int stages = schedule.stages();
+        if (0 == invocationId || stages < 3)
+        {
+            return;
+        }
+        java.util.Arrays.fill(parents, 0, stages, 0);
+        for (int e = 0, edges = schedule.edges(); e < edges; e++)
+        {
+            final int to = schedule.edgeTo(e);
+            if (to >= 0 && to < stages)
+            {
+                parents[to]++;
+            }
+        }
+        for (int stage = 0; stage < stages; stage++)
+        {
+            final long executor = schedule.executor(stage);
+            if (parents[stage] < 2 || executor == self || toldBefore(schedule, stage, executor))
+            {
+                continue;
+            }
+            if (sends.cancelInvocation(executor, invocationId) != SendStatus.OK)
+            {
+                counters.undeliverable.incrementRelease();
+            }
+        }
+    }
+
+    private boolean toldBefore(final StageSchedule schedule, final int stage, final long executor)
+    {
+        for (int earlier = 0; earlier < stage; earlier++)
+        {
+            if (parents[earlier] >= 2 && schedule.executor(earlier) == executor)
+            {
+                return true;
+            }
+        }
+        return false;
     }
 
     /**
@@ -83,6 +149,10 @@ final class StageOutputs
         if (0 != invocationId)
         {
             completions.onCompleted(invocationId);
+            if (null != fanIns)
+            {
+                fanIns.release(invocationId);
+            }
         }
         if (replyTo != 0 && sends.error(replyTo, correlationId, code, detail) != SendStatus.OK)
         {

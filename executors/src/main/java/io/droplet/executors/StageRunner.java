@@ -178,16 +178,27 @@ final class StageRunner
         }
         else
         {
-            argsLength = fanIns.collect(invocationId, target, schedule.slot(target, from), parents, deadline,
-                buffer, inputOffset, inputLength, args);
-            if (argsLength == FanIns.WAITING)
+            argsLength = fanIns.collect(invocationId, replyTo, correlationId, target, schedule.slot(target, from), parents,
+                deadline, buffer, inputOffset, inputLength, args);
+            switch (argsLength)
             {
-                return;
-            }
-            if (argsLength == FanIns.TOO_LARGE)
-            {
-                outputs.fail(invocationId, replyTo, correlationId, ErrorCode.PAYLOAD_TOO_LARGE, "fan-in arguments exceed the message limit");
-                return;
+                case FanIns.WAITING:
+                case FanIns.DROPPED:
+                    return;
+                case FanIns.TOO_LARGE:
+                    outputs.fail(invocationId, replyTo, correlationId, ErrorCode.PAYLOAD_TOO_LARGE,
+                        "fan-in arguments exceed the message limit");
+                    return;
+                case FanIns.NO_RESOURCES:
+                    outputs.fail(invocationId, replyTo, correlationId, ErrorCode.NO_RESOURCES,
+                        "fan-ins waiting on executor " + nodeId + " hold as many bytes as they may");
+                    return;
+                case FanIns.MALFORMED:
+                    outputs.fail(invocationId, replyTo, correlationId, ErrorCode.MALFORMED,
+                        "the trigger's stage is not a parent of its target");
+                    return;
+                default:
+                    break;
             }
         }
         run(function, invocationId, correlationId, replyTo, deadline, target, attempt, schedule, argsBuffer, argsOffset, argsLength);
@@ -258,7 +269,7 @@ final class StageRunner
         int resultLength = invocation.result().encodedLength();
         if (resultLength <= 0)
         {
-            resultLength = emptyOrTooLarge(resultLength, invocationId, correlationId, replyTo);
+            resultLength = emptyOrTooLarge(resultLength, invocationId, correlationId, replyTo, schedule);
             if (resultLength < 0)
             {
                 return;
@@ -314,20 +325,21 @@ final class StageRunner
         }
         final String text = String.valueOf(failure);
         failure = null;
-        outputs.fail(invocationId, replyTo, correlationId, ErrorCode.EXECUTION_ERROR,
-            text.length() > MAX_DETAIL ? text.substring(0, MAX_DETAIL) : text);
+        outputs.failStage(invocationId, replyTo, correlationId, ErrorCode.EXECUTION_ERROR,
+            text.length() > MAX_DETAIL ? text.substring(0, MAX_DETAIL) : text, schedule);
     }
 
     /**
      * @return the length of a null result if the function wrote nothing, or -1 (the caller was answered) if its
      * result was larger than the payload limit or not closed.
      */
-    private int emptyOrTooLarge(final int resultLength, final long invocationId, final long correlationId, final long replyTo)
+    private int emptyOrTooLarge(
+        final int resultLength, final long invocationId, final long correlationId, final long replyTo, final StageSchedule schedule)
     {
         if (resultLength < 0)
         {
-            outputs.fail(invocationId, replyTo, correlationId, ErrorCode.PAYLOAD_TOO_LARGE,
-                "result larger than the payload limit of " + payloadLimit + " bytes, or a list or map not closed");
+            outputs.failStage(invocationId, replyTo, correlationId, ErrorCode.PAYLOAD_TOO_LARGE,
+                "result larger than the payload limit of " + payloadLimit + " bytes, or a list or map not closed", schedule);
             return -1;
         }
         // A function that writes nothing returns null.

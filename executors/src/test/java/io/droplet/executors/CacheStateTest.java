@@ -6,6 +6,7 @@ import io.droplet.api.lattice.LwwLattice;
 import io.droplet.store.ring.KeySummary;
 import org.agrona.DirectBuffer;
 import org.agrona.concurrent.UnsafeBuffer;
+import org.agrona.concurrent.status.AtomicCounter;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -44,6 +45,7 @@ class CacheStateTest
     private long nextRequest = 100;
     private boolean storageDown;
     private final String key = "key-" + KEYS.incrementAndGet();
+    private final AtomicCounter rejected = new AtomicCounter(new UnsafeBuffer(java.nio.ByteBuffer.allocateDirect(128)), 0);
 
     private final CacheStorage storage = new CacheStorage()
     {
@@ -122,7 +124,7 @@ class CacheStateTest
     @Test
     void missesOfOneKeyAreFetchedOnceAndEveryWaiterIsAnswered()
     {
-        final KeyFetches fetches = new KeyFetches(cache, storage, answers, summary, 4096);
+        final KeyFetches fetches = new KeyFetches(cache, new CacheAdmission(cache, rejected, 4096), storage, answers, summary, 4096);
         final UnsafeBuffer keyBuffer = keyBuffer();
         fetches.onMiss(10, 1, keyBuffer, 0, keyBuffer.capacity());
         fetches.onMiss(11, 2, keyBuffer, 0, keyBuffer.capacity());
@@ -145,7 +147,7 @@ class CacheStateTest
     @Test
     void aKeyCachedMeanwhileIsAnsweredWithoutAFetch()
     {
-        final KeyFetches fetches = new KeyFetches(cache, storage, answers, summary, 4096);
+        final KeyFetches fetches = new KeyFetches(cache, new CacheAdmission(cache, rejected, 4096), storage, answers, summary, 4096);
         final UnsafeBuffer keyBuffer = keyBuffer();
         final UnsafeBuffer value = lww(1, (byte)7);
         cache.put(keyBuffer, 0, keyBuffer.capacity(), value, 0, value.capacity());
@@ -157,7 +159,7 @@ class CacheStateTest
     @Test
     void anAbsentKeyIsAnsweredAsAbsent()
     {
-        final KeyFetches fetches = new KeyFetches(cache, storage, answers, summary, 4096);
+        final KeyFetches fetches = new KeyFetches(cache, new CacheAdmission(cache, rejected, 4096), storage, answers, summary, 4096);
         final UnsafeBuffer keyBuffer = keyBuffer();
         fetches.onMiss(10, 4, keyBuffer, 0, keyBuffer.capacity());
         fetches.onFetched(100, false, keyBuffer, 0, 0);
@@ -169,7 +171,7 @@ class CacheStateTest
     @Test
     void aFailedFetchFailsEveryWaiter()
     {
-        final KeyFetches fetches = new KeyFetches(cache, storage, answers, summary, 4096);
+        final KeyFetches fetches = new KeyFetches(cache, new CacheAdmission(cache, rejected, 4096), storage, answers, summary, 4096);
         final UnsafeBuffer keyBuffer = keyBuffer();
         fetches.onMiss(10, 5, keyBuffer, 0, keyBuffer.capacity());
         fetches.onMiss(11, 6, keyBuffer, 0, keyBuffer.capacity());
@@ -183,7 +185,7 @@ class CacheStateTest
     void aFetchThatCannotBeSentFailsAtOnce()
     {
         storageDown = true;
-        final KeyFetches fetches = new KeyFetches(cache, storage, answers, summary, 4096);
+        final KeyFetches fetches = new KeyFetches(cache, new CacheAdmission(cache, rejected, 4096), storage, answers, summary, 4096);
         final UnsafeBuffer keyBuffer = keyBuffer();
         fetches.onMiss(10, 7, keyBuffer, 0, keyBuffer.capacity());
 

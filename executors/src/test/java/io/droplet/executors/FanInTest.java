@@ -117,10 +117,10 @@ class FanInTest
         final long deadline = fixture.nowNs + TimeUnit.MILLISECONDS.toNanos(100);
 
         arrive(5, 2, 0, deadline, "early");
-        assertEquals(0, fixture.fanIns.expire(deadline), "not before its deadline");
+        assertEquals(0, fixture.fanIns.expire(deadline, fixture.outputs), "not before its deadline");
         assertEquals(1, fixture.fanIns.waiting());
 
-        assertEquals(1, fixture.fanIns.expire(deadline + 1));
+        assertEquals(1, fixture.fanIns.expire(deadline + 1, fixture.outputs));
         assertEquals(0, fixture.fanIns.waiting());
 
         // The other parent, late: its output starts a new wait rather than completing the released one.
@@ -147,13 +147,13 @@ class FanInTest
     @Test
     void outputsAreWrittenAsOneListInSlotOrder()
     {
-        final FanIns fanIns = new FanIns();
+        final FanIns fanIns = new StageFixture(null).fanIns;
         final ExpandableArrayBuffer args = new ExpandableArrayBuffer(256);
         final UnsafeBuffer output = new UnsafeBuffer(new byte[16]);
         output.putByte(0, (byte)'b');
-        assertEquals(FanIns.WAITING, fanIns.collect(1, 3, 1, 2, 0, output, 0, 1, args));
+        assertEquals(FanIns.WAITING, fanIns.collect(1, StageFixture.CALLER, 1, 3, 1, 2, 0, output, 0, 1, args));
         output.putByte(0, (byte)'a');
-        final int length = fanIns.collect(1, 3, 0, 2, 0, output, 0, 1, args);
+        final int length = fanIns.collect(1, StageFixture.CALLER, 1, 3, 0, 2, 0, output, 0, 1, args);
         assertEquals(9 + 2, length, "LIST header, then the two outputs");
         final ValueReader reader = new ValueReader().wrap(args, 0, length);
         assertEquals(2, reader.enterList());
@@ -164,11 +164,11 @@ class FanInTest
     @Test
     void outputsTooLargeForTheArgumentsAreRefused()
     {
-        final FanIns fanIns = new FanIns();
+        final FanIns fanIns = new StageFixture(null).fanIns;
         final UnsafeBuffer small = new UnsafeBuffer(new byte[12]);
         final UnsafeBuffer output = new UnsafeBuffer(new byte[8]);
-        fanIns.collect(1, 3, 0, 2, 0, output, 0, 8, small);
-        assertEquals(FanIns.TOO_LARGE, fanIns.collect(1, 3, 1, 2, 0, output, 0, 8, small));
+        fanIns.collect(1, StageFixture.CALLER, 1, 3, 0, 2, 0, output, 0, 8, small);
+        assertEquals(FanIns.TOO_LARGE, fanIns.collect(1, StageFixture.CALLER, 1, 3, 1, 2, 0, output, 0, 8, small));
         assertEquals(0, fanIns.waiting());
     }
 }

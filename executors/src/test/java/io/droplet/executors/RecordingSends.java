@@ -17,7 +17,8 @@ class RecordingSends implements ExecutorSends
 {
     enum Kind
     {
-        TRIGGER, RESULT, ERROR, CACHE_GET, CACHE_PUT, FUNCTION_MESSAGE, HEARTBEAT, COMPLETED, CALL, CALL_DAG, CAPACITY
+        TRIGGER, RESULT, ERROR, CACHE_GET, CACHE_PUT, FUNCTION_MESSAGE, HEARTBEAT, COMPLETED, CALL, CALL_DAG, CAPACITY,
+        CANCEL_INVOCATION
     }
 
     /** What a heartbeat or capacity report said of the pool (and, for a heartbeat, of the functions). */
@@ -123,6 +124,12 @@ class RecordingSends implements ExecutorSends
         sent.add(new Sent(Kind.CACHE_PUT, 0, correlationId, 0, -1, -1, ErrorCode.NONE, null, text(key, keyOffset, keyLength),
             timestamp, copy(value, valueOffset, valueLength)));
         return putStatus;
+    }
+
+    public int cancelInvocation(final long executor, final long invocationId)
+    {
+        sent.add(new Sent(Kind.CANCEL_INVOCATION, executor, 0, invocationId, -1, -1, ErrorCode.NONE, null, null, 0, null));
+        return SendStatus.OK;
     }
 
     public int functionMessage(

@@ -197,4 +197,87 @@ class ReferenceResolverTest
 
         assertEquals(1011, fixture.sends.of(Kind.RESULT).get(0).longValue());
     }
+
+    @Test
+    void parkedTriggersPastTheirCountAreRefusedNoResources()
+    {
+        final StageFixture bounded = new StageFixture(cache, new RecordingSends(), -1, 0, new ExecutorBounds().parkedTriggers(2));
+        bounded.functions.install("read", invocation -> invocation.result().writeNull());
+        bounded.stage("read");
+        for (int i = 1; i <= 3; i++)
+        {
+            bounded.trigger(i, 0, 0, 0, writer -> writer.beginList(1).writeReference("k").endList());
+        }
+
+        assertEquals(2, bounded.resolver.parked());
+        final List<Sent> errors = bounded.sends.of(Kind.ERROR);
+        assertEquals(1, errors.size());
+        assertEquals(ErrorCode.NO_RESOURCES, errors.get(0).code());
+        assertEquals(3, errors.get(0).correlationId());
+        assertEquals(1, bounded.counters.triggersParkRefused.get());
+        assertEquals(2, bounded.sends.of(Kind.CACHE_GET).size(), "the refused trigger asks the cache nothing");
+    }
+
+    @Test
+    void parkedTriggersPastTheirBytesAreRefusedAndTheBytesAreGivenBack()
+    {
+        final StageFixture bounded = new StageFixture(cache, new RecordingSends(), -1, 0, new ExecutorBounds().parkedBytes(300));
+        bounded.functions.install("read", invocation -> invocation.result().writeNull());
+        bounded.stage("read");
+        final byte[] padding = new byte[200];
+        bounded.trigger(1, 0, 0, 0, writer -> writer.beginList(2).writeReference("k").writeBytes(padding, 0, 200).endList());
+        bounded.trigger(2, 0, 0, 0, writer -> writer.beginList(2).writeReference("k").writeBytes(padding, 0, 200).endList());
+
+        assertEquals(1, bounded.resolver.parked());
+        assertTrue(bounded.resolver.parkedBytes() > 200);
+        assertEquals(ErrorCode.NO_RESOURCES, bounded.sends.of(Kind.ERROR).get(0).code());
+
+        bounded.runner.onCacheError(bounded.sends.of(Kind.CACHE_GET).get(0).correlationId(), ErrorCode.NOT_CONNECTED);
+        assertEquals(0, bounded.resolver.parkedBytes());
+        bounded.trigger(3, 0, 0, 0, writer -> writer.beginList(2).writeReference("k").writeBytes(padding, 0, 200).endList());
+        assertEquals(1, bounded.resolver.parked(), "room again once the parked one left");
+    }
+
+    @Test
+    void aCachedValueWhoseLengthLiesIsNeverReadPast()
+    {
+        // Another key's long value is read first, so it is left in the resolver's buffer past a short value.
+        final byte[] secret = new byte[64];
+        java.util.Arrays.fill(secret, (byte)'S');
+        final UnsafeBuffer secretLattice = new UnsafeBuffer(new byte[128]);
+        final int secretLength = LatticeCodec.encodeLww(1, 1, new UnsafeBuffer(secret), 0, secret.length, secretLattice, 0, 128);
+        final byte[] secretKey = "secret".getBytes(StandardCharsets.UTF_8);
+        cache.put(new UnsafeBuffer(secretKey), 0, secretKey.length, secretLattice, 0, secretLength);
+
+        // An LWW whose length field says 60,000 while it holds 9 bytes: put straight into the map, past any check.
+        final UnsafeBuffer lying = new UnsafeBuffer(new byte[64]);
+        final int lyingLength = LatticeCodec.encodeLww(1, 1, new UnsafeBuffer(new byte[9]), 0, 9, lying, 0, 64);
+        lying.putInt(1 + 8 + 8, 60_000, java.nio.ByteOrder.LITTLE_ENDIAN);
+        final byte[] innocent = "innocent".getBytes(StandardCharsets.UTF_8);
+        cache.put(new UnsafeBuffer(innocent), 0, innocent.length, lying, 0, lyingLength);
+
+        final List<byte[]> echoed = new ArrayList<>();
+        fixture.functions.install("echo", invocation ->
+        {
+            final io.droplet.codecs.value.ValueReader reader = invocation.args();
+            final byte[] bytes = new byte[reader.type() == ValueType.BYTES ? reader.payloadLength() : 0];
+            if (bytes.length > 0)
+            {
+                reader.readPayload(new UnsafeBuffer(bytes), 0);
+            }
+            echoed.add(bytes);
+            invocation.result().writeNull();
+        });
+        fixture.schedule.reset(new UnsafeBuffer("echo".getBytes(StandardCharsets.UTF_8)));
+        fixture.schedule.addStage(StageFixture.EXECUTOR, 0, 4);
+        fixture.trigger(1, 0, 0, 0, writer -> writer.beginList(1).writeReference("secret").endList());
+        fixture.trigger(2, 0, 0, 0, writer -> writer.beginList(1).writeReference("innocent").endList());
+
+        assertEquals(2, echoed.size());
+        assertEquals(lyingLength, echoed.get(1).length, "the value as it is stored, nothing past it");
+        for (final byte b : echoed.get(1))
+        {
+            assertTrue(b != 'S', "no byte of the other key's value");
+        }
+    }
 }

@@ -26,7 +26,8 @@ final class StageFixture
     final ExecutorCounters counters = new ExecutorCounters((typeId, label) -> countersManager.newCounter(label, typeId), "test");
     final RecordingSends sends;
     final LocalFunctions functions = new LocalFunctions();
-    final FanIns fanIns = new FanIns();
+    final ExecutorBounds bounds;
+    final FanIns fanIns;
     final StageOutputs outputs;
     final OutputCommit commit;
     final StageNamespace namespace = new StageNamespace(false, counters.keysRefused);
@@ -87,14 +88,31 @@ final class StageFixture
      */
     StageFixture(final HostCache cache, final RecordingSends sends, final int poolSlots, final int workers)
     {
+        this(cache, sends, poolSlots, workers, new ExecutorBounds());
+    }
+
+    /**
+     * @param cache     the host cache, or null for an executor without one.
+     * @param sends     in place of the publisher.
+     * @param poolSlots runs the worker pool holds beyond its workers, or -1 for no pool, every function inline.
+     * @param workers   worker threads of the pool; 0 for none.
+     * @param bounds    what requests may hold, concluded here against {@link #MAX_MESSAGE}.
+     */
+    StageFixture(
+        final HostCache cache, final RecordingSends sends, final int poolSlots, final int workers, final ExecutorBounds bounds)
+    {
         this.sends = sends;
+        this.bounds = bounds;
+        bounds.conclude(MAX_MESSAGE);
+        fanIns = new FanIns(bounds, clock, counters);
         heartbeats = new Heartbeats(sends, new LocalFunctions(), 100, 0);
         heartbeats.addScheduler(SCHEDULER);
         completions = new Completions(sends, heartbeats, 0);
         nested = new NestedCalls(sends, heartbeats, clock, Runnable::run, counters, 64, 1_000_000, 64);
-        outputs = new StageOutputs(sends, counters, completions);
+        outputs = new StageOutputs(sends, counters, completions).fanIns(fanIns, EXECUTOR);
         commit = new OutputCommit(outputs, counters);
-        resolver = null == cache ? null : new ReferenceResolver(cache, sends, outputs, MAX_MESSAGE);
+        resolver = null == cache ? null : new ReferenceResolver(cache, sends, outputs, MAX_MESSAGE, bounds,
+            counters.triggersParkRefused);
         final StageInvocation invocation = new StageInvocation(clock);
         state = new StageState(cache, sends, commit, namespace, counters, clock, MAX_MESSAGE);
         invocation.state(state);
@@ -124,9 +142,17 @@ final class StageFixture
      */
     StageFixture stage(final String function)
     {
+        return stageOn(EXECUTOR, function);
+    }
+
+    /**
+     * Adds a stage running {@code function} on another executor.
+     */
+    StageFixture stageOn(final long executor, final String function)
+    {
         final byte[] bytes = function.getBytes(StandardCharsets.UTF_8);
         names.putBytes(namesLength, bytes);
-        schedule.addStage(EXECUTOR, namesLength, bytes.length);
+        schedule.addStage(executor, namesLength, bytes.length);
         namesLength += bytes.length;
         return this;
     }

@@ -116,6 +116,20 @@ public enum CounterDescriptor
     EXECUTOR_KEYED_ACTIVATIONS(7127, "executor keyed activations"),
     /** Idle activations of keyed functions evicted to make room for another key's. */
     EXECUTOR_KEYED_EVICTIONS(7128, "executor keyed activations evicted"),
+    /** Fan-in outputs refused past a bound (per invocation: PAYLOAD_TOO_LARGE; per executor: NO_RESOURCES). */
+    EXECUTOR_FAN_INS_REFUSED(7126, "executor fan-ins refused (bytes bound)"),
+    /** Fan-ins released before completing (their invocation failed, was cancelled or expired) and late outputs dropped. */
+    EXECUTOR_FAN_INS_RELEASED(7129, "executor fan-ins released"),
+    /** Triggers refused NO_RESOURCES because the triggers parked for the host cache reached their bound. */
+    EXECUTOR_TRIGGERS_PARK_REFUSED(7130, "executor parked triggers refused"),
+    /** Values a host cache refused to store: not a valid lattice, or of another type than the one it holds. */
+    CACHE_VALUES_REJECTED(7131, "host cache values rejected"),
+    /** Subscriptions a storage node refused past its bound per subscriber or in all, or dropped with their subscriber. */
+    STORE_SUBSCRIPTIONS_REFUSED(7132, "storage subscriptions refused or dropped"),
+    /** Shipped code that could not be loaded (its temporary file deleted at once). */
+    EXECUTOR_SHIPPED_CODE_REFUSED(7133, "executor shipped code refused"),
+    /** Bytes of parents' outputs the executor's waiting fan-ins hold now (a gauge). */
+    EXECUTOR_FAN_IN_BYTES(7134, "executor fan-in bytes held"),
 
     /** Invocations started (calls and DAG calls). */
     SCHEDULER_INVOCATIONS_STARTED(7170, "invocations started"),

@@ -86,7 +86,8 @@ public final class StorageNode implements Agent, StorageNodeListener
             context.gossipBatch(), context.maxGossipBatchesPerPeer(), context.maxMessageLength(),
             context.counters().gossipRounds, nowNs, context.counters().gossipFromStrangers);
         this.subscriptions = new KeySubscriptions(
-            shard, publisher, context.epochClock(), context.maxSubscribedKeys(), context.maxMessageLength());
+            shard, publisher, context.epochClock(), context.maxSubscribedKeys(), context.maxMessageLength(),
+            context.subscriptionBounds(), context.counters().subscriptionsRefused);
         shard.addChangeListener(antiEntropy);
         shard.addChangeListener(subscriptions);
         this.inbound = channels.open(new StorageNodeAdapter(this, context.maxGroupCount()));

@@ -62,6 +62,7 @@ public final class StorageNodeContext
     private int maxGossipBatchesPerPeer = MAX_GOSSIP_BATCHES_PER_PEER_DEFAULT;
     private int fragmentLimit = FRAGMENT_LIMIT_DEFAULT;
     private int maxSubscribedKeys = Integer.getInteger(MAX_SUBSCRIBED_KEYS_PROP_NAME, MAX_SUBSCRIBED_KEYS_DEFAULT);
+    private SubscriptionBounds subscriptionBounds = new SubscriptionBounds();
     private long sendTimeoutNs = -1;
     private long sendRetryWindowNs = SystemUtil.parseDuration(SEND_RETRY_WINDOW_PROP_NAME,
         System.getProperty(SEND_RETRY_WINDOW_PROP_NAME, SEND_RETRY_WINDOW_DEFAULT));
@@ -77,9 +78,7 @@ public final class StorageNodeContext
     private LatticeStore store;
     private StoreCounters counters;
 
-    /**
-     * @return replication factor R.
-     */
+    /** @return replication factor R. */
     public int replicationFactor()
     {
         return replicationFactor;
@@ -95,9 +94,7 @@ public final class StorageNodeContext
         return this;
     }
 
-    /**
-     * @return gossip period in nanoseconds.
-     */
+    /** @return gossip period in nanoseconds. */
     public long gossipPeriodNs()
     {
         return gossipPeriodNs;
@@ -113,9 +110,7 @@ public final class StorageNodeContext
         return this;
     }
 
-    /**
-     * @return how long a coordinator waits for replica acknowledgements, in nanoseconds.
-     */
+    /** @return how long a coordinator waits for replica acknowledgements, in nanoseconds. */
     public long replicaTimeoutNs()
     {
         return replicaTimeoutNs;
@@ -131,9 +126,7 @@ public final class StorageNodeContext
         return this;
     }
 
-    /**
-     * @return most keys per gossip message.
-     */
+    /** @return most keys per gossip message. */
     public int gossipBatch()
     {
         return gossipBatch;
@@ -329,21 +322,29 @@ public final class StorageNodeContext
         return this;
     }
 
-    /**
-     * @return most keys watched by subscribers at once.
-     */
+    /** @return most keys watched by subscribers at once. */
     public int maxSubscribedKeys()
     {
         return maxSubscribedKeys;
     }
 
-    /**
-     * @param maxSubscribedKeys most keys watched by subscribers at once.
-     * @return this context.
-     */
+    /** @param maxSubscribedKeys most keys watched by subscribers at once. @return this context. */
     public StorageNodeContext maxSubscribedKeys(final int maxSubscribedKeys)
     {
         this.maxSubscribedKeys = maxSubscribedKeys;
+        return this;
+    }
+
+    /** @return what one subscriber may watch, and the bytes of all watched keys. */
+    public SubscriptionBounds subscriptionBounds()
+    {
+        return subscriptionBounds;
+    }
+
+    /** @param bounds what one subscriber may watch, and the bytes of all watched keys. @return this context. */
+    public StorageNodeContext subscriptionBounds(final SubscriptionBounds bounds)
+    {
+        this.subscriptionBounds = bounds;
         return this;
     }
 

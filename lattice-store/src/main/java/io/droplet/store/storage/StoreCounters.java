@@ -52,6 +52,8 @@ public final class StoreCounters implements AutoCloseable
     public final AtomicCounter mergesFromStrangers;
     /** Gets answered PAYLOAD_TOO_LARGE: the answer would exceed the message limit. */
     public final AtomicCounter getsTooLarge;
+    /** Subscriptions refused past a bound, and subscribers dropped with their keys because they went away. */
+    public final AtomicCounter subscriptionsRefused;
 
     /**
      * @param allocator of counters.
@@ -74,6 +76,7 @@ public final class StoreCounters implements AutoCloseable
         gossipFromStrangers = add(allocator, CounterDescriptor.STORE_GOSSIP_FROM_STRANGERS, name);
         mergesFromStrangers = add(allocator, CounterDescriptor.STORE_MERGES_FROM_STRANGERS, name);
         getsTooLarge = add(allocator, CounterDescriptor.STORE_GETS_TOO_LARGE, name);
+        subscriptionsRefused = add(allocator, CounterDescriptor.STORE_SUBSCRIPTIONS_REFUSED, name);
     }
 
     private AtomicCounter add(final TransportCounters.Allocator allocator, final CounterDescriptor descriptor, final String name)

@@ -110,4 +110,69 @@ class KeySubscriptionsTest
         assertEquals(ErrorCode.NO_RESOURCES, errors.get(0).code());
         assertEquals(2, subscriptions.subscribedKeys());
     }
+
+    private KeySubscriptions bounded(final SubscriptionBounds bounds)
+    {
+        final KeySubscriptions bounded = new KeySubscriptions(fixture.shard, publisher, epochClock, 1000, 4096, bounds, null);
+        fixture.shard.addChangeListener(bounded);
+        return bounded;
+    }
+
+    @Test
+    void oneSubscriberPastItsBoundIsRefusedWhileOthersAreServed()
+    {
+        final KeySubscriptions bounded = bounded(new SubscriptionBounds().keysPerSubscriber(2));
+        bounded.onSubscribe(1, CACHE, keys("a", "b"));
+        bounded.onSubscribe(2, CACHE, keys("a", "c"));
+        bounded.onSubscribe(3, CACHE + 1, keys("c", "d"));
+
+        final List<RecordingStoragePublisher.Sent> errors = publisher.ofType("error");
+        assertEquals(1, errors.size());
+        assertEquals(2, errors.get(0).correlationId(), "a key it watches already costs nothing; a third one is refused");
+        assertEquals(ErrorCode.NO_RESOURCES, errors.get(0).code());
+        assertEquals(4, bounded.subscribedKeys());
+    }
+
+    @Test
+    void watchedKeysPastTheirBytesAreRefused()
+    {
+        final KeySubscriptions bounded = bounded(new SubscriptionBounds().keyBytes(10));
+        bounded.onSubscribe(1, CACHE, keys("12345", "67890"));
+        bounded.onSubscribe(2, CACHE + 1, keys("x"));
+
+        assertEquals(ErrorCode.NO_RESOURCES, publisher.ofType("error").get(0).code());
+        assertEquals(10, bounded.keyBytes());
+        bounded.onUnsubscribe(3, CACHE, keys("12345"));
+        assertEquals(5, bounded.keyBytes(), "given back when unwatched");
+        bounded.onSubscribe(4, CACHE + 1, keys("x"));
+        assertEquals(1, publisher.ofType("error").size());
+    }
+
+    @Test
+    void aSubscriberThatIsNotThereHoldsNothing()
+    {
+        final KeySubscriptions bounded = bounded(new SubscriptionBounds());
+        publisher.unknown.add(999);
+        bounded.onSubscribe(1, 999, keys("a", "b", "c"));
+
+        assertEquals(0, bounded.subscribedKeys(), "its acknowledgement found no such destination");
+        assertEquals(0, bounded.subscribers());
+        assertEquals(0, bounded.keyBytes());
+    }
+
+    @Test
+    void aSubscriberThatGoesAwayLetsGoOfEveryKeyAtItsNextUpdate()
+    {
+        final KeySubscriptions bounded = bounded(new SubscriptionBounds());
+        bounded.onSubscribe(1, CACHE, keys("a", "b"));
+        bounded.onSubscribe(2, CACHE + 1, keys("a"));
+        publisher.unknown.add(CACHE);
+
+        write("a", 1);
+        assertEquals(1, bounded.subscribers());
+        assertEquals(1, bounded.subscribedKeys(), "only the key the other subscriber watches stays");
+        write("a", 2);
+        final List<RecordingStoragePublisher.Sent> updates = publisher.ofType("keyUpdate");
+        assertEquals(CACHE + 1, updates.get(updates.size() - 1).destination());
+    }
 }

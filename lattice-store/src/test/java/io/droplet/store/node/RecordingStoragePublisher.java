@@ -23,6 +23,8 @@ class RecordingStoragePublisher implements StoragePublisher
 
     final List<Sent> sent = new ArrayList<>();
     final LongHashSet down = new LongHashSet();
+    /** Destinations that are not there: an ack or key update to one answers UNKNOWN_DESTINATION. */
+    final LongHashSet unknown = new LongHashSet();
 
     List<Sent> ofType(final String type)
     {
@@ -100,7 +102,7 @@ class RecordingStoragePublisher implements StoragePublisher
     public int ack(final long replyTo, final long correlationId)
     {
         sent.add(new Sent("ack", replyTo, correlationId, 0, ErrorCode.NONE, List.of(), List.of()));
-        return SendStatus.OK;
+        return unknown.contains(replyTo) ? SendStatus.UNKNOWN_DESTINATION : SendStatus.OK;
     }
 
     public int keyUpdate(
@@ -109,7 +111,7 @@ class RecordingStoragePublisher implements StoragePublisher
     {
         sent.add(new Sent("keyUpdate", subscriber, timestampNs, source, ErrorCode.NONE,
             List.of(copy(key, keyOffset, keyLength)), List.of(copy(value, valueOffset, valueLength))));
-        return SendStatus.OK;
+        return unknown.contains(subscriber) ? SendStatus.UNKNOWN_DESTINATION : SendStatus.OK;
     }
 
     public int gossip(final long peer, final long sender, final long round, final EntryBatch entries)
