@@ -98,10 +98,11 @@ public final class Droplet
                 IoUtil.delete(dataDirectory, true);
             }
         };
+        final LocalNodeFailure failure = new LocalNodeFailure(context.nodeFailureHandler());
         final NodeLauncher launcher;
         try
         {
-            launcher = NodeLauncher.launch(nodeContext(context, dataDirectory));
+            launcher = NodeLauncher.launch(nodeContext(context, dataDirectory).agentFailureListener(failure));
         }
         catch (final RuntimeException ex)
         {
@@ -119,12 +120,13 @@ public final class Droplet
             final Waiter waiter = null != invoker ?
                 (future, deadlineNs) -> drive(invoker, future, deadlineNs) : Waiters::spinThenPark;
             final DropletClient client = new DropletClient(conductor, context.callTimeoutNs(), launcher.functions()::install, waiter,
-                () ->
+                closeOnce(() ->
                 {
                     launcher.close();
                     removeData.run();
-                },
+                }),
                 context.codecs());
+            failure.attach(client, invoker);
             try
             {
                 client.connect();
@@ -182,6 +184,26 @@ public final class Droplet
     {
         final File shm = new File("/dev/shm");
         return shm.isDirectory() && shm.canWrite() ? shm : new File(System.getProperty("java.io.tmpdir"));
+    }
+
+    /**
+     * @return a close that runs once; a second caller (the application, while a failed node is closed for it)
+     * returns when the first has finished.
+     */
+    private static Runnable closeOnce(final Runnable close)
+    {
+        final boolean[] closed = new boolean[1];
+        return () ->
+        {
+            synchronized (closed)
+            {
+                if (!closed[0])
+                {
+                    closed[0] = true;
+                    close.run();
+                }
+            }
+        };
     }
 
     private static void awaitExecutors(final SchedulerAgent scheduler, final int expected, final Waiter waiter)

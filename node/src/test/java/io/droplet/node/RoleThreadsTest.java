@@ -63,7 +63,7 @@ class RoleThreadsTest
     @Test
     void dedicatedRunsEachAgentOnAThreadOfItsOwn() throws InterruptedException
     {
-        try (RoleThreads threads = RoleThreads.start(ThreadingProfile.DEDICATED, List.of(first, second, third), Throwable::printStackTrace))
+        try (RoleThreads threads = RoleThreads.start(ThreadingProfile.DEDICATED, List.of(first, second, third), Throwable::printStackTrace, null))
         {
             assertEquals(3, threads.threadCount());
             assertNull(threads.invoker());
@@ -82,7 +82,7 @@ class RoleThreadsTest
     @Test
     void sharedRunsAllAgentsOnOneThread() throws InterruptedException
     {
-        try (RoleThreads threads = RoleThreads.start(ThreadingProfile.SHARED, List.of(first, second, third), Throwable::printStackTrace))
+        try (RoleThreads threads = RoleThreads.start(ThreadingProfile.SHARED, List.of(first, second, third), Throwable::printStackTrace, null))
         {
             assertEquals(1, threads.threadCount());
             awaitRun();
@@ -97,7 +97,7 @@ class RoleThreadsTest
     @Test
     void invokerRunsAgentsOnlyWhenTheCallerDrivesThem()
     {
-        try (RoleThreads threads = RoleThreads.start(ThreadingProfile.INVOKER, List.of(first, second), Throwable::printStackTrace))
+        try (RoleThreads threads = RoleThreads.start(ThreadingProfile.INVOKER, List.of(first, second), Throwable::printStackTrace, null))
         {
             assertEquals(0, threads.threadCount());
             assertEquals(1, first.ran.getCount(), "nothing runs until invoked");
