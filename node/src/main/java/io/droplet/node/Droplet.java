@@ -32,6 +32,10 @@ import java.util.concurrent.TimeUnit;
  * <pre>
  *   try (DropletClient droplet = Droplet.local()) { ... }
  * </pre>
+ * If a duty cycle of the node fails (an {@code OutOfMemoryError}, say), the node does not end the application's
+ * JVM: it is closed, every call of its client fails at once with INTERNAL naming the cause, and
+ * {@link LocalContext#nodeFailureHandler} is told.
+ * <p>
  * <b>Note:</b> thread-safe; each call starts an independent node.
  */
 public final class Droplet
