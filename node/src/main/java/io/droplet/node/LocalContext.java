@@ -151,11 +151,12 @@ public final class LocalContext
 
     /**
      * @param nodeFailureHandler told once, on a thread of its own, when a duty cycle of the node failed (an
-     *                           {@code OutOfMemoryError}, say) and the node was closed: every call in flight
-     *                           and every later one then fails at once with INTERNAL naming the cause. Null (the
-     *                           default) writes one line on standard error; an application that would rather
-     *                           stop (so its service manager restarts it) exits here. The node never ends the
-     *                           JVM it is a guest in.
+     *                           {@code OutOfMemoryError}, say); the node is then closed on that thread, and every
+     *                           call in flight and every later one fails at once with INTERNAL naming the cause.
+     *                           Null (the default) writes one line on standard error. The node never ends the
+     *                           JVM it is a guest in; an application that would rather stop (so its service
+     *                           manager restarts it) closes the client (which waits for the node's close) and
+     *                           exits, from this handler or after it.
      * @return this context.
      */
     public LocalContext nodeFailureHandler(final AgentFailureListener nodeFailureHandler)

@@ -13,9 +13,9 @@ import java.util.concurrent.locks.LockSupport;
  * What an in-process node ({@link Droplet#local(LocalContext)}) does when one of its duty cycles fails: it is a
  * guest in an application's JVM, so it does not end the process. Instead, on a thread of its own, it closes
  * the node (the failed runner has stopped; the others are stopped, the store is closed and marked clean, the
- * cache file and the embedded driver's directory are removed), fails every call in flight and every later one
- * at once with INTERNAL naming the cause, and tells the application's handler (by default, one line on
- * standard error). No call waits for its deadline on a node that is gone.
+ * cache file and the embedded driver's directory are removed) and fails every call in flight and every later
+ * one at once with INTERNAL naming the cause, having told the application's handler first (by default, one line
+ * on standard error). No call waits for its deadline on a node that is gone.
  * <p>
  * <b>Note:</b> {@link #attach} once on the thread that starts the node; the failure may come from any thread.
  */
@@ -24,8 +24,11 @@ final class LocalNodeFailure implements AgentFailureListener
     private static final long INVOKER_CLOSE_WAIT_NS = TimeUnit.SECONDS.toNanos(1);
 
     private final AgentFailureListener handler;
+    private final Thread closer;
     private volatile DropletClient client;
     private volatile AgentInvoker invoker;
+    private volatile String failedAgent;
+    private volatile Throwable failure;
 
     /**
      * @param handler the application's, or null for a line on standard error.
@@ -33,6 +36,8 @@ final class LocalNodeFailure implements AgentFailureListener
     LocalNodeFailure(final AgentFailureListener handler)
     {
         this.handler = handler;
+        // Made now, while there is heap: after an OutOfMemoryError starting it must not need to allocate.
+        this.closer = new Thread(this::closeAndFail, "droplet-local-failure");
     }
 
     /**
@@ -50,13 +55,16 @@ final class LocalNodeFailure implements AgentFailureListener
      */
     public void onAgentFailure(final String agent, final Throwable cause)
     {
+        failedAgent = agent;
+        failure = cause;
         // Not on the failed thread: closing the node stops (and waits for) the runners, that one included.
-        final Thread closer = new Thread(() -> closeAndFail(agent, cause), "droplet-local-failure");
         closer.start();
     }
 
-    private void closeAndFail(final String agent, final Throwable cause)
+    private void closeAndFail()
     {
+        final String agent = failedAgent;
+        final Throwable cause = failure;
         final AgentInvoker drivenInvoker = invoker;
         if (null != drivenInvoker)
         {
@@ -67,13 +75,7 @@ final class LocalNodeFailure implements AgentFailureListener
                 LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(1));
             }
         }
-        final DropletClient failedClient = client;
-        if (null != failedClient)
-        {
-            failedClient.close();
-            failedClient.fail(ErrorCode.INTERNAL, "the in-process node failed and was closed: " + cause +
-                " escaped the duty cycle of " + agent);
-        }
+        // Told first, so that a process that must end (droplet local) arms its watchdog before anything can hang.
         if (null != handler)
         {
             handler.onAgentFailure(agent, cause);
@@ -81,7 +83,14 @@ final class LocalNodeFailure implements AgentFailureListener
         else
         {
             System.err.println(FailStop.describe("droplet local node", agent, cause) +
-                "; the node was closed and its client fails every call with INTERNAL");
+                "; the node is closed and its client fails every call with INTERNAL");
+        }
+        final DropletClient failedClient = client;
+        if (null != failedClient)
+        {
+            failedClient.close();
+            failedClient.fail(ErrorCode.INTERNAL, "the in-process node failed and was closed: " + cause +
+                " escaped the duty cycle of " + agent);
         }
     }
 }

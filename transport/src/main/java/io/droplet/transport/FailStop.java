@@ -17,14 +17,22 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * roles included); {@link #threadFactory(String)} makes threads for runners this code does not wrap (the
  * embedded media driver's, the Aeron client's conductor) whose uncaught {@code Error} is reported the same way.
  * Agrona's {@link AgentTerminationException} is how an agent asks to stop (the transport's conductor does so
- * when the media driver is lost): it passes through, not a failure.
+ * when the media driver is lost): it passes through, not a failure. A few megabytes of heap are held back and let
+ * go at the first failure, so that after an {@link OutOfMemoryError} the report and the close can still allocate.
  * <p>
  * <b>Note:</b> thread-safe; the first failure is reported, later ones only go to the error handler.
  */
 public final class FailStop
 {
+    /**
+     * Heap held back while the process is well and let go at the first failure, so that reporting it and closing
+     * the node can allocate after an {@link OutOfMemoryError} (a thread to start, a line to write).
+     */
+    static final int HEAP_RESERVE_LENGTH = 4 * 1024 * 1024;
+
     private final AgentFailureListener listener;
     private final AtomicBoolean failed = new AtomicBoolean();
+    private volatile byte[] heapReserve = new byte[HEAP_RESERVE_LENGTH];
 
     /**
      * @param listener told of the first failure.
@@ -77,8 +85,25 @@ public final class FailStop
     {
         if (failed.compareAndSet(false, true))
         {
-            listener.onAgentFailure(agent, cause);
+            heapReserve = null;
+            try
+            {
+                listener.onAgentFailure(agent, cause);
+            }
+            catch (final Throwable ex)
+            {
+                // Out of memory even with the reserve let go: the listener's own fallback (a watchdog it armed
+                // before) must end the process; nothing more can be done on this thread.
+            }
         }
+    }
+
+    /**
+     * @return true while the heap reserve is held (no failure yet).
+     */
+    boolean holdsHeapReserve()
+    {
+        return null != heapReserve;
     }
 
     /**
@@ -147,17 +172,19 @@ public final class FailStop
             }
             catch (final Throwable ex)
             {
+                // The listener first (it lets the heap reserve go): recording allocates, and may fail.
+                failStop.agentFailed(agent.roleName(), ex);
                 try
                 {
                     errorHandler.onError(ex);
                 }
                 catch (final Throwable ignore)
                 {
-                    // Out of memory again, say: the listener must still hear of the failure.
+                    // Out of memory again, say: the failure was reported, and the runner must still stop.
                 }
-                failStop.agentFailed(agent.roleName(), ex);
-                // Expected: already recorded, so the runner only stops (and closes the agent on its thread).
-                throw new AgentTerminationException("duty cycle of " + agent.roleName() + " failed", ex, true);
+                // Expected: already recorded, so the runner only stops (and closes the agent on its thread). No
+                // stack trace of its own: nothing to allocate that the cause does not already say.
+                throw new AgentTerminationException(null, ex, true, false, false);
             }
         }
 

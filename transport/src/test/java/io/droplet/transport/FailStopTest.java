@@ -15,6 +15,7 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -71,6 +72,7 @@ class FailStopTest
         assertEquals(List.of(oom), logged);
         assertEquals(List.of("storage: heap"), failures);
         assertTrue(failStop.hasFailed());
+        assertFalse(failStop.holdsHeapReserve(), "the reserve is let go for the report and the close");
     }
 
     @Test

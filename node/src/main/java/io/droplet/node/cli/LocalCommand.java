@@ -48,7 +48,7 @@ public final class LocalCommand implements Callable<Integer>
                 .dataDirectory(data)
                 .executors(executors)
                 .threading(TransportConfiguration.parseThreading(threading))
-                // The node has closed itself by then; the main thread wakes, closes (a no-op) and exits 70.
+                // Arms the watchdog and wakes the main thread, whose close waits for the one the failure started.
                 .nodeFailureHandler(stop::agentFailed));
         }
         catch (final RuntimeException ex)

@@ -8,6 +8,7 @@ import java.lang.reflect.Method;
 import java.lang.reflect.Proxy;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
  * How a node process ({@code droplet local}, {@code droplet node}) stops: on SIGTERM or SIGINT, or when a duty
@@ -48,6 +49,9 @@ final class ProcessStop
     private final CountDownLatch stop = new CountDownLatch(1);
     private final CountDownLatch closed = new CountDownLatch(1);
     private final Thread hook;
+    private final Thread watchdog;
+    private final AtomicBoolean watching = new AtomicBoolean();
+    private final String timedOutLine;
     private volatile int status = EXIT_STOPPED;
 
     private ProcessStop(final String process, final long shutdownTimeoutNs)
@@ -55,6 +59,11 @@ final class ProcessStop
         this.process = process;
         this.shutdownTimeoutNs = shutdownTimeoutNs;
         this.hook = new Thread(this::onJvmShutdown, process + "-shutdown");
+        // Made now, while there is heap: after an OutOfMemoryError starting it must not need to allocate.
+        this.timedOutLine = process + ": did not close within " + TimeUnit.NANOSECONDS.toMillis(shutdownTimeoutNs) +
+            " ms (" + SHUTDOWN_TIMEOUT_PROP_NAME + "); halting";
+        this.watchdog = new Thread(this::haltUnlessClosedInTime, process + "-shutdown-watchdog");
+        this.watchdog.setDaemon(true);
     }
 
     /**
@@ -109,10 +118,15 @@ final class ProcessStop
      */
     void requestStop()
     {
-        if (stop.getCount() > 0)
+        armWatchdog();
+        stop.countDown();
+    }
+
+    private void armWatchdog()
+    {
+        if (watching.compareAndSet(false, true))
         {
-            stop.countDown();
-            startWatchdog();
+            watchdog.start();
         }
     }
 
@@ -126,6 +140,8 @@ final class ProcessStop
     void agentFailed(final String agent, final Throwable cause)
     {
         status = EXIT_AGENT_FAILED;
+        // The watchdog first: if writing the line fails for want of memory, the process still ends.
+        armWatchdog();
         try
         {
             System.err.println(FailStop.describe(process, agent, cause) + "; stopping with status " + EXIT_AGENT_FAILED);
@@ -135,7 +151,7 @@ final class ProcessStop
         {
             // Out of memory for the line: the exit status still says it.
         }
-        requestStop();
+        stop.countDown();
     }
 
     /**
@@ -157,28 +173,26 @@ final class ProcessStop
         return status;
     }
 
-    private void startWatchdog()
+    private void haltUnlessClosedInTime()
     {
-        final Thread watchdog = new Thread(() ->
+        try
         {
-            try
+            if (!closed.await(shutdownTimeoutNs, TimeUnit.NANOSECONDS))
             {
-                if (!closed.await(shutdownTimeoutNs, TimeUnit.NANOSECONDS))
-                {
-                    final int exit = status == EXIT_STOPPED ? EXIT_SHUTDOWN_TIMED_OUT : status;
-                    System.err.println(process + ": did not close within " + TimeUnit.NANOSECONDS.toMillis(shutdownTimeoutNs) +
-                        " ms (" + SHUTDOWN_TIMEOUT_PROP_NAME + "); halting with status " + exit);
-                    System.err.flush();
-                    Runtime.getRuntime().halt(exit);
-                }
+                final int exit = status == EXIT_STOPPED ? EXIT_SHUTDOWN_TIMED_OUT : status;
+                System.err.println(timedOutLine);
+                System.err.flush();
+                Runtime.getRuntime().halt(exit);
             }
-            catch (final InterruptedException ignore)
-            {
-                Thread.currentThread().interrupt();
-            }
-        }, process + "-shutdown-watchdog");
-        watchdog.setDaemon(true);
-        watchdog.start();
+        }
+        catch (final InterruptedException ignore)
+        {
+            Thread.currentThread().interrupt();
+        }
+        catch (final Throwable ex)
+        {
+            Runtime.getRuntime().halt(status == EXIT_STOPPED ? EXIT_SHUTDOWN_TIMED_OUT : status);
+        }
     }
 
     private void onJvmShutdown()
