@@ -33,6 +33,8 @@ final class ClientSession
     private final CodecRegistry codecs;
     private volatile ClientConductor conductor;
     private volatile boolean linked = true;
+    private volatile ErrorCode failedCode;
+    private volatile String failedDetail;
 
     /**
      * @param conductor        the client's agent.
@@ -62,6 +64,18 @@ final class ClientSession
     {
         conductor = next;
         linked = true;
+    }
+
+    /**
+     * Fails every request from now on with the given reason: what the client ran on is gone for good.
+     *
+     * @param code   typed reason.
+     * @param detail text for people.
+     */
+    void fail(final ErrorCode code, final String detail)
+    {
+        failedCode = code;
+        failedDetail = detail;
     }
 
     void unlink()
@@ -216,6 +230,12 @@ final class ClientSession
      */
     CompletableFuture<Object> enqueue(final PendingRequest request)
     {
+        final String failed = failedDetail;
+        if (null != failed)
+        {
+            request.fail(failedCode, failed);
+            return request.future;
+        }
         if (!linked)
         {
             request.fail(ErrorCode.NOT_CONNECTED, "the media driver is lost; the client reconnects when it is back");

@@ -3,6 +3,7 @@ package io.droplet.client;
 import io.droplet.api.BroadcastResult;
 import io.droplet.api.Connection;
 import io.droplet.api.DropletException;
+import io.droplet.codecs.sbe.ErrorCode;
 import io.droplet.api.PeriodicCall;
 import io.droplet.api.DropletFunction;
 import io.droplet.api.KeyedFunction;
@@ -83,6 +84,21 @@ public final class DropletClient implements AutoCloseable
     public static DropletClient connect(final RemoteContext context)
     {
         return RemoteConnection.open(context);
+    }
+
+    /**
+     * Ends this client for good because the node it runs on failed (an in-process node whose duty cycle failed):
+     * requests in flight and every later request fail at once with {@code code}. Called by the runtime that hosts
+     * the client, once the client's agent has stopped (its node closed), so nothing else touches its requests.
+     *
+     * @param code   typed reason, for example INTERNAL.
+     * @param detail text for people: what failed.
+     * @return requests in flight that were failed.
+     */
+    public int fail(final ErrorCode code, final String detail)
+    {
+        session.fail(code, detail);
+        return session.conductor().failAll(code, detail);
     }
 
     /** The link under a remote client was lost: new requests fail with NOT_CONNECTED until {@link #relink}. */

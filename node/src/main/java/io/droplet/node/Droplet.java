@@ -32,6 +32,10 @@ import java.util.concurrent.TimeUnit;
  * <pre>
  *   try (DropletClient droplet = Droplet.local()) { ... }
  * </pre>
+ * If a duty cycle of the node fails (an {@code OutOfMemoryError}, say), the node does not end the application's
+ * JVM: it is closed, every call of its client fails at once with INTERNAL naming the cause, and
+ * {@link LocalContext#nodeFailureHandler} is told.
+ * <p>
  * <b>Note:</b> thread-safe; each call starts an independent node.
  */
 public final class Droplet
@@ -98,10 +102,11 @@ public final class Droplet
                 IoUtil.delete(dataDirectory, true);
             }
         };
+        final LocalNodeFailure failure = new LocalNodeFailure(context.nodeFailureHandler());
         final NodeLauncher launcher;
         try
         {
-            launcher = NodeLauncher.launch(nodeContext(context, dataDirectory));
+            launcher = NodeLauncher.launch(nodeContext(context, dataDirectory).agentFailureListener(failure));
         }
         catch (final RuntimeException ex)
         {
@@ -119,12 +124,13 @@ public final class Droplet
             final Waiter waiter = null != invoker ?
                 (future, deadlineNs) -> drive(invoker, future, deadlineNs) : Waiters::spinThenPark;
             final DropletClient client = new DropletClient(conductor, context.callTimeoutNs(), launcher.functions()::install, waiter,
-                () ->
+                closeOnce(() ->
                 {
                     launcher.close();
                     removeData.run();
-                },
+                }),
                 context.codecs());
+            failure.attach(client, invoker);
             try
             {
                 client.connect();
@@ -182,6 +188,26 @@ public final class Droplet
     {
         final File shm = new File("/dev/shm");
         return shm.isDirectory() && shm.canWrite() ? shm : new File(System.getProperty("java.io.tmpdir"));
+    }
+
+    /**
+     * @return a close that runs once; a second caller (the application, while a failed node is closed for it)
+     * returns when the first has finished.
+     */
+    private static Runnable closeOnce(final Runnable close)
+    {
+        final boolean[] closed = new boolean[1];
+        return () ->
+        {
+            synchronized (closed)
+            {
+                if (!closed[0])
+                {
+                    closed[0] = true;
+                    close.run();
+                }
+            }
+        };
     }
 
     private static void awaitExecutors(final SchedulerAgent scheduler, final int expected, final Waiter waiter)

@@ -1,6 +1,7 @@
 package io.droplet.node;
 
 import io.droplet.codecs.value.CodecRegistry;
+import io.droplet.transport.AgentFailureListener;
 import io.droplet.transport.ThreadingProfile;
 
 import java.util.concurrent.TimeUnit;
@@ -19,6 +20,7 @@ public final class LocalContext
     private CodecRegistry codecs = new CodecRegistry();
     private java.io.File dataDirectory;
     private String aeronDirectoryName;
+    private AgentFailureListener nodeFailureHandler;
 
     /**
      * @return how the node's agents run.
@@ -136,6 +138,30 @@ public final class LocalContext
     public LocalContext aeronDirectoryName(final String aeronDirectoryName)
     {
         this.aeronDirectoryName = aeronDirectoryName;
+        return this;
+    }
+
+    /**
+     * @return told when the node failed, or null for the default (a line on standard error).
+     */
+    public AgentFailureListener nodeFailureHandler()
+    {
+        return nodeFailureHandler;
+    }
+
+    /**
+     * @param nodeFailureHandler told once, on a thread of its own, when a duty cycle of the node failed (an
+     *                           {@code OutOfMemoryError}, say); the node is then closed on that thread, and every
+     *                           call in flight and every later one fails at once with INTERNAL naming the cause.
+     *                           Null (the default) writes one line on standard error. The node never ends the
+     *                           JVM it is a guest in; an application that would rather stop (so its service
+     *                           manager restarts it) closes the client (which waits for the node's close) and
+     *                           exits, from this handler or after it.
+     * @return this context.
+     */
+    public LocalContext nodeFailureHandler(final AgentFailureListener nodeFailureHandler)
+    {
+        this.nodeFailureHandler = nodeFailureHandler;
         return this;
     }
 

@@ -70,6 +70,7 @@ public final class NodeContext
 
     private TransportContext transportContext = new TransportContext();
     private ThreadingProfile threading = ThreadingProfile.SHARED;
+    private io.droplet.transport.AgentFailureListener agentFailureListener;
     private LocalFunctions functions = new LocalFunctions();
     private final Long2ObjectHashMap<Endpoint> schedulers = new Long2ObjectHashMap<>();
     private final Long2ObjectHashMap<Endpoint> storageNodes = new Long2ObjectHashMap<>();
@@ -173,6 +174,26 @@ public final class NodeContext
     {
         this.threading = threading;
         return this;
+    }
+
+    /**
+     * @param agentFailureListener told of the first {@code Error} or exception escaping a duty cycle of this
+     *                             process (the roles', the transport's, an embedded driver's); that runner stops.
+     *                             Null (the default) logs it and keeps Agrona's behaviour.
+     * @return this context.
+     */
+    public NodeContext agentFailureListener(final io.droplet.transport.AgentFailureListener agentFailureListener)
+    {
+        this.agentFailureListener = agentFailureListener;
+        return this;
+    }
+
+    /**
+     * @return told when a duty cycle of this process fails, or null.
+     */
+    public io.droplet.transport.AgentFailureListener agentFailureListener()
+    {
+        return agentFailureListener;
     }
 
     /**

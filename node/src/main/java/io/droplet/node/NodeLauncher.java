@@ -57,7 +57,9 @@ public final class NodeLauncher implements AutoCloseable
         ChronicleWarmUp.run();
         final ThreadingProfile profile = context.threading() == ThreadingProfile.DEDICATED ?
             ThreadingProfile.DEDICATED : ThreadingProfile.INVOKER;
-        this.transport = Transport.launch(context.transportContext().threadingProfile(profile));
+        this.transport = Transport.launch(context.transportContext()
+            .threadingProfile(profile)
+            .agentFailureListener(context.agentFailureListener()));
         if (transport.isInvoker())
         {
             agents.add(transport.conductorAgent());
@@ -224,7 +226,12 @@ public final class NodeLauncher implements AutoCloseable
         {
             throw new IllegalStateException("already started");
         }
-        threads = RoleThreads.start(context.threading(), agents, transport.errorHandler());
+        final InjectedFailure injected = InjectedFailure.fromSystemProperty();
+        if (null != injected)
+        {
+            agents.add(injected);
+        }
+        threads = RoleThreads.start(context.threading(), agents, transport.errorHandler(), transport.failStop());
         return this;
     }
 

@@ -1,5 +1,6 @@
 package io.droplet.node;
 
+import io.droplet.transport.FailStop;
 import io.droplet.transport.ThreadingProfile;
 import io.droplet.transport.TransportConfiguration;
 import org.agrona.CloseHelper;
@@ -21,6 +22,9 @@ import java.util.List;
  *   <li>{@link ThreadingProfile#SHARED}: one runner over all of them composed, idling with back-off;</li>
  *   <li>{@link ThreadingProfile#INVOKER}: no thread: the caller drives them through {@link #invoker()}.</li>
  * </ul>
+ * With a {@link FailStop}, every runner's agent (the composite, in the shared and invoker profiles) is guarded:
+ * an {@code Error} or exception escaping a duty cycle stops that runner and is reported, once, to the process.
+ * <p>
  * <b>Note:</b> start and close on one thread; {@link #isRunning()} may be asked from any.
  */
 final class RoleThreads implements AutoCloseable
@@ -28,11 +32,12 @@ final class RoleThreads implements AutoCloseable
     private final List<AgentRunner> runners = new ArrayList<>();
     private final AgentInvoker invoker;
 
-    private RoleThreads(final ThreadingProfile profile, final List<Agent> agents, final ErrorHandler errorHandler)
+    private RoleThreads(
+        final ThreadingProfile profile, final List<Agent> agents, final ErrorHandler errorHandler, final FailStop failStop)
     {
         if (profile == ThreadingProfile.INVOKER)
         {
-            invoker = new AgentInvoker(errorHandler, null, new CompositeAgent(agents));
+            invoker = new AgentInvoker(errorHandler, null, guarded(new CompositeAgent(agents), errorHandler, failStop));
             invoker.start();
             return;
         }
@@ -43,13 +48,14 @@ final class RoleThreads implements AutoCloseable
             {
                 for (final Agent agent : agents)
                 {
-                    runners.add(new AgentRunner(new BusySpinIdleStrategy(), errorHandler, null, agent));
+                    runners.add(new AgentRunner(
+                        new BusySpinIdleStrategy(), errorHandler, null, guarded(agent, errorHandler, failStop)));
                 }
             }
             else
             {
-                runners.add(new AgentRunner(
-                    TransportConfiguration.idleStrategy(profile), errorHandler, null, new CompositeAgent(agents)));
+                runners.add(new AgentRunner(TransportConfiguration.idleStrategy(profile), errorHandler, null,
+                    guarded(new CompositeAgent(agents), errorHandler, failStop)));
             }
             for (final AgentRunner runner : runners)
             {
@@ -67,11 +73,18 @@ final class RoleThreads implements AutoCloseable
      * @param profile      how the agents map to threads.
      * @param agents       to run, in duty-cycle order (the order of a composite).
      * @param errorHandler for what an agent lets escape.
+     * @param failStop     makes what escapes a duty cycle a failure of the process; null to log it and go on.
      * @return the agents, running (or ready to invoke).
      */
-    static RoleThreads start(final ThreadingProfile profile, final List<Agent> agents, final ErrorHandler errorHandler)
+    static RoleThreads start(
+        final ThreadingProfile profile, final List<Agent> agents, final ErrorHandler errorHandler, final FailStop failStop)
     {
-        return new RoleThreads(profile, List.copyOf(agents), errorHandler);
+        return new RoleThreads(profile, List.copyOf(agents), errorHandler, failStop);
+    }
+
+    private static Agent guarded(final Agent agent, final ErrorHandler errorHandler, final FailStop failStop)
+    {
+        return null == failStop ? agent : failStop.guard(agent, errorHandler);
     }
 
     /**

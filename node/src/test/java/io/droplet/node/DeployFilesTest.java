@@ -20,11 +20,21 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
- * The example deployment's per-host files stay valid: each parses as {@code droplet node} options, and
- * the node ids they give (with those derived from them) are unique across the hosts.
+ * The example deployment's files stay valid: each host's parses as {@code droplet node} options, the node ids
+ * they give (with those derived from them) are unique across the hosts, and the node's unit restarts a node
+ * that failed.
  */
 class DeployFilesTest
 {
+    @Test
+    @Timeout(value = 30, unit = TimeUnit.SECONDS)
+    void theNodeUnitRestartsAFailedNodeAndLetsItCloseInOrder() throws IOException
+    {
+        final List<String> unit = Files.readAllLines(Paths.get("..", "deploy", "droplet-node.service"));
+        assertTrue(unit.contains("Restart=on-failure"), "a node that exits 70 (failed duty cycle) is restarted");
+        assertTrue(unit.contains("TimeoutStopSec=30"), "longer than droplet.shutdown.timeout before SIGKILL");
+    }
+
     @Test
     @Timeout(value = 30, unit = TimeUnit.SECONDS)
     void theThreeHostFilesParseAndTheirNodeIdsAreUnique() throws IOException

@@ -63,7 +63,7 @@ class RoleThreadsTest
     @Test
     void dedicatedRunsEachAgentOnAThreadOfItsOwn() throws InterruptedException
     {
-        try (RoleThreads threads = RoleThreads.start(ThreadingProfile.DEDICATED, List.of(first, second, third), Throwable::printStackTrace))
+        try (RoleThreads threads = RoleThreads.start(ThreadingProfile.DEDICATED, List.of(first, second, third), Throwable::printStackTrace, null))
         {
             assertEquals(3, threads.threadCount());
             assertNull(threads.invoker());
@@ -82,7 +82,7 @@ class RoleThreadsTest
     @Test
     void sharedRunsAllAgentsOnOneThread() throws InterruptedException
     {
-        try (RoleThreads threads = RoleThreads.start(ThreadingProfile.SHARED, List.of(first, second, third), Throwable::printStackTrace))
+        try (RoleThreads threads = RoleThreads.start(ThreadingProfile.SHARED, List.of(first, second, third), Throwable::printStackTrace, null))
         {
             assertEquals(1, threads.threadCount());
             awaitRun();
@@ -97,7 +97,7 @@ class RoleThreadsTest
     @Test
     void invokerRunsAgentsOnlyWhenTheCallerDrivesThem()
     {
-        try (RoleThreads threads = RoleThreads.start(ThreadingProfile.INVOKER, List.of(first, second), Throwable::printStackTrace))
+        try (RoleThreads threads = RoleThreads.start(ThreadingProfile.INVOKER, List.of(first, second), Throwable::printStackTrace, null))
         {
             assertEquals(0, threads.threadCount());
             assertEquals(1, first.ran.getCount(), "nothing runs until invoked");
@@ -108,6 +108,45 @@ class RoleThreadsTest
             assertTrue(threads.isRunning());
         }
         assertEquals(0, first.closed.getCount());
+    }
+
+    @Test
+    void aDutyCycleThatFailsStopsItsRunnerAndIsReportedOnce()
+    {
+        final java.util.List<String> failures = new java.util.concurrent.CopyOnWriteArrayList<>();
+        final Agent failing = new Agent()
+        {
+            public int doWork()
+            {
+                throw new OutOfMemoryError("Java heap space");
+            }
+
+            public String roleName()
+            {
+                return "failing";
+            }
+        };
+        final io.droplet.transport.FailStop failStop =
+            new io.droplet.transport.FailStop((agent, cause) -> failures.add(cause.getMessage()));
+        for (final ThreadingProfile profile : new ThreadingProfile[]{ ThreadingProfile.SHARED, ThreadingProfile.DEDICATED })
+        {
+            failures.clear();
+            try (RoleThreads threads = RoleThreads.start(profile, List.of(first, failing), Throwable::printStackTrace,
+                new io.droplet.transport.FailStop((agent, cause) -> failures.add(cause.getMessage()))))
+            {
+                io.droplet.test.Await.until(() -> !threads.isRunning(), java.time.Duration.ofSeconds(10),
+                    () -> profile + ": the failed runner stopped");
+                assertEquals(List.of("Java heap space"), failures, profile.name());
+            }
+        }
+        failures.clear();
+        try (RoleThreads threads = RoleThreads.start(ThreadingProfile.INVOKER, List.of(first, failing), Throwable::printStackTrace,
+            failStop))
+        {
+            threads.invoker().invoke();
+            assertFalse(threads.isRunning(), "the invoker closed itself");
+            assertEquals(List.of("Java heap space"), failures);
+        }
     }
 
     private void awaitRun() throws InterruptedException

@@ -42,6 +42,7 @@ public final class Transport implements AutoCloseable
     private final ConductorStandby standby;
     private final ErrorLogFile errorLog;
     private final ErrorHandler errorHandler;
+    private final FailStop failStop;
 
     private Transport(final TransportContext context)
     {
@@ -62,9 +63,10 @@ public final class Transport implements AutoCloseable
             // the process should survive.
             final long embeddedHoldNs = context.embeddedDriver() && invoker ?
                 Math.max(TransportConfiguration.EMBEDDED_INVOKER_HOLD_NS, context.conductorStandbyNs()) : 0;
+            failStop = null == context.agentFailureListener() ? null : new FailStop(context.agentFailureListener());
             if (context.embeddedDriver())
             {
-                launchedDriver = MediaDriver.launchEmbedded(driverContext(context, embeddedHoldNs));
+                launchedDriver = MediaDriver.launchEmbedded(driverContext(context, embeddedHoldNs, failStop));
             }
 
             if (null == context.errorHandler())
@@ -102,6 +104,10 @@ public final class Transport implements AutoCloseable
                 aeronContext.resourceLingerDurationNs(Math.max(aeronContext.resourceLingerDurationNs(),
                     context.conductorStandbyNs() + TimeUnit.SECONDS.toNanos(1)));
             }
+            if (!invoker && null != failStop)
+            {
+                aeronContext.threadFactory(failStop.threadFactory("aeron-client-conductor"));
+            }
             if (!invoker)
             {
                 aeronContext.idleStrategy(context.threadingProfile() == ThreadingProfile.DEDICATED ?
@@ -127,7 +133,8 @@ public final class Transport implements AutoCloseable
             null;
     }
 
-    private static MediaDriver.Context driverContext(final TransportContext context, final long embeddedHoldNs)
+    private static MediaDriver.Context driverContext(
+        final TransportContext context, final long embeddedHoldNs, final FailStop failStop)
     {
         final MediaDriver.Context driverContext = new MediaDriver.Context()
             .aeronDirectoryName(context.aeronDirectoryName())
@@ -139,6 +146,17 @@ public final class Transport implements AutoCloseable
             .ipcTermBufferLength(context.termLength())
             .driverTimeoutMs(TimeUnit.NANOSECONDS.toMillis(context.driverTimeoutNs()))
             .spiesSimulateConnection(false);
+        if (null != failStop)
+        {
+            // An Error ends a driver thread (Agrona rethrows it): with no driver the node is a zombie, so it is a
+            // failure of the process. The driver's own exceptions stay in its error log, as Aeron intends.
+            driverContext
+                .conductorThreadFactory(failStop.threadFactory("aeron-driver-conductor"))
+                .senderThreadFactory(failStop.threadFactory("aeron-driver-sender"))
+                .receiverThreadFactory(failStop.threadFactory("aeron-driver-receiver"))
+                .sharedNetworkThreadFactory(failStop.threadFactory("aeron-driver-shared-network"))
+                .sharedThreadFactory(failStop.threadFactory("aeron-driver-shared"));
+        }
 
         switch (context.threadingProfile())
         {
@@ -197,6 +215,15 @@ public final class Transport implements AutoCloseable
     public ErrorHandler errorHandler()
     {
         return errorHandler;
+    }
+
+    /**
+     * @return what makes this process's duty cycles fail-stop, reporting to the context's
+     * {@link TransportContext#agentFailureListener()}; null without a listener.
+     */
+    public FailStop failStop()
+    {
+        return failStop;
     }
 
     /**

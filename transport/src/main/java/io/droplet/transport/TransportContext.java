@@ -36,6 +36,7 @@ public final class TransportContext
     private String name = "droplet";
     private NanoClock nanoClock = SystemNanoClock.INSTANCE;
     private ErrorHandler errorHandler;
+    private AgentFailureListener agentFailureListener;
     private IdleStrategy idleStrategy;
     private int termLength;
     private FrameLimits frameLimits;
@@ -386,6 +387,26 @@ public final class TransportContext
     public TransportContext errorHandler(final ErrorHandler errorHandler)
     {
         this.errorHandler = errorHandler;
+        return this;
+    }
+
+    /**
+     * @return told when a duty cycle of this transport or of the agents run with it fails, or null.
+     */
+    public AgentFailureListener agentFailureListener()
+    {
+        return agentFailureListener;
+    }
+
+    /**
+     * @param agentFailureListener told of the first {@link Error} or escaping exception of a duty cycle (see
+     *                             {@link FailStop}); null (the default) leaves Agrona's behaviour: the error is
+     *                             logged and an {@code Error} ends the thread.
+     * @return this context.
+     */
+    public TransportContext agentFailureListener(final AgentFailureListener agentFailureListener)
+    {
+        this.agentFailureListener = agentFailureListener;
         return this;
     }
 

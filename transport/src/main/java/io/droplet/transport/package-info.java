@@ -18,7 +18,10 @@
  *   {@link io.droplet.transport.security});</li>
  *   <li>{@link io.droplet.transport.PendingRequests}: correlation ids and per-request deadlines;</li>
  *   <li>{@link io.droplet.transport.TransportCounters} and {@link io.droplet.transport.ErrorLogFile}:
- *   counters in Aeron's CnC file and a distinct error log, both readable from outside the process.</li>
+ *   counters in Aeron's CnC file and a distinct error log, both readable from outside the process;</li>
+ *   <li>{@link io.droplet.transport.FailStop}: makes duty cycles fail-stop, reporting the first {@code Error}
+ *   or escaping exception to an {@link io.droplet.transport.AgentFailureListener} instead of leaving a dead
+ *   thread in a process that looks alive.</li>
  * </ul>
  * {@link io.droplet.transport.echo} is the smallest protocol built on these parts: ping and pong.
  */

@@ -2,11 +2,11 @@ package io.droplet.node.cli;
 
 import io.aeron.driver.MediaDriver;
 import io.aeron.driver.ThreadingMode;
+import io.droplet.transport.FailStop;
 import io.droplet.transport.ThreadingProfile;
 import io.droplet.transport.TransportConfiguration;
 import org.agrona.concurrent.BackoffIdleStrategy;
 import org.agrona.concurrent.BusySpinIdleStrategy;
-import org.agrona.concurrent.ShutdownSignalBarrier;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
@@ -82,16 +82,31 @@ public final class DriverCommand implements Callable<Integer>
                 .receiverIdleStrategy(new BusySpinIdleStrategy());
         }
 
-        // The barrier's shutdown hook waits for close(): the driver closes first, then the barrier.
-        try (ShutdownSignalBarrier barrier = new ShutdownSignalBarrier();
-            MediaDriver driver = MediaDriver.launch(context))
+        // An Error ends a driver thread (Agrona rethrows it): a driver without its conductor is a zombie every
+        // process of the host waits on, so it is a failure of this process (exit 70, one line on standard error).
+        final ProcessStop stop = ProcessStop.install("droplet driver");
+        final FailStop failStop = new FailStop(stop::agentFailed);
+        context
+            .conductorThreadFactory(failStop.threadFactory("driver-conductor"))
+            .senderThreadFactory(failStop.threadFactory("driver-sender"))
+            .receiverThreadFactory(failStop.threadFactory("driver-receiver"))
+            .sharedNetworkThreadFactory(failStop.threadFactory("driver-shared-network"))
+            .sharedThreadFactory(failStop.threadFactory("driver-shared"));
+        final int exitStatus;
+        // SIGTERM wakes the main thread, which closes the driver (removing its directory) before the process exits.
+        try (MediaDriver driver = MediaDriver.launch(context))
         {
             System.out.println("droplet driver running: dir=" + driver.aeronDirectoryName() + " threading=" +
                 profile.name().toLowerCase(java.util.Locale.ROOT) + " client-liveness-timeout=" +
                 java.util.concurrent.TimeUnit.NANOSECONDS.toMillis(livenessNs) + "ms");
-            barrier.await();
+            System.out.flush();
+            stop.await();
             System.out.println("droplet driver stopping");
         }
-        return 0;
+        finally
+        {
+            exitStatus = stop.closed();
+        }
+        return exitStatus;
     }
 }

@@ -7,7 +7,6 @@ import io.droplet.transport.ThreadingProfile;
 import io.droplet.transport.TransportConfiguration;
 import io.droplet.transport.TransportContext;
 import org.agrona.collections.Long2ObjectHashMap;
-import org.agrona.concurrent.ShutdownSignalBarrier;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
@@ -20,7 +19,9 @@ import java.util.TreeSet;
 import java.util.concurrent.Callable;
 
 /**
- * {@code droplet node}: runs the chosen roles against the host's media driver until SIGINT or SIGTERM,
+ * {@code droplet node}: runs the chosen roles against the host's media driver until SIGINT or SIGTERM (then
+ * closes them in order and exits 0), or until a duty cycle fails (exit 70, one line on standard error naming
+ * the cause, so the service manager restarts it; exit statuses: {@link ProcessStop}),
  * started by {@link NodeLauncher} as an in-process node is: composed into one duty cycle on one thread
  * ({@code --threading shared}, the default), or a busy-spinning thread per role ({@code dedicated}).
  * Functions registered by class are loaded from this process's class path (or from the jar a client
@@ -133,26 +134,16 @@ public final class NodeCommand implements Callable<Integer>
             putNode(storageNodes, node);
         }
 
-        final java.util.concurrent.atomic.AtomicBoolean stopping = new java.util.concurrent.atomic.AtomicBoolean();
-        final ShutdownSignalBarrier barrier = new ShutdownSignalBarrier();
-        final Thread signals = new Thread(() ->
-        {
-            barrier.await();
-            stopping.set(true);
-        }, "droplet-node-signals");
-        signals.setDaemon(true);
-        signals.start();
-        // Runs the roles until SIGINT/SIGTERM; if the host's media driver is lost meanwhile, waits for a new
-        // one and starts the roles again on it (their state lives in the store and is reloaded).
-        // The barrier is closed however this ends: a role that cannot start (a truncated store file, say) throws
-        // out of here, and the process's exit then runs the barrier's shutdown hook, which waits for close():
-        // unclosed, the process would never exit and would ignore SIGTERM.
+        final ProcessStop stop = ProcessStop.install("droplet node");
+        final int exitStatus;
+        // Runs the roles until SIGINT/SIGTERM or a failed duty cycle; if the host's media driver is lost meanwhile,
+        // waits for a new one and starts the roles again on it (their state lives in the store and is reloaded).
         try
         {
-            while (!stopping.get())
+            while (!stop.isStopping())
             {
-                awaitDriver(stopping);
-                if (!stopping.get() && runUntilStoppedOrDriverLost(chosen, profile, scheduler, schedulers, storageNodes, stopping))
+                awaitDriver(stop);
+                if (!stop.isStopping() && runUntilStoppedOrDriverLost(chosen, profile, scheduler, schedulers, storageNodes, stop))
                 {
                     System.out.println("droplet node: the media driver at " + dir + " was lost (no heartbeat within the driver " +
                         "timeout); stopped the roles, waiting for a new driver");
@@ -162,22 +153,26 @@ public final class NodeCommand implements Callable<Integer>
         }
         catch (final RuntimeException ex)
         {
+            // A role that cannot start (a truncated store file, say): one line on stderr, then the exception ends
+            // the process with a non-zero status once the node is closed below.
             System.err.println("droplet node: cannot run: " + ex.getMessage());
             System.err.flush();
             throw ex;
         }
         finally
         {
-            barrier.close();
+            // Only now, with the roles closed in order (store marked clean, cache file removed), may the process exit.
+            System.out.println("droplet node stopped");
+            System.out.flush();
+            exitStatus = stop.closed();
         }
-        System.out.println("droplet node stopping");
-        return 0;
+        return exitStatus;
     }
 
-    private void awaitDriver(final java.util.concurrent.atomic.AtomicBoolean stopping)
+    private void awaitDriver(final ProcessStop stop)
     {
         boolean said = false;
-        while (!stopping.get() && !io.aeron.CommonContext.isDriverActive(new File(dir), 1_000, message -> { }))
+        while (!stop.isStopping() && !io.aeron.CommonContext.isDriverActive(new File(dir), 1_000, message -> { }))
         {
             if (!said)
             {
@@ -195,18 +190,24 @@ public final class NodeCommand implements Callable<Integer>
     private boolean runUntilStoppedOrDriverLost(
         final Set<String> chosen, final ThreadingProfile profile, final Endpoint scheduler,
         final Long2ObjectHashMap<Endpoint> schedulers, final Long2ObjectHashMap<Endpoint> storageNodes,
-        final java.util.concurrent.atomic.AtomicBoolean stopping)
+        final ProcessStop stop)
     {
-        try (NodeLauncher launcher = NodeLauncher.launch(nodeContext(chosen, profile, scheduler, schedulers, storageNodes)))
+        try (NodeLauncher launcher = NodeLauncher.launch(
+            nodeContext(chosen, profile, scheduler, schedulers, storageNodes).agentFailureListener(stop::agentFailed)))
         {
             launcher.start();
             System.out.println("droplet node running: roles=" + chosen + " dir=" + dir);
             System.out.flush();
-            while (!stopping.get() && launcher.isRunning())
+            while (!stop.isStopping() && launcher.isRunning())
             {
                 java.util.concurrent.locks.LockSupport.parkNanos(50_000_000L);
             }
-            return !stopping.get();
+            if (stop.isStopping())
+            {
+                System.out.println("droplet node stopping");
+                System.out.flush();
+            }
+            return !stop.isStopping();
         }
     }
 
