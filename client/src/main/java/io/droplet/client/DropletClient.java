@@ -3,7 +3,6 @@ package io.droplet.client;
 import io.droplet.api.BroadcastResult;
 import io.droplet.api.Connection;
 import io.droplet.api.DropletException;
-import io.droplet.codecs.sbe.ErrorCode;
 import io.droplet.api.PeriodicCall;
 import io.droplet.api.DropletFunction;
 import io.droplet.api.KeyedFunction;
@@ -44,9 +43,8 @@ import java.util.concurrent.CompletableFuture;
  */
 public final class DropletClient implements AutoCloseable
 {
-    private static final byte[] NO_CODE = new byte[0];
-
-    private final ClientSession session;
+    /** Package-private for {@link HostedClient}. */
+    final ClientSession session;
     private final Registrations registrations;
     private final Calls calls;
     private final LatticeKvs kvs;
@@ -84,21 +82,6 @@ public final class DropletClient implements AutoCloseable
     public static DropletClient connect(final RemoteContext context)
     {
         return RemoteConnection.open(context);
-    }
-
-    /**
-     * Ends this client for good because the node it runs on failed (an in-process node whose duty cycle failed):
-     * requests in flight and every later request fail at once with {@code code}. Called by the runtime that hosts
-     * the client, once the client's agent has stopped (its node closed), so nothing else touches its requests.
-     *
-     * @param code   typed reason, for example INTERNAL.
-     * @param detail text for people: what failed.
-     * @return requests in flight that were failed.
-     */
-    public int fail(final ErrorCode code, final String detail)
-    {
-        session.fail(code, detail);
-        return session.conductor().failAll(code, detail);
     }
 
     /** The link under a remote client was lost: new requests fail with NOT_CONNECTED until {@link #relink}. */
@@ -151,7 +134,7 @@ public final class DropletClient implements AutoCloseable
      */
     public void registerFunction(final String name, final Class<? extends DropletFunction> type)
     {
-        registrations.register(name, type.getName(), NO_CODE, 0, FunctionKind.JAVA);
+        registrations.register(name, type.getName(), Registrations.NO_CODE, 0, FunctionKind.JAVA);
     }
 
     /**
@@ -187,7 +170,7 @@ public final class DropletClient implements AutoCloseable
      */
     public void registerStatefulFunction(final String name, final Class<? extends StatefulFunction> type)
     {
-        registrations.register(name, type.getName(), NO_CODE, 0, FunctionKind.STATEFUL_CLASS);
+        registrations.register(name, type.getName(), Registrations.NO_CODE, 0, FunctionKind.STATEFUL_CLASS);
     }
 
     /**
@@ -199,7 +182,7 @@ public final class DropletClient implements AutoCloseable
      */
     public void registerKeyedFunction(final String name, final Class<? extends KeyedFunction> type)
     {
-        registrations.register(name, type.getName(), NO_CODE, 0, FunctionKind.KEYED_CLASS);
+        registrations.register(name, type.getName(), Registrations.NO_CODE, 0, FunctionKind.KEYED_CLASS);
     }
 
     /**
@@ -223,7 +206,7 @@ public final class DropletClient implements AutoCloseable
      */
     public void registerProcessFunction(final String name, final List<String> command)
     {
-        registrations.register(name, JsonValues.toJson(command), NO_CODE, 0, FunctionKind.PROCESS);
+        registrations.register(name, JsonValues.toJson(command), Registrations.NO_CODE, 0, FunctionKind.PROCESS);
     }
 
     /**

@@ -20,7 +20,8 @@ import java.util.Map;
  */
 final class Registrations
 {
-    private static final byte[] NO_CODE = new byte[0];
+    /** The code of a function loaded from the executors' class path: none shipped. */
+    static final byte[] NO_CODE = new byte[0];
 
     private final ClientSession session;
     private final FunctionInstaller installer;

@@ -89,7 +89,7 @@ final class LocalNodeFailure implements AgentFailureListener
         if (null != failedClient)
         {
             failedClient.close();
-            failedClient.fail(ErrorCode.INTERNAL, "the in-process node failed and was closed: " + cause +
+            io.droplet.client.HostedClient.fail(failedClient, ErrorCode.INTERNAL, "the in-process node failed and was closed: " + cause +
                 " escaped the duty cycle of " + agent);
         }
     }

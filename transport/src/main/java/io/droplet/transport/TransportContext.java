@@ -86,9 +86,7 @@ public final class TransportContext
         return this;
     }
 
-    /**
-     * @return the Aeron directory (resolved by {@link #conclude()} for an embedded driver).
-     */
+    /** @return the Aeron directory (resolved by {@link #conclude()} for an embedded driver). */
     public String aeronDirectoryName()
     {
         return aeronDirectoryName;
@@ -104,9 +102,7 @@ public final class TransportContext
         return this;
     }
 
-    /**
-     * @return true if the driver runs inside this process.
-     */
+    /** @return true if the driver runs inside this process. */
     public boolean embeddedDriver()
     {
         return embeddedDriver;
@@ -122,9 +118,7 @@ public final class TransportContext
         return this;
     }
 
-    /**
-     * @return the threading profile.
-     */
+    /** @return the threading profile. */
     public ThreadingProfile threadingProfile()
     {
         return threadingProfile;
@@ -140,9 +134,7 @@ public final class TransportContext
         return this;
     }
 
-    /**
-     * @return the largest message, header included.
-     */
+    /** @return the largest message, header included. */
     public int maxMessageLength()
     {
         return maxMessageLength;
@@ -171,9 +163,7 @@ public final class TransportContext
         return this;
     }
 
-    /**
-     * @return the most entries accepted in one inbound group.
-     */
+    /** @return the most entries accepted in one inbound group. */
     public int maxGroupCount()
     {
         return maxGroupCount;
@@ -189,9 +179,7 @@ public final class TransportContext
         return this;
     }
 
-    /**
-     * @return how long sends without a caller deadline retry back-pressure, in nanoseconds.
-     */
+    /** @return how long sends without a caller deadline retry back-pressure, in nanoseconds. */
     public long sendTimeoutNs()
     {
         return sendTimeoutNs;
@@ -207,9 +195,7 @@ public final class TransportContext
         return this;
     }
 
-    /**
-     * @return the default request deadline, relative, in nanoseconds.
-     */
+    /** @return the default request deadline, relative, in nanoseconds. */
     public long requestTimeoutNs()
     {
         return requestTimeoutNs;
@@ -225,9 +211,7 @@ public final class TransportContext
         return this;
     }
 
-    /**
-     * @return most requests one requester may have in flight.
-     */
+    /** @return most requests one requester may have in flight. */
     public int maxPendingRequests()
     {
         return maxPendingRequests;

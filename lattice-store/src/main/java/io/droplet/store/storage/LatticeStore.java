@@ -50,48 +50,8 @@ public final class LatticeStore implements AutoCloseable
     private final boolean recovered;
     private final StoreRecovery.Outcome opening;
     private final LostKeys lostKeys;
-    private final ThreadLocal<Scratch> scratch;
+    private final ThreadLocal<StoreScratch> scratch;
     private boolean closed;
-
-    /**
-     * Per-thread buffers and merge function: the store is shared, these are not. Chronicle Map reads
-     * the key and the merged value from, and copies a stored value into, {@link ByteRegion}s whose
-     * arrays the merge function reads and writes as Agrona buffers, so an operation only copies bytes.
-     * A stored value is its checksum then its lattice, here as in the map, so a merged value goes into
-     * the map without another copy.
-     */
-    private static final class Scratch
-    {
-        final MergeFunction merge;
-        final CRC32C crc = new CRC32C();
-        final ByteRegion key = new ByteRegion(StoreContext.MAX_KEY_LENGTH);
-        /** The stored value last read; the map grows it only for a value written under a larger maximum. */
-        final ByteRegion current;
-        private final UnsafeBuffer currentBuffer = new UnsafeBuffer(0, 0);
-        /** Checksum then merged lattice. */
-        final ByteRegion stored;
-        final UnsafeBuffer merged;
-
-        Scratch(final MergeFunction merge, final int maxValueLength)
-        {
-            this.merge = merge;
-            this.current = new ByteRegion(CHECKSUM_LENGTH + maxValueLength);
-            this.stored = new ByteRegion(CHECKSUM_LENGTH + maxValueLength);
-            this.merged = new UnsafeBuffer(stored.array());
-        }
-
-        /**
-         * @return {@link #current} as a buffer, following its array if the map has grown it.
-         */
-        UnsafeBuffer currentBuffer()
-        {
-            if (currentBuffer.byteArray() != current.array())
-            {
-                currentBuffer.wrap(current.array());
-            }
-            return currentBuffer;
-        }
-    }
 
     private LatticeStore(final StoreContext context)
     {
@@ -151,7 +111,7 @@ public final class LatticeStore implements AutoCloseable
         this.lockFile = openedLockFile;
         this.lock = acquired;
         this.recovered = opening.recovered;
-        this.scratch = ThreadLocal.withInitial(() -> new Scratch(context.mergeFunctionSupplier().get(), context.maxValueLength()));
+        this.scratch = ThreadLocal.withInitial(() -> new StoreScratch(context.mergeFunctionSupplier().get(), context.maxValueLength()));
         final StoreCounters counters = context.counters();
         if (recovered)
         {
@@ -265,7 +225,7 @@ public final class LatticeStore implements AutoCloseable
         {
             return StoreStatus.INVALID_KEY;
         }
-        final Scratch s = scratch.get();
+        final StoreScratch s = scratch.get();
         s.key.copyFrom(key, keyOffset, keyLength);
         // Chronicle Map's fast path: read lock, lookup and copy into s.current, with no query context.
         if (null == map.getUsing(s.key, s.current))
@@ -311,7 +271,7 @@ public final class LatticeStore implements AutoCloseable
             context.counters().tooLarge.increment();
             return StoreStatus.TOO_LARGE;
         }
-        final Scratch s = scratch.get();
+        final StoreScratch s = scratch.get();
         s.key.copyFrom(key, keyOffset, keyLength);
 
         try (ExternalMapQueryContext<ByteRegion, ByteRegion, ?> query = map.queryContext(s.key))
@@ -421,7 +381,7 @@ public final class LatticeStore implements AutoCloseable
      * Drops an entry that {@link #get} saw corrupt (its bytes are still in {@code s.current}). The read
      * lock is gone by now, and Chronicle Map cannot upgrade one: hence a second lookup, under the write lock.
      */
-    private void dropCorrupt(final Scratch s, final int keyLength)
+    private void dropCorrupt(final StoreScratch s, final int keyLength)
     {
         try (ExternalMapQueryContext<ByteRegion, ByteRegion, ?> query = map.queryContext(s.key))
         {
