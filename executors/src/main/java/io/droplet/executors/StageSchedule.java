@@ -24,6 +24,8 @@ final class StageSchedule
     private final int[] edgeTo = new int[MAX_EDGES];
     /** Per stage, a bit per parent stage with an edge to it: a duplicate edge would make a fan-in wait for too many. */
     private final long[] parentBits = new long[MAX_STAGES];
+    /** parentBits[0, touched) may be non-zero: a reset clears only those (it runs once per trigger). */
+    private int touched;
     private DirectBuffer names;
     private int stages;
     private int edges;
@@ -38,7 +40,8 @@ final class StageSchedule
         this.names = names;
         stages = 0;
         edges = 0;
-        java.util.Arrays.fill(parentBits, 0L);
+        java.util.Arrays.fill(parentBits, 0, touched, 0L);
+        touched = 0;
     }
 
     /**
@@ -79,6 +82,7 @@ final class StageSchedule
         if (from >= 0 && from < MAX_STAGES && to >= 0 && to < MAX_STAGES)
         {
             parentBits[to] |= 1L << from;
+            touched = Math.max(touched, to + 1);
         }
         edgeFrom[edges] = from;
         edgeTo[edges] = to;
