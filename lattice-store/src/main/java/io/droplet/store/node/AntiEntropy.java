@@ -20,7 +20,8 @@ import java.util.List;
  * that peer their value, and every gossip period sends them in batches; a send that fails leaves the keys
  * for the next round. A node that starts sends every peer a hello (a gossip of round 0); a peer answers a
  * hello by queueing every key the two share. A peer whose link went down and came back is treated as if it
- * had said hello: gossip sent into the void before the link was seen down is sent again (catch-up).
+ * had said hello (gossip sent into the void before the link was seen down is sent again), and is said hello to
+ * (so it sends again what we may have missed, though it may never have seen the link down): catch-up.
  * <p>
  * <b>Note:</b> not thread-safe; owned by the node's agent.
  */
@@ -207,6 +208,9 @@ final class AntiEntropy implements LocalShard.ChangeListener
     /**
      * A peer whose link went down (a partition, a crash) and came back may have missed gossip that was sent
      * into the void before the link was seen to be down: queue every key it shares with us, as for a hello.
+     * And we may have missed its gossip, while it may never have seen its link to us down (its sends were
+     * accepted into the void, or it looked between its own link's outages): say hello to it too, so it sends us
+     * what we share. Either side seeing the outage is then enough for both to catch up.
      */
     private void catchUpReturnedPeers()
     {
@@ -219,6 +223,7 @@ final class AntiEntropy implements LocalShard.ChangeListener
             else if (unreachablePeers.remove(peer))
             {
                 onHello(peer);
+                helloPending.add(peer);
             }
         }
     }

@@ -9,6 +9,7 @@ import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.io.File;
+import java.util.List;
 import java.util.concurrent.TimeUnit;
 
 import static io.droplet.store.node.ShardFixture.bytes;
@@ -143,6 +144,28 @@ class AntiEntropyTest
         toA.away = false;
         round();
         assertArrayEquals(longs(7), nodeB.get(bytes("while-away")), "caught up once the link is back");
+    }
+
+    @Test
+    void aPeerThatSawTheOutageAsksForWhatItMissedThoughTheSenderNeverSawIt()
+    {
+        round();
+        // A partition that only B's side saw: A's sends were accepted into the void while its link to B read as
+        // connected throughout; B's link to A read as down, then came back.
+        toB.lossy = true;
+        toA.away = true;
+        write(nodeA, bytes("unseen"), longs(5));
+        round();
+        assertEquals(1, toB.dropped, "A's gossip went into the void");
+        assertEquals(0, gossipA.pendingGossip(), "and A believes it sent it");
+        toB.lossy = false;
+        toA.away = false;
+
+        round();
+        final List<RecordingStoragePublisher.Sent> fromB = toA.ofType("gossip");
+        assertEquals(0L, fromB.get(fromB.size() - 1).correlationId(), "B, seeing its link back, says hello to A");
+        round();
+        assertArrayEquals(longs(5), nodeB.get(bytes("unseen")), "A answered the hello with what the two share");
     }
 
     @Test
