@@ -151,8 +151,14 @@ final class Calls
             return false;
         }
         final CallFuture future = (CallFuture)call;
+        // Completed before the cancel is sent: sent first, the scheduler's own CANCELLED answer could complete the
+        // future on the client's thread before this line ran, and a call this cancel ended would read as "had ended".
+        if (!future.completeExceptionally(new DropletException(ErrorCode.CANCELLED, "cancelled by the caller")))
+        {
+            return false;
+        }
         session.enqueue(new CancelRequest(future.correlationId, 0, session.deadlineNs(session.defaultTimeoutNs())));
-        return future.completeExceptionally(new DropletException(ErrorCode.CANCELLED, "cancelled by the caller"));
+        return true;
     }
 
     /**

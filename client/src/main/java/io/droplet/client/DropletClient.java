@@ -78,6 +78,7 @@ public final class DropletClient implements AutoCloseable
      * Joins a running deployment through the host's media driver; the client's agent runs on a thread of its own.
      * @param context where the driver and the scheduler are.
      * @return a connected client; closing it stops its thread and transport.
+     * @throws DropletException NOT_CONNECTED if there is no media driver, or it does not answer in time.
      */
     public static DropletClient connect(final RemoteContext context)
     {

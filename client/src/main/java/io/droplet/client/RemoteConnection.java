@@ -47,7 +47,17 @@ final class RemoteConnection implements Runnable
     static DropletClient open(final RemoteContext context)
     {
         final RemoteConnection connection = new RemoteConnection(context);
-        connection.link();
+        try
+        {
+            connection.link();
+        }
+        catch (final io.aeron.exceptions.AeronException ex)
+        {
+            // The driver is missing, or stopped answering in time (a stalled process, a loaded machine): typed, so a
+            // caller can tell it from a bug and try again.
+            throw new io.droplet.api.DropletException(ErrorCode.NOT_CONNECTED,
+                "cannot link to the media driver at " + context.aeronDirectoryName() + ": " + ex.getMessage());
+        }
         final DropletClient client = new DropletClient(connection.conductor, context.callTimeoutNs(), null, Waiters::spinThenPark,
             connection::close, context.codecs());
         connection.client = client;
