@@ -92,7 +92,8 @@ class StrangersAndLimitsTest
         {
             final RecordingStoragePublisher publisher = new RecordingStoragePublisher();
             final AtomicCounter tooLarge = node.storeCounters.getsTooLarge;
-            final ShardReader reader = new ShardReader(node.store, publisher, node.storeCounters.gets, maxMessageLength, 16, tooLarge);
+            final ShardReader reader = new ShardReader(node.store, publisher, node.storeCounters.gets,
+                node.storeCounters.readsDataLost, maxMessageLength, 16, tooLarge);
             // 30 longs: the value fits the message, the answer (header, key echoed, framing) does not, by a few bytes.
             put(node, "fits-not", 30);
             put(node, "larger", 40);
