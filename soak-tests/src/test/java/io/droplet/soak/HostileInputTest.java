@@ -74,6 +74,7 @@ class HostileInputTest
                 resources::subscriptionsPastTheirBounds,
                 resources::garbageRegistrations,
                 validation::smallestFrame,
+                validation::argumentsThatAreNotAList,
                 validation::acceptedNowFailingLater,
                 () -> baseline.assertNodeStayedWithinBounds(rig));
         }
@@ -127,6 +128,11 @@ class HostileInputTest
                 handlerErrors) + "; executors expired +" + (rig.sum(CounterDescriptor.SCHEDULER_EXECUTORS_EXPIRED) -
                 executorsExpired) + "; error log " + errors.size() + " distinct:");
             errors.forEach(entry -> System.out.println("  " + entry));
+            if (alive && heapAfter - heap > HEAP_GROWTH_BOUND / 4)
+            {
+                // Says what the growth is, for whoever reads a failure (or a near one).
+                System.out.println("HOSTILE node's largest classes after:\n" + rig.health.largestClasses(20));
+            }
             assertAll(
                 () -> assertTrue(alive, "the node process is alive"),
                 () -> assertEquals(16L, probe, "still serving"),

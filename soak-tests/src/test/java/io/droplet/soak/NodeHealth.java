@@ -56,6 +56,16 @@ final class NodeHealth
     }
 
     /**
+     * @param lines of the histogram to keep.
+     * @return the classes holding the most heap in the node (its live objects' histogram, largest first).
+     */
+    String largestClasses(final int lines)
+    {
+        final String[] histogram = jcmd(deployment.pid(name), "GC.class_histogram").split("\n");
+        return String.join("\n", java.util.Arrays.copyOfRange(histogram, 0, Math.min(histogram.length, lines + 3)));
+    }
+
+    /**
      * @return bytes the node has written to standard output and error so far.
      */
     long outputBytes()

@@ -68,6 +68,8 @@ final class TemplateFuzzer
     private final FrameValidator validator = new FrameValidator(FrameLimits.DEFAULT);
     private final Map<Long, Integer> sends = new HashMap<>();
     private final Map<Long, Owed> owed = new HashMap<>();
+    /** The frames of the requests owed an answer, in hex, to say which went unanswered. */
+    private final Map<Long, String> owedFrames = new HashMap<>();
     private final List<Long> rejectedAnswerable = new ArrayList<>();
     private final List<long[]> periodic = new ArrayList<>();
     private final Map<String, Integer> byTemplate = new TreeMap<>();
@@ -129,11 +131,20 @@ final class TemplateFuzzer
                 mustRefuse.add(id);
             }
         }
+        final List<org.junit.jupiter.api.function.Executable> checks = new ArrayList<>();
         try
         {
             Await.until(() -> unanswered(mustAnswer) + unanswered(mustRefuse) == 0, Duration.ofSeconds(60), Duration.ofMillis(50),
                 () -> unanswered(mustAnswer) + " of " + mustAnswer.size() + " valid requests and " + unanswered(mustRefuse) +
                 " of " + mustRefuse.size() + " rejected ones unanswered; first unanswered " + firstUnanswered(mustAnswer, mustRefuse));
+        }
+        catch (final AssertionError unanswered)
+        {
+            // Reported with the other checks, which still run.
+            checks.add(() ->
+            {
+                throw unanswered;
+            });
         }
         finally
         {
@@ -141,7 +152,8 @@ final class TemplateFuzzer
         }
         System.out.println("HOSTILE fuzzer answers: to valid requests " + rig.fuzzer.codes(mustAnswer) + "; to rejected frames " +
             rig.fuzzer.codes(mustRefuse));
-        assertEquals(rejected, rejectedCount() - rejectedBefore, "every frame rejected here was rejected and counted by the node once");
+        final long counted = rejectedCount() - rejectedBefore;
+        checks.add(() -> assertEquals(rejected, counted, "every frame rejected here was rejected and counted by the node once"));
         final List<Long> answeredTwice = new ArrayList<>();
         owed.forEach((id, how) ->
         {
@@ -150,12 +162,16 @@ final class TemplateFuzzer
                 answeredTwice.add(id);
             }
         });
-        assertEquals(List.of(), answeredTwice.subList(0, Math.min(10, answeredTwice.size())), "requests answered more than once");
+        checks.add(() -> assertEquals(List.of(), answeredTwice.subList(0, Math.min(10, answeredTwice.size())),
+            "requests answered more than once"));
         final Map<String, Long> refusals = rig.fuzzer.codes(mustRefuse);
         refusals.remove(ErrorCode.MALFORMED.name());
         refusals.remove(ErrorCode.PAYLOAD_TOO_LARGE.name());
-        assertEquals(Map.of(), refusals, "rejected frames are answered MALFORMED or PAYLOAD_TOO_LARGE");
-        rig.awaitCounterAtMost(io.droplet.transport.CounterDescriptor.SCHEDULER_PERIODIC_CALLS, 0, Duration.ofSeconds(30));
+        refusals.remove("unanswered");
+        checks.add(() -> assertEquals(Map.of(), refusals, "rejected frames are answered MALFORMED or PAYLOAD_TOO_LARGE"));
+        checks.add(() -> rig.awaitCounterAtMost(io.droplet.transport.CounterDescriptor.SCHEDULER_PERIODIC_CALLS, 0,
+            Duration.ofSeconds(30)));
+        org.junit.jupiter.api.Assertions.assertAll(checks.stream());
     }
 
     /**
@@ -195,6 +211,12 @@ final class TemplateFuzzer
         if (null != owes)
         {
             owed.put(correlationId, owes);
+            if (owes == Owed.ONCE)
+            {
+                final byte[] bytes = new byte[Math.min(length, 256)];
+                frame.getBytes(0, bytes);
+                owedFrames.put(correlationId, target + " " + length + " B: " + java.util.HexFormat.of().formatHex(bytes));
+            }
         }
         return true;
     }
@@ -297,10 +319,10 @@ final class TemplateFuzzer
 
     private String firstUnanswered(final List<Long> mustAnswer, final List<Long> mustRefuse)
     {
-        final List<Long> ids = new ArrayList<>();
-        mustAnswer.stream().filter(id -> rig.fuzzer.answers(id) == 0).limit(5).forEach(ids::add);
-        mustRefuse.stream().filter(id -> rig.fuzzer.answers(id) == 0).limit(5).forEach(ids::add);
-        return ids.toString();
+        final List<String> frames = new ArrayList<>();
+        mustAnswer.stream().filter(id -> rig.fuzzer.answers(id) == 0).limit(5).forEach(id -> frames.add(id + " " + owedFrames.get(id)));
+        mustRefuse.stream().filter(id -> rig.fuzzer.answers(id) == 0).limit(5).forEach(id -> frames.add(id + " (rejected)"));
+        return frames.toString();
     }
 
     private static String mutationSummary(final TemplateMutator mutator)

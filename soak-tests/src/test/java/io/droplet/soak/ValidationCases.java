@@ -29,7 +29,9 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
  *   and an uncached one, and one swapping a cached LWW for a MAX: each refused and counted, and a function
  *   reading the key sees what the store holds; and a MAX pushed for a key the cache never fetched, whose stored
  *   value is an LWW: a function must see what {@code get} returns;</li>
- *   <li>item 6: the smallest frame, verbatim, 1,000 times: each answered MALFORMED, counted;</li>
+ *   <li>item 6: the smallest frame, verbatim, 1,000 times: each answered MALFORMED, counted; and calls whose
+ *   arguments are one valid value, not a list (found by the fuzzer), more of them than the executor has workers:
+ *   each answered MALFORMED;</li>
  *   <li>item 7: a DAG of 64 stages with all 2,016 edges, and a registration of {@code java.lang.Object}:
  *   INVALID_ARGUMENT at registration (nothing registered); a trigger with 100 duplicate edges: MALFORMED; a
  *   {@code KvsGet} whose answer would be 2 bytes over the message limit: PAYLOAD_TOO_LARGE, counted; gossip and
@@ -104,6 +106,35 @@ final class ValidationCases
         assertEquals(SMALLEST_FRAMES, answer.count.get() - answersBefore, "each answered once");
         assertEquals(answer.count.get(), answer.count(ErrorCode.MALFORMED), "MALFORMED, not TIMEOUT");
         assertEquals(SMALLEST_FRAMES, rig.sum(CounterDescriptor.SCHEDULER_CALLS_MALFORMED) - malformedBefore, "each counted");
+    }
+
+    /**
+     * Found by the fuzzer (seed 35558785532066): a call whose source stage's arguments are one valid value rather than
+     * the list of arguments every client writes passed every check, and its pooled run threw before the function
+     * ran, ending a worker's thread (16 such calls took every worker) and never answering. Sent more times than
+     * the executor has workers: each is answered MALFORMED, and pooled functions still run.
+     */
+    void argumentsThatAreNotAList()
+    {
+        final long first = 6_100_000;
+        final int calls = 40;
+        final byte[] notAList = Values.toBytes(5L, new CodecRegistry());
+        // An EXTENSION value (codec type id 1, 55 bytes): the frame the fuzzer found, one bit away from a LIST.
+        final byte[] extension = new byte[1 + 4 + 4 + 55];
+        extension[0] = 10;
+        extension[1] = 1;
+        extension[5] = 55;
+        for (int i = 0; i < calls; i++)
+        {
+            send(Target.SCHEDULER, rig.frames.callDag(rig.buffer, rig.frames.noShape(), first + i, FuzzerNode.ID,
+                System.currentTimeMillis() * 1_000_000L + 10_000_000_000L, io.droplet.codecs.sbe.CallMode.FG, 0, "dag",
+                new int[]{ 0 }, new byte[][]{ i % 2 == 0 ? notAList : extension }));
+        }
+        final List<Long> ids = FuzzerNode.range(first, calls);
+        rig.fuzzer.awaitAnswers(ids, ANSWERED, "calls whose arguments are not a list");
+        System.out.println("HOSTILE arguments not a list: " + rig.fuzzer.codes(ids));
+        assertEquals(Map.of(ErrorCode.MALFORMED.name(), (long)calls), rig.fuzzer.codes(ids), "each refused");
+        assertEquals(3L, rig.client.call("size", (Object)new byte[3]), "pooled functions still run");
     }
 
     /** Item 7: registrations that could only fail later, and requests whose handling threw. */
