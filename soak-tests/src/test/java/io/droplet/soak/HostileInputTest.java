@@ -104,6 +104,7 @@ class HostileInputTest
         private final long output;
         private final long handlerErrors;
         private final long executorsExpired;
+        private final String largestClasses;
 
         Baseline(final HostileRig rig)
         {
@@ -111,6 +112,7 @@ class HostileInputTest
             output = rig.health.outputBytes();
             handlerErrors = rig.sum(CounterDescriptor.HANDLER_ERRORS);
             executorsExpired = rig.sum(CounterDescriptor.SCHEDULER_EXECUTORS_EXPIRED);
+            largestClasses = rig.health.largestClasses(8);
             System.out.println("HOSTILE node before: retained heap " + (heap >> 10) + " KiB, output " + output + " B");
         }
 
@@ -131,7 +133,8 @@ class HostileInputTest
             if (alive && heapAfter - heap > HEAP_GROWTH_BOUND / 4)
             {
                 // Says what the growth is, for whoever reads a failure (or a near one).
-                System.out.println("HOSTILE node's largest classes after:\n" + rig.health.largestClasses(20));
+                System.out.println("HOSTILE node's largest classes before:\n" + largestClasses + "\nand after:\n" +
+                    rig.health.largestClasses(20));
             }
             assertAll(
                 () -> assertTrue(alive, "the node process is alive"),
