@@ -43,11 +43,13 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
  *   frames; and one whose correlation id and caller can be read, and whose caller is this fuzzer, is answered
  *   MALFORMED or PAYLOAD_TOO_LARGE;</li>
  *   <li>a frame still valid after mutation is decoded here: a request this fuzzer is the caller of, which its role
- *   answers exactly once (a call in mode FG or BG whose deadline is within the next 20 seconds, a registry request,
+ *   answers exactly once (a call in mode FG or BG whose deadline is 20 to 40 seconds away, a registry request,
  *   a cancel, a get, a put, a subscription), is answered exactly once, whatever the answer; any other request in FG or BG
  *   mode is answered at most once; periodic calls the node took are cancelled by their caller at the end.</li>
  * </ul>
- * A request is checked only if its correlation id went out once (a mutation can make two frames share one).
+ * A request is checked only if its correlation id went out once (a mutation can make two frames share one). A call
+ * whose deadline passes while it runs on an executor is cancelled and dropped without an answer (its caller times
+ * it out itself), so calls are sent with deadlines 30 seconds away, past any flood here.
  * <p>
  * <b>Note:</b> not thread-safe; runs on the test's thread.
  */
@@ -56,7 +58,10 @@ final class TemplateFuzzer
     /** Frames sent: 50,000 by default, {@code -Dsoak.hostile.frames=500000} (or more) for the slow profile. */
     static final int FRAMES = Integer.getInteger("soak.hostile.frames", 50_000);
     private static final long FIRST_CORRELATION_ID = 1_000_000_000L;
-    private static final long DEADLINE_SLACK_NS = 20_000_000_000L;
+    /** How far ahead the calls' deadlines are, before mutation. */
+    static final long CALL_DEADLINE_NS = 30_000_000_000L;
+    /** A call is owed an answer if its deadline (after mutation) is within this of where it was put. */
+    private static final long DEADLINE_SLACK_NS = 10_000_000_000L;
     private static final int HEADER = MessageHeaderDecoder.ENCODED_LENGTH;
 
     private enum Owed
@@ -134,7 +139,7 @@ final class TemplateFuzzer
         final List<org.junit.jupiter.api.function.Executable> checks = new ArrayList<>();
         try
         {
-            Await.until(() -> unanswered(mustAnswer) + unanswered(mustRefuse) == 0, Duration.ofSeconds(60), Duration.ofMillis(50),
+            Await.until(() -> unanswered(mustAnswer) + unanswered(mustRefuse) == 0, Duration.ofSeconds(90), Duration.ofMillis(50),
                 () -> unanswered(mustAnswer) + " of " + mustAnswer.size() + " valid requests and " + unanswered(mustRefuse) +
                 " of " + mustRefuse.size() + " rejected ones unanswered; first unanswered " + firstUnanswered(mustAnswer, mustRefuse));
         }
@@ -283,8 +288,11 @@ final class TemplateFuzzer
         }
         final long deadline = field(frame, deadlineOffset);
         final long now = System.currentTimeMillis() * 1_000_000L;
-        // A call may wait for a free slot until its deadline: only a near deadline promises an answer soon.
-        return deadline > now - DEADLINE_SLACK_NS && deadline < now + DEADLINE_SLACK_NS ? Owed.ONCE : Owed.AT_MOST_ONCE;
+        // A call may wait for a free slot until its deadline, so only one whose deadline is not far promises an answer
+        // soon; and a pooled run still running at its deadline is cancelled and dropped unanswered (the caller times
+        // it out itself), so only one whose deadline is not near promises one at all.
+        final long wanted = now + CALL_DEADLINE_NS;
+        return deadline > wanted - DEADLINE_SLACK_NS && deadline < wanted + DEADLINE_SLACK_NS ? Owed.ONCE : Owed.AT_MOST_ONCE;
     }
 
     private static Owed callerIs(final DirectBuffer frame, final int callerOffset)
