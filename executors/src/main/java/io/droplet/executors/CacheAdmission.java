@@ -14,7 +14,9 @@ import java.nio.ByteBuffer;
  * cached values without checking them again and hand them to functions, so a value whose lengths lie (an LWW
  * saying 60,000 bytes while holding 9) would have a reader look past it, and one of another type would have
  * functions see a value that {@code get} never returns; both are refused here and counted. Merging rather than
- * replacing also keeps a late update from taking the cache back to an older value.
+ * replacing also keeps a late update from taking the cache back to an older value. A pushed update of a key the cache
+ * does not hold is refused and counted too ({@link #update}): the cache cannot tell its type, and the key is fetched
+ * from the store (validated, and followed) on its next read anyway.
  * <p>
  * <b>Note:</b> not thread-safe; owned by the cache agent, the host cache's single writer. Allocation-free.
  */
@@ -51,10 +53,31 @@ final class CacheAdmission
         final DirectBuffer key, final int keyOffset, final int keyLength,
         final DirectBuffer value, final int valueOffset, final int valueLength)
     {
+        return admit(key, keyOffset, keyLength, value, valueOffset, valueLength, false);
+    }
+
+    /**
+     * Merges a key's update pushed by a storage node into the value cached for it. An update of a key the cache does
+     * not hold is refused: nothing is lost (the key's next read fetches it from the store), while taking it would let
+     * whoever can reach the cache give functions a value the store never held, a MAX for a key it holds as an LWW.
+     *
+     * @return the length of the value now cached, or {@link #REJECTED}.
+     */
+    int update(
+        final DirectBuffer key, final int keyOffset, final int keyLength,
+        final DirectBuffer value, final int valueOffset, final int valueLength)
+    {
+        return admit(key, keyOffset, keyLength, value, valueOffset, valueLength, true);
+    }
+
+    private int admit(
+        final DirectBuffer key, final int keyOffset, final int keyLength,
+        final DirectBuffer value, final int valueOffset, final int valueLength, final boolean heldOnly)
+    {
         final int cachedLength = cache.get(key, keyOffset, keyLength, cached, 0);
         if (cachedLength < 0)
         {
-            if (cachedLength == HostCache.TOO_LARGE || !LatticeValidator.isValid(value, valueOffset, valueLength))
+            if (heldOnly || cachedLength == HostCache.TOO_LARGE || !LatticeValidator.isValid(value, valueOffset, valueLength))
             {
                 rejected.incrementRelease();
                 return REJECTED;

@@ -221,15 +221,15 @@ public final class CacheAgent implements Agent, CacheListener, StoreClientListen
     }
 
     /**
-     * A subscribed key changed at its storage node: the cache follows, if the value is a valid lattice of the
-     * key's type (else it is counted and dropped, see {@link CacheAdmission}).
+     * A subscribed key changed at its storage node: the cache follows, if it holds the key and the value is a valid
+     * lattice of the key's type (else it is counted and dropped, see {@link CacheAdmission#update}).
      * {@inheritDoc}
      */
     public void onKeyUpdate(
         final long source, final DirectBuffer buffer, final int keyOffset, final int keyLength,
         final int valueOffset, final int valueLength)
     {
-        admission.store(buffer, keyOffset, keyLength, buffer, valueOffset, valueLength);
+        admission.update(buffer, keyOffset, keyLength, buffer, valueOffset, valueLength);
     }
 
     /**

@@ -184,8 +184,18 @@ final class PooledRun
     void execute()
     {
         worker = Thread.currentThread();
-        invocation.wrap(trigger.buffer, trigger.valueOffset, trigger.valueLength, result, payloadLimit,
-            trigger.invocationId, trigger.targetStage, trigger.deadline, trigger.attempt);
+        RuntimeException unreadable = null;
+        try
+        {
+            invocation.wrap(trigger.buffer, trigger.valueOffset, trigger.valueLength, result, payloadLimit,
+                trigger.invocationId, trigger.targetStage, trigger.deadline, trigger.attempt);
+        }
+        catch (final RuntimeException ex)
+        {
+            // Arguments the invocation cannot read fail the run, answered, as the function's own failure would: thrown
+            // from here it would end the worker's thread, and the run would never come back.
+            unreadable = ex;
+        }
         if (!runState.compareAndSet(QUEUED, RUNNING))
         {
             // Cancelled before it started: it comes back unrun, and the agent drops it.
@@ -194,6 +204,10 @@ final class PooledRun
         }
         try
         {
+            if (null != unreadable)
+            {
+                throw unreadable;
+            }
             runWithRetries();
             resultLength = invocation.result().encodedLength();
             if (resultLength == 0)

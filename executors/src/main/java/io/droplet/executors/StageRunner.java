@@ -141,6 +141,14 @@ final class StageRunner
         final int argsLength;
         if (parents == 0)
         {
+            if (inputLength < 1 || buffer.getByte(inputOffset) != ValueType.LIST.tag())
+            {
+                // A source stage's arguments are the list its caller gave. A frame no client writes can hold any one
+                // valid value instead, which the invocation could not read as arguments (on a pooled run that ended
+                // the worker's thread, and the caller was never answered).
+                outputs.fail(invocationId, replyTo, correlationId, ErrorCode.MALFORMED, "a source stage's arguments are not a list");
+                return;
+            }
             // A keyed call is not resolved: a parked call would overtake its key's order (see PooledLane).
             final int resolved = null == resolver || function instanceof KeyedClass ? ReferenceResolver.NO_REFERENCES :
                 resolver.resolve(buffer, inputOffset, inputLength, absentIsNull, namespace, args);

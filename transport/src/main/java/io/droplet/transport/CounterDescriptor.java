@@ -122,7 +122,10 @@ public enum CounterDescriptor
     EXECUTOR_FAN_INS_RELEASED(7129, "executor fan-ins released"),
     /** Triggers refused NO_RESOURCES because the triggers parked for the host cache reached their bound. */
     EXECUTOR_TRIGGERS_PARK_REFUSED(7130, "executor parked triggers refused"),
-    /** Values a host cache refused to store: not a valid lattice, or of another type than the one it holds. */
+    /**
+     * Values a host cache refused to store: not a valid lattice, of another type than the one it holds, or an update of
+     * a key it does not hold.
+     */
     CACHE_VALUES_REJECTED(7131, "host cache values rejected"),
     /** Subscriptions a storage node refused past its bound per subscriber or in all, or dropped with their subscriber. */
     STORE_SUBSCRIPTIONS_REFUSED(7132, "storage subscriptions refused or dropped"),
