@@ -116,6 +116,7 @@ public final class CacheAgent implements Agent, CacheListener, StoreClientListen
     {
         schedulerNodes = Arrays.copyOf(schedulerNodes, schedulerNodes.length + 1);
         schedulerNodes[schedulerNodes.length - 1] = scheduler;
+        channels.peers().keep(scheduler);
         channels.peers().register(scheduler, schedulerEndpoint);
         endpointBytes = channels.self().toString().getBytes(StandardCharsets.US_ASCII);
         return this;
@@ -167,7 +168,7 @@ public final class CacheAgent implements Agent, CacheListener, StoreClientListen
         }
         catch (final IllegalArgumentException ex)
         {
-            channels.transport().errorHandler().onError(ex);
+            channels.transport().errorHandler().onError(Endpoint.MALFORMED);
         }
     }
 
@@ -194,7 +195,7 @@ public final class CacheAgent implements Agent, CacheListener, StoreClientListen
         }
         catch (final IllegalArgumentException ex)
         {
-            channels.transport().errorHandler().onError(ex);
+            channels.transport().errorHandler().onError(Endpoint.MALFORMED);
         }
     }
 

@@ -114,10 +114,12 @@ public final class ExecutorAgent implements Agent, AutoCloseable
         context.schedulers().forEach((scheduler, endpoint) ->
         {
             heartbeats.addScheduler(scheduler);
+            channels.peers().keep(scheduler);
             channels.peers().register(scheduler, endpoint);
         });
         if (null != cache)
         {
+            channels.peers().keep(context.cacheNode());
             channels.peers().register(context.cacheNode(), context.cacheEndpoint());
         }
         this.inbound = channels.open(new ExecutorAdapter(new Listener(), errorReplier));
@@ -355,13 +357,20 @@ public final class ExecutorAgent implements Agent, AutoCloseable
          */
         public void onIntroduction(final long node, final String identity, final String replyEndpoint)
         {
+            if (Introductions.SCHEDULER_IDENTITY.equals(identity))
+            {
+                channels.peers().keep(node);
+            }
             try
             {
-                channels.peers().register(node, Endpoint.parse(replyEndpoint));
+                if (!channels.peers().register(node, Endpoint.parse(replyEndpoint)))
+                {
+                    return; // Counted: the executor remembers as many peers as it may (see PeerLimits).
+                }
             }
             catch (final IllegalArgumentException ex)
             {
-                channels.transport().errorHandler().onError(ex);
+                channels.transport().errorHandler().onError(Endpoint.MALFORMED);
                 return;
             }
             if (Introductions.SCHEDULER_IDENTITY.equals(identity))

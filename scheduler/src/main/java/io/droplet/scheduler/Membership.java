@@ -61,9 +61,56 @@ final class Membership implements MembershipListener
         /**
          * @param node     id.
          * @param endpoint where it receives.
+         * @return false if the directory is full and refused a new node.
          */
-        void register(long node, Endpoint endpoint);
+        boolean register(long node, Endpoint endpoint);
+
+        /**
+         * @param node id.
+         * @return true if the directory still knows the node (a full one forgets the oldest without a link).
+         */
+        default boolean knows(final long node)
+        {
+            return true;
+        }
+
+        /**
+         * @param node connecting.
+         * @return true if its {@code Connect} may be answered now (the directory rates those of unlinked peers).
+         */
+        default boolean admitConnect(final long node)
+        {
+            return true;
+        }
+
+        /**
+         * @param node     claimed by a {@code Connect}.
+         * @param endpoint where it says it receives.
+         * @return false if the directory refuses the claim (a kept peer, or one linked and connected elsewhere).
+         */
+        default boolean registerConnecting(final long node, final Endpoint endpoint)
+        {
+            return register(node, endpoint);
+        }
+
+        /**
+         * @param node a node of the deployment (an executor, a host cache): never forgotten to make room, and never
+         *             moved by a {@code Connect} claiming its id.
+         */
+        default void keep(final long node)
+        {
+        }
+
+        /**
+         * @param node a node that left: no longer kept.
+         */
+        default void release(final long node)
+        {
+        }
     }
+
+    /** Fewest endpoints remembered before those the directory forgot are pruned. */
+    private static final int MIN_PRUNE_SIZE = 64;
 
     private final Long2ObjectHashMap<ExecutorView> executors = new Long2ObjectHashMap<>();
     private final List<ExecutorView> liveExecutors = new ArrayList<>();
@@ -82,6 +129,7 @@ final class Membership implements MembershipListener
     private Listener listener;
     private SchedulerDiscovery discovery;
     private long nextExpiryCheckNs;
+    private int pruneAtSize = MIN_PRUNE_SIZE;
     private long lastDutyCycleNs;
     private volatile int liveExecutorCount;
 
@@ -212,7 +260,7 @@ final class Membership implements MembershipListener
         if (null == executor)
         {
             final String endpoint = endpointBuffer.getStringWithoutLengthUtf8(endpointOffset, endpointLength);
-            if (!register(node, endpoint))
+            if (!register(node, endpoint, false))
             {
                 return;
             }
@@ -244,8 +292,12 @@ final class Membership implements MembershipListener
         final long correlationId, final long client, final long sessionToken,
         final DirectBuffer endpointBuffer, final int endpointOffset, final int endpointLength)
     {
+        if (!peers.admitConnect(client))
+        {
+            return; // Counted by the directory; the client tries again.
+        }
         final String endpoint = endpointBuffer.getStringWithoutLengthUtf8(endpointOffset, endpointLength);
-        if (!register(client, endpoint))
+        if (!register(client, endpoint, true))
         {
             return;
         }
@@ -289,10 +341,11 @@ final class Membership implements MembershipListener
             errorHandler.onError(ex);
             return;
         }
-        if (null != discovery && !endpoint.equals(cacheEndpoints.get(node)) && register(node, endpoint))
+        if (null != discovery && !endpoint.equals(cacheEndpoints.get(node)) && register(node, endpoint, false))
         {
             // A new host cache: it should announce to every scheduler, not only the ones it was given.
             cacheEndpoints.put(node, endpoint);
+            peers.keep(node);
             final long now = epochClock.nanoTime();
             discovery.forEach((scheduler, schedulerEndpoint) ->
                 messages.introduce(node, scheduler, schedulerEndpoint, SchedulerDiscovery.SCHEDULER_IDENTITY, now));
@@ -302,6 +355,7 @@ final class Membership implements MembershipListener
     private void join(final ExecutorView executor, final String endpoint)
     {
         final long node = executor.nodeId();
+        peers.keep(node);
         executors.put(node, executor);
         liveExecutors.add(executor);
         liveCountChanged();
@@ -333,6 +387,7 @@ final class Membership implements MembershipListener
 
     private void expire(final ExecutorView executor)
     {
+        peers.release(executor.nodeId());
         liveExecutors.remove(executor);
         executors.remove(executor.nodeId());
         liveCountChanged();
@@ -346,17 +401,27 @@ final class Membership implements MembershipListener
         counters.liveExecutors.setRelease(liveExecutorCount);
     }
 
-    private boolean register(final long node, final String endpoint)
+    private boolean register(final long node, final String endpoint, final boolean connecting)
     {
         try
         {
-            peers.register(node, Endpoint.parse(endpoint));
+            final Endpoint parsed = Endpoint.parse(endpoint);
+            if (connecting ? !peers.registerConnecting(node, parsed) : !peers.register(node, parsed))
+            {
+                return false;
+            }
             endpoints.put(node, endpoint);
+            if (endpoints.size() >= pruneAtSize)
+            {
+                // The directory forgets peers to stay bounded (see PeerLimits): forget them here too, amortised.
+                endpoints.keySet().removeIfLong(other -> !peers.knows(other));
+                pruneAtSize = Math.max(MIN_PRUNE_SIZE, 2 * endpoints.size());
+            }
             return true;
         }
         catch (final IllegalArgumentException ex)
         {
-            errorHandler.onError(ex);
+            errorHandler.onError(Endpoint.MALFORMED);
             return false;
         }
     }

@@ -4,6 +4,7 @@ import io.droplet.transport.DeferredSends;
 import io.droplet.transport.ErrorReplier;
 import io.droplet.transport.InboundAdapter;
 import io.droplet.transport.NodeChannels;
+import io.droplet.transport.PeerDirectory;
 import org.agrona.ErrorHandler;
 import org.agrona.concurrent.Agent;
 import org.agrona.concurrent.CachedNanoClock;
@@ -64,7 +65,7 @@ public final class SchedulerAgent implements Agent
         final ExecutorPublisher executorPublisher = new ExecutorPublisher(deferredSends, cachedClock);
 
         final CacheLocality locality = new CacheLocality();
-        this.membership = new Membership(context.executorTimeoutNs(), cachedClock, epochClock, channels.peers()::register,
+        this.membership = new Membership(context.executorTimeoutNs(), cachedClock, epochClock, peers(channels.peers()),
             executorPublisher, clientPublisher, locality, errorHandler, counters);
         final StatefulPins pins = new StatefulPins(membership, executorPublisher);
         this.launcher = new InvocationLauncher(nodeId, context.placement(), membership, pins, locality,
@@ -84,7 +85,8 @@ public final class SchedulerAgent implements Agent
 
         this.periodicCalls = new PeriodicCalls(cachedClock, context.timerTickNs(), SchedulerContext.TIMER_TICKS_PER_WHEEL,
             epochClock, context.minTimedRunNs(), context.lastTimedRunNs(), launcher)
-            .limits(context.limits().minPeriodNs(), context.limits().periodicCallsPerCaller(), counters);
+            .limits(context.limits().minPeriodNs(), context.limits().periodicCallsPerCaller(),
+                context.limits().periodicCalls(), context.limits().periodicCallBytes(), counters);
         final Calls calls = new Calls(registry, launcher, new Broadcast(membership, launcher, clientPublisher, counters),
             periodicCalls, clientPublisher, counters);
         final ClientRequestAdapter adapter = new ClientRequestAdapter(
@@ -152,5 +154,41 @@ public final class SchedulerAgent implements Agent
             registry.storage().close();
         }
         counters.close();
+    }
+
+    private static Membership.Peers peers(final PeerDirectory directory)
+    {
+        return new Membership.Peers()
+        {
+            public boolean register(final long node, final io.droplet.transport.Endpoint endpoint)
+            {
+                return directory.register(node, endpoint);
+            }
+
+            public boolean knows(final long node)
+            {
+                return null != directory.endpoint(node);
+            }
+
+            public boolean admitConnect(final long node)
+            {
+                return directory.admitConnect(node);
+            }
+
+            public boolean registerConnecting(final long node, final io.droplet.transport.Endpoint endpoint)
+            {
+                return directory.registerConnecting(node, endpoint);
+            }
+
+            public void keep(final long node)
+            {
+                directory.keep(node);
+            }
+
+            public void release(final long node)
+            {
+                directory.release(node);
+            }
+        };
     }
 }

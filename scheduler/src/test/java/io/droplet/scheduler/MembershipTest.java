@@ -49,6 +49,61 @@ class MembershipTest
     }
 
     @Test
+    void aCallerTheDirectoryRefusesIsNotAnsweredAndOneItForgotIsNotIntroduced()
+    {
+        final SchedulerRig rig = new SchedulerRig(PlacementPolicy.leastLoaded(), false);
+        rig.peerCapacity = 2;
+        connect(rig, 100);
+        connect(rig, 101);
+        connect(rig, 102);
+        assertEquals(2, rig.publisher.connected.size(), "the third caller is refused: the directory is full");
+
+        // The directory forgets 100 to make room (as a full PeerDirectory forgets the oldest peer without a link),
+        // then enough callers connect that the scheduler prunes what its directory no longer knows.
+        rig.knownPeers.remove(100L);
+        rig.peerCapacity = Integer.MAX_VALUE;
+        for (long caller = 200; caller < 300; caller++)
+        {
+            connect(rig, caller);
+        }
+        rig.publisher.clear();
+        rig.heartbeat(10, "host-a", 0);
+        final java.util.Set<Long> introduced = new java.util.HashSet<>();
+        for (final RecordingPublisher.Introduction introduction : rig.publisher.introductions)
+        {
+            assertEquals(10, introduction.destination());
+            introduced.add(introduction.node());
+        }
+        assertTrue(introduced.contains(101L) && introduced.contains(299L), introduced.toString());
+        assertTrue(!introduced.contains(100L), "a caller the directory forgot is not introduced");
+        assertTrue(!introduced.contains(102L), "a refused caller is not introduced");
+        assertEquals(101, introduced.size());
+    }
+
+    @Test
+    void aConnectClaimingAnExecutorsIdIsRefusedUntilTheExecutorExpires()
+    {
+        final SchedulerRig rig = new SchedulerRig(PlacementPolicy.leastLoaded(), false);
+        rig.heartbeat(10, "host-a", 0);
+        assertTrue(rig.keptPeers.contains(10L), "a joined executor is kept");
+        connect(rig, 10);
+        assertTrue(rig.publisher.connected.isEmpty(), "an open deployment lets anyone claim any id: not a node's");
+        assertEquals(1, rig.registeredPeers.stream().filter(node -> node == 10L).count(), "the executor's endpoint stays");
+
+        rig.runFor(2 * SECOND);
+        assertEquals(0, rig.membership.liveExecutorCount());
+        assertTrue(!rig.keptPeers.contains(10L), "an expired executor is no longer kept");
+        connect(rig, 10);
+        assertEquals(1, rig.publisher.connected.size(), "its id is free again");
+    }
+
+    private static void connect(final SchedulerRig rig, final long caller)
+    {
+        final UnsafeBuffer endpoint = SchedulerRig.utf8("client-host:0/" + (5000 + caller));
+        rig.membership.onConnect(caller, caller, 0, endpoint, 0, endpoint.capacity());
+    }
+
+    @Test
     void expiresSilentExecutorsAndCountsThem()
     {
         final SchedulerRig rig = new SchedulerRig(PlacementPolicy.leastLoaded(), false);

@@ -40,6 +40,12 @@ final class SchedulerRig
     final List<Throwable> errors = new ArrayList<>();
     final ErrorHandler errorHandler = errors::add;
     final List<Long> registeredPeers = new ArrayList<>();
+    /** Peers the rig's directory knows; a test removes one to have the directory forget it. */
+    final java.util.Set<Long> knownPeers = new java.util.HashSet<>();
+    /** Most peers the rig's directory knows; past it a new one is refused. */
+    int peerCapacity = Integer.MAX_VALUE;
+    /** Peers the scheduler keeps (its nodes): a Connect claiming one's id is refused, as the directory does. */
+    final java.util.Set<Long> keptPeers = new java.util.HashSet<>();
     final SchedulerCounters counters;
     final FakeRegistryStorage storage;
     final Membership membership;
@@ -77,7 +83,38 @@ final class SchedulerRig
         storage = withKvs ? new FakeRegistryStorage() : null;
         final CacheLocality locality = new CacheLocality();
         membership = new Membership(executorTimeoutNs, clock, epochClock,
-            (node, endpoint) -> registeredPeers.add(node), publisher, publisher, locality, errorHandler, counters);
+            new Membership.Peers()
+            {
+                public boolean register(final long node, final io.droplet.transport.Endpoint endpoint)
+                {
+                    if (!knownPeers.contains(node) && knownPeers.size() >= peerCapacity)
+                    {
+                        return false;
+                    }
+                    knownPeers.add(node);
+                    return registeredPeers.add(node);
+                }
+
+                public boolean knows(final long node)
+                {
+                    return knownPeers.contains(node);
+                }
+
+                public boolean registerConnecting(final long node, final io.droplet.transport.Endpoint endpoint)
+                {
+                    return !keptPeers.contains(node) && register(node, endpoint);
+                }
+
+                public void keep(final long node)
+                {
+                    keptPeers.add(node);
+                }
+
+                public void release(final long node)
+                {
+                    keptPeers.remove(node);
+                }
+            }, publisher, publisher, locality, errorHandler, counters);
         pins = new StatefulPins(membership, publisher);
         waiting = new WaitingCalls(queueCapacity, 1L << 20);
         launcher = new InvocationLauncher(SCHEDULER, placement, membership, pins, locality,

@@ -48,6 +48,14 @@ public enum CounterDescriptor
     REINTRODUCTIONS(7113, "introductions sent again"),
     /** Clients that proved their secret to this node. */
     SESSIONS_AUTHENTICATED(7114, "client sessions authenticated"),
+    /** New peers not remembered: the directory was full of peers it could not forget. */
+    PEERS_REFUSED(7115, "peers refused (directory full)"),
+    /** Links not opened: as many were open and connected (or young) as the node may hold. */
+    LINKS_REFUSED(7116, "links refused (too many open)"),
+    /** Links closed to make room because their peer was not connected. */
+    LINKS_CLOSED(7117, "unconnected links closed"),
+    /** {@code Connect}s from peers without a link dropped past the rate a node answers them at. */
+    CONNECTS_REFUSED(7118, "connects refused (rate)"),
     /** Frames rejected for one reason; one counter per reason, the reason after the colon. */
     FRAMES_REJECTED_BY_REASON(7120, "frames rejected"),
 
@@ -73,6 +81,8 @@ public enum CounterDescriptor
     STORE_KEYS_LOST(7149, "store keys lost (reads answer DATA_LOST)"),
     /** Reads answered DATA_LOST. */
     STORE_READS_DATA_LOST(7150, "store reads answered DATA_LOST"),
+    /** Subscriptions a storage node refused past its bound per subscriber or in all, or dropped with their subscriber. */
+    STORE_SUBSCRIPTIONS_REFUSED(7151, "storage subscriptions refused or dropped"),
     /** Puts refused as too large: past the largest value, or causal values past the validator's bounds. */
     STORE_PUTS_TOO_LARGE(7153, "store puts refused as too large"),
     /** Gossip frames dropped because their sender is not a member of the ring. */
@@ -127,8 +137,6 @@ public enum CounterDescriptor
      * a key it does not hold.
      */
     CACHE_VALUES_REJECTED(7131, "host cache values rejected"),
-    /** Subscriptions a storage node refused past its bound per subscriber or in all, or dropped with their subscriber. */
-    STORE_SUBSCRIPTIONS_REFUSED(7132, "storage subscriptions refused or dropped"),
     /** Shipped code that could not be loaded (its temporary file deleted at once). */
     EXECUTOR_SHIPPED_CODE_REFUSED(7133, "executor shipped code refused"),
     /** Bytes of parents' outputs the executor's waiting fan-ins hold now (a gauge). */

@@ -14,6 +14,23 @@ package io.droplet.transport;
 public record Endpoint(String host, int port, int streamId)
 {
     /**
+     * What a node reports to its error handler for a frame naming an endpoint that does not parse: one kind whatever
+     * the text, so the distinct error log keeps it once with a count, and a flood of distinct malformed endpoints
+     * cannot fill the log. Shares no state (no stack trace, no suppressed exceptions).
+     */
+    public static final RuntimeException MALFORMED = new Malformed();
+
+    private static final class Malformed extends RuntimeException
+    {
+        private static final long serialVersionUID = 1L;
+
+        Malformed()
+        {
+            super("a frame named an endpoint that is not host:port/stream", null, false, false);
+        }
+    }
+
+    /**
      * Validates the parts.
      */
     public Endpoint

@@ -59,6 +59,7 @@ public final class Introductions
     public void remember(final long node, final byte[] frame)
     {
         entries.put(node, new Entry(frame));
+        peers.keep(node);
     }
 
     /**

@@ -41,6 +41,7 @@ public final class NodeChannels implements AutoCloseable
         this.resolver = new ChannelResolver(transport.context().localHost(), transport.context().termLength());
         this.peers = new PeerDirectory(transport, resolver, counters);
         this.validator = new FrameValidator(transport.context().frameLimits());
+        peers.keep(nodeId);
         peers.register(nodeId, self);
     }
 

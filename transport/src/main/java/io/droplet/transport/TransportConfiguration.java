@@ -109,6 +109,24 @@ public final class TransportConfiguration
     /** Default handshake timeout: 5 s. */
     public static final String HANDSHAKE_TIMEOUT_DEFAULT = "5s";
 
+    /** Most peers one node's directory remembers (see {@link PeerLimits}). */
+    public static final String MAX_PEERS_PROP_NAME = "droplet.transport.max.peers";
+    /** Default most peers: 16,384. */
+    public static final int MAX_PEERS_DEFAULT = 16_384;
+    /** Most links (publications to peers) one node holds open at once (see {@link PeerLimits}). */
+    public static final String MAX_LINKS_PROP_NAME = "droplet.transport.max.links";
+    /** Default most links: 128 (each a log of three terms in the driver's shared memory). */
+    public static final int MAX_LINKS_DEFAULT = 128;
+    /** How long a new link may stay unconnected before it may be closed to make room. */
+    public static final String LINK_GRACE_PROP_NAME = "droplet.transport.link.grace";
+    /** Default link grace: 5 s. */
+    public static final String LINK_GRACE_DEFAULT = "5s";
+
+    /** {@code Connect}s from peers without a link that one node answers a second (see {@link PeerLimits}). */
+    public static final String CONNECT_RATE_PROP_NAME = "droplet.transport.connects.per.second";
+    /** Default connects answered a second: 4. */
+    public static final int CONNECT_RATE_DEFAULT = 4;
+
     /** Smallest term length publications get, whatever the message limit. */
     static final int MIN_TERM_LENGTH = 64 * 1024;
     /** Largest message limit accepted. */
@@ -245,6 +263,38 @@ public final class TransportConfiguration
     public static int maxPendingRequests()
     {
         return Integer.getInteger(MAX_PENDING_REQUESTS_PROP_NAME, MAX_PENDING_REQUESTS_DEFAULT);
+    }
+
+    /**
+     * @return most peers a node's directory remembers, from {@link #MAX_PEERS_PROP_NAME} or its default.
+     */
+    public static int maxPeers()
+    {
+        return Integer.getInteger(MAX_PEERS_PROP_NAME, MAX_PEERS_DEFAULT);
+    }
+
+    /**
+     * @return most links a node holds open, from {@link #MAX_LINKS_PROP_NAME} or its default.
+     */
+    public static int maxLinks()
+    {
+        return Integer.getInteger(MAX_LINKS_PROP_NAME, MAX_LINKS_DEFAULT);
+    }
+
+    /**
+     * @return connects from peers without a link answered a second, from {@link #CONNECT_RATE_PROP_NAME} or its default.
+     */
+    public static int connectsPerSecond()
+    {
+        return Integer.getInteger(CONNECT_RATE_PROP_NAME, CONNECT_RATE_DEFAULT);
+    }
+
+    /**
+     * @return how long a new link may stay unconnected before it may be closed, from {@link #LINK_GRACE_PROP_NAME}.
+     */
+    public static long linkGraceNs()
+    {
+        return SystemUtil.parseDuration(LINK_GRACE_PROP_NAME, System.getProperty(LINK_GRACE_PROP_NAME, LINK_GRACE_DEFAULT));
     }
 
     /**

@@ -44,6 +44,7 @@ public final class TransportContext
     private long handshakeTimeoutNs = TransportConfiguration.handshakeTimeoutNs();
     private long nodeToken;
     private boolean preTouchMappedMemory = TransportConfiguration.preTouchMappedMemory();
+    private final PeerLimits peerLimits = new PeerLimits();
 
     /**
      * Validates the settings and resolves derived ones. Called by {@link Transport#launch}.
@@ -71,6 +72,7 @@ public final class TransportContext
         }
         aeronDirectoryName = TransportConfiguration.resolveAeronDirectory(embeddedDriver, aeronDirectoryName);
 
+        peerLimits.conclude();
         termLength = TransportConfiguration.termLength(maxMessageLength);
         frameLimits = new FrameLimits(maxMessageLength, maxGroupCount, maxMessageLength);
 
@@ -472,27 +474,27 @@ public final class TransportContext
         return this;
     }
 
-    /**
-     * @return the token this process's node frames carry, derived from the deployment key; 0 without one.
-     */
+    /** @return the token this process's node frames carry, derived from the deployment key; 0 without one. */
     public long nodeToken()
     {
         return nodeToken;
     }
 
-    /**
-     * @return the term length publications use, derived from {@link #maxMessageLength()}.
-     */
+    /** @return the term length publications use, derived from {@link #maxMessageLength()}. */
     public int termLength()
     {
         return termLength;
     }
 
-    /**
-     * @return the limits inbound frames are validated against, derived by {@link #conclude()}.
-     */
+    /** @return the limits inbound frames are validated against, derived by {@link #conclude()}. */
     public FrameLimits frameLimits()
     {
         return frameLimits;
+    }
+
+    /** @return how many peers and links each node of this process may hold; set before {@link #conclude()}. */
+    public PeerLimits peerLimits()
+    {
+        return peerLimits;
     }
 }

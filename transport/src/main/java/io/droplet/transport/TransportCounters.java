@@ -70,6 +70,14 @@ public final class TransportCounters implements AutoCloseable
     public final AtomicCounter reintroductions;
     /** Clients that proved their secret to this node (see {@code SessionGate}). */
     public final AtomicCounter sessionsAuthenticated;
+    /** New peers the directory could not remember (see {@link PeerLimits#maxPeers()}). */
+    public final AtomicCounter peersRefused;
+    /** Links not opened because as many were open as allowed (see {@link PeerLimits#maxLinks()}). */
+    public final AtomicCounter linksRefused;
+    /** Links closed to make room because their peer was not connected. */
+    public final AtomicCounter linksClosed;
+    /** Connects from peers without a link dropped past the rate they are answered at (see {@link PeerLimits}). */
+    public final AtomicCounter connectsRefused;
 
     private final AtomicCounter[] rejectedByReason;
 
@@ -94,6 +102,10 @@ public final class TransportCounters implements AutoCloseable
         handlerErrors = add(allocator, CounterDescriptor.HANDLER_ERRORS, name);
         reintroductions = add(allocator, CounterDescriptor.REINTRODUCTIONS, name);
         sessionsAuthenticated = add(allocator, CounterDescriptor.SESSIONS_AUTHENTICATED, name);
+        peersRefused = add(allocator, CounterDescriptor.PEERS_REFUSED, name);
+        linksRefused = add(allocator, CounterDescriptor.LINKS_REFUSED, name);
+        linksClosed = add(allocator, CounterDescriptor.LINKS_CLOSED, name);
+        connectsRefused = add(allocator, CounterDescriptor.CONNECTS_REFUSED, name);
 
         rejectedByReason = new AtomicCounter[FrameRejection.count()];
         for (int i = 1; i < rejectedByReason.length; i++)

@@ -62,6 +62,7 @@ public final class StorageNode implements Agent, StorageNodeListener
             ring.add(peer);
             if (peer != nodeId)
             {
+                channels.peers().keep(peer);
                 channels.peers().register(peer, endpoint);
                 peers.addLong(peer);
             }
@@ -153,10 +154,13 @@ public final class StorageNode implements Agent, StorageNodeListener
         }
         catch (final IllegalArgumentException ex)
         {
-            channels.transport().errorHandler().onError(ex);
+            channels.transport().errorHandler().onError(Endpoint.MALFORMED);
             return;
         }
-        channels.peers().register(clientNode, endpoint);
+        if (!channels.peers().admitConnect(clientNode) || !channels.peers().registerConnecting(clientNode, endpoint))
+        {
+            return; // Counted: Connects rated, a claim on a kept or connected peer's id, or the directory full (see PeerLimits).
+        }
         // A secured node answers an authenticated client with its session token (0 otherwise: the client id).
         final long sessionToken = inbound.sessionToken();
         publisher.connected(clientNode, correlationId, 0 != sessionToken ? sessionToken : clientNode);

@@ -1,0 +1,119 @@
+package io.droplet.transport;
+
+/**
+ * How much of a process one node's peers may hold, enforced by its {@link PeerDirectory}: the peers it
+ * remembers (an endpoint each) and the links it holds open (an exclusive publication each, whose log of
+ * three terms sits in the driver's shared memory: 24 MiB at the default 512 KiB message limit).
+ * <p>
+ * A frame from anyone can make a node remember a peer and open a link to it (a {@code Connect} under a
+ * new client id does both, and an open node answers every id), and a client process that exits leaves
+ * its link open behind it: without a bound a stream of new ids, or a long run of short-lived clients,
+ * would fill the host's shared memory. Past {@link #maxLinks()} a new link first closes every link whose
+ * peer is not connected and that has had {@link #linkGraceNs()} to connect (a closed link to a known
+ * peer opens again on the next send); if none can close, the new link is refused and counted, and the
+ * send that wanted it fails as to an unknown peer. Past {@link #maxPeers()} a new peer replaces the
+ * oldest one that has no open link and is not kept (the node itself and the peers it introduces itself
+ * to are kept), or is refused and counted.
+ * <p>
+ * Opening a link holds the opening thread (the driver makes the log and the client maps it, touching every page
+ * when {@code droplet.pre.touch} is on: about 100 ms for a 24 MiB log on a loaded two-core machine, 3 to 5 ms
+ * without pre-touch), so a {@code Connect} from a peer the node holds no link to is answered at most
+ * {@link #connectsPerSecond()} times a second (with a burst of as many); the others are dropped, counted, and
+ * their client tries again (its connect times out). A peer already linked is always answered.
+ * <p>
+ * Defaults come from {@link TransportConfiguration}'s system properties; the setters override them before
+ * the context is concluded.
+ * <p>
+ * <b>Note:</b> not thread-safe; set up before the transport launches, read-only after.
+ */
+public final class PeerLimits
+{
+    private int maxPeers = TransportConfiguration.maxPeers();
+    private int maxLinks = TransportConfiguration.maxLinks();
+    private long linkGraceNs = TransportConfiguration.linkGraceNs();
+    private int connectsPerSecond = TransportConfiguration.connectsPerSecond();
+
+    /** @return most peers one node remembers. */
+    public int maxPeers()
+    {
+        return maxPeers;
+    }
+
+    /**
+     * @param maxPeers most peers one node remembers.
+     * @return this.
+     */
+    public PeerLimits maxPeers(final int maxPeers)
+    {
+        this.maxPeers = maxPeers;
+        return this;
+    }
+
+    /** @return most links one node holds open at once. */
+    public int maxLinks()
+    {
+        return maxLinks;
+    }
+
+    /**
+     * @param maxLinks most links one node holds open at once.
+     * @return this.
+     */
+    public PeerLimits maxLinks(final int maxLinks)
+    {
+        this.maxLinks = maxLinks;
+        return this;
+    }
+
+    /** @return how long a new link may stay unconnected before it may be closed to make room, in ns. */
+    public long linkGraceNs()
+    {
+        return linkGraceNs;
+    }
+
+    /**
+     * @param linkGraceNs how long a new link may stay unconnected before it may be closed to make room.
+     * @return this.
+     */
+    public PeerLimits linkGraceNs(final long linkGraceNs)
+    {
+        this.linkGraceNs = linkGraceNs;
+        return this;
+    }
+
+    /** @return {@code Connect}s from peers without a link answered a second. */
+    public int connectsPerSecond()
+    {
+        return connectsPerSecond;
+    }
+
+    /**
+     * @param connectsPerSecond {@code Connect}s from peers without a link answered a second.
+     * @return this.
+     */
+    public PeerLimits connectsPerSecond(final int connectsPerSecond)
+    {
+        this.connectsPerSecond = connectsPerSecond;
+        return this;
+    }
+
+    /**
+     * @throws IllegalArgumentException naming the first setting out of range.
+     */
+    void conclude()
+    {
+        if (maxPeers < 2 || maxLinks < 1 || maxLinks > maxPeers)
+        {
+            throw new IllegalArgumentException(TransportConfiguration.MAX_PEERS_PROP_NAME + " (" + maxPeers + ") must be " +
+                "at least 2 and at least " + TransportConfiguration.MAX_LINKS_PROP_NAME + " (" + maxLinks + "), which must be positive");
+        }
+        if (connectsPerSecond < 1)
+        {
+            throw new IllegalArgumentException(TransportConfiguration.CONNECT_RATE_PROP_NAME + " must be positive: " + connectsPerSecond);
+        }
+        if (linkGraceNs < 0)
+        {
+            throw new IllegalArgumentException(TransportConfiguration.LINK_GRACE_PROP_NAME + " must not be negative: " + linkGraceNs);
+        }
+    }
+}
