@@ -70,21 +70,7 @@ final class ProcessFunction implements DropletFunction, AutoCloseable
      */
     static List<String> parseCommand(final String entryPoint)
     {
-        final Object parsed = JsonValues.fromJson(entryPoint);
-        if (!(parsed instanceof List) || ((List<?>)parsed).isEmpty())
-        {
-            throw new IllegalArgumentException("a process function's command is a non-empty JSON array: " + entryPoint);
-        }
-        final List<String> command = new ArrayList<>();
-        for (final Object part : (List<?>)parsed)
-        {
-            if (!(part instanceof String))
-            {
-                throw new IllegalArgumentException("command parts must be strings: " + entryPoint);
-            }
-            command.add((String)part);
-        }
-        return command;
+        return JsonValues.command(entryPoint);
     }
 
     /**

@@ -158,11 +158,12 @@ final class Calls implements PendingLookup.Owner
                     "a periodic call needs a positive period or given times");
                 return;
             }
-            final ErrorCode admitted = periodicCalls.admit(correlationId, replyTo, periodNs, times, timesCount);
+            final ErrorCode admitted = periodicCalls.admit(correlationId, replyTo, periodNs, times, timesCount, args.span());
             if (admitted != ErrorCode.NONE)
             {
                 refuse(replyTo, correlationId, admitted, admitted == ErrorCode.NO_RESOURCES ?
-                    "a caller may hold at most " + periodicCalls.maxCallsPerCaller() + " periodic calls" :
+                    "a caller may hold at most " + periodicCalls.maxCallsPerCaller() + " periodic calls, and the node at most " +
+                    periodicCalls.maxCalls() + " calls and " + periodicCalls.maxBytes() + " bytes of them" :
                     "runs of a periodic call must be at least " + periodicCalls.minPeriodNs() + " ns apart");
                 return;
             }

@@ -55,6 +55,20 @@ final class FunctionClassCheck
      */
     String problem(final FunctionKind kind, final DirectBuffer frame, final int offset)
     {
+        if (kind == FunctionKind.PROCESS)
+        {
+            decoder.wrapAndApplyHeader(frame, offset, headerDecoder);
+            decoder.skipName();
+            try
+            {
+                io.droplet.codecs.value.JsonValues.command(decoder.entryPoint());
+                return null;
+            }
+            catch (final IllegalArgumentException ex)
+            {
+                return ex.getMessage();
+            }
+        }
         if (kind != FunctionKind.JAVA && kind != FunctionKind.STATEFUL_CLASS && kind != FunctionKind.KEYED_CLASS)
         {
             return null;

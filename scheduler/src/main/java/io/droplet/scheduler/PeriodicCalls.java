@@ -19,9 +19,13 @@ import java.util.concurrent.TimeUnit;
  * {@code minTimedRunNs} away ({@code lastTimedRunNs} for the last one).
  * <p>
  * Bounded: a period (or the gap between two given times) under the minimum is refused INVALID_ARGUMENT, and
- * a caller holds at most a cap of periodic calls at once, past which a new one is refused NO_RESOURCES (both
- * counted): one frame asking for a run every nanosecond would otherwise run a function as fast as the node
- * can, and a client could hold any number of such calls.
+ * a caller holds at most a cap of periodic calls at once, and the node at most a cap of calls and of bytes of
+ * them (each call's copied arguments and given times, plus {@value #CALL_OVERHEAD} for the call and its
+ * timer), past which a new one is refused NO_RESOURCES (all counted): one frame asking for a run every
+ * nanosecond would otherwise run a function as fast as the node can, and callers (any number of ids, on an
+ * open node) could hold any number of such calls. The cap of calls also bounds the timer wheel, which grows
+ * every tick's room to the most timers due in one tick (ticks per wheel x 8 bytes a call: 16 MiB at the
+ * default 4,096 calls) and never shrinks.
  * <p>
  * <b>Note:</b> not thread-safe; owned by the scheduler's thread. Adding a call allocates (control path);
  * running one does not.
@@ -42,6 +46,9 @@ final class PeriodicCalls implements DeadlineTimerWheel.TimerHandler
         void run(DagDefinition dag, SourceArgs args, long correlationId, long caller, long deadline);
     }
 
+    /** Bytes a periodic call is accounted beside its arguments and times: the call, its timer and map entries. */
+    static final int CALL_OVERHEAD = 256;
+
     private static final class Call
     {
         final long correlationId;
@@ -51,6 +58,7 @@ final class PeriodicCalls implements DeadlineTimerWheel.TimerHandler
         final long periodNs;
         /** Epoch ns of each run, ascending, for a call at given times; null for one every period. */
         final long[] times;
+        final long bytes;
         int nextTime;
         long nextNs;
         long timerId;
@@ -64,6 +72,7 @@ final class PeriodicCalls implements DeadlineTimerWheel.TimerHandler
             this.args = args;
             this.periodNs = periodNs;
             this.times = times;
+            this.bytes = accounted(args.span(), null == times ? 0 : times.length);
         }
     }
 
@@ -78,6 +87,9 @@ final class PeriodicCalls implements DeadlineTimerWheel.TimerHandler
     private final Long2LongHashMap callsByCaller = new Long2LongHashMap(0);
     private long minPeriodNs = 1;
     private int maxCallsPerCaller = Integer.MAX_VALUE;
+    private int maxCalls = Integer.MAX_VALUE;
+    private long maxBytes = Long.MAX_VALUE;
+    private long heldBytes;
     private SchedulerCounters counters;
     private long epochNow;
     private int runs;
@@ -108,13 +120,19 @@ final class PeriodicCalls implements DeadlineTimerWheel.TimerHandler
      *
      * @param minPeriodNs       shortest period, and shortest gap between two given times, accepted.
      * @param maxCallsPerCaller periodic calls one caller may hold at once.
+     * @param maxCalls          periodic calls all callers may hold at once.
+     * @param maxBytes          bytes all periodic calls may hold (see {@link #CALL_OVERHEAD}).
      * @param counters          counting refusals and the calls running; null for none.
      * @return this.
      */
-    PeriodicCalls limits(final long minPeriodNs, final int maxCallsPerCaller, final SchedulerCounters counters)
+    PeriodicCalls limits(
+        final long minPeriodNs, final int maxCallsPerCaller, final int maxCalls, final long maxBytes,
+        final SchedulerCounters counters)
     {
         this.minPeriodNs = minPeriodNs;
         this.maxCallsPerCaller = maxCallsPerCaller;
+        this.maxCalls = maxCalls;
+        this.maxBytes = maxBytes;
         this.counters = counters;
         return this;
     }
@@ -127,10 +145,13 @@ final class PeriodicCalls implements DeadlineTimerWheel.TimerHandler
      * @param periodNs      between runs, if no given times.
      * @param times         given times, epoch ns ascending, in {@code [0, timesCount)}.
      * @param timesCount    given times; 0 for a call every period.
+     * @param argsBytes     bytes of the call's arguments ({@link SourceArgs#span()}).
      * @return {@link ErrorCode#NONE} to add it; INVALID_ARGUMENT (a period or gap under the minimum) or NO_RESOURCES
-     * (the caller's calls at their cap), counted.
+     * (the caller's calls at their cap, or the node's bytes of them), counted.
      */
-    ErrorCode admit(final long correlationId, final long caller, final long periodNs, final long[] times, final int timesCount)
+    ErrorCode admit(
+        final long correlationId, final long caller, final long periodNs, final long[] times, final int timesCount,
+        final int argsBytes)
     {
         boolean tooOften = timesCount == 0 && periodNs < minPeriodNs;
         for (int i = 1; i < timesCount && !tooOften; i++)
@@ -146,7 +167,10 @@ final class PeriodicCalls implements DeadlineTimerWheel.TimerHandler
         {
             final Call previous = byCorrelation.get(correlationId);
             final boolean replacing = null != previous && previous.caller == caller;
-            code = !replacing && callsByCaller.get(caller) >= maxCallsPerCaller ? ErrorCode.NO_RESOURCES : ErrorCode.NONE;
+            final long freed = null != previous ? previous.bytes : 0;
+            code = (!replacing && callsByCaller.get(caller) >= maxCallsPerCaller) ||
+                (null == previous && byCorrelation.size() >= maxCalls) ||
+                heldBytes - freed + accounted(argsBytes, timesCount) > maxBytes ? ErrorCode.NO_RESOURCES : ErrorCode.NONE;
         }
         if (code != ErrorCode.NONE && null != counters)
         {
@@ -169,6 +193,35 @@ final class PeriodicCalls implements DeadlineTimerWheel.TimerHandler
     int maxCallsPerCaller()
     {
         return maxCallsPerCaller;
+    }
+
+    /**
+     * @return periodic calls all callers may hold at once.
+     */
+    int maxCalls()
+    {
+        return maxCalls;
+    }
+
+    /**
+     * @return bytes all periodic calls may hold.
+     */
+    long maxBytes()
+    {
+        return maxBytes;
+    }
+
+    /**
+     * @return bytes the periodic calls running hold, as accounted against {@link #maxBytes()}.
+     */
+    long heldBytes()
+    {
+        return heldBytes;
+    }
+
+    private static long accounted(final int argsBytes, final int timesCount)
+    {
+        return CALL_OVERHEAD + (long)argsBytes + 8L * timesCount;
     }
 
     /**
@@ -205,6 +258,7 @@ final class PeriodicCalls implements DeadlineTimerWheel.TimerHandler
         }
         byCorrelation.put(correlationId, call);
         callsByCaller.put(caller, callsByCaller.get(caller) + 1);
+        heldBytes += call.bytes;
         running();
         call.nextNs = nowNs;
         schedule(call, null == call.times ? nowNs : nowNs + (call.times[0] - epochClock.nanoTime()));
@@ -326,6 +380,7 @@ final class PeriodicCalls implements DeadlineTimerWheel.TimerHandler
 
     private void ended(final Call call)
     {
+        heldBytes -= call.bytes;
         final long left = callsByCaller.get(call.caller) - 1;
         if (left <= 0)
         {

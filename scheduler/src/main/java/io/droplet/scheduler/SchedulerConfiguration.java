@@ -80,6 +80,14 @@ public final class SchedulerConfiguration
     public static final String PERIODIC_PER_CALLER_PROP_NAME = "droplet.scheduler.periodic.per.caller";
     /** Default periodic calls per caller. */
     public static final String PERIODIC_PER_CALLER_DEFAULT = "1024";
+    /** Periodic calls all callers may hold at once. */
+    public static final String PERIODIC_MAX_PROP_NAME = "droplet.scheduler.periodic.max";
+    /** Default periodic calls in all: 4,096. */
+    public static final String PERIODIC_MAX_DEFAULT = "4096";
+    /** Bytes all periodic calls may hold: arguments and given times, and 256 a call for the call itself. */
+    public static final String PERIODIC_BYTES_PROP_NAME = "droplet.scheduler.periodic.bytes";
+    /** Default bytes of periodic calls: 64 MiB. */
+    public static final String PERIODIC_BYTES_DEFAULT = "64m";
     /**
      * Whether the scheduler's class path holds the classes executors load by name (true where roles share a
      * distribution): a class registered by name that the scheduler cannot load is then refused at registration.
@@ -230,6 +238,22 @@ public final class SchedulerConfiguration
     public static int periodicCallsPerCaller()
     {
         return size(PERIODIC_PER_CALLER_PROP_NAME, PERIODIC_PER_CALLER_DEFAULT);
+    }
+
+    /**
+     * @return periodic calls all callers may hold, from {@link #PERIODIC_MAX_PROP_NAME} or its default.
+     */
+    public static int periodicCalls()
+    {
+        return size(PERIODIC_MAX_PROP_NAME, PERIODIC_MAX_DEFAULT);
+    }
+
+    /**
+     * @return bytes all periodic calls may hold, from {@link #PERIODIC_BYTES_PROP_NAME} or its default.
+     */
+    public static long periodicCallBytes()
+    {
+        return SystemUtil.parseSize(PERIODIC_BYTES_PROP_NAME, System.getProperty(PERIODIC_BYTES_PROP_NAME, PERIODIC_BYTES_DEFAULT));
     }
 
     /**

@@ -96,7 +96,7 @@ class HostileRequestsTest
     void aPeriodUnderTheMinimumAndPeriodicCallsPastTheCallersCapAreRefused()
     {
         final SchedulerRig rig = new SchedulerRig(PlacementPolicy.leastLoaded(), false);
-        rig.periodicCalls.limits(MS, 2, rig.counters);
+        rig.periodicCalls.limits(MS, 2, Integer.MAX_VALUE, Long.MAX_VALUE, rig.counters);
         rig.heartbeat(10, "host-a", 0, "tick");
         rig.register("tick", FunctionKind.LOCAL);
 
@@ -127,6 +127,44 @@ class HostileRequestsTest
             new SourceArgs().wrap(new UnsafeBuffer(new byte[]{ 1 })).stage(0, 0, 1));
         assertEquals(ErrorCode.INVALID_ARGUMENT, rig.publisher.errors.get(2).code());
         assertEquals(3, rig.counters.periodicCallsRefused.get());
+    }
+
+    @Test
+    void periodicCallsOfManyCallersStopAtTheNodesBytes()
+    {
+        final SchedulerRig rig = new SchedulerRig(PlacementPolicy.leastLoaded(), false);
+        // Room for three calls of one argument byte each (257 bytes accounted per call).
+        final long bytes = 3 * (PeriodicCalls.CALL_OVERHEAD + 1);
+        rig.periodicCalls.limits(MS, 1, Integer.MAX_VALUE, bytes, rig.counters);
+        rig.heartbeat(10, "host-a", 0, "tick");
+        rig.register("tick", FunctionKind.LOCAL);
+
+        for (int caller = 1; caller <= 4; caller++)
+        {
+            periodic(rig, 100 + caller, caller, 10 * MS);
+        }
+        assertEquals(3, rig.periodicCalls.size(), "each caller is under its cap, the node is not");
+        assertEquals(bytes, rig.periodicCalls.heldBytes());
+        assertEquals(1, rig.publisher.errors.size(), rig.publisher.errors.toString());
+        assertEquals(ErrorCode.NO_RESOURCES, rig.publisher.errors.get(0).code());
+        assertTrue(rig.publisher.errors.get(0).detail().contains(bytes + " bytes"), rig.publisher.errors.get(0).detail());
+        assertEquals(1, rig.counters.periodicCallsRefused.get());
+
+        periodic(rig, 101, 1, 20 * MS);
+        assertEquals(bytes, rig.periodicCalls.heldBytes(), "the same call again replaces its bytes");
+        rig.calls.onCancel(102, 2);
+        periodic(rig, 104, 4, 10 * MS);
+        assertEquals(3, rig.periodicCalls.size(), "a cancelled call frees its bytes");
+        assertEquals(1, rig.publisher.errors.size(), rig.publisher.errors.toString());
+
+        // And the node's cap of calls, whatever their bytes.
+        rig.periodicCalls.limits(MS, 1, 3, Long.MAX_VALUE, rig.counters);
+        periodic(rig, 105, 5, 10 * MS);
+        assertEquals(ErrorCode.NO_RESOURCES, rig.publisher.errors.get(1).code(), "past the node's cap of calls");
+        assertTrue(rig.publisher.errors.get(1).detail().contains("at most 3 calls"), rig.publisher.errors.get(1).detail());
+        periodic(rig, 104, 4, 20 * MS);
+        assertEquals(2, rig.publisher.errors.size(), "a call replaced is not a new one");
+        assertEquals(3, rig.periodicCalls.size());
     }
 
     @Test
@@ -194,6 +232,30 @@ class HostileRequestsTest
         final UnsafeBuffer name = SchedulerRig.utf8("elsewhere");
         lenient.onRegisterFunction(8, 99, FunctionKind.JAVA, name, 0, name.capacity(), frame, 0, frame.capacity());
         assertEquals(java.util.List.of(6L, 7L, 8L), rig.publisher.acks);
+    }
+
+    @Test
+    void aProcessFunctionWhoseCommandCannotRunIsRefusedAtRegistration()
+    {
+        final SchedulerRig rig = new SchedulerRig(PlacementPolicy.leastLoaded(), false);
+        rig.heartbeat(10, "host-a", 0);
+
+        rig.register(1, "not-json", FunctionKind.PROCESS, "[\"python3\", ", new byte[0]);
+        rig.register(2, "empty", FunctionKind.PROCESS, "[]", new byte[0]);
+        rig.register(3, "numbers", FunctionKind.PROCESS, "[1, 2]", new byte[0]);
+        rig.register(4, "object", FunctionKind.PROCESS, "{\"cmd\": \"python3\"}", new byte[0]);
+
+        assertEquals(4, rig.publisher.errors.size(), rig.publisher.errors.toString());
+        for (final RecordingPublisher.Error error : rig.publisher.errors)
+        {
+            assertEquals(ErrorCode.INVALID_ARGUMENT, error.code(), error.toString());
+            assertTrue(!error.detail().matches(".*\\d.*"), "no position in the reason: " + error.detail());
+        }
+        assertTrue(rig.publisher.registrations.isEmpty(), "nothing shipped to executors");
+        assertEquals(4, rig.counters.registrationsRefused.get());
+
+        rig.register(5, "cat", FunctionKind.PROCESS, "[\"cat\"]", new byte[0]);
+        assertEquals(java.util.List.of(5L), rig.publisher.acks);
     }
 
     private static void periodic(final SchedulerRig rig, final long correlationId, final long caller, final long periodNs)

@@ -8,6 +8,7 @@ import io.droplet.codecs.sbe.CallDagEncoder;
 import io.droplet.codecs.sbe.CallFunctionEncoder;
 import io.droplet.codecs.sbe.CallMode;
 import io.droplet.codecs.sbe.CancelEncoder;
+import io.droplet.codecs.sbe.ConnectEncoder;
 import io.droplet.codecs.sbe.DeleteDagEncoder;
 import io.droplet.codecs.sbe.DeleteFunctionEncoder;
 import io.droplet.codecs.sbe.FunctionKind;
@@ -98,6 +99,7 @@ final class HostileFrames
     private final DeleteDagEncoder deleteDag = new DeleteDagEncoder();
     private final ListFunctionsEncoder listFunctions = new ListFunctionsEncoder();
     private final CancelEncoder cancel = new CancelEncoder();
+    private final ConnectEncoder connect = new ConnectEncoder();
     private final TriggerEncoder trigger = new TriggerEncoder();
     private final KvsGetEncoder kvsGet = new KvsGetEncoder();
     private final KvsMultiGetEncoder kvsMultiGet = new KvsMultiGetEncoder();
@@ -266,6 +268,16 @@ final class HostileFrames
     {
         listFunctions.wrapAndApplyHeader(buffer, 0, header).correlationId(correlationId).sessionId(session);
         return MessageHeaderEncoder.ENCODED_LENGTH + listFunctions.encodedLength();
+    }
+
+    /**
+     * An open-mode {@code Connect} of a client that receives at {@code endpoint}.
+     */
+    int connect(final MutableDirectBuffer buffer, final long correlationId, final long client, final String endpoint)
+    {
+        connect.wrapAndApplyHeader(buffer, 0, header).correlationId(correlationId).clientNode(client).timestamp(0)
+            .namespaceName("").identity("").replyEndpoint(endpoint);
+        return MessageHeaderEncoder.ENCODED_LENGTH + connect.encodedLength();
     }
 
     int cancel(final MutableDirectBuffer buffer, final long correlationId, final long session)

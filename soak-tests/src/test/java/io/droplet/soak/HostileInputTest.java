@@ -39,10 +39,10 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * from seed {@code -Dsoak.seed} (printed). Items 3 (a damaged store file) and 8 (SIGTERM order) of the issue are
  * the DISK-CORRUPT and node-stop tests' cases.
  * <p>
- * Not sent: {@code Connect} frames under new client ids. Each one makes every role that answers it create an
- * exclusive publication to the new id (a log of three 8 MiB terms, pre-touched, in the host's shared memory), and
- * nothing bounds how many; a few hundred would exhaust the machine's memory, so the fuzzer leaves valid
- * {@code Connect}s out.
+ * {@code Connect} frames under new client ids are sent too ({@link ResourceCases#connectsUnderNewClientIds}, and
+ * whatever valid {@code Connect} a mutation makes): each one makes a role that answers it open a link to the new id
+ * (a log of three 8 MiB terms in the host's shared memory), which the node bounds per role
+ * ({@link HostileRig#MAX_LINKS} here).
  */
 class HostileInputTest
 {
@@ -78,6 +78,7 @@ class HostileInputTest
                 validation::smallestFrame,
                 validation::argumentsThatAreNotAList,
                 validation::acceptedNowFailingLater,
+                resources::connectsUnderNewClientIds,
                 () -> baseline.assertNodeStayedWithinBounds(rig));
         }
     }

@@ -36,6 +36,8 @@ final class HostileRig implements AutoCloseable
     static final long FAN_IN_TOTAL_BYTES = 16L << 20;
     static final Duration FAN_IN_WAIT = Duration.ofSeconds(5);
     static final long SUBSCRIBED_KEY_BYTES = 16L << 20;
+    /** Links each of the node's roles may hold open (a log of three 8 MiB terms each): 768 MiB of shared memory. */
+    static final int MAX_LINKS = 32;
 
     final Deployment deployment;
     final DropletClient client;
@@ -69,6 +71,7 @@ final class HostileRig implements AutoCloseable
                 "-Ddroplet.executor.fanin.total.bytes=" + FAN_IN_TOTAL_BYTES,
                 "-Ddroplet.executor.fanin.wait=" + FAN_IN_WAIT.toMillis() + "ms",
                 "-Ddroplet.store.max.subscribed.key.bytes=" + SUBSCRIBED_KEY_BYTES,
+                "-Ddroplet.transport.max.links=" + MAX_LINKS,
                 "-Djava.io.tmpdir=" + nodeTemp.getPath()),
                 "--roles", "storage,cache,scheduler,executor",
                 "--data", new File(deployment.logs(), "storage-data").getPath(),

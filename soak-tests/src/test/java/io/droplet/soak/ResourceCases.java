@@ -36,7 +36,12 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  *   calls past a caller's cap (NO_RESOURCES), counted; 200 subscriptions of 1,000 distinct 1 KB keys, half under
  *   made-up subscriber ids (dropped, counted) and half under the fuzzer's own (acknowledged up to the byte bound,
  *   NO_RESOURCES after); 100 registrations with 200 KiB of garbage as their jar, to the scheduler (INVALID_ARGUMENT)
- *   and shipped straight to the executor (refused, counted), leaving no temporary file.</li>
+ *   and shipped straight to the executor (refused, counted), leaving no temporary file;</li>
+ *   <li>beyond the issue, {@code Connect}s under new client ids: each would cost every role answering it a link (an
+ *   exclusive publication, 24 MiB of the host's shared memory, opened on the role's thread); half name endpoints
+ *   nobody listens at (their links are closed to make room), half the fuzzer's own (connected, so they stay until
+ *   the bound, past which new links are refused); past the rate a role answers new peers at they are dropped, all
+ *   counted, and the driver's publication logs grow by at most the bound per role.</li>
  * </ul>
  * <p>
  * <b>Note:</b> not thread-safe; runs on the test's thread.
@@ -49,6 +54,7 @@ final class ResourceCases
     static final int SUBSCRIBE_FRAMES = 100;
     static final int KEYS_PER_SUBSCRIBE = 1_000;
     static final int GARBAGE_REGISTRATIONS = 100;
+    static final int CONNECTS = 400;
     private static final Duration ANSWERED = Duration.ofSeconds(60);
 
     private final HostileRig rig;
@@ -252,6 +258,49 @@ final class ResourceCases
             (rig.sum(CounterDescriptor.EXECUTOR_SHIPPED_CODE_REFUSED) - shippedBefore) + " at the executor; files left " +
             rig.shippedCodeFiles());
         assertEquals(List.of(), rig.shippedCodeFiles(), "no temporary jar left");
+    }
+
+    /** Beyond the issue: {@code Connect}s under new client ids, to the scheduler and to the storage node. */
+    void connectsUnderNewClientIds()
+    {
+        final java.io.File publications = new java.io.File(rig.deployment.dir(), "publications");
+        final int logsBefore = logs(publications);
+        final long refusedBefore = refusedConnects();
+        final long closedBefore = rig.sum(CounterDescriptor.LINKS_CLOSED);
+        for (int i = 0; i < CONNECTS; i++)
+        {
+            // Even: the fuzzer's own endpoint (its links connect); odd: a stream nobody listens at.
+            final String endpoint = i % 2 == 0 ? FuzzerNode.ENDPOINT.toString() : "127.0.0.1:0/" + (6_000 + i);
+            send(Target.SCHEDULER, rig.frames.connect(rig.buffer, 5_500_000 + i, 7_000_000 + i, endpoint));
+            send(Target.STORAGE, rig.frames.connect(rig.buffer, 5_600_000 + i, 7_000_000 + i, endpoint));
+        }
+        // Each role handles its stream in order: once a request sent after the Connects is answered, all were handled.
+        final long list = 5_700_000;
+        final long get = 5_700_001;
+        send(Target.SCHEDULER, rig.frames.listFunctions(rig.buffer, list, FuzzerNode.ID));
+        send(Target.STORAGE, rig.frames.kvsGet(rig.buffer, rig.frames.noShape(), get, FuzzerNode.ID, HostileFrames.utf8("zz-after")));
+        rig.fuzzer.awaitAnswers(List.of(list, get), ANSWERED, "requests after the Connects");
+        final int logsAfter = logs(publications);
+        final long refused = refusedConnects() - refusedBefore;
+        final long closed = rig.sum(CounterDescriptor.LINKS_CLOSED) - closedBefore;
+        System.out.println("HOSTILE beyond the issue (Connects): " + CONNECTS + " new client ids to the scheduler and to " +
+            "the storage node; refused (rate, links, peers) " + refused + ", closed to make room " + closed + "; the driver's publication " +
+            "logs " + logsBefore + " -> " + logsAfter + " (bound " + HostileRig.MAX_LINKS + " per role)");
+        assertTrue(refused > 0, "past the rate and the bounds Connects are refused, counted");
+        assertTrue(logsAfter - logsBefore <= 2 * HostileRig.MAX_LINKS,
+            "the scheduler's and the storage node's links stay within their bounds: " + logsBefore + " -> " + logsAfter);
+    }
+
+    private long refusedConnects()
+    {
+        return rig.sum(CounterDescriptor.CONNECTS_REFUSED) + rig.sum(CounterDescriptor.LINKS_REFUSED) +
+            rig.sum(CounterDescriptor.PEERS_REFUSED);
+    }
+
+    private static int logs(final java.io.File publications)
+    {
+        final String[] names = publications.list();
+        return null == names ? 0 : names.length;
     }
 
     /** 1,000 distinct keys of 1 KB each, about 1 MB in one frame. */

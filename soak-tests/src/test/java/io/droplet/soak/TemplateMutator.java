@@ -18,11 +18,12 @@ import java.util.Random;
  * Seeded mutation of valid frames of every template a client sends: to the scheduler {@code CallFunction}
  * (every call mode), {@code CallDag}, {@code RegisterFunction}, {@code RegisterDag}, {@code DeleteFunction},
  * {@code DeleteDag}, {@code ListFunctions}, {@code Cancel}; to a storage node {@code KvsGet}, {@code KvsMultiGet},
- * {@code KvsPut}, and the host cache's {@code Subscribe} and {@code Unsubscribe}. Each frame starts valid, with a
+ * {@code KvsPut}, and the host cache's {@code Subscribe} and {@code Unsubscribe}; {@code Connect} to both, under
+ * client ids of its own ({@code 500,000} to {@code 899,999}: neither a node's nor the legitimate client's) naming
+ * the fuzzer's endpoint, a stream nobody listens at, or no endpoint at all. Each frame starts valid, with a
  * fresh correlation id and this fuzzer as its caller, then is mutated (or, one in ten, left valid) by one to three
  * of: bit flips, a block field set to an extreme (0, 1, -1, the largest, the smallest), a length or group count
- * changed, truncation, a group's entries duplicated, trailing bytes appended. {@code Connect} is left out: a valid
- * one under a new client id costs the node a publication (see {@link HostileInputTest}).
+ * changed, truncation, a group's entries duplicated, trailing bytes appended.
  * <p>
  * Names and keys are the fuzzer's own ({@code zz-...}), never a prefix of the legitimate caller's, so a mutation
  * cannot delete or replace what the legitimate calls use.
@@ -39,7 +40,8 @@ final class TemplateMutator
         DELETE_FUNCTION(FuzzerNode.Target.SCHEDULER), DELETE_DAG(FuzzerNode.Target.SCHEDULER),
         LIST_FUNCTIONS(FuzzerNode.Target.SCHEDULER), CANCEL(FuzzerNode.Target.SCHEDULER),
         KVS_GET(FuzzerNode.Target.STORAGE), KVS_MULTI_GET(FuzzerNode.Target.STORAGE), KVS_PUT(FuzzerNode.Target.STORAGE),
-        SUBSCRIBE(FuzzerNode.Target.STORAGE), UNSUBSCRIBE(FuzzerNode.Target.STORAGE);
+        SUBSCRIBE(FuzzerNode.Target.STORAGE), UNSUBSCRIBE(FuzzerNode.Target.STORAGE),
+        CONNECT_SCHEDULER(FuzzerNode.Target.SCHEDULER), CONNECT_STORAGE(FuzzerNode.Target.STORAGE);
 
         final FuzzerNode.Target target;
 
@@ -176,6 +178,13 @@ final class TemplateMutator
                 return frames.subscribe(buffer, shape, true, id, caller, keys());
             case UNSUBSCRIBE:
                 return frames.subscribe(buffer, shape, false, id, caller, keys());
+            case CONNECT_SCHEDULER:
+            case CONNECT_STORAGE:
+            {
+                final int endpoint = random.nextInt(3);
+                return frames.connect(buffer, id, 500_000 + random.nextInt(400_000), endpoint == 0 ?
+                    FuzzerNode.ENDPOINT.toString() : endpoint == 1 ? "127.0.0.1:0/" + (6_000 + random.nextInt(1_000)) : "zz");
+            }
             default:
                 throw new IllegalStateException(template.name());
         }

@@ -147,6 +147,42 @@ public final class JsonValues
     }
 
     /**
+     * A process function's command: a non-empty JSON array of strings, checked the same way where it is registered
+     * and where it runs.
+     *
+     * @param json the command as registered.
+     * @return its parts.
+     * @throws IllegalArgumentException if the text is not a non-empty JSON array of strings (the message holds no
+     *                                  position, so a flood of bad commands counts as one kind of error).
+     */
+    public static java.util.List<String> command(final String json)
+    {
+        final Object parsed;
+        try
+        {
+            parsed = fromJson(json);
+        }
+        catch (final IllegalArgumentException ex)
+        {
+            throw new IllegalArgumentException("a process function's command is not JSON");
+        }
+        if (!(parsed instanceof java.util.List) || ((java.util.List<?>)parsed).isEmpty())
+        {
+            throw new IllegalArgumentException("a process function's command is a non-empty JSON array");
+        }
+        final java.util.List<String> command = new java.util.ArrayList<>();
+        for (final Object part : (java.util.List<?>)parsed)
+        {
+            if (!(part instanceof String))
+            {
+                throw new IllegalArgumentException("a process function's command parts must be strings");
+            }
+            command.add((String)part);
+        }
+        return command;
+    }
+
+    /**
      * @param json one JSON value.
      * @return it as {@link Values} maps values.
      * @throws IllegalArgumentException if the text is not JSON.
