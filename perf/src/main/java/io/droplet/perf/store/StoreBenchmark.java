@@ -12,6 +12,7 @@ import org.agrona.concurrent.status.CountersManager;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
 import org.openjdk.jmh.annotations.Fork;
+import org.openjdk.jmh.annotations.Level;
 import org.openjdk.jmh.annotations.Measurement;
 import org.openjdk.jmh.annotations.Mode;
 import org.openjdk.jmh.annotations.OutputTimeUnit;
@@ -31,7 +32,8 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * The off-heap store on its own: get of an LWW value, and put (read, merge, write under the entry
- * lock) of a newer LWW value, over 10,000 keys in a Chronicle Map file.
+ * lock) of a newer LWW value, over 10,000 keys in a Chronicle Map file; and put of a key the store has
+ * never held ({@link #putNew}: the insert path, where a store remembers a key it holds for the first time).
  * <p>
  * <b>Note:</b> JMH state, one instance per benchmark thread.
  */
@@ -121,5 +123,82 @@ public class StoreBenchmark
         value.putLong(LWW_TIMESTAMP_OFFSET, timestamp++, ByteOrder.LITTLE_ENDIAN);
         final UnsafeBuffer key = keys[next++ % KEYS];
         return store.merge(key, 0, key.capacity(), value, 0, valueLength);
+    }
+
+    /**
+     * A key the store has never held each time (insert, not update): the store's own key counter written in place
+     * into a reused key buffer, so the benchmark itself allocates nothing.
+     *
+     * @param fresh a store opened empty for this iteration.
+     * @return the store status.
+     */
+    @Benchmark
+    public int putNew(final FreshStore fresh)
+    {
+        fresh.key.putLong(FreshStore.PREFIX.length, fresh.stored++, ByteOrder.LITTLE_ENDIAN);
+        final int status = fresh.store.merge(fresh.key, 0, fresh.key.capacity(), value, 0, valueLength);
+        if (status < 0)
+        {
+            fresh.refused++;
+        }
+        return status;
+    }
+
+    /**
+     * An empty store per measurement iteration for {@link #putNew}, sized so that an iteration of a second never
+     * fills it (a full store would answer fast and flatter the figure: refusals are counted and printed).
+     * <p>
+     * <b>Note:</b> JMH state, one instance per benchmark thread.
+     */
+    @State(Scope.Thread)
+    public static class FreshStore
+    {
+        /** Keys are this prefix then an 8-byte counter (12 bytes, like {@code user:<n>}). */
+        static final byte[] PREFIX = "new:".getBytes(StandardCharsets.US_ASCII);
+        /** More keys than an iteration of a second inserts on any machine measured so far. */
+        static final long ENTRIES = 4_000_000;
+
+        private File dir;
+        LatticeStore store;
+        final UnsafeBuffer key = new UnsafeBuffer(ByteBuffer.allocateDirect(PREFIX.length + 8));
+        long stored;
+        long refused;
+
+        /**
+         * Opens an empty store in a temporary directory.
+         *
+         * @throws IOException if the directory cannot be made.
+         */
+        @Setup(Level.Iteration)
+        public void setup() throws IOException
+        {
+            dir = Files.createTempDirectory("droplet-store-new-jmh").toFile();
+            final CountersManager counters = new CountersManager(
+                new UnsafeBuffer(new byte[256 * 1024]), new UnsafeBuffer(new byte[16 * 1024]));
+            store = LatticeStore.open(new StoreContext()
+                .dataDirectory(dir)
+                .entries(ENTRIES)
+                .averageKeySize(PREFIX.length + 8)
+                .averageValueSize(96)
+                .mergeFunctionSupplier(() -> new LatticeMerger()::merge)
+                .counters(new StoreCounters((typeId, label) -> counters.newCounter(label, typeId), "jmh-new")));
+            key.putBytes(0, PREFIX);
+            stored = 0;
+            refused = 0;
+        }
+
+        /**
+         * Closes and deletes the store; says if any put was refused.
+         */
+        @TearDown(Level.Iteration)
+        public void tearDown()
+        {
+            if (refused > 0)
+            {
+                System.out.println("putNew: " + refused + " of " + stored + " puts refused (store full?): figure invalid");
+            }
+            store.close();
+            IoUtil.delete(dir, true);
+        }
     }
 }
