@@ -83,6 +83,8 @@ public enum CounterDescriptor
     STORE_READS_DATA_LOST(7150, "store reads answered DATA_LOST"),
     /** Subscriptions a storage node refused past its bound per subscriber or in all, or dropped with their subscriber. */
     STORE_SUBSCRIPTIONS_REFUSED(7151, "storage subscriptions refused or dropped"),
+    /** Reads of a key the store held, found absent after losses whose keys were not named, answered DATA_LOST. */
+    STORE_READS_LOST_UNNAMED(7152, "store reads answered DATA_LOST by the written-keys filter"),
     /** Puts refused as too large: past the largest value, or causal values past the validator's bounds. */
     STORE_PUTS_TOO_LARGE(7153, "store puts refused as too large"),
     /** Gossip frames dropped because their sender is not a member of the ring. */

@@ -33,17 +33,17 @@ final class StoreLossReport
             message = "storage node " + nodeId + ": the store file was damaged beyond recovery (" + store.damage() +
                 "; " + store.recoveryReason() + "): set aside as " + store.movedAside().getAbsolutePath() + " (" +
                 store.movedAsideLength() + " bytes, kept for forensics) and the node started with an empty store." +
-                (replicated ? comeBack : comeBack + " Every value of that file is lost; which keys they were is not " +
-                "known, so reads of them answer KEY_NOT_FOUND" +
-                (store.lostKeyCount() > 0 ? " (but the " + store.lostKeyCount() + " keys known lost before answer DATA_LOST)" : "") +
-                ".");
+                (replicated ? comeBack : comeBack + " Every value of that file is lost: reads of keys this store held " +
+                "answer DATA_LOST (known from its written-keys filter, which also answers so for about 1 % of keys never " +
+                "written).");
         }
         else if (store.droppedAtRecovery() > 0)
         {
             message = "storage node " + nodeId + ": recovering the store (" + store.recoveryReason() + ") dropped " +
                 store.droppedAtRecovery() + " entries as corrupt; " + store.lostKeyCount() + " keys are known lost (listed " +
                 "in the data directory's lost-keys file) and reads of them answer DATA_LOST until they have a value " +
-                "again; entries whose keys could not be read read as absent." + comeBack;
+                "again" + (store.lostUnnamed() ? "; since some losses could not be named, any absent key this store held " +
+                "(by its written-keys filter) reads DATA_LOST too" : "") + "." + comeBack;
         }
         else if (store.lostKeyCount() > 0)
         {

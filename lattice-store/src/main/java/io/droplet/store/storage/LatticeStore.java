@@ -1,6 +1,5 @@
 package io.droplet.store.storage;
 
-import net.openhft.chronicle.bytes.RandomDataInput;
 import net.openhft.chronicle.hash.Data;
 import net.openhft.chronicle.map.ChronicleMap;
 import net.openhft.chronicle.map.ExternalMapQueryContext;
@@ -49,6 +48,7 @@ public final class LatticeStore implements AutoCloseable
     private final boolean recovered;
     private final StoreRecovery.Outcome opening;
     private final LostKeys lostKeys;
+    private final WrittenKeys writtenKeys;
     private final ThreadLocal<StoreScratch> scratch;
     private boolean closed;
 
@@ -63,6 +63,7 @@ public final class LatticeStore implements AutoCloseable
 
         RandomAccessFile openedLockFile = null;
         FileLock acquired = null;
+        ChronicleMap<ByteRegion, ByteRegion> openedMap = null;
         final File mapFile = new File(dir, MAP_FILE);
         try
         {
@@ -93,19 +94,29 @@ public final class LatticeStore implements AutoCloseable
                 .averageValueSize(context.averageValueSize() + CHECKSUM_LENGTH)
                 .checksumEntries(true);
             // Recovery, if the file needed it, is done: the lock above guarantees no other process maps the file.
-            this.map = ByteRegion.requireRegions(builder.createPersistedTo(mapFile), mapFile);
+            final boolean mapFileExisted = mapFile.exists();
+            openedMap = ByteRegion.requireRegions(builder.createPersistedTo(mapFile), mapFile);
+            this.writtenKeys = WrittenKeys.open(dir, context.entries(), openedMap, context.errorHandler());
+            if (!mapFileExisted && null == opening.movedAside && writtenKeys.reopened())
+            {
+                // The map file was taken away (as a truncated file's message suggests): the keys it held are lost.
+                lostKeys.markUnnamed();
+                context.errorHandler().onError(new IllegalStateException("the store's map file was missing but its " +
+                    WrittenKeys.FILE + " file was not: the keys it held read DATA_LOST until they are written again"));
+            }
             StoreFileCheck.open(mapFile).write(dir);
         }
         catch (final IOException ex)
         {
-            CloseHelper.quietCloseAll(acquired, openedLockFile);
+            CloseHelper.quietCloseAll(openedMap, acquired, openedLockFile);
             throw new UncheckedIOException("cannot open store in " + dir.getAbsolutePath(), ex);
         }
         catch (final RuntimeException ex)
         {
-            CloseHelper.quietCloseAll(acquired, openedLockFile);
+            CloseHelper.quietCloseAll(openedMap, acquired, openedLockFile);
             throw ex;
         }
+        this.map = openedMap;
 
         this.lockFile = openedLockFile;
         this.lock = acquired;
@@ -120,6 +131,8 @@ public final class LatticeStore implements AutoCloseable
         }
         if (null != opening.movedAside)
         {
+            // Every value of the file is lost and no key was named: the written-keys filter still knows them.
+            lostKeys.markUnnamed();
             counters.filesMovedAside.increment();
         }
         counters.keysLost.set(lostKeys.size());
@@ -196,6 +209,15 @@ public final class LatticeStore implements AutoCloseable
     }
 
     /**
+     * @return true if entries were lost whose keys could not be named: since then an absent key this store
+     * held (by its written-keys filter) reads DATA_LOST.
+     */
+    public boolean lostUnnamed()
+    {
+        return lostKeys.unnamedLosses();
+    }
+
+    /**
      * @return entries stored.
      */
     public long size()
@@ -213,8 +235,9 @@ public final class LatticeStore implements AutoCloseable
      * @param outOffset   where the value goes.
      * @param outCapacity bytes available.
      * @return the value's length, or {@link StoreStatus#NOT_FOUND}, {@link StoreStatus#DATA_LOST} (a value
-     * this store held was dropped as corrupt, now or at recovery, and has not come back), {@link StoreStatus#TOO_LARGE}
-     * or {@link StoreStatus#INVALID_KEY}.
+     * this store held was dropped as corrupt, now or at recovery, and has not come back; or, after losses whose keys
+     * could not be named, about 1 % of keys never written: a wrong error, never a wrong value),
+     * {@link StoreStatus#TOO_LARGE} or {@link StoreStatus#INVALID_KEY}.
      */
     public int get(
         final DirectBuffer key, final int keyOffset, final int keyLength,
@@ -229,10 +252,10 @@ public final class LatticeStore implements AutoCloseable
         // Chronicle Map's fast path: read lock, lookup and copy into s.current, with no query context.
         if (null == map.getUsing(s.key, s.current))
         {
-            return lostKeys.contains(s.key.array(), keyLength) ? StoreStatus.DATA_LOST : StoreStatus.NOT_FOUND;
+            return absent(s.key.array(), keyLength);
         }
         final int storedLength = s.current.length();
-        if (!checksumMatches(s.crc, s.key.array(), keyLength, s.current.array(), storedLength))
+        if (!StoredEntry.checksumMatches(s.crc, s.key.array(), keyLength, s.current.array(), storedLength))
         {
             dropCorrupt(s, keyLength);
             return StoreStatus.DATA_LOST;
@@ -280,7 +303,7 @@ public final class LatticeStore implements AutoCloseable
             // The stored value's length, checksum included, or -1 if there is none to merge with.
             int currentLength = null == entry ? -1 : entry.value().getUsing(s.current).length();
             if (currentLength >= 0 &&
-                !checksumMatches(s.crc, s.key.array(), keyLength, s.current.array(), currentLength))
+                !StoredEntry.checksumMatches(s.crc, s.key.array(), keyLength, s.current.array(), currentLength))
             {
                 // Its value is lost, but the incoming one takes its place at once: nothing to remember as lost.
                 reportCorrupt(s.key.array(), keyLength, false);
@@ -318,7 +341,7 @@ public final class LatticeStore implements AutoCloseable
                 return StoreStatus.UNCHANGED;
             }
 
-            writeChecksum(s.crc, s.key.array(), keyLength, s.stored.array(), storedLength);
+            StoredEntry.writeChecksum(s.crc, s.key.array(), keyLength, s.stored.array(), storedLength);
             try
             {
                 final Data<ByteRegion> stored = query.wrapValueAsData(s.stored.length(storedLength));
@@ -338,10 +361,15 @@ public final class LatticeStore implements AutoCloseable
                     "+" + context.averageValueSize() + " bytes, holds " + map.longSize(), ex));
                 return StoreStatus.FULL;
             }
-            if (currentLength < 0 && lostKeys.size() > 0)
+            if (currentLength < 0)
             {
-                lostKeys.remove(s.key.array(), keyLength);
-                context.counters().keysLost.set(lostKeys.size());
+                // A key stored for the first time (or again after a loss): once per key, not on the update path.
+                writtenKeys.add(s.key.array(), keyLength);
+                if (lostKeys.size() > 0)
+                {
+                    lostKeys.remove(s.key.array(), keyLength);
+                    context.counters().keysLost.set(lostKeys.size());
+                }
             }
             context.counters().merges.increment();
             context.counters().bytesStored.getAndAdd(storedLength - (currentLength < 0 ? -keyLength : currentLength));
@@ -364,12 +392,14 @@ public final class LatticeStore implements AutoCloseable
         {
             final byte[] key = entry.key().getUsing(keyRegion).toByteArray();
             final ByteRegion stored = entry.value().getUsing(storedRegion);
-            if (checksumMatches(crc, key, key.length, stored.array(), stored.length()))
+            if (StoredEntry.checksumMatches(crc, key, key.length, stored.array(), stored.length()))
             {
                 consumer.accept(key, Arrays.copyOfRange(stored.array(), CHECKSUM_LENGTH, stored.length()));
             }
             else
             {
+                // The checksum covers the key too: these key bytes may be the damaged ones, the real key unnamed.
+                lostKeys.markUnnamed();
                 reportCorrupt(key, key.length, true);
                 entry.doRemove();
             }
@@ -387,12 +417,30 @@ public final class LatticeStore implements AutoCloseable
             query.writeLock().lock();
             final MapEntry<ByteRegion, ByteRegion> entry = query.entry();
             // Drop only what was seen corrupt: a concurrent writer may have replaced it meanwhile.
-            if (null != entry && sameBytes(entry.value(), s.current.array(), s.current.length()))
+            if (null != entry && StoredEntry.sameBytes(entry.value(), s.current.array(), s.current.length()))
             {
                 reportCorrupt(s.key.array(), keyLength, true);
                 entry.doRemove();
             }
         }
+    }
+
+    /**
+     * The answer for a key the map does not hold: lost if it is known lost, or if losses went unnamed and the
+     * written-keys filter holds it (the store has no delete: a key it held and holds no more was lost).
+     */
+    private int absent(final byte[] key, final int keyLength)
+    {
+        if (lostKeys.contains(key, keyLength))
+        {
+            return StoreStatus.DATA_LOST;
+        }
+        if (lostKeys.unnamedLosses() && writtenKeys.mayContain(key, keyLength))
+        {
+            context.counters().readsLostUnnamed.increment();
+            return StoreStatus.DATA_LOST;
+        }
+        return StoreStatus.NOT_FOUND;
     }
 
     private void reportCorrupt(final byte[] keyBytes, final int keyLength, final boolean lost)
@@ -413,54 +461,6 @@ public final class LatticeStore implements AutoCloseable
             "store entry failed its checksum and was dropped: key of " + keyLength + " bytes, hash " + hash));
     }
 
-    private static boolean sameBytes(final Data<ByteRegion> stored, final byte[] seen, final int seenLength)
-    {
-        if (stored.size() != seenLength)
-        {
-            return false;
-        }
-        final RandomDataInput bytes = stored.bytes();
-        final long offset = stored.offset();
-        for (int i = 0; i < seenLength; i++)
-        {
-            if (bytes.readByte(offset + i) != seen[i])
-            {
-                return false;
-            }
-        }
-        return true;
-    }
-
-    private static int checksum(
-        final CRC32C crc, final byte[] key, final int keyLength, final byte[] stored, final int storedLength)
-    {
-        crc.reset();
-        crc.update(key, 0, keyLength);
-        crc.update(stored, CHECKSUM_LENGTH, storedLength - CHECKSUM_LENGTH);
-        return (int)crc.getValue();
-    }
-
-    static boolean checksumMatches(
-        final CRC32C crc, final byte[] key, final int keyLength, final byte[] stored, final int storedLength)
-    {
-        if (storedLength < CHECKSUM_LENGTH)
-        {
-            return false;
-        }
-        final int recorded = (stored[0] & 0xFF) | (stored[1] & 0xFF) << 8 | (stored[2] & 0xFF) << 16 | (stored[3] & 0xFF) << 24;
-        return recorded == checksum(crc, key, keyLength, stored, storedLength);
-    }
-
-    private static void writeChecksum(
-        final CRC32C crc, final byte[] key, final int keyLength, final byte[] stored, final int storedLength)
-    {
-        final int value = checksum(crc, key, keyLength, stored, storedLength);
-        stored[0] = (byte)value;
-        stored[1] = (byte)(value >>> 8);
-        stored[2] = (byte)(value >>> 16);
-        stored[3] = (byte)(value >>> 24);
-    }
-
     /**
      * Closes the map, leaves the clean-shutdown marker, and releases the directory.
      */
@@ -472,6 +472,7 @@ public final class LatticeStore implements AutoCloseable
         }
         closed = true;
         map.close();
+        writtenKeys.close();
         try
         {
             // The lost keys and the file's checksum first: the marker says both are current.

@@ -23,6 +23,11 @@ import java.util.concurrent.ConcurrentHashMap;
  * to when a key is lost, rewritten at a clean close. A key in the file that has a value again is harmless:
  * only a read that finds nothing asks here.
  * <p>
+ * A line {@value #UNNAMED_LINE} says that entries were lost whose keys could not be named (their key bytes
+ * were damaged with them, or the whole file was set aside): from then on the store answers "lost" for an
+ * absent key that its {@link WrittenKeys} filter holds. That fact is never taken back (which keys it covers
+ * is not known), so the line stays through every rewrite.
+ * <p>
  * <b>Note:</b> thread-safe (a concurrent set; lookups use a per-thread probe and allocate nothing). Adding
  * and persisting are rare control-path events.
  */
@@ -32,10 +37,15 @@ final class LostKeys
     static final String FILE = "lost-keys";
     /** Most keys remembered; past it the store only counts and logs what it loses. */
     static final int MAX_KEYS = 1_000_000;
+    /** The line that records losses whose keys are not known. */
+    static final String UNNAMED_LINE = "*";
+    /** What {@link #parse} returns for {@link #UNNAMED_LINE}: no key has length 0. */
+    static final byte[] UNNAMED = new byte[0];
 
     private final File file;
     private final Set<Key> keys = ConcurrentHashMap.newKeySet();
     private final ThreadLocal<Key> probe = ThreadLocal.withInitial(() -> new Key(new byte[StoreContext.MAX_KEY_LENGTH], 0));
+    private volatile boolean unnamed;
 
     /**
      * @param dir data directory; the file there, if any, is read.
@@ -49,7 +59,11 @@ final class LostKeys
             for (final String line : Files.readAllLines(file.toPath(), StandardCharsets.US_ASCII))
             {
                 final byte[] key = parse(line);
-                if (null != key && keys.size() < MAX_KEYS)
+                if (UNNAMED == key)
+                {
+                    unnamed = true;
+                }
+                else if (null != key && keys.size() < MAX_KEYS)
                 {
                     keys.add(new Key(key, key.length));
                 }
@@ -78,6 +92,37 @@ final class LostKeys
         System.arraycopy(key, 0, p.bytes, 0, keyLength);
         p.set(keyLength);
         return keys.contains(p);
+    }
+
+    /**
+     * @return true if entries were lost whose keys could not be named (read without a lock: one volatile load).
+     */
+    boolean unnamedLosses()
+    {
+        return unnamed;
+    }
+
+    /**
+     * Records that entries were lost whose keys could not be named, in the file too (control path).
+     *
+     * @return false if the file could not be written (the fact then holds only until the store closes cleanly).
+     */
+    boolean markUnnamed()
+    {
+        if (unnamed)
+        {
+            return true;
+        }
+        unnamed = true;
+        try
+        {
+            appendUnnamedTo(file);
+            return true;
+        }
+        catch (final IOException ex)
+        {
+            return false;
+        }
     }
 
     /**
@@ -126,12 +171,16 @@ final class LostKeys
      */
     void save() throws IOException
     {
-        if (keys.isEmpty())
+        if (keys.isEmpty() && !unnamed)
         {
             Files.deleteIfExists(file.toPath());
             return;
         }
-        final List<String> lines = new ArrayList<>(keys.size());
+        final List<String> lines = new ArrayList<>(keys.size() + 1);
+        if (unnamed)
+        {
+            lines.add(UNNAMED_LINE);
+        }
         for (final Key key : keys)
         {
             lines.add(HexFormat.of().formatHex(key.bytes, 0, key.length));
@@ -151,11 +200,26 @@ final class LostKeys
     }
 
     /**
-     * @return the key a line of the file names, or null if the line is not one (a line cut short by a crash).
+     * Appends the line recording unnamed losses to a lost-keys file (the recovery process writes it before the
+     * store opens).
+     */
+    static void appendUnnamedTo(final File file) throws IOException
+    {
+        Files.write(file.toPath(), List.of(UNNAMED_LINE), StandardCharsets.US_ASCII,
+            StandardOpenOption.CREATE, StandardOpenOption.APPEND);
+    }
+
+    /**
+     * @return the key a line of the file names, {@link #UNNAMED} for {@link #UNNAMED_LINE}, or null if the line
+     * is neither (a line cut short by a crash).
      */
     static byte[] parse(final String line)
     {
         final String hex = line.trim();
+        if (UNNAMED_LINE.equals(hex))
+        {
+            return UNNAMED;
+        }
         if (hex.isEmpty() || (hex.length() & 1) != 0 || hex.length() > 2 * StoreContext.MAX_KEY_LENGTH)
         {
             return null;

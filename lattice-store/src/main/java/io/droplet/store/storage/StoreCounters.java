@@ -44,6 +44,11 @@ public final class StoreCounters implements AutoCloseable
     public final AtomicCounter keysLost;
     /** Reads answered DATA_LOST. */
     public final AtomicCounter readsDataLost;
+    /**
+     * Reads of an absent key answered DATA_LOST because losses went unnamed and the written-keys filter holds the
+     * key (included in {@link #readsDataLost}, which the node counts; about 1 % of them may be keys never written).
+     */
+    public final AtomicCounter readsLostUnnamed;
     /** Merges refused as too large: past the largest value, or causal values past the validator's bounds. */
     public final AtomicCounter tooLarge;
     /** Gossip frames dropped because their sender is not a member of the ring. */
@@ -73,6 +78,7 @@ public final class StoreCounters implements AutoCloseable
         keysLost = add(allocator, CounterDescriptor.STORE_KEYS_LOST, name);
         readsDataLost = add(allocator, CounterDescriptor.STORE_READS_DATA_LOST, name);
         tooLarge = add(allocator, CounterDescriptor.STORE_PUTS_TOO_LARGE, name);
+        readsLostUnnamed = add(allocator, CounterDescriptor.STORE_READS_LOST_UNNAMED, name);
         gossipFromStrangers = add(allocator, CounterDescriptor.STORE_GOSSIP_FROM_STRANGERS, name);
         mergesFromStrangers = add(allocator, CounterDescriptor.STORE_MERGES_FROM_STRANGERS, name);
         getsTooLarge = add(allocator, CounterDescriptor.STORE_GETS_TOO_LARGE, name);

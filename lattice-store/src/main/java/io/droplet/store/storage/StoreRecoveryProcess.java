@@ -14,10 +14,15 @@ import java.util.HexFormat;
  * <p>
  * After Chronicle Map's recovery, every entry's own checksum (CRC32C of key and lattice) is checked and
  * an entry that fails it is dropped, so the store never serves one. Each dropped entry whose key is known
- * is appended to the data directory's lost-keys file. Chronicle Map's reports are sorted: repairs of its
+ * is appended to the data directory's lost-keys file. Any drop also records there that losses went unnamed
+ * ({@link LostKeys#UNNAMED_LINE}): some entries are lost with no key at all (their headers were unreadable),
+ * and a key read from a damaged entry may itself be the damaged part (the checksum covers key and lattice
+ * alike), so the key really lost is then not the one named. The store then answers DATA_LOST for any absent
+ * key its written-keys filter holds. Chronicle Map's reports are sorted: repairs of its
  * own bookkeeping that an unclean stop or damage leaves stale (a segment's lowest free chunk, its entry
- * count, a hash-lookup slot, which is an index rebuilt from the entries) lose nothing and are only counted;
- * a report naming a key that the recovered map still holds lost nothing either. Every other report is an
+ * count, a hash-lookup slot naming no key, which is an index rebuilt from the entries) lose nothing and are only
+ * counted; a report naming a key that the recovered map still holds lost nothing either (a hash-lookup report
+ * naming a key the map no longer holds is a loss: seen when a key's own bytes were damaged). Every other report is an
  * entry dropped (its key, if the report names it, is remembered as lost).
  * <p>
  * Standard output, one line each: {@code STARTED} before the file is touched, {@code DROPPED <what>} per
@@ -47,6 +52,9 @@ public final class StoreRecoveryProcess
     private static final java.util.List<String> REPORTS = new java.util.ArrayList<>();
     private static final java.util.List<byte[]> REPORTED_KEYS = new java.util.ArrayList<>();
     private static long dropped;
+    private static boolean unnamedRecorded;
+    /** The data directory's lost-keys file (static: Chronicle Map calls the corruption listener with no context of ours). */
+    private static File lostKeys;
     private static long repairs;
 
     private StoreRecoveryProcess()
@@ -61,7 +69,7 @@ public final class StoreRecoveryProcess
     {
         final File dir = new File(args[0]);
         final File mapFile = new File(dir, LatticeStore.MAP_FILE);
-        final File lostKeys = new File(dir, LostKeys.FILE);
+        lostKeys = new File(dir, LostKeys.FILE);
         final int maxValueLength = Integer.parseInt(args[4]);
         System.out.println(STARTED);
         System.out.flush();
@@ -109,7 +117,7 @@ public final class StoreRecoveryProcess
                 continue;
             }
             dropped++;
-            report(REPORTS.get(i), key, lostKeys);
+            report(REPORTS.get(i), key);
         }
 
         final java.util.zip.CRC32C crc = new java.util.zip.CRC32C();
@@ -120,11 +128,11 @@ public final class StoreRecoveryProcess
             final ByteRegion key = entry.key().getUsing(keyRegion);
             final ByteRegion stored = entry.value().getUsing(storedRegion);
             if (key.length() < 1 || key.length() > StoreContext.MAX_KEY_LENGTH ||
-                !LatticeStore.checksumMatches(crc, key.array(), key.length(), stored.array(), stored.length()))
+                !StoredEntry.checksumMatches(crc, key.array(), key.length(), stored.array(), stored.length()))
             {
                 dropped++;
                 final byte[] keyBytes = key.toByteArray();
-                report("entry failed its checksum: key of " + keyBytes.length + " bytes", keyBytes, lostKeys);
+                report("entry failed its checksum: key of " + keyBytes.length + " bytes", keyBytes);
                 entry.doRemove();
             }
         });
@@ -147,28 +155,44 @@ public final class StoreRecoveryProcess
             {
                 dropped += unaccounted;
                 report("segment " + corruption.segmentIndex() + ": " + unaccounted + " entries lost whose keys " +
-                    "cannot be read (" + message + ")", null, null);
+                    "cannot be read (" + message + ")", null);
                 return;
             }
         }
+        final byte[] key = keyOf(message);
         if (message.startsWith("wrong lowest free chunk") || message.startsWith("Wrong number of entries counter") ||
-            message.startsWith("HashLookup searchKey"))
+            (message.startsWith("HashLookup searchKey") && null == key))
         {
             // Bookkeeping recomputed from the entries (a hash-lookup slot is an index over them): nothing is lost.
+            // A hash-lookup report that names a key is judged like the others below: when the key's bytes were the
+            // damaged part, the slot no longer matches its entry, and recovery can lose that entry with no other report.
             repairs++;
             System.out.println(REPAIRED + "segment " + corruption.segmentIndex() + ": " + clip(message));
             return;
         }
         // Judged once recovery is over: an entry it names may still be there.
         REPORTS.add("segment " + corruption.segmentIndex() + ": " + message);
-        REPORTED_KEYS.add(keyOf(message));
+        REPORTED_KEYS.add(key);
     }
 
-    private static void report(final String what, final byte[] key, final File lostKeys)
+    private static void report(final String what, final byte[] key)
     {
         System.out.println(DROPPED + clip(what));
         System.out.flush();
-        if (null != key && key.length > 0 && null != lostKeys)
+        if (!unnamedRecorded)
+        {
+            // Before the entry goes: were this process to die after the drop, the fact must already be on file.
+            try
+            {
+                LostKeys.appendUnnamedTo(lostKeys);
+                unnamedRecorded = true;
+            }
+            catch (final java.io.IOException ex)
+            {
+                System.out.println(DROPPED + "(could not record that losses went unnamed: " + ex + ")");
+            }
+        }
+        if (null != key && key.length > 0)
         {
             try
             {

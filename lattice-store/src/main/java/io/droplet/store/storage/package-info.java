@@ -18,6 +18,15 @@
  * stores a value under them again; repairs of Chronicle Map's bookkeeping that lose nothing (stale after
  * any unclean stop) are counted apart and never reported as entries dropped.
  * <p>
+ * Damage can take a key's bytes with its value (a zeroed page; a key read from an entry failing its checksum
+ * may be the damaged part; a file set aside takes every key). So the store also keeps a Bloom filter of every
+ * key it ever held ({@code WrittenKeys}, file {@code written-keys}, mapped, about 10 bits a key, rebuilt from
+ * the map's keys if missing or invalid), and any such loss is recorded as a {@code *} line in {@code lost-keys}.
+ * From then on an absent key the filter holds reads DATA_LOST too (the store has no delete, so such a key was
+ * lost), counted apart ({@code STORE_READS_LOST_UNNAMED}); a key never written reads NOT_FOUND, except the
+ * filter's ~1 % false positives, which read DATA_LOST: a wrong error, never a wrong value. A merge that stores
+ * the key again makes it readable as before.
+ * <p>
  * Keys and values cross into Chronicle Map as {@link io.droplet.store.storage.ByteRegion}s, reusable
  * per-thread arrays that the map reads and fills in place through its own serializer interfaces, so a
  * get (Chronicle Map's {@code getUsing} fast path) and a merge (a query context under the write lock)

@@ -43,7 +43,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * (bit flips and a zeroed page where the data is, truncation, garbage appended) before the store opens it
  * again, in this very JVM: were Chronicle Map's recovery to crash (as it did, SIGSEGV in {@code recoverTier}),
  * the test run would die with it. Each seed must open cleanly or be refused with a clear message (a truncated
- * file), never serve a wrong value, answer DATA_LOST for the entries it dropped, and take writes again. With
+ * file), never serve a wrong value, answer DATA_LOST for the entries it dropped (every key written is served or
+ * DATA_LOST, also when the damage took the key's bytes or the whole file: none reads absent), read keys never
+ * written as absent (but for the written-keys filter's rare false positives), and take writes again. With
  * replication 3, a node whose file was damaged serves every acknowledged key again after catch-up.
  * <p>
  * Each damaged open runs one recovery process (a JVM that starts Chronicle Map: seconds on a busy machine),
@@ -99,6 +101,7 @@ class DiskCorruptTest
         assertEquals(0, pristine.droppedCounter, "and counts nothing dropped: " + pristine);
         assertEquals(0, pristine.reported, "and reports no error: " + pristine);
         assertEquals(KEYS, pristine.served, "every key served: " + pristine);
+        assertEquals(0, pristine.neverWrittenLost, "nothing lost, so keys never written read absent: " + pristine);
 
         int movedAside = 0;
         int refused = 0;
@@ -123,6 +126,10 @@ class DiskCorruptTest
             System.out.println("DISK-CORRUPT seed " + seed + " " + damage + ": " + outcome);
             assertEquals(0, outcome.wrong, "seed " + seed + ": a wrong value served: " + outcome);
             assertTrue(outcome.tookWrites, "seed " + seed + ": the store takes writes again");
+            assertEquals(0, outcome.absent, "seed " + seed + ": every key written is served or DATA_LOST: " + outcome);
+            assertEquals(KEYS, outcome.served + outcome.lost);
+            assertTrue(outcome.neverWrittenLost <= KEYS / 100,
+                "seed " + seed + ": keys never written read absent, but for the filter's false positives: " + outcome);
             if (null != outcome.movedAside)
             {
                 movedAside++;
@@ -130,10 +137,7 @@ class DiskCorruptTest
                 assertEquals(1, outcome.movedAsideCounter);
                 continue;
             }
-            assertEquals(outcome.lost, outcome.lostKeys, "seed " + seed + ": every key known lost reads DATA_LOST: " + outcome);
-            assertTrue(outcome.absent <= outcome.dropped - outcome.lostKeys,
-                "seed " + seed + ": a key reads absent only if recovery dropped an entry whose key it could not name: " + outcome);
-            assertEquals(KEYS, outcome.served + outcome.lost + outcome.absent);
+            assertTrue(outcome.lost <= outcome.dropped, "seed " + seed + ": a key reads lost only if an entry was dropped: " + outcome);
             withLoss += outcome.dropped > 0 ? 1 : 0;
         }
         System.out.printf("DISK-CORRUPT %d seeds from %d: %d opened with entries dropped, %d set aside and started empty, " +
@@ -208,6 +212,7 @@ class DiskCorruptTest
         long droppedCounter;
         long movedAsideCounter;
         int lostKeys;
+        int neverWrittenLost;
         int reported;
         File movedAside;
         boolean tookWrites;
@@ -216,7 +221,8 @@ class DiskCorruptTest
         {
             return "served " + served + ", DATA_LOST " + lost + ", absent " + absent + ", wrong " + wrong +
                 ", dropped at recovery " + dropped + " (counted " + droppedCounter + "), keys known lost " + lostKeys +
-                ", errors reported " + reported + (null != movedAside ? ", set aside as " + movedAside.getName() : "");
+                ", errors reported " + reported + ", never-written keys reading DATA_LOST " + neverWrittenLost + " of " + KEYS +
+                (null != movedAside ? ", set aside as " + movedAside.getName() : "");
         }
     }
 
@@ -250,6 +256,13 @@ class DiskCorruptTest
                     assertEquals(StoreStatus.NOT_FOUND, length, "key-" + i);
                     outcome.absent++;
                 }
+            }
+            for (int i = 0; i < KEYS; i++)
+            {
+                final byte[] never = ("never-written-" + i).getBytes(StandardCharsets.US_ASCII);
+                final int status = store.get(new UnsafeBuffer(never), 0, never.length, out, 0, out.capacity());
+                assertTrue(status == StoreStatus.NOT_FOUND || status == StoreStatus.DATA_LOST, "never-written-" + i + ": " + status);
+                outcome.neverWrittenLost += status == StoreStatus.DATA_LOST ? 1 : 0;
             }
             final byte[] key = key(KEYS + 1);
             final byte[] value = value(KEYS + 1);

@@ -231,7 +231,10 @@ class LatticeStoreTest
         assertTrue(second.damage().contains("crashed"), second.damage());
         assertEquals(1, counters.filesMovedAside.get());
         assertEquals(0, second.size(), "started empty");
-        assertEquals(null, read(second, "a"));
+        final UnsafeBuffer out = new UnsafeBuffer(new byte[64]);
+        assertTrue(second.lostUnnamed(), "every key of the file set aside was lost, none named");
+        assertEquals(StoreStatus.DATA_LOST, second.get(key("a"), 0, 1, out, 0, 64), "a key it held: lost, not absent");
+        assertEquals(StoreStatus.NOT_FOUND, second.get(key("z"), 0, 1, out, 0, 64), "a key it never held");
         merge(second, "b", 2);
         assertEquals(List.of(2L), boxed(read(second, "b")), "and serves");
     }
@@ -267,6 +270,23 @@ class LatticeStoreTest
         assertTrue(reported.stream().anyMatch(ex -> ex.getMessage().contains("dropped an entry as corrupt")), reported::toString);
         assertEquals(null, read(second, "victim"), "dropped, not served");
         assertEquals(List.of(42L), boxed(read(second, "bystander")));
+    }
+
+    @Test
+    void aMissingWrittenKeysFileIsRebuiltFromTheStoresKeys() throws IOException
+    {
+        final File dir = watcher.dataDirectory("store");
+        final LatticeStore first = open(dir, 1000);
+        merge(first, "a", 1);
+        merge(first, "b", 2);
+        first.close();
+        Files.delete(new File(dir, WrittenKeys.FILE).toPath());
+
+        final LatticeStore second = open(dir, 1000);
+        assertTrue(reported.stream().anyMatch(ex -> ex.getMessage().contains("written-keys file is missing: rebuilt from the 2 keys")),
+            reported::toString);
+        assertTrue(new File(dir, WrittenKeys.FILE).exists());
+        assertEquals(List.of(1L), boxed(read(second, "a")));
     }
 
     @Test
@@ -389,7 +409,7 @@ class LatticeStoreTest
         return stored.byteArray();
     }
 
-    private static void flipFirstByteOf(final File file, final byte[] pattern) throws IOException
+    static void flipFirstByteOf(final File file, final byte[] pattern) throws IOException
     {
         final byte[] content = Files.readAllBytes(file.toPath());
         for (int i = 0; i + pattern.length <= content.length; i++)
