@@ -30,10 +30,11 @@ public final class PeerDirectory implements AutoCloseable
     private final ChannelResolver resolver;
     private final TransportCounters counters;
     private final PeerLimits limits;
-    private final long connectCostNs;
+    private final long maxOpenBudgetNs;
     private long nextSeq;
-    private long connectBudgetNs;
-    private long lastConnectNs;
+    /** Time this node may still spend opening links for Connects; may run below zero after a slow open. */
+    private long openBudgetNs;
+    private long lastRefillNs;
 
     /**
      * @param transport to add publications with.
@@ -46,15 +47,15 @@ public final class PeerDirectory implements AutoCloseable
         this.resolver = resolver;
         this.counters = counters;
         this.limits = transport.context().peerLimits();
-        this.connectCostNs = 1_000_000_000L / limits.connectsPerSecond();
-        this.connectBudgetNs = 1_000_000_000L;
-        this.lastConnectNs = transport.context().nanoClock().nanoTime();
+        this.maxOpenBudgetNs = limits.linkBudgetNs() * 5 / 2;
+        this.openBudgetNs = maxOpenBudgetNs;
+        this.lastRefillNs = transport.context().nanoClock().nanoTime();
     }
 
     /**
      * Whether a {@code Connect} from a peer may be answered now (answering opens a link, which holds this thread): one
-     * this node holds a link to always; others at most {@link PeerLimits#connectsPerSecond()} a second, with a burst of
-     * as many. A refusal is counted; the peer's client tries again.
+     * this node holds a link to always; others while the time spent opening links stays within
+     * {@link PeerLimits#linkBudgetNs()} a second. A refusal is counted; the peer's client tries again.
      *
      * @param nodeId of the peer connecting.
      * @return true to answer it.
@@ -65,15 +66,12 @@ public final class PeerDirectory implements AutoCloseable
         {
             return true;
         }
-        final long nowNs = transport.context().nanoClock().nanoTime();
-        connectBudgetNs = Math.min(1_000_000_000L, connectBudgetNs + (nowNs - lastConnectNs));
-        lastConnectNs = nowNs;
-        if (connectBudgetNs < connectCostNs)
+        refillOpenBudget(transport.context().nanoClock().nanoTime());
+        if (openBudgetNs <= 0)
         {
             counters.connectsRefused.increment();
             return false;
         }
-        connectBudgetNs -= connectCostNs;
         return true;
     }
 
@@ -212,6 +210,10 @@ public final class PeerDirectory implements AutoCloseable
                 transport.aeron().addExclusivePublication(channel, endpoint.streamId()),
                 transport,
                 counters);
+            // Whatever asked for it, the open held this thread: charged to the budget Connects are answered from.
+            final long openedNs = transport.context().nanoClock().nanoTime();
+            refillOpenBudget(openedNs);
+            openBudgetNs -= openedNs - nowNs;
             publisher.reservedValue(reservedValues.containsKey(nodeId) ? reservedValues.get(nodeId) : transport.context().nodeToken());
             publishers.put(nodeId, publisher);
             openedAtNs.put(nodeId, nowNs);
@@ -267,6 +269,19 @@ public final class PeerDirectory implements AutoCloseable
         registeredSeq.remove(oldest);
         reservedValues.remove(oldest);
         return true;
+    }
+
+    private void refillOpenBudget(final long nowNs)
+    {
+        final long elapsedNs = nowNs - lastRefillNs;
+        lastRefillNs = nowNs;
+        if (elapsedNs > 0)
+        {
+            // A share of the time passed: linkBudget ns per second, computed without overflow for long gaps.
+            final long refill = elapsedNs >= 10_000_000_000L ? maxOpenBudgetNs :
+                elapsedNs * (limits.linkBudgetNs() / 1_000) / 1_000_000;
+            openBudgetNs = Math.min(maxOpenBudgetNs, openBudgetNs + refill);
+        }
     }
 
     private void closeLink(final long nodeId)
