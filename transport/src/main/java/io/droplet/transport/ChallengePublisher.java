@@ -43,10 +43,10 @@ final class ChallengePublisher implements HandshakePublisher, AutoCloseable
     /**
      * {@inheritDoc}
      */
-    public boolean admitConnect()
+    public boolean admitConnect(final long handshakeId)
     {
-        // Handshake ids are new each time: every new handshake is rated.
-        return links.admitConnect(Long.MIN_VALUE);
+        // Handshake ids are new each time: every new handshake's link is charged to the budget.
+        return links.admitConnect(handshakeId);
     }
 
     /**

@@ -191,7 +191,7 @@ final class ClientSessions implements HandshakeListener
             endHandshake(session);
             session = byImage.get(image);
         }
-        if (!publisher.admitConnect())
+        if (!publisher.admitConnect(nextHandshakeId))
         {
             return; // Counted: opening the challenge's link holds this thread, so new handshakes are rated.
         }

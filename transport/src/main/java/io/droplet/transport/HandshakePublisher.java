@@ -17,9 +17,10 @@ interface HandshakePublisher
     void open(long handshakeId, Endpoint replyTo);
 
     /**
-     * @return true if a new handshake may open its link now (see {@link PeerDirectory#admitConnect(long)}).
+     * @param handshakeId the new handshake would get.
+     * @return true if it may open its link now (see {@link PeerDirectory#admitConnect(long)}).
      */
-    default boolean admitConnect()
+    default boolean admitConnect(final long handshakeId)
     {
         return true;
     }

@@ -26,6 +26,8 @@ public final class PeerDirectory implements AutoCloseable
     /** When each open publisher was opened, by the transport's clock. */
     private final Long2LongHashMap openedAtNs = new Long2LongHashMap(Long.MIN_VALUE);
     private final LongHashSet kept = new LongHashSet();
+    /** Peers whose Connect was answered and whose link is not open yet: their open is charged to the budget. */
+    private final LongHashSet admitted = new LongHashSet();
     private final Transport transport;
     private final ChannelResolver resolver;
     private final TransportCounters counters;
@@ -47,7 +49,7 @@ public final class PeerDirectory implements AutoCloseable
         this.resolver = resolver;
         this.counters = counters;
         this.limits = transport.context().peerLimits();
-        this.maxOpenBudgetNs = limits.linkBudgetNs() * 5 / 2;
+        this.maxOpenBudgetNs = limits.linkBudgetNs() * 10;
         this.openBudgetNs = maxOpenBudgetNs;
         this.lastRefillNs = transport.context().nanoClock().nanoTime();
     }
@@ -72,6 +74,11 @@ public final class PeerDirectory implements AutoCloseable
             counters.connectsRefused.increment();
             return false;
         }
+        if (admitted.size() >= limits.maxLinks())
+        {
+            admitted.clear(); // Admitted peers whose link never opened (their registration was refused): forgotten.
+        }
+        admitted.add(nodeId);
         return true;
     }
 
@@ -210,10 +217,14 @@ public final class PeerDirectory implements AutoCloseable
                 transport.aeron().addExclusivePublication(channel, endpoint.streamId()),
                 transport,
                 counters);
-            // Whatever asked for it, the open held this thread: charged to the budget Connects are answered from.
-            final long openedNs = transport.context().nanoClock().nanoTime();
-            refillOpenBudget(openedNs);
-            openBudgetNs -= openedNs - nowNs;
+            if (admitted.remove(nodeId))
+            {
+                // Opened to answer a Connect: the time it held this thread is charged to the budget Connects are
+                // answered from (which may run below zero: the next Connect then waits for it to refill).
+                final long openedNs = transport.context().nanoClock().nanoTime();
+                refillOpenBudget(openedNs);
+                openBudgetNs -= openedNs - nowNs;
+            }
             publisher.reservedValue(reservedValues.containsKey(nodeId) ? reservedValues.get(nodeId) : transport.context().nodeToken());
             publishers.put(nodeId, publisher);
             openedAtNs.put(nodeId, nowNs);

@@ -18,9 +18,9 @@ package io.droplet.transport;
  * Opening a link holds the opening thread (the driver makes the log and the client maps it, touching every page
  * when {@code droplet.pre.touch} is on: about 100 ms for a 24 MiB log on a loaded two-core machine, 3 to 5 ms
  * without pre-touch), so a {@code Connect} from a peer the node holds no link to is answered only while the
- * time the node spent opening links stays within {@link #linkBudgetNs()} a second (banked up to two and a half
- * seconds' worth): a flood of new ids can take at most that share of the node's thread (a tenth by default),
- * whatever a link costs on the host. The others are dropped, counted, and their client tries again (its connect
+ * time the node spent opening links to answer them stays within {@link #linkBudgetNs()} a second (banked up to
+ * ten seconds' worth, so a node starting or a burst of clients is not refused): past its first second, a flood
+ * of new ids can take at most that share of the node's thread (a tenth by default), whatever a link costs. The others are dropped, counted, and their client tries again (its connect
  * times out). A peer already linked is always answered.
  * <p>
  * Defaults come from {@link TransportConfiguration}'s system properties; the setters override them before
