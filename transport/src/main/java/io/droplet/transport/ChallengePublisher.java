@@ -43,15 +43,6 @@ final class ChallengePublisher implements HandshakePublisher, AutoCloseable
     /**
      * {@inheritDoc}
      */
-    public boolean admitConnect(final long handshakeId)
-    {
-        // Handshake ids are new each time: every new handshake's link is charged to the budget.
-        return links.admitConnect(handshakeId);
-    }
-
-    /**
-     * {@inheritDoc}
-     */
     public void close(final long handshakeId)
     {
         links.remove(handshakeId);

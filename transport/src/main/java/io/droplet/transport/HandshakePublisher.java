@@ -17,15 +17,6 @@ interface HandshakePublisher
     void open(long handshakeId, Endpoint replyTo);
 
     /**
-     * @param handshakeId the new handshake would get.
-     * @return true if it may open its link now (see {@link PeerDirectory#admitConnect(long)}).
-     */
-    default boolean admitConnect(final long handshakeId)
-    {
-        return true;
-    }
-
-    /**
      * Closes the link of a handshake that ended.
      *
      * @param handshakeId of the handshake.

@@ -21,7 +21,9 @@ package io.droplet.transport;
  * time the node spent opening links to answer them stays within {@link #linkBudgetNs()} a second (banked up to
  * ten seconds' worth, so a node starting or a burst of clients is not refused): past its first second, a flood
  * of new ids can take at most that share of the node's thread (a tenth by default), whatever a link costs. The others are dropped, counted, and their client tries again (its connect
- * times out). A peer already linked is always answered.
+ * times out). A peer already linked is always answered. A secured node's challenge links are not budgeted (a
+ * client there sends its {@code Connect} once, and a new one would restart its challenge): they are bounded by
+ * the 64 handshakes a node holds at once, not in rate.
  * <p>
  * Defaults come from {@link TransportConfiguration}'s system properties; the setters override them before
  * the context is concluded.
