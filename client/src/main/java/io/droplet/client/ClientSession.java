@@ -26,6 +26,9 @@ import java.util.concurrent.atomic.AtomicLong;
  */
 final class ClientSession
 {
+    /** How long one {@code Connect} waits for its answer before it is sent again. */
+    static final long CONNECT_ATTEMPT_NS = 1_000_000_000L;
+
     private final AtomicLong correlationIds = new AtomicLong();
     private final long clientNode;
     private final long defaultTimeoutNs;
@@ -138,10 +141,51 @@ final class ClientSession
      */
     ConnectRequest introduction(final long node, final boolean awaitsAnswer)
     {
+        return introduction(node, awaitsAnswer, defaultTimeoutNs);
+    }
+
+    private ConnectRequest introduction(final long node, final boolean awaitsAnswer, final long timeoutNs)
+    {
         final Credentials credentials = conductor.credentials();
-        return new ConnectRequest(nextCorrelationId(), node, deadlineNs(defaultTimeoutNs), epochNanos(),
+        return new ConnectRequest(nextCorrelationId(), node, deadlineNs(timeoutNs), epochNanos(),
             null == credentials ? "" : credentials.namespace(), null == credentials ? "" : credentials.identity(),
             awaitsAnswer);
+    }
+
+    /**
+     * Introduces this client to a node and waits for its answer within the default timeout, sending the
+     * {@code Connect} again every {@link #CONNECT_ATTEMPT_NS}: a node answers new peers only within its
+     * link-opening budget and drops the others unanswered (see the transport's {@code PeerLimits}). A client with
+     * credentials sends it once: a new {@code Connect} would restart a challenge it may be answering.
+     *
+     * @param node to introduce this client to; 0 for the scheduler.
+     * @throws DropletException TIMEOUT if no attempt was answered in time, or the node's refusal.
+     */
+    void introduceAndWait(final long node)
+    {
+        if (null != conductor.credentials())
+        {
+            join(enqueue(introduction(node, true)));
+            return;
+        }
+        final long deadlineNs = System.nanoTime() + defaultTimeoutNs;
+        while (true)
+        {
+            final long leftNs = deadlineNs - System.nanoTime();
+            final long attemptNs = Math.max(1, Math.min(CONNECT_ATTEMPT_NS, leftNs));
+            try
+            {
+                join(enqueue(introduction(node, true, attemptNs)), attemptNs);
+                return;
+            }
+            catch (final DropletException ex)
+            {
+                if (ex.code() != ErrorCode.TIMEOUT || leftNs <= attemptNs)
+                {
+                    throw ex;
+                }
+            }
+        }
     }
 
     /**

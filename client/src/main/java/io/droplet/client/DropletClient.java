@@ -114,7 +114,7 @@ public final class DropletClient implements AutoCloseable
     /** Introduces this client to the scheduler (its endpoint, so answers can reach it). */
     public void connect()
     {
-        session.join(session.enqueue(session.introduction(0, true)));
+        session.introduceAndWait(0);
     }
 
     /**

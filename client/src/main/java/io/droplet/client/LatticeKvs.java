@@ -47,7 +47,7 @@ final class LatticeKvs
         }
         for (final long node : next.nodes())
         {
-            session.join(session.enqueue(session.introduction(node, true)));
+            session.introduceAndWait(node);
         }
         // A node that left a request unanswered is passed over for as long as a request waits for an answer.
         final ClientContext context = session.context();

@@ -43,15 +43,6 @@ final class ChallengePublisher implements HandshakePublisher, AutoCloseable
     /**
      * {@inheritDoc}
      */
-    public boolean admitConnect()
-    {
-        // Handshake ids are new each time: every new handshake is rated.
-        return links.admitConnect(Long.MIN_VALUE);
-    }
-
-    /**
-     * {@inheritDoc}
-     */
     public void close(final long handshakeId)
     {
         links.remove(handshakeId);

@@ -191,10 +191,6 @@ final class ClientSessions implements HandshakeListener
             endHandshake(session);
             session = byImage.get(image);
         }
-        if (!publisher.admitConnect())
-        {
-            return; // Counted: opening the challenge's link holds this thread, so new handshakes are rated.
-        }
         if (challenged >= MAX_CHALLENGED)
         {
             evictOldestHandshake();

@@ -17,14 +17,6 @@ interface HandshakePublisher
     void open(long handshakeId, Endpoint replyTo);
 
     /**
-     * @return true if a new handshake may open its link now (see {@link PeerDirectory#admitConnect(long)}).
-     */
-    default boolean admitConnect()
-    {
-        return true;
-    }
-
-    /**
      * Closes the link of a handshake that ended.
      *
      * @param handshakeId of the handshake.

@@ -26,14 +26,17 @@ public final class PeerDirectory implements AutoCloseable
     /** When each open publisher was opened, by the transport's clock. */
     private final Long2LongHashMap openedAtNs = new Long2LongHashMap(Long.MIN_VALUE);
     private final LongHashSet kept = new LongHashSet();
+    /** Peers whose Connect was answered and whose link is not open yet: their open is charged to the budget. */
+    private final LongHashSet admitted = new LongHashSet();
     private final Transport transport;
     private final ChannelResolver resolver;
     private final TransportCounters counters;
     private final PeerLimits limits;
-    private final long connectCostNs;
+    private final long maxOpenBudgetNs;
     private long nextSeq;
-    private long connectBudgetNs;
-    private long lastConnectNs;
+    /** Time this node may still spend opening links for Connects; may run below zero after a slow open. */
+    private long openBudgetNs;
+    private long lastRefillNs;
 
     /**
      * @param transport to add publications with.
@@ -46,15 +49,15 @@ public final class PeerDirectory implements AutoCloseable
         this.resolver = resolver;
         this.counters = counters;
         this.limits = transport.context().peerLimits();
-        this.connectCostNs = 1_000_000_000L / limits.connectsPerSecond();
-        this.connectBudgetNs = 1_000_000_000L;
-        this.lastConnectNs = transport.context().nanoClock().nanoTime();
+        this.maxOpenBudgetNs = limits.linkBudgetNs() * 10;
+        this.openBudgetNs = maxOpenBudgetNs;
+        this.lastRefillNs = transport.context().nanoClock().nanoTime();
     }
 
     /**
      * Whether a {@code Connect} from a peer may be answered now (answering opens a link, which holds this thread): one
-     * this node holds a link to always; others at most {@link PeerLimits#connectsPerSecond()} a second, with a burst of
-     * as many. A refusal is counted; the peer's client tries again.
+     * this node holds a link to always; others while the time spent opening links stays within
+     * {@link PeerLimits#linkBudgetNs()} a second. A refusal is counted; the peer's client tries again.
      *
      * @param nodeId of the peer connecting.
      * @return true to answer it.
@@ -65,15 +68,17 @@ public final class PeerDirectory implements AutoCloseable
         {
             return true;
         }
-        final long nowNs = transport.context().nanoClock().nanoTime();
-        connectBudgetNs = Math.min(1_000_000_000L, connectBudgetNs + (nowNs - lastConnectNs));
-        lastConnectNs = nowNs;
-        if (connectBudgetNs < connectCostNs)
+        refillOpenBudget(transport.context().nanoClock().nanoTime());
+        if (openBudgetNs <= 0)
         {
             counters.connectsRefused.increment();
             return false;
         }
-        connectBudgetNs -= connectCostNs;
+        if (admitted.size() >= limits.maxLinks())
+        {
+            admitted.clear(); // Admitted peers whose link never opened (their registration was refused): forgotten.
+        }
+        admitted.add(nodeId);
         return true;
     }
 
@@ -212,6 +217,14 @@ public final class PeerDirectory implements AutoCloseable
                 transport.aeron().addExclusivePublication(channel, endpoint.streamId()),
                 transport,
                 counters);
+            if (admitted.remove(nodeId))
+            {
+                // Opened to answer a Connect: the time it held this thread is charged to the budget Connects are
+                // answered from (which may run below zero: the next Connect then waits for it to refill).
+                final long openedNs = transport.context().nanoClock().nanoTime();
+                refillOpenBudget(openedNs);
+                openBudgetNs -= openedNs - nowNs;
+            }
             publisher.reservedValue(reservedValues.containsKey(nodeId) ? reservedValues.get(nodeId) : transport.context().nodeToken());
             publishers.put(nodeId, publisher);
             openedAtNs.put(nodeId, nowNs);
@@ -267,6 +280,19 @@ public final class PeerDirectory implements AutoCloseable
         registeredSeq.remove(oldest);
         reservedValues.remove(oldest);
         return true;
+    }
+
+    private void refillOpenBudget(final long nowNs)
+    {
+        final long elapsedNs = nowNs - lastRefillNs;
+        lastRefillNs = nowNs;
+        if (elapsedNs > 0)
+        {
+            // A share of the time passed: linkBudget ns per second, computed without overflow for long gaps.
+            final long refill = elapsedNs >= 10_000_000_000L ? maxOpenBudgetNs :
+                elapsedNs * (limits.linkBudgetNs() / 1_000) / 1_000_000;
+            openBudgetNs = Math.min(maxOpenBudgetNs, openBudgetNs + refill);
+        }
     }
 
     private void closeLink(final long nodeId)

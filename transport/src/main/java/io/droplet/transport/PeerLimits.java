@@ -17,9 +17,13 @@ package io.droplet.transport;
  * <p>
  * Opening a link holds the opening thread (the driver makes the log and the client maps it, touching every page
  * when {@code droplet.pre.touch} is on: about 100 ms for a 24 MiB log on a loaded two-core machine, 3 to 5 ms
- * without pre-touch), so a {@code Connect} from a peer the node holds no link to is answered at most
- * {@link #connectsPerSecond()} times a second (with a burst of as many); the others are dropped, counted, and
- * their client tries again (its connect times out). A peer already linked is always answered.
+ * without pre-touch), so a {@code Connect} from a peer the node holds no link to is answered only while the
+ * time the node spent opening links to answer them stays within {@link #linkBudgetNs()} a second (banked up to
+ * ten seconds' worth, so a node starting or a burst of clients is not refused): past its first second, a flood
+ * of new ids can take at most that share of the node's thread (a tenth by default), whatever a link costs. The others are dropped, counted, and their client tries again (its connect
+ * times out). A peer already linked is always answered. A secured node's challenge links are not budgeted (a
+ * client there sends its {@code Connect} once, and a new one would restart its challenge): they are bounded by
+ * the 64 handshakes a node holds at once, not in rate.
  * <p>
  * Defaults come from {@link TransportConfiguration}'s system properties; the setters override them before
  * the context is concluded.
@@ -31,7 +35,7 @@ public final class PeerLimits
     private int maxPeers = TransportConfiguration.maxPeers();
     private int maxLinks = TransportConfiguration.maxLinks();
     private long linkGraceNs = TransportConfiguration.linkGraceNs();
-    private int connectsPerSecond = TransportConfiguration.connectsPerSecond();
+    private long linkBudgetNs = TransportConfiguration.linkBudgetNs();
 
     /** @return most peers one node remembers. */
     public int maxPeers()
@@ -81,19 +85,19 @@ public final class PeerLimits
         return this;
     }
 
-    /** @return {@code Connect}s from peers without a link answered a second. */
-    public int connectsPerSecond()
+    /** @return time a second a node may spend opening links for {@code Connect}s of peers without one, in ns. */
+    public long linkBudgetNs()
     {
-        return connectsPerSecond;
+        return linkBudgetNs;
     }
 
     /**
-     * @param connectsPerSecond {@code Connect}s from peers without a link answered a second.
+     * @param linkBudgetNs time a second a node may spend opening links for {@code Connect}s of peers without one.
      * @return this.
      */
-    public PeerLimits connectsPerSecond(final int connectsPerSecond)
+    public PeerLimits linkBudgetNs(final long linkBudgetNs)
     {
-        this.connectsPerSecond = connectsPerSecond;
+        this.linkBudgetNs = linkBudgetNs;
         return this;
     }
 
@@ -107,9 +111,10 @@ public final class PeerLimits
             throw new IllegalArgumentException(TransportConfiguration.MAX_PEERS_PROP_NAME + " (" + maxPeers + ") must be " +
                 "at least 2 and at least " + TransportConfiguration.MAX_LINKS_PROP_NAME + " (" + maxLinks + "), which must be positive");
         }
-        if (connectsPerSecond < 1)
+        if (linkBudgetNs <= 0 || linkBudgetNs > 1_000_000_000L)
         {
-            throw new IllegalArgumentException(TransportConfiguration.CONNECT_RATE_PROP_NAME + " must be positive: " + connectsPerSecond);
+            throw new IllegalArgumentException(
+                TransportConfiguration.LINK_BUDGET_PROP_NAME + " must be more than 0 and at most 1 s: " + linkBudgetNs);
         }
         if (linkGraceNs < 0)
         {

@@ -122,10 +122,10 @@ public final class TransportConfiguration
     /** Default link grace: 5 s. */
     public static final String LINK_GRACE_DEFAULT = "5s";
 
-    /** {@code Connect}s from peers without a link that one node answers a second (see {@link PeerLimits}). */
-    public static final String CONNECT_RATE_PROP_NAME = "droplet.transport.connects.per.second";
-    /** Default connects answered a second: 4. */
-    public static final int CONNECT_RATE_DEFAULT = 4;
+    /** Time a second a node's thread may spend opening links for {@code Connect}s (see {@link PeerLimits}). */
+    public static final String LINK_BUDGET_PROP_NAME = "droplet.transport.link.budget";
+    /** Default link-opening budget: 100 ms a second (a tenth of the thread). */
+    public static final String LINK_BUDGET_DEFAULT = "100ms";
 
     /** Smallest term length publications get, whatever the message limit. */
     static final int MIN_TERM_LENGTH = 64 * 1024;
@@ -282,11 +282,11 @@ public final class TransportConfiguration
     }
 
     /**
-     * @return connects from peers without a link answered a second, from {@link #CONNECT_RATE_PROP_NAME} or its default.
+     * @return time a second a node may spend opening links for Connects, from {@link #LINK_BUDGET_PROP_NAME}.
      */
-    public static int connectsPerSecond()
+    public static long linkBudgetNs()
     {
-        return Integer.getInteger(CONNECT_RATE_PROP_NAME, CONNECT_RATE_DEFAULT);
+        return SystemUtil.parseDuration(LINK_BUDGET_PROP_NAME, System.getProperty(LINK_BUDGET_PROP_NAME, LINK_BUDGET_DEFAULT));
     }
 
     /**

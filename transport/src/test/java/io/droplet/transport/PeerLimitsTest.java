@@ -40,18 +40,21 @@ class PeerLimitsTest
     private Transport transport;
     private NodeChannels channels;
 
-    /** The transport's clock, moved by the test where it rates connects. */
+    /** The transport's clock, moved by the test where it budgets link opens. */
     private final java.util.concurrent.atomic.AtomicLong nowNs = new java.util.concurrent.atomic.AtomicLong(System.nanoTime());
+    /** How far each read of the clock moves it: a link open (two reads apart) then costs this much. */
+    private volatile long tickNs;
 
     private PeerDirectory launch(final int maxPeers, final int maxLinks, final long graceNs)
     {
         final TransportContext context = new TransportContext()
-            .nanoClock(nowNs::get)
+            .nanoClock(() -> nowNs.addAndGet(tickNs))
             .aeronDirectoryName(watcher.aeronDirectory("peer-limits"))
             .embeddedDriver(true)
             .threadingProfile(ThreadingProfile.INVOKER)
             .maxMessageLength(4096);
-        context.peerLimits().maxPeers(maxPeers).maxLinks(maxLinks).linkGraceNs(graceNs).connectsPerSecond(2);
+        context.peerLimits().maxPeers(maxPeers).maxLinks(maxLinks).linkGraceNs(graceNs)
+            .linkBudgetNs(TimeUnit.MILLISECONDS.toNanos(100));
         transport = Transport.launch(context);
         channels = new NodeChannels(transport, SELF, endpoint(0), "limits");
         return channels.peers();
@@ -130,26 +133,31 @@ class PeerLimitsTest
     }
 
     @Test
-    void connectsFromPeersWithoutALinkAreAnsweredAtTheRateAndALinkedPeerAlways()
+    void connectsFromPeersWithoutALinkAreAnsweredWhileLinkOpensStayWithinTheirBudget()
     {
-        final PeerDirectory peers = launch(64, 8, 0);
+        final PeerDirectory peers = launch(64, 32, 0);
         final TransportCounters counters = channels.counters();
         assertTrue(peers.register(50, endpoint(50)));
         assertNotNull(peers.publisher(50));
-        assertTrue(peers.admitConnect(51), "a burst of two a second");
-        assertTrue(peers.admitConnect(52));
-        assertFalse(peers.admitConnect(53), "the third within the second is refused");
-        assertEquals(1, counters.connectsRefused.get());
+        // From now on each link open costs 100 ms by the node's clock; the budget is 100 ms a second, 1 s banked.
+        tickNs = TimeUnit.MILLISECONDS.toNanos(100);
+        assertTrue(peers.register(49, endpoint(49)));
+        assertNotNull(peers.publisher(49), "a link opened for anything but a Connect is not charged");
+        int opened = 0;
+        for (long node = 51; node < 80 && peers.admitConnect(node); node++)
+        {
+            assertTrue(peers.register(node, endpoint(node)));
+            assertNotNull(peers.publisher(node));
+            opened++;
+        }
+        assertTrue(opened >= 12 && opened <= 16, "the banked second (and its refill) pays for about fourteen opens, then runs out: " + opened);
+        assertEquals(1, counters.connectsRefused.get(), "the Connect past the budget is refused, counted");
         assertTrue(peers.admitConnect(50), "a peer with a link is always answered");
+        assertEquals(1, counters.connectsRefused.get());
 
-        nowNs.addAndGet(TimeUnit.MILLISECONDS.toNanos(500));
-        assertTrue(peers.admitConnect(53), "half a second later: one more");
-        assertFalse(peers.admitConnect(54));
+        tickNs = 0;
         nowNs.addAndGet(TimeUnit.SECONDS.toNanos(10));
-        assertTrue(peers.admitConnect(54), "the budget refills to the burst, no more");
-        assertTrue(peers.admitConnect(55));
-        assertFalse(peers.admitConnect(56));
-        assertEquals(3, counters.connectsRefused.get());
+        assertTrue(peers.admitConnect(70), "time passed: the budget is back");
     }
 
     @Test
