@@ -155,7 +155,7 @@ final class ClientSession
     /**
      * Introduces this client to a node and waits for its answer within the default timeout, sending the
      * {@code Connect} again every {@link #CONNECT_ATTEMPT_NS}: a node answers new peers only within its
-     * link-opening budget and drops the others unanswered (see the transport's {@code PeerLimits}). A client with
+     * window for new peers and drops the others unanswered (see the transport's {@code PeerLimits}). A client with
      * credentials sends it once: a new {@code Connect} would restart a challenge it may be answering.
      *
      * @param node to introduce this client to; 0 for the scheduler.

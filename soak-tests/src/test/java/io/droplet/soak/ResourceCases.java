@@ -40,8 +40,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  *   and shipped straight to the executor (refused, counted), leaving no temporary file;</li>
  *   <li>beyond the issue, {@code Connect}s under new client ids: each would cost every role answering it a link (an
  *   exclusive publication, 24 MiB of the host's shared memory, opened on the role's thread); half name endpoints
- *   nobody listens at, half the fuzzer's own; a role answers new peers only while its link-opening budget lasts (a
- *   tenth of its thread), so most are dropped, counted, legitimate calls keep their deadlines, and the driver's
+ *   nobody listens at, half the fuzzer's own; a role answers at most 8 new peers in ten seconds (each link open
+ *   holds its thread), so most are dropped, counted, legitimate calls keep their deadlines, and the driver's
  *   publication logs grow by at most the link bound per role (PeerLimitsTest drives the bound itself).</li>
  * </ul>
  * <p>
@@ -290,10 +290,10 @@ final class ResourceCases
         final long refused = refusedConnects() - refusedBefore;
         final long closed = rig.sum(CounterDescriptor.LINKS_CLOSED) - closedBefore;
         System.out.println("HOSTILE beyond the issue (Connects): " + CONNECTS + " new client ids to the scheduler and to " +
-            "the storage node; refused (link budget, links, peers) " + refused + ", closed to make room " + closed + "; the driver's publication " +
+            "the storage node; refused (new-peer window, links, peers) " + refused + ", closed to make room " + closed + "; the driver's publication " +
             "logs " + logsBefore + " -> " + logsAfter + ", " + logsSettled + " once closed links lingered out (bound " +
             HostileRig.MAX_LINKS + " per role)");
-        assertTrue(refused > 0, "past the link budget and the bounds Connects are refused, counted");
+        assertTrue(refused > 0, "past the new-peer window and the bounds Connects are refused, counted");
     }
 
     private long refusedConnects()

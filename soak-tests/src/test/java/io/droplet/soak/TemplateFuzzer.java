@@ -118,7 +118,7 @@ final class TemplateFuzzer
 
         Await.until(() -> rejectedCount() - rejectedBefore >= rejected, Duration.ofSeconds(120), Duration.ofMillis(50),
             () -> "the node counted " + (rejectedCount() - rejectedBefore) + " rejected frames of " + rejected);
-        System.out.println("HOSTILE fuzzer Connects: refused (link budget spent) " + rig.sum(CounterDescriptor.CONNECTS_REFUSED) +
+        System.out.println("HOSTILE fuzzer Connects: refused (new-peer window full) " + rig.sum(CounterDescriptor.CONNECTS_REFUSED) +
             ", claims refused (a node's id, a peer connected elsewhere, or the directory full) " +
             rig.sum(CounterDescriptor.PEERS_REFUSED) + ", links refused " + rig.sum(CounterDescriptor.LINKS_REFUSED) +
             ", unconnected links closed " + rig.sum(CounterDescriptor.LINKS_CLOSED));

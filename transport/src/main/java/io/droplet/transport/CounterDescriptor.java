@@ -54,8 +54,8 @@ public enum CounterDescriptor
     LINKS_REFUSED(7116, "links refused (too many open)"),
     /** Links closed to make room because their peer was not connected. */
     LINKS_CLOSED(7117, "unconnected links closed"),
-    /** {@code Connect}s from peers without a link dropped: the node spent its link-opening budget. */
-    CONNECTS_REFUSED(7118, "connects refused (link budget spent)"),
+    /** {@code Connect}s from peers without a link dropped: as many new peers were answered as the window allows. */
+    CONNECTS_REFUSED(7118, "connects of new peers refused (window full)"),
     /** Frames rejected for one reason; one counter per reason, the reason after the colon. */
     FRAMES_REJECTED_BY_REASON(7120, "frames rejected"),
 

@@ -26,16 +26,15 @@ public final class PeerDirectory implements AutoCloseable
     /** When each open publisher was opened, by the transport's clock. */
     private final Long2LongHashMap openedAtNs = new Long2LongHashMap(Long.MIN_VALUE);
     private final LongHashSet kept = new LongHashSet();
-    /** Peers whose Connect was answered and whose link is not open yet: their open is charged to the budget. */
-    private final LongHashSet admitted = new LongHashSet();
     private final Transport transport;
     private final ChannelResolver resolver;
     private final TransportCounters counters;
     private final PeerLimits limits;
-    private final long maxOpenBudgetNs;
+    /** Share of the window one new peer's Connect costs. */
+    private final long newPeerCostNs;
     private long nextSeq;
-    /** Time this node may still spend opening links for Connects; may run below zero after a slow open. */
-    private long openBudgetNs;
+    /** What is left of the window for new peers' Connects (a token bucket counted in time). */
+    private long newPeerBudgetNs;
     private long lastRefillNs;
 
     /**
@@ -49,36 +48,34 @@ public final class PeerDirectory implements AutoCloseable
         this.resolver = resolver;
         this.counters = counters;
         this.limits = transport.context().peerLimits();
-        this.maxOpenBudgetNs = limits.linkBudgetNs() * 10;
-        this.openBudgetNs = maxOpenBudgetNs;
+        this.newPeerCostNs = PeerLimits.NEW_PEER_WINDOW_NS / limits.newPeers();
+        this.newPeerBudgetNs = PeerLimits.NEW_PEER_WINDOW_NS;
         this.lastRefillNs = transport.context().nanoClock().nanoTime();
     }
 
     /**
      * Whether a {@code Connect} from a peer may be answered now (answering opens a link, which holds this thread): one
-     * this node holds a link to always; others while the time spent opening links stays within
-     * {@link PeerLimits#linkBudgetNs()} a second. A refusal is counted; the peer's client tries again.
+     * this node holds a link to, or keeps, always; new ones at most {@link PeerLimits#newPeers()} in any ten seconds. A refusal
+     * is counted; the peer's client tries again.
      *
      * @param nodeId of the peer connecting.
      * @return true to answer it.
      */
     public boolean admitConnect(final long nodeId)
     {
-        if (publishers.containsKey(nodeId))
+        if (publishers.containsKey(nodeId) || kept.contains(nodeId))
         {
-            return true;
+            return true; // Linked already, or a node of the deployment this one keeps (a claim on it is refused later).
         }
-        refillOpenBudget(transport.context().nanoClock().nanoTime());
-        if (openBudgetNs <= 0)
+        final long nowNs = transport.context().nanoClock().nanoTime();
+        newPeerBudgetNs = Math.min(PeerLimits.NEW_PEER_WINDOW_NS, newPeerBudgetNs + Math.max(0, nowNs - lastRefillNs));
+        lastRefillNs = nowNs;
+        if (newPeerBudgetNs < newPeerCostNs)
         {
             counters.connectsRefused.increment();
             return false;
         }
-        if (admitted.size() >= limits.maxLinks())
-        {
-            admitted.clear(); // Admitted peers whose link never opened (their registration was refused): forgotten.
-        }
-        admitted.add(nodeId);
+        newPeerBudgetNs -= newPeerCostNs;
         return true;
     }
 
@@ -217,14 +214,6 @@ public final class PeerDirectory implements AutoCloseable
                 transport.aeron().addExclusivePublication(channel, endpoint.streamId()),
                 transport,
                 counters);
-            if (admitted.remove(nodeId))
-            {
-                // Opened to answer a Connect: the time it held this thread is charged to the budget Connects are
-                // answered from (which may run below zero: the next Connect then waits for it to refill).
-                final long openedNs = transport.context().nanoClock().nanoTime();
-                refillOpenBudget(openedNs);
-                openBudgetNs -= openedNs - nowNs;
-            }
             publisher.reservedValue(reservedValues.containsKey(nodeId) ? reservedValues.get(nodeId) : transport.context().nodeToken());
             publishers.put(nodeId, publisher);
             openedAtNs.put(nodeId, nowNs);
@@ -280,19 +269,6 @@ public final class PeerDirectory implements AutoCloseable
         registeredSeq.remove(oldest);
         reservedValues.remove(oldest);
         return true;
-    }
-
-    private void refillOpenBudget(final long nowNs)
-    {
-        final long elapsedNs = nowNs - lastRefillNs;
-        lastRefillNs = nowNs;
-        if (elapsedNs > 0)
-        {
-            // A share of the time passed: linkBudget ns per second, computed without overflow for long gaps.
-            final long refill = elapsedNs >= 10_000_000_000L ? maxOpenBudgetNs :
-                elapsedNs * (limits.linkBudgetNs() / 1_000) / 1_000_000;
-            openBudgetNs = Math.min(maxOpenBudgetNs, openBudgetNs + refill);
-        }
     }
 
     private void closeLink(final long nodeId)

@@ -122,10 +122,10 @@ public final class TransportConfiguration
     /** Default link grace: 5 s. */
     public static final String LINK_GRACE_DEFAULT = "5s";
 
-    /** Time a second a node's thread may spend opening links for {@code Connect}s (see {@link PeerLimits}). */
-    public static final String LINK_BUDGET_PROP_NAME = "droplet.transport.link.budget";
-    /** Default link-opening budget: 100 ms a second (a tenth of the thread). */
-    public static final String LINK_BUDGET_DEFAULT = "100ms";
+    /** {@code Connect}s of peers without a link one node answers in any ten seconds (see {@link PeerLimits}). */
+    public static final String NEW_PEERS_PROP_NAME = "droplet.transport.new.peers";
+    /** Default new peers answered in ten seconds: 8. */
+    public static final int NEW_PEERS_DEFAULT = 8;
 
     /** Smallest term length publications get, whatever the message limit. */
     static final int MIN_TERM_LENGTH = 64 * 1024;
@@ -282,11 +282,11 @@ public final class TransportConfiguration
     }
 
     /**
-     * @return time a second a node may spend opening links for Connects, from {@link #LINK_BUDGET_PROP_NAME}.
+     * @return Connects of peers without a link answered in ten seconds, from {@link #NEW_PEERS_PROP_NAME} or its default.
      */
-    public static long linkBudgetNs()
+    public static int newPeers()
     {
-        return SystemUtil.parseDuration(LINK_BUDGET_PROP_NAME, System.getProperty(LINK_BUDGET_PROP_NAME, LINK_BUDGET_DEFAULT));
+        return Integer.getInteger(NEW_PEERS_PROP_NAME, NEW_PEERS_DEFAULT);
     }
 
     /**

@@ -76,7 +76,7 @@ public final class TransportCounters implements AutoCloseable
     public final AtomicCounter linksRefused;
     /** Links closed to make room because their peer was not connected. */
     public final AtomicCounter linksClosed;
-    /** Connects from peers without a link dropped: the link-opening budget was spent (see {@link PeerLimits}). */
+    /** Connects from peers without a link dropped: the window for new peers was full (see {@link PeerLimits}). */
     public final AtomicCounter connectsRefused;
 
     private final AtomicCounter[] rejectedByReason;

@@ -40,21 +40,19 @@ class PeerLimitsTest
     private Transport transport;
     private NodeChannels channels;
 
-    /** The transport's clock, moved by the test where it budgets link opens. */
+    /** The transport's clock, moved by the test where it counts new peers. */
     private final java.util.concurrent.atomic.AtomicLong nowNs = new java.util.concurrent.atomic.AtomicLong(System.nanoTime());
-    /** How far each read of the clock moves it: a link open (two reads apart) then costs this much. */
-    private volatile long tickNs;
 
     private PeerDirectory launch(final int maxPeers, final int maxLinks, final long graceNs)
     {
         final TransportContext context = new TransportContext()
-            .nanoClock(() -> nowNs.addAndGet(tickNs))
+            .nanoClock(nowNs::get)
             .aeronDirectoryName(watcher.aeronDirectory("peer-limits"))
             .embeddedDriver(true)
             .threadingProfile(ThreadingProfile.INVOKER)
             .maxMessageLength(4096);
         context.peerLimits().maxPeers(maxPeers).maxLinks(maxLinks).linkGraceNs(graceNs)
-            .linkBudgetNs(TimeUnit.MILLISECONDS.toNanos(100));
+            .newPeers(4);
         transport = Transport.launch(context);
         channels = new NodeChannels(transport, SELF, endpoint(0), "limits");
         return channels.peers();
@@ -133,31 +131,30 @@ class PeerLimitsTest
     }
 
     @Test
-    void connectsFromPeersWithoutALinkAreAnsweredWhileLinkOpensStayWithinTheirBudget()
+    void connectsFromNewPeersAreAnsweredAtMostFourInTenSecondsAndALinkedPeerAlways()
     {
-        final PeerDirectory peers = launch(64, 32, 0);
+        final PeerDirectory peers = launch(64, 16, 0);
         final TransportCounters counters = channels.counters();
         assertTrue(peers.register(50, endpoint(50)));
         assertNotNull(peers.publisher(50));
-        // From now on each link open costs 100 ms by the node's clock; the budget is 100 ms a second, 1 s banked.
-        tickNs = TimeUnit.MILLISECONDS.toNanos(100);
-        assertTrue(peers.register(49, endpoint(49)));
-        assertNotNull(peers.publisher(49), "a link opened for anything but a Connect is not charged");
-        int opened = 0;
-        for (long node = 51; node < 80 && peers.admitConnect(node); node++)
+        for (long node = 51; node <= 54; node++)
         {
-            assertTrue(peers.register(node, endpoint(node)));
-            assertNotNull(peers.publisher(node));
-            opened++;
+            assertTrue(peers.admitConnect(node), "four at once: " + node);
         }
-        assertTrue(opened >= 12 && opened <= 16, "the banked second (and its refill) pays for about fourteen opens, then runs out: " + opened);
-        assertEquals(1, counters.connectsRefused.get(), "the Connect past the budget is refused, counted");
-        assertTrue(peers.admitConnect(50), "a peer with a link is always answered");
+        assertFalse(peers.admitConnect(55), "the fifth within the window is refused");
         assertEquals(1, counters.connectsRefused.get());
+        assertTrue(peers.admitConnect(50), "a peer with a link is always answered");
 
-        tickNs = 0;
-        nowNs.addAndGet(TimeUnit.SECONDS.toNanos(10));
-        assertTrue(peers.admitConnect(70), "time passed: the budget is back");
+        nowNs.addAndGet(TimeUnit.MILLISECONDS.toNanos(2_500));
+        assertTrue(peers.admitConnect(55), "one every 2.5 s");
+        assertFalse(peers.admitConnect(56));
+        nowNs.addAndGet(TimeUnit.SECONDS.toNanos(60));
+        for (long node = 56; node <= 59; node++)
+        {
+            assertTrue(peers.admitConnect(node), "the bucket refills to four, no more: " + node);
+        }
+        assertFalse(peers.admitConnect(60));
+        assertEquals(3, counters.connectsRefused.get());
     }
 
     @Test
