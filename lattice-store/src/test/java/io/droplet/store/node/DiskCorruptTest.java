@@ -185,6 +185,42 @@ class DiskCorruptTest
         }
     }
 
+    @Test
+    @Timeout(value = 300, unit = TimeUnit.SECONDS)
+    void withReplicationThreeANodeThatLostItsWholeFileAnswersDataLostThenCatchesUpEveryKey() throws Exception
+    {
+        final int keys = 300;
+        final CountersManager manager = new CountersManager(
+            new UnsafeBuffer(new byte[256 * 1024]), new UnsafeBuffer(new byte[16 * 1024]));
+        LatticeStore.open(storeContext(watcher.dataDirectory("warm-up-lost"),
+            new StoreCounters((typeId, label) -> manager.newCounter(label, typeId), "warm-up"))
+            .mergeFunctionSupplier(() -> new LatticeMerger()::merge)).close();
+        try (StoreCluster cluster = new StoreCluster(watcher.aeronDirectory("disk-lost-r3"),
+            watcher.dataDirectory("disk-lost-r3"), 3, 3, TimeUnit.MILLISECONDS.toNanos(20), () -> new LatticeMerger()::merge))
+        {
+            for (int i = 0; i < keys; i++)
+            {
+                assertNull(cluster.put(StoreCluster.nodeId(1), key(i), value(i), io.droplet.codecs.sbe.AckLevel.ALL),
+                    "put " + i + " acknowledged by every replica");
+            }
+            cluster.stop(0);
+            // Damage no recovery can repair: the data file is gone (its written-keys filter is not).
+            Files.delete(new File(cluster.dataDirs[0], LatticeStore.MAP_FILE).toPath());
+            cluster.restart(0);
+            final LatticeStore store = cluster.stores[0];
+            assertTrue(store.lostUnnamed(), "the store knows it lost keys it cannot name");
+            assertEquals(0, store.size(), "it starts empty");
+            // Before any duty cycle (so before any catch-up): an acknowledged key reads lost, not absent.
+            final UnsafeBuffer key = new UnsafeBuffer(key(7));
+            assertEquals(StoreStatus.DATA_LOST, store.get(key, 0, key.capacity(), new UnsafeBuffer(new byte[4096]), 0, 4096));
+            final long started = System.nanoTime();
+            Await.until(cluster::dutyCycle, () -> servesAll(cluster, keys), Duration.ofSeconds(60),
+                () -> "node 0 serves every acknowledged key again after catch-up");
+            System.out.println("DISK-CORRUPT replication 3, node 0's file deleted: caught up all " + keys + " keys in " +
+                TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started) + " ms");
+        }
+    }
+
     /**
      * @return true if node 0 holds every key's value; fails at once on a wrong one.
      */
